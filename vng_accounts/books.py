@@ -1,0 +1,52 @@
+"""Loading the books: the source guard, beancount's loader, the project's checks.
+
+``load_books`` is the one way the product reads a ledger. It refuses to load books
+whose text names a plugin outside the allow-list (no code of the books runs), and
+it runs the project's checks even when the books forget to list them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from beancount import loader
+from beancount.core import data
+
+from vng_accounts.chart import Chart, read_chart
+from vng_accounts.errors import BooksError
+from vng_accounts.guard import check_sources
+from vng_accounts.plugins import bedragen, rekeningschema
+from vng_accounts.settings import Settings, read_settings
+
+_PROJECT_PLUGINS = {
+    "vng_accounts.plugins.rekeningschema": rekeningschema.check_rekeningschema,
+    "vng_accounts.plugins.bedragen": bedragen.check_bedragen,
+}
+
+
+@dataclass(frozen=True)
+class Books:
+    entries: tuple[data.Directive, ...]
+    options: dict[str, Any]
+    chart: Chart
+    settings: Settings
+    errors: tuple[Any, ...]
+
+
+def load_books(filename: str) -> Books:
+    """Load and check the books; ``errors`` holds everything that is wrong."""
+    guard_errors = check_sources(filename)
+    if guard_errors:
+        return Books((), {}, Chart({}), Settings("", ()), tuple(guard_errors))
+    loader.initialize(use_cache=False)
+    entries, errors, options = loader.load_file(filename)
+    errors = list(errors)
+    listed = {name for name, _ in options.get("plugin", [])}
+    for name, check in _PROJECT_PLUGINS.items():
+        if name not in listed:
+            errors.extend(check(entries, options)[1])
+    chart, _ = read_chart(entries, options)
+    settings, setting_errors = read_settings(entries)
+    errors.extend(setting_errors)
+    return Books(tuple(entries), options, chart, settings, tuple(errors))

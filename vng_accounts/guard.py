@@ -1,0 +1,84 @@
+"""Read the books' files as text before beancount loads them.
+
+A ``plugin`` line makes beancount import and run Python code, and the option
+``insert_pythonpath`` lets a ledger choose where that code comes from. Both run at
+load time, so they are checked here, on the text, before any load: only plugins on
+the allow-list may appear, ``insert_pythonpath`` never.
+
+The include graph is followed the way beancount follows it (paths relative to the
+including file, glob patterns allowed).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+
+from vng_accounts.errors import BooksError
+
+ALLOWED_PLUGINS: frozenset[str] = frozenset(
+    {
+        "vng_accounts.plugins.rekeningschema",
+        "vng_accounts.plugins.bedragen",
+        "beancount.plugins.check_commodity",
+        "beancount.plugins.leafonly",
+        "beancount.plugins.noduplicates",
+        "beancount.plugins.nounused",
+        "beancount.plugins.onecommodity",
+        "beancount.plugins.implicit_prices",
+    }
+)
+
+_PLUGIN = re.compile(r'^\s*plugin\s+"([^"]*)"')
+_INCLUDE = re.compile(r'^\s*include\s+"([^"]*)"')
+_PYTHONPATH = re.compile(r'^\s*option\s+"insert_pythonpath"')
+
+
+def check_sources(filename: str) -> list[BooksError]:
+    """Errors for every disallowed plugin or pythonpath option in the books' files."""
+    errors: list[BooksError] = []
+    seen: set[str] = set()
+    stack = [os.path.abspath(filename)]
+    while stack:
+        path = stack.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                lines = handle.readlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(BooksError(_meta(path, 0), f"boeken niet leesbaar: {exc}", None))
+            continue
+        for lineno, text in enumerate(lines, 1):
+            errors.extend(_check_line(path, lineno, text))
+            include = _INCLUDE.match(text)
+            if include:
+                found = _expand(path, include.group(1))
+                if not found:
+                    message = f'include "{include.group(1)}": bestand bestaat niet'
+                    errors.append(BooksError(_meta(path, lineno), message, None))
+                stack.extend(found)
+    return errors
+
+
+def _check_line(path: str, lineno: int, text: str) -> list[BooksError]:
+    plugin = _PLUGIN.match(text)
+    if plugin and plugin.group(1) not in ALLOWED_PLUGINS:
+        message = f'plugin "{plugin.group(1)}" staat niet op de lijst van toegestane plugins'
+        return [BooksError(_meta(path, lineno), message, None)]
+    if _PYTHONPATH.match(text):
+        message = 'option "insert_pythonpath" is niet toegestaan in de boeken'
+        return [BooksError(_meta(path, lineno), message, None)]
+    return []
+
+
+def _expand(including: str, pattern: str) -> list[str]:
+    base = os.path.dirname(including)
+    full = pattern if os.path.isabs(pattern) else os.path.join(base, pattern)
+    return [os.path.abspath(m) for m in sorted(glob.glob(full, recursive=True))]
+
+
+def _meta(path: str, lineno: int) -> dict[str, object]:
+    return {"filename": path, "lineno": lineno}

@@ -1,0 +1,63 @@
+"""Settings that live in the books as ``custom`` directives.
+
+    2023-01-01 custom "vng-entiteit" "Vereniging van Nederlandse Gemeenten"
+      kvk: "40409418"
+    2023-01-01 custom "vng-presentatie" "subsidies" "gesaldeerd"
+    2024-01-01 custom "vng-presentatie" "subsidies" "bruto"
+
+A presentation setting applies from its date until the next one for the same
+subject; the balance at a date uses the setting in force on that date.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from beancount.core import data
+
+from vng_accounts.errors import BooksError
+
+PRESENTATIONS: dict[str, frozenset[str]] = {"subsidies": frozenset({"gesaldeerd", "bruto"})}
+
+
+@dataclass(frozen=True)
+class Presentation:
+    subject: str
+    value: str
+    since: datetime.date
+
+
+@dataclass(frozen=True)
+class Settings:
+    entity_name: str
+    presentations: tuple[Presentation, ...]
+
+    def presentation(self, subject: str, on: datetime.date, default: str) -> str:
+        """The value in force on ``on`` for ``subject``."""
+        value = default
+        for item in sorted(self.presentations, key=lambda p: p.since):
+            if item.subject == subject and item.since <= on:
+                value = item.value
+        return value
+
+
+def read_settings(entries: Iterable[data.Directive]) -> tuple[Settings, list[BooksError]]:
+    name = ""
+    presentations: list[Presentation] = []
+    errors: list[BooksError] = []
+    for entry in entries:
+        if not isinstance(entry, data.Custom):
+            continue
+        values = [v.value for v in entry.values]
+        if entry.type == "vng-entiteit" and values:
+            name = str(values[0])
+        elif entry.type == "vng-presentatie":
+            ok = len(values) == 2 and values[1] in PRESENTATIONS.get(str(values[0]), ())
+            if ok:
+                presentations.append(Presentation(str(values[0]), str(values[1]), entry.date))
+            else:
+                message = f"onbekende presentatie-instelling {values}"
+                errors.append(BooksError(entry.meta, message, entry))
+    return Settings(name, tuple(presentations)), errors
