@@ -1,0 +1,1 @@
+"""Statements computed from the books: pure builders, the result type, renderers."""

@@ -25,6 +25,7 @@ from beancount.core import data
 from beancount.parser import options as bean_options
 
 from vng_accounts.errors import BooksError
+from vng_accounts.toelichting import note_reference
 from vng_accounts.layouts import BALANS, BATEN_LASTEN, LAYOUTS, Layout, LineId
 
 Account = str
@@ -102,6 +103,9 @@ def _read_open(
         else:
             lines[layout.id] = line_id
     note = entry.meta.get("toelichting")
+    if note is not None and note_reference(str(note)) is None:
+        message = f'rekening {entry.account}: toelichting "{note}" is geen regel van een toelichting'
+        errors.append(BooksError(entry.meta, message, entry))
     spec = AccountSpec(entry.account, rgs or "", lines, note, dict(entry.meta))
     return spec, errors
 

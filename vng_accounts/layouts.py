@@ -193,3 +193,21 @@ ROOT_LAYOUT: dict[str, Layout] = {
     "Baten": BATEN_LASTEN,
     "Lasten": BATEN_LASTEN,
 }
+
+
+@dataclass(frozen=True)
+class Saldering:
+    """Per-item netting of a receivable against a payable, when the books say so.
+
+    With the presentation ``subject`` set to ``gesaldeerd``, the accounts that carry
+    ``meta_key`` are netted per value of that key; a net debit lands on
+    ``debit_line``, a net credit on ``credit_line``.
+    """
+
+    subject: str
+    meta_key: str
+    debit_line: LineId
+    credit_line: LineId
+
+
+SUBSIDIES = Saldering("subsidies", "subsidie", "overlopende_activa", "overlopende_passiva")

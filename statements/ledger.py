@@ -1,0 +1,91 @@
+"""Balances and movements of accounts from the loaded books.
+
+Pure functions over the entries; periods are ``[begin, end)``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+from beancount.core import data
+
+from statements.errors import StatementError
+
+Balances = Mapping[str, Decimal]
+CURRENCY = "EUR"
+
+
+def movements(
+    entries: Iterable[data.Directive],
+    begin: datetime.date | None,
+    end: datetime.date,
+    accounts: frozenset[str] | None = None,
+) -> dict[str, Decimal]:
+    """Sum of the EUR postings per account dated in ``[begin, end)``."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for entry in entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        if entry.date >= end or (begin is not None and entry.date < begin):
+            continue
+        for posting in entry.postings:
+            if accounts is not None and posting.account not in accounts:
+                continue
+            units = posting.units
+            if units.currency != CURRENCY:
+                raise StatementError(entry.meta, f"{posting.account}: bedrag in {units.currency}")
+            totals[posting.account] += units.number
+    return dict(totals)
+
+
+def balances_at(entries: Iterable[data.Directive], end: datetime.date) -> dict[str, Decimal]:
+    """Balances at the close of the day before ``end`` (all postings dated before it)."""
+    return movements(entries, None, end)
+
+
+_PERIODS_PER_YEAR = {"yearly": 1, "quarterly": 4, "monthly": 12}
+
+
+def budgets(entries: Iterable[data.Directive], year: int) -> dict[str, Decimal]:
+    """The begroting of ``year`` per account from Fava ``custom "budget"`` entries.
+
+    The budget in force on the first of each month (the latest entry dated on or
+    before it) contributes a twelfth of its yearly amount; monthly and quarterly
+    budgets are scaled the same way. Summed exactly, rounded once to cents.
+    """
+    by_account: dict[str, list[tuple[datetime.date, Fraction]]] = defaultdict(list)
+    for entry in entries:
+        if isinstance(entry, data.Custom) and entry.type == "budget":
+            account, per_year = _budget_entry(entry)
+            by_account[account].append((entry.date, per_year))
+    result: dict[str, Decimal] = {}
+    for account, items in by_account.items():
+        items.sort(key=lambda item: item[0])
+        total = Fraction(0)
+        for month in range(1, 13):
+            first = datetime.date(year, month, 1)
+            in_force = [amount for date, amount in items if date <= first]
+            if in_force:
+                total += in_force[-1] / 12
+        if total:
+            result[account] = _to_cents(total)
+    return result
+
+
+def _budget_entry(entry: data.Custom) -> tuple[str, Fraction]:
+    try:
+        account, period, amount = (value.value for value in entry.values)
+        per_year = _PERIODS_PER_YEAR[str(period)]
+    except (ValueError, KeyError):
+        raise StatementError(entry.meta, "budget: verwacht rekening, periode, bedrag") from None
+    if amount.currency != CURRENCY:
+        raise StatementError(entry.meta, f"budget in {amount.currency}")
+    return str(account), Fraction(amount.number) * per_year
+
+
+def _to_cents(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))

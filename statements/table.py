@@ -1,0 +1,38 @@
+"""The one result type of every builder: a frozen table of Decimal amounts.
+
+Renderers (JSON, PDF, XLSX, Fava) only format a ``StatementTable``: they never total,
+round or flip signs. ``accounts`` on a row names the accounts behind its amount, so
+every figure can be traced to its postings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+Amount = Decimal | None
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    label: str
+    kind: str  # header, line, subtotal, total, ratio
+    amounts: tuple[Amount, ...]
+    level: int = 0
+    note: str | None = None
+    accounts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatementTable:
+    id: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+    def row(self, row_id: str) -> Row:
+        for row in self.rows:
+            if row.id == row_id:
+                return row
+        raise KeyError(f"{self.id}: geen regel {row_id}")
