@@ -1,0 +1,48 @@
+"""Shared fixtures: the embedded books, loaded once, and a way to run ``vng``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from statements.enkelvoudig import build_enkelvoudig
+from statements.table import StatementTable
+from vng_accounts.books import Books, load_books
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOKS_DIR = ROOT / "ledger" / "vereniging"
+MAIN = BOOKS_DIR / "main.beancount"
+
+
+@pytest.fixture(scope="session")
+def books() -> Books:
+    loaded = load_books(str(MAIN))
+    assert loaded.errors == ()
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def tables_2024(books: Books) -> dict[str, StatementTable]:
+    return {t.id: t for t in build_enkelvoudig(books, 2024)}
+
+
+@pytest.fixture
+def books_copy(tmp_path: Path) -> Path:
+    """A writable copy of the embedded books; returns its main file."""
+    target = tmp_path / "boeken"
+    shutil.copytree(BOOKS_DIR, target)
+    return target / "main.beancount"
+
+
+def vng(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``vng`` console script, as a user would."""
+    script = Path(sys.executable).with_name("vng")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "statements.cli"]
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(command + list(args), capture_output=True, text=True, env=env,
+                          check=False, timeout=600)

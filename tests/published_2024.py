@@ -1,0 +1,157 @@
+"""Transcription of the published VNG Financieel Jaarverslag 2024, enkelvoudig.
+
+The figures are in € 1.000 as printed (``../shared/reference``). They are expected
+values for the tests and appear nowhere else in the product.
+
+Where the report contradicts itself, the figure the books follow is given in
+``ERRATA`` with the reason; the test compares against the corrected figure and
+asserts that the printed one is indeed inconsistent.
+"""
+
+from __future__ import annotations
+
+# Enkelvoudige balans per 31 december 2024 (voor resultaatbestemming): (2024, 2023)
+BALANS: dict[str, tuple[int | None, int | None]] = {
+    "bedrijfsgebouwen": (7235, 7777),
+    "activa_in_uitvoering": (502, 361),
+    "machines_installaties": (722, 772),
+    "andere_vaste_bedrijfsmiddelen": (1244, 1186),
+    "totaal_mva": (9703, 10096),
+    "deelnemingen": (23128, 21101),
+    "overige_effecten": (68388, 63987),
+    "totaal_fva": (91516, 85088),
+    "totaal_vaste_activa": (101219, 95185),
+    "handelsdebiteuren": (16351, 14075),
+    "gelieerde_ondernemingen": (75, 123),
+    "belastingen_vordering": (144, 4823),
+    "intercompany_vordering": (2171, 9076),
+    "overlopende_activa": (83485, None),  # printed as "-"
+    "totaal_vorderingen": (102226, 28098),
+    "liquide_middelen": (25056, 25704),
+    "totaal_vlottende_activa": (127282, 53802),
+    "totaal_activa": (228501, 148987),
+    "herwaarderingsreserves": (6462, 1780),
+    "statutaire_reserve": (686, 686),
+    "bestemmingsreserves": (2904, 3512),
+    "overige_reserves": (50491, 46733),
+    "omrekenverschillen": (-157, -168),
+    "onverdeeld_resultaat": (-26, 3758),
+    "totaal_eigen_vermogen": (60360, 56301),
+    "egalisatievoorziening": (731, 1076),
+    "jubileumvoorziening": (437, 375),
+    "totaal_voorzieningen": (1168, 1451),
+    "handelscrediteuren": (7212, 5618),
+    "belastingen_schuld": (6099, 6678),
+    "intercompany_schuld": (8131, 7968),
+    "overlopende_passiva": (137398, 61736),
+    "overige_schulden": (8133, 9235),
+    "totaal_kortlopende_schulden": (166973, 91235),
+    "totaal_passiva": (228501, 148987),
+}
+
+# Enkelvoudige staat van baten en lasten 2024: (realisatie 2024, begroot 2024, realisatie 2023)
+BATEN_LASTEN: dict[str, tuple[int | None, int | None, int | None]] = {
+    "contributie": (28108, 28108, 26206),
+    "bijdrage_projecten": (135307, 84237, 122429),
+    "overige_baten": (8716, 5821, 7556),
+    "som_der_baten": (172131, 118166, 156191),
+    "salarissen": (25612, 24863, 23014),
+    "sociale_lasten": (6973, 6548, 5843),
+    "overige_personeelslasten": (5710, 2266, 6471),
+    "afschrijvingen": (1468, 1779, 1467),
+    "kantoor_huisvesting": (8203, 5281, 6114),
+    "activiteitslasten": (128468, 81086, 115023),
+    "overige_lasten": (-907, 1404, 1802),
+    "som_der_lasten": (175527, 123227, 159734),
+    "bedrijfsresultaat": (-3396, -5061, -3543),
+    "financiele_baten_lasten": (747, None, 5005),  # begroot printed as "-"
+    "buitengewone_baten": (0, 607, 0),
+    "resultaat_deelnemingen": (2015, None, 1363),
+    "resultaat_voor_belastingen": (-634, -4454, 2824),
+    "vpb": (0, None, 0),
+    "resultaat": (-634, -4454, 2824),
+    "dekking_uit_vermogen": (608, 4454, 934),
+    "onverdeeld_resultaat": (-26, 0, 3758),
+}
+
+# Kengetallen (Financieel beleid, "Vermogen en solvabiliteit"): percentages
+SOLVABILITEIT = {"2024": "26.42", "2023": "37.79", "2023 bruto": "25.79"}
+LIQUIDITEITSPOSITIE = {"2024": 25056, "2023": 25704}
+
+# Specifications of the toelichting: {note key: {line id: (this year, [begroot,] last year)}}
+TOELICHTING: dict[str, dict[str, tuple[int | None, ...]]] = {
+    "handelsdebiteuren": {"handelsdebiteuren": (16438, 14243), "voorziening": (-87, -168),
+                          "totaal": (16351, 14075)},
+    "belastingen_vordering": {"dividendbelasting": (144, 123), "totaal": (144, 123)},
+    "intercompany_vordering": {"congres_studiecentrum": (5, 18), "vng_international": (42, 73),
+                               "opleiding_detachering": (10, 4), "vng_realisatie": (2099, 4723),
+                               "vng_risicobeheer": (15, 5), "vng_diensten": (0, 0),
+                               "totaal": (2171, 4823)},
+    # 2023 "(wijziging presentatie)": bruto, as the books hold the subsidies
+    "overlopende_activa": {"waarborgsommen": (6, 6), "vooruitbetaalde_kosten": (1857, 258),
+                           "nog_te_factureren": (2848, 3093),
+                           "nog_te_ontvangen_subsidies": (78688, 74529),
+                           "overige_vorderingen": (86, 539), "totaal": (83485, 78425)},
+    "liquide_middelen": {"bank": (25049, 25689), "kas": (7, 15), "totaal": (25056, 25704)},
+    "belastingen_schuld": {"loonheffing": (2191, 1845), "pensioenen": (445, 416),
+                           "omzetbelasting": (3463, 4417), "totaal": (6099, 6678)},
+    "intercompany_schuld": {"congres_studiecentrum": (628, 495), "vng_international": (1759, 1),
+                            "opleiding_detachering": (166, 198), "vng_realisatie": (5578, 7273),
+                            "totaal": (8131, 7968)},
+    "overlopende_passiva": {"vooruit_gefactureerde_contributie": (29748, 28108),
+                            "nog_te_besteden_subsidies": (103558, 97617),
+                            "fonds_ggu": (4092, 5360), "totaal": (137398, 131085)},
+    "overige_schulden": {"vooruit_gefactureerd": (31, 31), "reservering_verlof": (3005, 2333),
+                         "overige_schulden": (5097, 6871), "totaal": (8133, 9235)},
+    "deelnemingen": {"vng_diensten": (23128, 21101), "totaal": (23128, 21101)},
+    "overige_effecten": {"effectenportefeuille": (68384, 63984), "overige_beleggingen": (4, 4),
+                         "totaal": (68388, 63988)},
+    "bijdrage_projecten": {"subsidies_rijk": (66502, 13373, 61146),
+                           "fonds_ggu": (68805, 70864, 61283),
+                           "totaal": (135307, 84237, 122429)},
+    "overige_baten": {"opbrengst_derden": (3114, 1388, 2204), "auteursvergoedingen": (205, 200, 425),
+                      "vacatiegelden": (17, 5, 15), "interne_baten": (4649, 3556, 4187),
+                      "overige_baten": (731, 672, 724), "totaal": (8716, 5821, 7556)},
+    "personeelslasten": {"salarissen": (26477, 24863, 23014), "sociale_lasten": (3350, 3145, 2897),
+                         "pensioenlasten": (3623, 3403, 3424), "vergoedingen": (-865, None, -478),
+                         "totaal": (32585, 31411, 28857)},
+    "overige_personeelslasten": {"uitzendkrachten": (3184, 323, 3210), "arbolasten": (204, 77, 115),
+                                 "studielasten": (500, 474, 678), "werving": (42, 75, 44),
+                                 "rechtspositionele_lasten": (160, 151, 171),
+                                 "voorzieningen": (633, None, 269), "overige_lasten": (448, 802, 1554),
+                                 "reis_verblijf": (539, 365, 431), "totaal": (5710, 2266, 6471)},
+    "kantoor_huisvesting": {"huisvesting": (1019, 999, 1132), "onderhoud_inventaris": (670, 475, 551),
+                            "automatisering": (5127, 2490, 3039), "telecommunicatie": (5, 23, 7),
+                            "drukwerk": (0, 26, 0), "bibliotheek": (786, 781, 778),
+                            "restauratief": (596, 488, 606), "totaal": (8203, 5281, 6114)},
+    "activiteitslasten": {"voorlichting": (1585, 548, 1182), "bijeenkomsten": (3608, 298, 3363),
+                          "onderzoek": (3084, 3736, 2494), "advies_derden": (114672, 84545, 104250),
+                          "bijdragen_lidmaatschappen": (5519, 582, 3734),
+                          "doorbelasting": (0, -8623, -1), "totaal": (128468, 81086, 115023)},
+    "financiele_baten_lasten": {"opbrengst_effecten": (-240, None, 3622),
+                                "rentebaten": (987, None, 1383), "rentelasten": (0, None, 0),
+                                "totaal": (747, None, 5005)},
+}
+
+# The report contradicts itself here. Key: (statement, line, column index).
+# Value: (figure the books follow, printed figure, why).
+ERRATA: dict[tuple[str, str, int], tuple[int, int | None, str]] = {
+    ("balans", "gelieerde_ondernemingen", 1): (
+        0, 123,
+        "2023-kolom van de vorderingen één regel verschoven: 123 hoort bij Belastingen (toelichting 4: "
+        "dividendbelasting 2023 = 123); de vordering op The Hague Academy is pas in 2024 apart "
+        "gepresenteerd"),
+    ("balans", "belastingen_vordering", 1): (
+        123, 4823, "verschoven 2023-cel: 4.823 is het totaal van toelichting 5 (intercompany)"),
+    ("balans", "intercompany_vordering", 1): (
+        4823, 9076, "verschoven 2023-cel: 9.076 is het totaal van toelichting 6 (oude presentatie)"),
+    ("balans", "overlopende_activa", 1): (
+        9076, None, "verschoven 2023-cel: gedrukt als '-', toelichting 6 geeft 9.076 (gesaldeerd)"),
+    ("baten_lasten", "salarissen", 2): (
+        22536, 23014,
+        "toelichting 17: in 2024 staan de vergoedingen (ZW, uitlenen personeel) onder Salarissen "
+        "(26.477 - 865 = 25.612), in de vergelijkende cijfers 2023 onder sociale lasten; de boeken "
+        "presenteren beide jaren gelijk: 23.014 - 478"),
+    ("baten_lasten", "sociale_lasten", 2): (
+        6321, 5843, "zie Salarissen 2023: 2.897 + 3.424 zonder de vergoedingen van -478"),
+}
