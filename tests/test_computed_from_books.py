@@ -1,0 +1,90 @@
+"""The statements are computed from the books: change a posting and they change;
+no published figure is typed into the product's code."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from statements.enkelvoudig import build_balance_sheet, build_baten_lasten
+from tests import published_2024 as pub
+from tests.conftest import ROOT
+from vng_accounts.books import load_books
+
+EXTRA = Decimal("12345.67")
+
+
+def test_changing_a_transaction_changes_the_statements(books_copy: Path) -> None:
+    before = load_books(str(books_copy))
+    year_file = books_copy.parent / "2024.beancount"
+    text = year_file.read_text(encoding="utf-8")
+    # the first automatisering invoice of 2024 becomes EXTRA more expensive
+    pattern = re.compile(
+        r'(\* "ICT-leverancier" "Inkoopfacturen automatisering januari 2024"\n'
+        r"\s+Lasten:KantoorHuisvesting:Automatisering\s+)([\d.]+)( EUR\n"
+        r"\s+Passiva:Kortlopend:Handelscrediteuren\s+)(-[\d.]+)")
+    match = pattern.search(text)
+    assert match, "invoice not found in the books"
+    new_cost = Decimal(match[2]) + EXTRA
+    text = pattern.sub(lambda m: f"{m[1]}{new_cost}{m[3]}{-new_cost}", text, count=1)
+    year_file.write_text(text, encoding="utf-8")
+    after = load_books(str(books_copy))
+    assert after.errors == ()
+
+    def row(books, table, line, column=0):  # type: ignore[no-untyped-def]
+        return table(books, 2024).row(line).amounts[column]
+
+    assert row(after, build_baten_lasten, "kantoor_huisvesting") == (
+        row(before, build_baten_lasten, "kantoor_huisvesting") + EXTRA)
+    assert row(after, build_baten_lasten, "onverdeeld_resultaat") == (
+        row(before, build_baten_lasten, "onverdeeld_resultaat") - EXTRA)
+    assert row(after, build_balance_sheet, "handelscrediteuren") == (
+        row(before, build_balance_sheet, "handelscrediteuren") + EXTRA)
+    assert row(after, build_balance_sheet, "onverdeeld_resultaat") == (
+        row(before, build_balance_sheet, "onverdeeld_resultaat") - EXTRA)
+    # the comparative year did not move
+    assert row(after, build_baten_lasten, "kantoor_huisvesting", 2) == (
+        row(before, build_baten_lasten, "kantoor_huisvesting", 2))
+
+
+def _published_numbers() -> set[str]:
+    numbers: set[int] = set()
+    for table in (pub.BALANS, pub.BATEN_LASTEN):
+        for values in table.values():
+            numbers.update(abs(v) for v in values if v is not None)
+    for note in pub.TOELICHTING.values():
+        for values in note.values():
+            numbers.update(abs(v) for v in values if v is not None)
+    # small figures (0, 4, 31, ...) also occur as ordinary constants
+    big = {n for n in numbers if n >= 100}
+    return {str(n) for n in big} | {f"{n:,}".replace(",", ".") for n in big} | {
+        str(n * 1000) for n in big}
+
+
+def test_no_published_figure_in_the_code() -> None:
+    figures = _published_numbers()
+    offenders = []
+    for package in ("vng_accounts", "statements", "importers"):
+        for source in sorted((ROOT / package).rglob("*.py")):
+            tokens = set(re.findall(r"\d[\d.]*\d|\d", source.read_text(encoding="utf-8")))
+            found = tokens & figures
+            if found:
+                offenders.append(f"{source.relative_to(ROOT)}: {sorted(found)}")
+    assert offenders == []
+
+
+def test_the_statements_read_only_the_books(books_copy: Path) -> None:
+    """Empty the books of their 2024 transactions: the 2024 column empties too."""
+    year_file = books_copy.parent / "2024.beancount"
+    header = year_file.read_text(encoding="utf-8").split("\n\n", 2)
+    year_file.write_text("\n\n".join(header[:2]) + "\n", encoding="utf-8")
+    books = load_books(str(books_copy))
+    assert books.errors == ()
+    table = build_baten_lasten(books, 2024)
+    assert table.row("som_der_baten").amounts[0] == 0
+    assert table.row("som_der_lasten").amounts[0] == 0
+    assert table.row("som_der_lasten").amounts[2] != 0
+    assert datetime.date(2024, 1, 1) > max(
+        e.date for e in books.entries if type(e).__name__ == "Transaction")
