@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from statements.enkelvoudig import build_enkelvoudig
+from statements.specificaties import build_specificaties
 from statements.errors import StatementError
 from statements.output import write_atomic
 from statements.render_json import jaarrekening_json
@@ -48,7 +49,7 @@ def cmd_jaarrekening(args: argparse.Namespace) -> int:
     if books is None:
         return 1
     try:
-        tables = build_enkelvoudig(books, args.year)
+        tables = build_enkelvoudig(books, args.year) + build_specificaties(books, args.year)
     except StatementError as exc:
         print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
         return 1

@@ -23,6 +23,11 @@ class Row:
     note: str | None = None
     accounts: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # A zero is printed as zero, never as "-0", whatever the sign arithmetic did.
+        cleaned = tuple(Decimal(0) if a is not None and not a else a for a in self.amounts)
+        object.__setattr__(self, "amounts", cleaned)
+
 
 @dataclass(frozen=True)
 class StatementTable:

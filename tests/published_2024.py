@@ -155,3 +155,32 @@ ERRATA: dict[tuple[str, str, int], tuple[int, int | None, str]] = {
     ("baten_lasten", "sociale_lasten", 2): (
         6321, 5843, "zie Salarissen 2023: 2.897 + 3.424 zonder de vergoedingen van -478"),
 }
+
+# Toelichting (1), verloop materiële vaste activa 2024: columns bedrijfsgebouwen, activa in
+# uitvoering, machines en installaties, andere vaste bedrijfsmiddelen, totaal 2024
+MVA = {
+    "aanschafwaarde_begin": (24821, 361, 6318, 5244, 36745),
+    "afschrijvingen_begin": (-17044, 0, -5546, -4058, -26648),
+    "boekwaarde_begin": (7777, 361, 772, 1186, 10096),
+    "investeringen": (378, 502, 125, 437, 1442),
+    "desinvesteringen_aanschafwaarde": (-19, 0, -363, -1083, -1465),
+    "desinvesteringen_afschrijvingen": (19, 0, 357, 1083, 1459),
+    "herrubriceringen_aanschafwaarde": (0, -361, 0, 0, -361),
+    "herrubriceringen_afschrijvingen": (0, 0, 0, 0, 0),
+    "afschrijvingen": (-920, 0, -170, -379, -1468),
+    "totaal_mutaties": (-542, 140, -50, 58, -393),
+    "aanschafwaarde_eind": (25179, 502, 6080, 4598, 36360),
+    "afschrijvingen_eind": (-17944, 0, -5359, -3354, -26657),
+    "boekwaarde_eind": (7235, 502, 722, 1244, 9703),
+}
+
+# Specificaties realisatie 2024 (18–21): (project gefinancierd, overig, totaal)
+FINANCIERING = {
+    "overige_personeelslasten": {"overige_personeelslasten": (280, 5430, 5710)},
+    "kantoor_huisvesting": {"kantoor_huisvesting": (1620, 6583, 8203)},
+    "activiteitslasten": {"voorlichting": (550, 1035, 1585), "bijeenkomsten": (1847, 1761, 3608),
+                          "onderzoek": (2314, 770, 3084), "advies_derden": (111896, 2776, 114672),
+                          "bijdragen_lidmaatschappen": (4952, 567, 5519),
+                          "doorbelasting": (9, -9, 0), "totaal": (121568, 6900, 128468)},
+    "overige_lasten": {"overige_lasten": (-90, -817, -907)},
+}

@@ -20,10 +20,10 @@ def test_changing_a_transaction_changes_the_statements(books_copy: Path) -> None
     before = load_books(str(books_copy))
     year_file = books_copy.parent / "2024.beancount"
     text = year_file.read_text(encoding="utf-8")
-    # the first automatisering invoice of 2024 becomes EXTRA more expensive
+    # the first catering invoice of 2024 becomes EXTRA more expensive
     pattern = re.compile(
-        r'(\* "ICT-leverancier" "Inkoopfacturen automatisering januari 2024"\n'
-        r"\s+Lasten:KantoorHuisvesting:Automatisering\s+)([\d.]+)( EUR\n"
+        r'(\* "Cateraar" "Inkoopfacturen restauratieve voorzieningen januari 2024"\n'
+        r"\s+Lasten:KantoorHuisvesting:Restauratief\s+)([\d.]+)( EUR\n"
         r"\s+Passiva:Kortlopend:Handelscrediteuren\s+)(-[\d.]+)")
     match = pattern.search(text)
     assert match, "invoice not found in the books"

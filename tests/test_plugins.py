@@ -103,3 +103,28 @@ def test_amounts_are_whole_cents() -> None:
 """, check_bedragen)
     assert [e.split(":")[0] for e in errors] == ["11", "12"]  # both postings, not 100.500
     assert "meer dan 2 decimalen" in errors[0]
+
+
+def test_fixed_asset_movements_must_say_what_they_are() -> None:
+    from vng_accounts.plugins.mutaties import check_mutaties
+    errors = _errors("""
+2024-01-01 open Activa:Mva:Aanschafwaarde EUR
+  component: "aanschafwaarde"
+2024-01-01 open Passiva:Crediteuren EUR
+2024-02-01 * "Leverancier" "Bureaus"
+  Activa:Mva:Aanschafwaarde   1000.00 EUR
+  Passiva:Crediteuren
+2024-03-01 * "Leverancier" "Bureaus"
+  mutatie: "afschrijving"
+  Activa:Mva:Aanschafwaarde   1000.00 EUR
+  Passiva:Crediteuren
+2024-04-01 * "Leverancier" "Bureaus"
+  mutatie: "investering"
+  Activa:Mva:Aanschafwaarde   1000.00 EUR
+    financiering: "subsidie"
+  Passiva:Crediteuren
+""", check_mutaties)
+    assert [e.split(":")[0] for e in errors] == ["11", "14", "20"]
+    assert "zonder geldige mutatie" in errors[0]
+    assert "kan niet op" in errors[1]
+    assert "financiering" in errors[2]

@@ -106,3 +106,34 @@ def test_erratum_salaries_classified_differently_in_2023() -> None:
 def test_every_erratum_differs_from_the_print() -> None:
     for key, (follows, printed, reason) in pub.ERRATA.items():
         assert follows != printed and reason, key
+
+
+@pytest.fixture(scope="module")
+def specificaties(books) -> dict[str, StatementTable]:  # type: ignore[no-untyped-def]
+    from statements.specificaties import build_specificaties
+    return {t.id: t for t in build_specificaties(books, 2024)}
+
+
+@pytest.mark.parametrize("line", sorted(pub.MVA))
+def test_verloop_materiele_vaste_activa(specificaties: dict[str, StatementTable], line: str) -> None:
+    row = specificaties["toelichting.materiele_vaste_activa"].row(line)
+    for column, want in enumerate(pub.MVA[line]):
+        assert_close(row.amounts[column], want, f"mva {line} kolom {column}")
+
+
+@pytest.mark.parametrize("key", sorted(pub.FINANCIERING))
+def test_project_gefinancierd(specificaties: dict[str, StatementTable], key: str) -> None:
+    table = specificaties[f"toelichting.{key}_financiering"]
+    for line, values in pub.FINANCIERING[key].items():
+        for column, want in enumerate(values):
+            assert_close(table.row(line).amounts[column], want, f"{key} {line} kolom {column}")
+
+
+def test_mva_schedule_ends_where_the_balance_sheet_does(
+        specificaties: dict[str, StatementTable], tables_2024: dict[str, StatementTable]) -> None:
+    schedule = specificaties["toelichting.materiele_vaste_activa"]
+    balans = tables_2024["enkelvoudig.balans"]
+    assert schedule.row("boekwaarde_eind").amounts[-1] == balans.row("totaal_mva").amounts[0]
+    assert schedule.row("boekwaarde_begin").amounts[-1] == balans.row("totaal_mva").amounts[1]
+    afschrijvingen = tables_2024["enkelvoudig.staat_van_baten_en_lasten"].row("afschrijvingen")
+    assert -schedule.row("afschrijvingen").amounts[-1] == afschrijvingen.amounts[0]

@@ -16,12 +16,13 @@ from beancount.core import data
 from vng_accounts.chart import Chart, read_chart
 from vng_accounts.errors import BooksError
 from vng_accounts.guard import check_sources
-from vng_accounts.plugins import bedragen, rekeningschema
+from vng_accounts.plugins import bedragen, mutaties, rekeningschema
 from vng_accounts.settings import Settings, read_settings
 
 _PROJECT_PLUGINS = {
     "vng_accounts.plugins.rekeningschema": rekeningschema.check_rekeningschema,
     "vng_accounts.plugins.bedragen": bedragen.check_bedragen,
+    "vng_accounts.plugins.mutaties": mutaties.check_mutaties,
 }
 
 

@@ -21,6 +21,7 @@ ALLOWED_PLUGINS: frozenset[str] = frozenset(
     {
         "vng_accounts.plugins.rekeningschema",
         "vng_accounts.plugins.bedragen",
+        "vng_accounts.plugins.mutaties",
         "beancount.plugins.check_commodity",
         "beancount.plugins.leafonly",
         "beancount.plugins.noduplicates",

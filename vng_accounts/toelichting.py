@@ -126,3 +126,45 @@ def note_reference(value: str) -> tuple[Note, str] | None:
     if note is None or line not in note.labels():
         return None
     return note, line
+
+
+@dataclass(frozen=True)
+class Financiering:
+    """A "Project gefinancierd / Overig / Totaal" specification of lasten.
+
+    ``source`` is a note key (rows per note line when ``per_line``, else one row) or,
+    with ``line``, a line of the staat van baten en lasten.
+    """
+
+    key: str
+    number: str
+    title: str
+    source: str
+    per_line: bool = False
+    line: bool = False
+
+
+FINANCIERINGEN: tuple[Financiering, ...] = (
+    Financiering("overige_personeelslasten", "18", "Overige personeelslasten",
+                 "overige_personeelslasten"),
+    Financiering("kantoor_huisvesting", "19", "Kantoor- en huisvestingskosten",
+                 "kantoor_huisvesting"),
+    Financiering("activiteitslasten", "20", "Activiteitslasten", "activiteitslasten",
+                 per_line=True),
+    Financiering("overige_lasten", "21", "Overige lasten", "overige_lasten", line=True),
+)
+
+# The movement schedule of the materiële vaste activa (toelichting 1): row id, label,
+# and the (mutatie, component) pairs it sums.
+MVA_ROWS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("investeringen", "Investeringen", (("investering", "aanschafwaarde"),)),
+    ("desinvesteringen_aanschafwaarde", "Desinvesteringen aanschafwaarde",
+     (("desinvestering", "aanschafwaarde"),)),
+    ("desinvesteringen_afschrijvingen", "Desinvesteringen afschrijvingen",
+     (("desinvestering", "afschrijvingen"),)),
+    ("herrubriceringen_aanschafwaarde", "Herrubriceringen aanschafwaarde",
+     (("herrubricering", "aanschafwaarde"),)),
+    ("herrubriceringen_afschrijvingen", "Herrubriceringen afschrijvingen",
+     (("herrubricering", "afschrijvingen"),)),
+    ("afschrijvingen", "Afschrijvingen", (("afschrijving", "afschrijvingen"),)),
+)

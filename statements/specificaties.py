@@ -1,0 +1,127 @@
+"""Specification tables of the toelichting that need more than account balances:
+the movement schedule of the materiële vaste activa (1) and the split of lasten into
+project-financed and other (18–21)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from beancount.core import data
+
+from statements.enkelvoudig import ZERO
+from statements.errors import StatementError
+from statements.table import Amount, Row, StatementTable
+from vng_accounts.books import Books
+from vng_accounts.layouts import BALANS, BATEN_LASTEN
+from vng_accounts.plugins.mutaties import components
+from vng_accounts.toelichting import FINANCIERINGEN, MVA_ROWS, NOTES_BY_KEY, Financiering
+
+BEGIN = "beginbalans"
+
+
+def build_mva_schedule(books: Books, year: int) -> StatementTable:
+    """Verloop van de materiële vaste activa: one column per group and the total."""
+    component_of = components(list(books.entries))
+    group_of = {a: str(books.chart.accounts[a].meta["groep"]) for a in component_of}
+    groups = [line.id for line in BALANS.lines if line.id in set(group_of.values())]
+    start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    begin: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    moves: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    for entry in books.entries:
+        if not isinstance(entry, data.Transaction) or entry.date >= end:
+            continue
+        mutatie = str(entry.meta.get("mutatie"))
+        for posting in entry.postings:
+            if posting.account not in component_of:
+                continue
+            key = (group_of[posting.account], component_of[posting.account])
+            if entry.date < start or mutatie == BEGIN:
+                begin[key] += posting.units.number
+            elif (mutatie, key[1]) in {pair for _, _, pairs in MVA_ROWS for pair in pairs}:
+                moves[(key[0], mutatie, key[1])] += posting.units.number
+            else:
+                raise StatementError(entry.meta, f"mutatie {mutatie} past niet in toelichting (1)")
+
+    def per_column(value) -> tuple[Amount, ...]:  # type: ignore[no-untyped-def]
+        amounts = [value(g) for g in groups]
+        return (*amounts, sum(amounts, ZERO))
+
+    def stand(kind: str, extra: bool):  # type: ignore[no-untyped-def]
+        return lambda g: begin[(g, kind)] + (
+            sum((moves[(g, m, kind)] for m in ("investering", "desinvestering", "herrubricering",
+                                               "afschrijving")), ZERO) if extra else ZERO)
+
+    rows = [
+        Row("aanschafwaarde_begin", "Aanschafwaarde", "line", per_column(stand("aanschafwaarde", False)), 1),
+        Row("afschrijvingen_begin", "Cumulatieve afschrijvingen en waardeverminderingen", "line",
+            per_column(stand("afschrijvingen", False)), 1),
+        Row("boekwaarde_begin", "Boekwaarde 1 januari", "subtotal",
+            per_column(lambda g: stand("aanschafwaarde", False)(g) + stand("afschrijvingen", False)(g))),
+    ]
+    for row_id, label, pairs in MVA_ROWS:
+        rows.append(Row(row_id, label, "line", per_column(
+            lambda g, pairs=pairs: sum((moves[(g, m, c)] for m, c in pairs), ZERO)), 1))
+    rows += [
+        Row("totaal_mutaties", "Totaal mutaties", "subtotal", per_column(
+            lambda g: sum((moves[(g, m, c)] for _, _, pairs in MVA_ROWS for m, c in pairs), ZERO))),
+        Row("aanschafwaarde_eind", "Aanschafwaarde", "line", per_column(stand("aanschafwaarde", True)), 1),
+        Row("afschrijvingen_eind", "Cumulatieve afschrijvingen en waardeverminderingen", "line",
+            per_column(stand("afschrijvingen", True)), 1),
+        Row("boekwaarde_eind", "Boekwaarde 31 december", "total",
+            per_column(lambda g: stand("aanschafwaarde", True)(g) + stand("afschrijvingen", True)(g))),
+    ]
+    labels = tuple(BALANS.line(g).label for g in groups) + (f"Totaal {year}",)
+    accounts = tuple(sorted(component_of))
+    rows = [Row(r.id, r.label, r.kind, r.amounts, r.level, None, accounts) for r in rows]
+    return StatementTable("toelichting.materiele_vaste_activa",
+                          "Materiële vaste activa (1): verloop", labels, tuple(rows))
+
+
+def build_financiering(books: Books, spec: Financiering, year: int) -> StatementTable:
+    """Realisatie split into project-financed and other lasten."""
+    groups = _financiering_groups(books, spec)
+    start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    account_group = {a: g for g, (_, accounts) in groups.items() for a in accounts}
+    split: dict[str, list[Decimal]] = {g: [ZERO, ZERO] for g in groups}
+    for entry in books.entries:
+        if not isinstance(entry, data.Transaction) or not start <= entry.date < end:
+            continue
+        for posting in entry.postings:
+            group = account_group.get(posting.account)
+            if group is None:
+                continue
+            sign = BATEN_LASTEN.line(books.chart.line_of(posting.account, BATEN_LASTEN) or "").sign
+            project = (posting.meta or {}).get("financiering") == "project"
+            split[group][0 if project else 1] += posting.units.number * sign
+    rows = [Row(g, label, "line", (split[g][0], split[g][1], split[g][0] + split[g][1]), 1, None,
+                tuple(sorted(accounts))) for g, (label, accounts) in groups.items()]
+    if spec.per_line:
+        totals = tuple(sum((r.amounts[i] for r in rows), ZERO) for i in range(3))  # type: ignore[misc]
+        rows.append(Row("totaal", "Totaal", "total", totals, 0, None,
+                        tuple(sorted(a for r in rows for a in r.accounts))))
+    return StatementTable(f"toelichting.{spec.key}_financiering",
+                          f"{spec.title} ({spec.number}): specificatie realisatie {year}",
+                          ("Project gefinancierd", "Overig", "Totaal"), tuple(rows))
+
+
+def _financiering_groups(books: Books, spec: Financiering) -> dict[str, tuple[str, list[str]]]:
+    if spec.line:
+        accounts = [a for a in sorted(books.chart.accounts)
+                    if books.chart.line_of(a, BATEN_LASTEN) == spec.source]
+        return {spec.source: (BATEN_LASTEN.line(spec.source).label, accounts)}
+    note = NOTES_BY_KEY[spec.source]
+    members: dict[str, list[str]] = {line: [] for line, _ in note.lines}
+    for account, acc_spec in sorted(books.chart.accounts.items()):
+        key, _, line = str(acc_spec.note).partition(".")
+        if key == note.key:
+            members[line].append(account)
+    if spec.per_line:
+        return {line: (label, members[line]) for line, label in note.lines}
+    return {note.key: (spec.title, [a for accounts in members.values() for a in accounts])}
+
+
+def build_specificaties(books: Books, year: int) -> tuple[StatementTable, ...]:
+    return (build_mva_schedule(books, year),
+            *(build_financiering(books, spec, year) for spec in FINANCIERINGEN))

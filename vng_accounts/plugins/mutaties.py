@@ -1,0 +1,76 @@
+"""Movements on fixed assets say what they are; project financing is marked validly.
+
+Every transaction that posts to an account with a ``component`` (the aanschafwaarde
+or the cumulatieve afschrijvingen of a group of materiële vaste activa) carries a
+``mutatie`` that places it in the movement schedule of toelichting (1)::
+
+    2024-06-28 * "Kantoorinrichting Nederland B.V." "Investering andere vaste bedrijfsmiddelen"
+      mutatie: "investering"
+      Activa:MaterieleVasteActiva:AndereVasteBedrijfsmiddelen:Aanschafwaarde  437000.00 EUR
+      Passiva:Kortlopend:Handelscrediteuren
+
+A posting may carry ``financiering: "project"`` when its cost is externally financed
+(the "Project gefinancierd" column of the toelichting). The opening balance of the
+books carries ``mutatie: "beginbalans"``: it is the schedule's first begin balance.
+
+    plugin "vng_accounts.plugins.mutaties"
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from beancount.core import data
+
+from vng_accounts.errors import BooksError
+
+__plugins__ = ("check_mutaties",)
+
+MUTATIES: dict[str, frozenset[str]] = {
+    "beginbalans": frozenset({"aanschafwaarde", "afschrijvingen"}),
+    "investering": frozenset({"aanschafwaarde"}),
+    "desinvestering": frozenset({"aanschafwaarde", "afschrijvingen"}),
+    "herrubricering": frozenset({"aanschafwaarde", "afschrijvingen"}),
+    "afschrijving": frozenset({"afschrijvingen"}),
+}
+FINANCIERING = frozenset({"project"})
+
+
+def components(entries: list[data.Directive]) -> dict[str, str]:
+    """Account -> component ("aanschafwaarde" or "afschrijvingen") from the opens."""
+    return {e.account: str(e.meta["component"]) for e in entries
+            if isinstance(e, data.Open) and "component" in e.meta}
+
+
+def check_mutaties(
+    entries: list[data.Directive], options_map: dict[str, Any]
+) -> tuple[list[data.Directive], list[BooksError]]:
+    errors: list[BooksError] = []
+    component_of = components(entries)
+    for entry in entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        errors.extend(_check_entry(entry, component_of))
+    return entries, errors
+
+
+def _check_entry(entry: data.Transaction, component_of: dict[str, str]) -> list[BooksError]:
+    errors: list[BooksError] = []
+    mutatie = entry.meta.get("mutatie")
+    for posting in entry.postings:
+        financiering = (posting.meta or {}).get("financiering")
+        if financiering is not None and financiering not in FINANCIERING:
+            message = f'financiering "{financiering}" onbekend (toegestaan: project)'
+            errors.append(BooksError(posting.meta, message, entry))
+        component = component_of.get(posting.account)
+        if component is None:
+            continue
+        if mutatie not in MUTATIES:
+            message = (f"boeking op {posting.account} zonder geldige mutatie "
+                       f"({', '.join(sorted(MUTATIES))})")
+            errors.append(BooksError(entry.meta, message, entry))
+            break
+        if component not in MUTATIES[str(mutatie)]:
+            message = f"mutatie {mutatie} kan niet op {posting.account}"
+            errors.append(BooksError(entry.meta, message, entry))
+    return errors
