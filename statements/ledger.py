@@ -35,11 +35,24 @@ def movements(
         for posting in entry.postings:
             if accounts is not None and posting.account not in accounts:
                 continue
-            units = posting.units
-            if units.currency != CURRENCY:
-                raise StatementError(entry.meta, f"{posting.account}: bedrag in {units.currency}")
-            totals[posting.account] += units.number
+            totals[posting.account] += book_value(entry, posting)
     return dict(totals)
+
+
+def book_value(entry: data.Transaction, posting: data.Posting) -> Decimal:
+    """A posting's amount in EUR: its units, or for a lot held at cost its cost.
+
+    Securities are held at cost; their market value is cost plus the herwaardering
+    accounts (derived by the books' revaluation), so no price is applied here.
+    """
+    units = posting.units
+    if units.currency == CURRENCY:
+        return Decimal(units.number)
+    cost = posting.cost
+    if cost is not None and cost.currency == CURRENCY and cost.number is not None:
+        return Decimal(units.number * cost.number)
+    raise StatementError(entry.meta, f"{posting.account}: bedrag in {units.currency} zonder "
+                         "kostprijs in EUR")
 
 
 def balances_at(entries: Iterable[data.Directive], end: datetime.date) -> dict[str, Decimal]:
@@ -53,13 +66,15 @@ _PERIODS_PER_YEAR = {"yearly": 1, "quarterly": 4, "monthly": 12}
 def budgets(entries: Iterable[data.Directive], year: int) -> dict[str, Decimal]:
     """The begroting of ``year`` per account from Fava ``custom "budget"`` entries.
 
-    The budget in force on the first of each month (the latest entry dated on or
-    before it) contributes a twelfth of its yearly amount; monthly and quarterly
-    budgets are scaled the same way. Summed exactly, rounded once to cents.
+    Only budgets dated in ``year`` count: the begroting of a year is set for that
+    year, it is not carried over from the last one (as Fava's budget report would).
+    The budget in force on the first of each month (the latest entry of the year
+    dated on or before it) contributes a twelfth of its yearly amount; monthly and
+    quarterly budgets are scaled the same way. Summed exactly, rounded once to cents.
     """
     by_account: dict[str, list[tuple[datetime.date, Fraction]]] = defaultdict(list)
     for entry in entries:
-        if isinstance(entry, data.Custom) and entry.type == "budget":
+        if isinstance(entry, data.Custom) and entry.type == "budget" and entry.date.year == year:
             account, per_year = _budget_entry(entry)
             by_account[account].append((entry.date, per_year))
     result: dict[str, Decimal] = {}

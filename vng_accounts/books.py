@@ -16,10 +16,13 @@ from beancount.core import data
 from vng_accounts.chart import Chart, read_chart
 from vng_accounts.errors import BooksError
 from vng_accounts.guard import check_sources
-from vng_accounts.plugins import bedragen, mutaties, rekeningschema
+from vng_accounts.plugins import bedragen, herwaardering, jaareinde, mutaties, rekeningschema
 from vng_accounts.settings import Settings, read_settings
 
+# In the order the books list them: deriving plugins first, then the checks.
 _PROJECT_PLUGINS = {
+    "vng_accounts.plugins.herwaardering": herwaardering.herwaardering,
+    "vng_accounts.plugins.jaareinde": jaareinde.jaareinde,
     "vng_accounts.plugins.rekeningschema": rekeningschema.check_rekeningschema,
     "vng_accounts.plugins.bedragen": bedragen.check_bedragen,
     "vng_accounts.plugins.mutaties": mutaties.check_mutaties,
@@ -44,9 +47,10 @@ def load_books(filename: str) -> Books:
     entries, errors, options = loader.load_file(filename)
     errors = list(errors)
     listed = {name for name, _ in options.get("plugin", [])}
-    for name, check in _PROJECT_PLUGINS.items():
+    for name, plugin in _PROJECT_PLUGINS.items():
         if name not in listed:
-            errors.extend(check(entries, options)[1])
+            entries, plugin_errors = plugin(entries, options)
+            errors.extend(plugin_errors)
     chart, _ = read_chart(entries, options)
     settings, setting_errors = read_settings(entries)
     errors.extend(setting_errors)

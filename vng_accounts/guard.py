@@ -22,6 +22,8 @@ ALLOWED_PLUGINS: frozenset[str] = frozenset(
         "vng_accounts.plugins.rekeningschema",
         "vng_accounts.plugins.bedragen",
         "vng_accounts.plugins.mutaties",
+        "vng_accounts.plugins.herwaardering",
+        "vng_accounts.plugins.jaareinde",
         "beancount.plugins.check_commodity",
         "beancount.plugins.leafonly",
         "beancount.plugins.noduplicates",
