@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from statements.enkelvoudig import build_enkelvoudig
 from statements.specificaties import build_specificaties
+from statements.verloop import build_verlopen
 from statements.errors import StatementError
 from statements.output import write_atomic
 from statements.render_json import jaarrekening_json
@@ -49,7 +50,8 @@ def cmd_jaarrekening(args: argparse.Namespace) -> int:
     if books is None:
         return 1
     try:
-        tables = build_enkelvoudig(books, args.year) + build_specificaties(books, args.year)
+        tables = (build_enkelvoudig(books, args.year) + build_specificaties(books, args.year)
+                  + build_verlopen(books, args.year))
     except StatementError as exc:
         print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
         return 1

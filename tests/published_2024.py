@@ -184,3 +184,74 @@ FINANCIERING = {
                           "doorbelasting": (9, -9, 0), "totaal": (121568, 6900, 128468)},
     "overige_lasten": {"overige_lasten": (-90, -817, -907)},
 }
+
+# Movement schedules of the toelichting, keyed by their printed row labels.
+# Effecten and herwaarderingsreserve: (obligaties, aandelen, totaal 2024, totaal 2023);
+# the others: (2024, 2023).
+VERLOOP: dict[str, dict[str, tuple[int, ...]]] = {
+    "effecten": {
+        "Balanswaarde per 1 januari": (43869, 20115, 63984, 57575),
+        "Aankopen": (44241, 3978, 48219, 12169),
+        "Verkopen": (-41837, -5769, -47606, -10606),
+        "Gerealiseerde waardedalingen of -stijgingen": (-767, 316, -451, 372),
+        "Ongerealiseerde waardedalingen of -stijgingen": (1408, 2830, 4238, 4474),
+        "Stand per 31 december": (46914, 21470, 68384, 63984),
+    },
+    "herwaarderingsreserve": {
+        "Balanswaarde per 1 januari": (-1314, 3094, 1780, -2694),
+        "Realisatie herwaardering door verkoop": (1442, -998, 444, 90),
+        "Ongerealiseerde waarde mutaties": (1408, 2830, 4238, 4384),
+        "Mutatie herwaardering": (2850, 1832, 4682, 4474),
+        "Stand per 31 december": (1536, 4926, 6462, 1780),
+    },
+    "deelneming_vng_diensten": {
+        "Stand per 1 januari": (21101, 19745), "Aandeel in resultaat": (2015, 1363),
+        "Dividend": (0, 0), "Omrekenverschillen vreemde valuta": (12, -7),
+        "Stand per 31 december": (23128, 21101),
+    },
+    "overige_reserves": {
+        "Stand per 1 januari": (46733, 49238),
+        "Resultaatsbestemming vorig boekjaar": (3758, -4217),
+        "Vrijval statutaire reserve": (0, 2039), "Bestemming agv Kennishub": (0, -528),
+        "Vrijval bestemming Kennishub": (0, 202), "Stand per 31 december": (50491, 46733),
+    },
+    "bestemmingsreserve": {
+        "Stand per 1 januari": (3512, 4121), "Lasten herhuisvesting": (-458, -458),
+        "Lasten afschrijving begane grond": (-150, -150), "Bestemming agv Kennishub": (0, 528),
+        "Lasten agv Kennishub werkzaamheden": (0, -326),
+        "Vrijval restant bestemming Kennishub budget": (0, -202),
+        "Stand per 31 december": (2904, 3512),
+    },
+    "statutaire_reserve": {"Stand per 1 januari": (686, 686), "Stand per 31 december": (686, 686)},
+    "omrekenverschillen": {"Stand per 1 januari": (-168, -161), "Mutatie": (11, -7),
+                           "Stand per 31 december": (-157, -168)},
+    "onverdeeld_resultaat": {
+        "Stand per 1 januari": (3758, -4218),
+        "Naar Overige reserves (uit onverdeeld resultaat voorgaand boekjaar)": (-3758, 4218),
+        "Mutatie bestemmingsreserve (afschr. lasten huisvesting)": (608, 608),
+        "Mutatie bestemmingsreserve (Werkzaamheden a.g.v. Kennishub)": (0, 326),
+        "Resultaat boekjaar": (-634, 2824), "Stand per 31 december": (-26, 3758),
+    },
+    "egalisatievoorziening": {"Stand per 1 januari": (1076, 751), "Dotaties": (321, 592),
+                              "Onttrekkingen/vrijval": (-666, -267),
+                              "Stand per 31 december": (731, 1076)},
+    "voorziening_ambtsjubilea": {"Stand per 1 januari": (375, 408), "Dotaties": (62, -33),
+                                 "Stand per 31 december": (437, 375)},
+}
+
+# Errata in the movement schedules: (table, row label, column) -> (books, printed, why)
+VERLOOP_ERRATA: dict[tuple[str, str, int], tuple[int, int | None, str]] = {
+    ("effecten", "Gerealiseerde waardedalingen of -stijgingen", 3): (
+        462, 372,
+        "de 2023-kolom van het effectenverloop boekt 4.474 als ongerealiseerd, de "
+        "herwaarderingstabel splitst dezelfde 4.474 in realisatie 90 en ongerealiseerd 4.384; "
+        "met 4.384 sluit het verloop op 63.984 bij een gerealiseerd resultaat van 462"),
+    ("effecten", "Ongerealiseerde waardedalingen of -stijgingen", 3): (
+        4384, 4474, "zie gerealiseerd 2023: de herwaarderingstabel geeft 4.384"),
+    ("statutaire_reserve", "Stand per 1 januari", 1): (
+        2725, 686,
+        "de overige reserves ontvangen in 2023 een vrijval statutaire reserve van 2.039 en de "
+        "statutaire reserve eindigt op 686: zij begon dus op 2.725"),
+    ("statutaire_reserve", "Vrijval naar overige reserves", 1): (
+        -2039, None, "de vrijval van 2.039 ontbreekt in het verloop van de statutaire reserve"),
+}

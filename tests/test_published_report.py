@@ -137,3 +137,69 @@ def test_mva_schedule_ends_where_the_balance_sheet_does(
     assert schedule.row("boekwaarde_begin").amounts[-1] == balans.row("totaal_mva").amounts[1]
     afschrijvingen = tables_2024["enkelvoudig.staat_van_baten_en_lasten"].row("afschrijvingen")
     assert -schedule.row("afschrijvingen").amounts[-1] == afschrijvingen.amounts[0]
+
+
+@pytest.fixture(scope="module")
+def verlopen(books) -> dict[str, StatementTable]:  # type: ignore[no-untyped-def]
+    from statements.verloop import build_verlopen
+    return {t.id: t for t in build_verlopen(books, 2024)}
+
+
+def _by_label(table: StatementTable) -> dict[str, tuple]:  # type: ignore[type-arg]
+    return {row.label: row.amounts for row in table.rows}
+
+
+@pytest.mark.parametrize("key", sorted(pub.VERLOOP))
+def test_verloop(verlopen: dict[str, StatementTable], key: str) -> None:
+    rows = _by_label(verlopen[f"toelichting.{key}"])
+    width = len(verlopen[f"toelichting.{key}"].columns)
+    printed_rows = dict(pub.VERLOOP[key])
+    for (table, label, _), _value in pub.VERLOOP_ERRATA.items():
+        if table == key and label not in printed_rows:
+            printed_rows[label] = (None,) * width
+    for label, printed in printed_rows.items():
+        for column, value in enumerate(printed):
+            erratum = pub.VERLOOP_ERRATA.get((key, label, column))
+            want = erratum[0] if erratum else value
+            got = rows.get(label, (Decimal(0),) * width)[column]
+            assert_close(got, want, f"{key} {label} kolom {column}")
+    # and the books show no movement the published table lacks
+    extra = {"Waarvan herwaarderingsreserve op de balans"}  # the reserve itself, for clarity
+    for label, amounts in rows.items():
+        assert label in printed_rows or label in extra, f"{key}: onverwachte regel {label} {amounts}"
+
+
+def test_erratum_effecten_2023_disagrees_with_herwaardering_2023() -> None:
+    eff, herw = pub.VERLOOP["effecten"], pub.VERLOOP["herwaarderingsreserve"]
+    key = "Ongerealiseerde waardedalingen of -stijgingen"
+    assert eff[key][2] == herw["Ongerealiseerde waarde mutaties"][2]  # 2024 agrees
+    assert eff[key][3] != herw["Ongerealiseerde waarde mutaties"][3]  # 2023 does not
+    assert eff[key][3] == herw["Mutatie herwaardering"][3]
+
+
+def test_erratum_statutaire_reserve_released_but_unchanged() -> None:
+    statutair = pub.VERLOOP["statutaire_reserve"]
+    vrijval = pub.VERLOOP["overige_reserves"]["Vrijval statutaire reserve"][1]
+    assert vrijval > 0
+    assert statutair["Stand per 1 januari"][1] == statutair["Stand per 31 december"][1]
+    assert pub.VERLOOP_ERRATA[("statutaire_reserve", "Stand per 1 januari", 1)][0] == (
+        statutair["Stand per 31 december"][1] + vrijval)
+
+
+def test_schedules_end_on_the_balance_sheet(verlopen: dict[str, StatementTable],
+                                            tables_2024: dict[str, StatementTable]) -> None:
+    balans = tables_2024["enkelvoudig.balans"]
+    pairs = {"overige_reserves": "overige_reserves", "bestemmingsreserve": "bestemmingsreserves",
+             "statutaire_reserve": "statutaire_reserve", "omrekenverschillen": "omrekenverschillen",
+             "onverdeeld_resultaat": "onverdeeld_resultaat",
+             "egalisatievoorziening": "egalisatievoorziening",
+             "voorziening_ambtsjubilea": "jubileumvoorziening",
+             "deelneming_vng_diensten": "deelnemingen"}
+    for key, line in pairs.items():
+        end = verlopen[f"toelichting.{key}"].row("eind").amounts
+        assert end == balans.row(line).amounts, key
+    herw = verlopen["toelichting.herwaarderingsreserve"]
+    assert herw.row("reserve").amounts[2] == balans.row("herwaarderingsreserves").amounts[0]
+    effecten = verlopen["toelichting.effecten"].row("eind").amounts
+    overige = tables_2024["toelichting.overige_effecten"].row("effectenportefeuille").amounts
+    assert (effecten[2], effecten[3]) == overige

@@ -309,7 +309,7 @@ class _Engine:
         if postings:
             meta = {"filename": policy.meta.get("filename", "<herwaardering>"),
                     "lineno": policy.meta.get("lineno", 0),
-                    DERIVED: f"{explanation}; groepering per {policy.group}"}
+                    DERIVED: f"{explanation}; groepering per {policy.group}", "mutatie": kind}
             self.result.derived.append(data.Transaction(
                 meta, date, "*", "VNG", narration, frozenset({TAG}), frozenset(),
                 _merge(postings)))

@@ -71,9 +71,9 @@ def _posting(account: str, number: Decimal) -> data.Posting:
 
 
 def _derived(meta: dict[str, Any], date: datetime.date, narration: str, explanation: str,
-             tag: str, postings: list[data.Posting]) -> data.Transaction:
+             tag: str, postings: list[data.Posting], mutatie: str) -> data.Transaction:
     source = {"filename": meta.get("filename", "<jaareinde>"), "lineno": meta.get("lineno", 0),
-              DERIVED: explanation}
+              DERIVED: explanation, "mutatie": mutatie}
     return data.Transaction(source, date, "*", "VNG", narration, frozenset({tag}), frozenset(),
                             postings)
 
@@ -107,7 +107,8 @@ def dekkingen(entries: Sequence[data.Directive]) -> tuple[list[data.Transaction]
         derived.append(_derived(
             earmark.meta, date, f"Dekking {earmark.purpose.lower() or key} {year} uit "
             "bestemmingsreserve", f"som van de lasten {year} met dekking \"{key}\": {amount}",
-            "dekking", [_posting(earmark.account, amount), _posting(earmark.dekking, -amount)]))
+            "dekking", [_posting(earmark.account, amount), _posting(earmark.dekking, -amount)],
+            f"dekking-{key}"))
     return derived, errors
 
 
@@ -159,5 +160,5 @@ def resultaatbestemmingen(
         derived.append(_derived(
             entry.meta, entry.date, f"Resultaatbestemming {year} conform vaststelling door de ALV",
             f"onverdeeld resultaat per {end}: {-amount}", "resultaatbestemming",
-            [_posting(onverdeeld, -amount), _posting(target, amount)]))
+            [_posting(onverdeeld, -amount), _posting(target, amount)], "resultaatbestemming"))
     return derived, errors

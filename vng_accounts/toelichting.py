@@ -168,3 +168,56 @@ MVA_ROWS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
      (("herrubricering", "afschrijvingen"),)),
     ("afschrijvingen", "Afschrijvingen", (("afschrijving", "afschrijvingen"),)),
 )
+
+
+@dataclass(frozen=True)
+class Verloop:
+    """A movement schedule ("verloop") of the accounts on some balance-sheet lines.
+
+    Rows come from the ``mutatie`` metadata of the transactions (the derived year-end
+    entries set it themselves); ``rows`` gives each mutatie its published label, in
+    order. A movement without a known mutatie shows as "Overige mutaties", never
+    dropped. ``result`` adds the year's result (the onverdeeld resultaat).
+    """
+
+    key: str
+    number: str
+    title: str
+    lines: tuple[str, ...]
+    rows: tuple[tuple[str, str], ...]
+    result: str | None = None
+
+
+VERLOPEN: tuple[Verloop, ...] = (
+    Verloop("deelneming_vng_diensten", "2", "VNG Diensten B.V.", ("deelnemingen",),
+            (("aandeel-resultaat", "Aandeel in resultaat"), ("dividend", "Dividend"),
+             ("omrekenverschillen", "Omrekenverschillen vreemde valuta"))),
+    Verloop("overige_reserves", "8", "Overige reserves", ("overige_reserves",),
+            (("resultaatbestemming", "Resultaatsbestemming vorig boekjaar"),
+             ("vrijval-statutaire-reserve", "Vrijval statutaire reserve"),
+             ("bestemming-kennishub", "Bestemming agv Kennishub"),
+             ("vrijval-kennishub", "Vrijval bestemming Kennishub"))),
+    Verloop("bestemmingsreserve", "8", "Bestemmingsreserve", ("bestemmingsreserves",),
+            (("dekking-willemshof", "Lasten herhuisvesting"),
+             ("dekking-begane-grond", "Lasten afschrijving begane grond"),
+             ("bestemming-kennishub", "Bestemming agv Kennishub"),
+             ("dekking-kennishub", "Lasten agv Kennishub werkzaamheden"),
+             ("vrijval-kennishub", "Vrijval restant bestemming Kennishub budget"))),
+    Verloop("statutaire_reserve", "8", "Wettelijke verplichte statutaire reserve",
+            ("statutaire_reserve",),
+            (("vrijval-statutaire-reserve", "Vrijval naar overige reserves"),)),
+    Verloop("omrekenverschillen", "8", "Omrekenverschillen", ("omrekenverschillen",),
+            (("omrekenverschillen", "Mutatie"),)),
+    Verloop("onverdeeld_resultaat", "8", "Onverdeeld resultaat boekjaar",
+            ("onverdeeld_resultaat",),
+            (("resultaatbestemming",
+              "Naar Overige reserves (uit onverdeeld resultaat voorgaand boekjaar)"),
+             ("dekking-willemshof", "Mutatie bestemmingsreserve (afschr. lasten huisvesting)"),
+             ("dekking-begane-grond", "Mutatie bestemmingsreserve (afschr. lasten huisvesting)"),
+             ("dekking-kennishub", "Mutatie bestemmingsreserve (Werkzaamheden a.g.v. Kennishub)")),
+            result="Resultaat boekjaar"),
+    Verloop("egalisatievoorziening", "9", "Egalisatievoorziening", ("egalisatievoorziening",),
+            (("dotatie", "Dotaties"), ("onttrekking", "Onttrekkingen/vrijval"))),
+    Verloop("voorziening_ambtsjubilea", "9", "Voorziening ambtsjubilea", ("jubileumvoorziening",),
+            (("dotatie", "Dotaties"), ("onttrekking", "Onttrekkingen/vrijval"))),
+)

@@ -1,0 +1,215 @@
+"""Movement schedules of the toelichting: reserves, voorzieningen, the deelneming,
+the effecten and the herwaarderingsreserve.
+
+Each schedule starts from the balance on 1 January, lists the year's movements by
+their ``mutatie`` and ends on the balance at 31 December, for the year and the year
+before. The effecten schedules come from the revaluation engine's events, so they
+show exactly what the books derived.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from beancount.core import data
+from beancount.parser import options as bean_options
+
+from statements.ledger import book_value
+from statements.table import Row, StatementTable
+from vng_accounts.books import Books
+from vng_accounts.herwaardering import (
+    Movement,
+    Purchase,
+    Sale,
+    categories,
+    evaluate,
+    read_policies,
+)
+from vng_accounts.layouts import BALANS
+from vng_accounts.toelichting import VERLOPEN, Verloop
+
+ZERO = Decimal(0)
+OPENING = "beginbalans"
+OTHER = "Overige mutaties"
+
+
+def _in_begin(entry: data.Transaction, year: int) -> bool:
+    """Before the year, or the books' opening balance dated on its first day."""
+    start = datetime.date(year, 1, 1)
+    return entry.date < start or (entry.date == start and entry.meta.get("mutatie") == OPENING)
+
+
+def _is_result(books: Books, account: str) -> bool:
+    types = bean_options.get_account_types(books.options)
+    return account.split(":", 1)[0] in (types.income, types.expenses)
+
+
+def _schedule_year(books: Books, spec: Verloop, year: int) -> tuple[Decimal, dict[str, Decimal]]:
+    accounts = {a for a, s in books.chart.accounts.items()
+                if s.lines.get(BALANS.id) in spec.lines}
+    labels = dict(spec.rows)
+    begin = ZERO
+    moves: dict[str, Decimal] = defaultdict(Decimal)
+    end = datetime.date(year + 1, 1, 1)
+    for entry in books.entries:
+        if not isinstance(entry, data.Transaction) or entry.date >= end:
+            continue
+        for posting in entry.postings:
+            result = spec.result is not None and _is_result(books, posting.account)
+            if posting.account not in accounts and not result:
+                continue
+            amount = book_value(entry, posting)
+            if _in_begin(entry, year):
+                begin += amount
+            elif result:
+                moves[spec.result or OTHER] += amount
+            else:
+                moves[labels.get(str(entry.meta.get("mutatie")), OTHER)] += amount
+    return begin, moves
+
+
+def build_verloop(books: Books, spec: Verloop, year: int) -> StatementTable:
+    sign = BALANS.line(spec.lines[0]).sign
+    years = (year, year - 1)
+    data_by_year = [_schedule_year(books, spec, y) for y in years]
+    order = list(dict.fromkeys([label for _, label in spec.rows]
+                               + ([spec.result] if spec.result else []) + [OTHER]))
+    rows = [Row("begin", "Stand per 1 januari", "line",
+                tuple(b * sign for b, _ in data_by_year))]
+    for label in order:
+        amounts = tuple(moves.get(label, ZERO) * sign for _, moves in data_by_year)
+        if any(amounts):
+            rows.append(Row(_row_id(label), label, "line", amounts, 1))
+    rows.append(Row("eind", "Stand per 31 december", "total",
+                    tuple((b + sum(m.values(), ZERO)) * sign for b, m in data_by_year)))
+    return StatementTable(f"toelichting.{spec.key}", f"{spec.title} ({spec.number})",
+                          tuple(str(y) for y in years), tuple(rows))
+
+
+def _row_id(label: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in label.lower()).strip("_")
+
+
+# -- effecten and herwaarderingsreserve ---------------------------------------------
+
+def _category_balances(books: Books, year: int, kind: str) -> dict[str, Decimal]:
+    """Balance per category at 1 January of ``year`` of the accounts the revaluation
+    policy names: ``effecten`` (the lots, at cost), ``herwaardering`` or ``reserve``."""
+    policies, _ = read_policies(books.entries)
+    prefixes = tuple(getattr(p, kind) + ":" for p in policies)
+    category_of = categories(books.entries)
+    result: dict[str, Decimal] = defaultdict(Decimal)
+    for entry in books.entries:
+        if not isinstance(entry, data.Transaction) or not _in_begin(entry, year):
+            continue
+        for posting in entry.postings:
+            if not posting.account.startswith(prefixes):
+                continue
+            if kind == "effecten":
+                category = category_of.get(posting.units.currency)
+            else:
+                category = posting.account.rsplit(":", 1)[-1].lower()
+            if category is not None:
+                result[category] += book_value(entry, posting)
+    return result
+
+
+def _events_in(books: Books, year: int) -> list[object]:
+    return [e for e in evaluate(books.entries).events
+            if getattr(e, "date").year == year and not (
+                isinstance(e, Movement) and e.kind == OPENING)]
+
+
+def _category_columns(books: Books, year: int) -> list[str]:
+    cats = set(categories(books.entries).values())
+    return sorted(cats, key=lambda c: (c != "obligaties", c))
+
+
+def _four_columns(per_cat: dict[str, Decimal], cats: list[str], prior: Decimal
+                  ) -> tuple[Decimal, ...]:
+    values = [per_cat.get(c, ZERO) for c in cats]
+    return (*values, sum(values, ZERO), prior)
+
+
+def _effecten_rows(books: Books, year: int) -> dict[str, dict[str, Decimal]]:
+    cost = _category_balances(books, year, "effecten")
+    herw = _category_balances(books, year, "herwaardering")
+    rows: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for cat in set(cost) | set(herw):
+        rows["begin"][cat] = cost[cat] + herw[cat]
+    for event in _events_in(books, year):
+        if isinstance(event, Purchase):
+            rows["aankopen"][event.category] += event.cost
+        elif isinstance(event, Sale):
+            rows["verkopen"][event.category] -= event.proceeds
+            rows["gerealiseerd"][event.category] += event.proceeds - event.cost - event.u_prev
+        elif isinstance(event, Movement) and event.kind == "waardering":
+            rows["ongerealiseerd"][event.category] += event.delta_u
+    for cat in rows["begin"]:
+        rows["eind"][cat] = sum((rows[r][cat] for r in ("begin", "aankopen", "verkopen",
+                                                         "gerealiseerd", "ongerealiseerd")), ZERO)
+    return rows
+
+
+EFFECTEN_ROWS = (
+    ("begin", "Balanswaarde per 1 januari", "line"),
+    ("aankopen", "Aankopen", "line"),
+    ("verkopen", "Verkopen", "line"),
+    ("gerealiseerd", "Gerealiseerde waardedalingen of -stijgingen", "line"),
+    ("ongerealiseerd", "Ongerealiseerde waardedalingen of -stijgingen", "line"),
+    ("eind", "Stand per 31 december", "total"),
+)
+
+
+def build_effecten(books: Books, year: int) -> StatementTable:
+    cats = _category_columns(books, year)
+    now, before = _effecten_rows(books, year), _effecten_rows(books, year - 1)
+    rows = tuple(Row(rid, label, kind, _four_columns(
+        now[rid], cats, sum(before[rid].values(), ZERO))) for rid, label, kind in EFFECTEN_ROWS)
+    columns = (*(c.capitalize() for c in cats), f"Totaal {year}", f"Totaal {year - 1}")
+    return StatementTable("toelichting.effecten", "Verloop effectenportefeuille (2)", columns, rows)
+
+
+def _herwaardering_rows(books: Books, year: int) -> dict[str, dict[str, Decimal]]:
+    rows: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    begin = _category_balances(books, year, "herwaardering")
+    for cat, value in begin.items():
+        rows["begin"][cat] = value
+    for event in _events_in(books, year):
+        if isinstance(event, Movement):
+            key = "realisatie" if event.kind == "realisatie" else "ongerealiseerd"
+            rows[key][event.category] += event.delta_u
+    for cat in set(rows["begin"]) | set(rows["realisatie"]) | set(rows["ongerealiseerd"]):
+        rows["mutatie"][cat] = rows["realisatie"][cat] + rows["ongerealiseerd"][cat]
+        rows["eind"][cat] = rows["begin"][cat] + rows["mutatie"][cat]
+    for cat, value in _category_balances(books, year + 1, "reserve").items():
+        rows["reserve"][cat] = -value
+    return rows
+
+
+HERWAARDERING_ROWS = (
+    ("begin", "Balanswaarde per 1 januari", "line"),
+    ("realisatie", "Realisatie herwaardering door verkoop", "line"),
+    ("ongerealiseerd", "Ongerealiseerde waarde mutaties", "line"),
+    ("mutatie", "Mutatie herwaardering", "subtotal"),
+    ("eind", "Stand per 31 december", "total"),
+    ("reserve", "Waarvan herwaarderingsreserve op de balans", "line"),
+)
+
+
+def build_herwaarderingsreserve(books: Books, year: int) -> StatementTable:
+    cats = _category_columns(books, year)
+    now, before = _herwaardering_rows(books, year), _herwaardering_rows(books, year - 1)
+    rows = tuple(Row(rid, label, kind, _four_columns(
+        now[rid], cats, sum(before[rid].values(), ZERO))) for rid, label, kind in HERWAARDERING_ROWS)
+    columns = (*(c.capitalize() for c in cats), f"Totaal {year}", f"Totaal {year - 1}")
+    return StatementTable("toelichting.herwaarderingsreserve",
+                          "Herwaarderingsreserve (gesplitst): cumulatieve ongerealiseerde "
+                          "koerseffecten", columns, rows)
+
+
+def build_verlopen(books: Books, year: int) -> tuple[StatementTable, ...]:
+    return (build_effecten(books, year), build_herwaarderingsreserve(books, year),
+            *(build_verloop(books, spec, year) for spec in VERLOPEN))
