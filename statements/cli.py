@@ -2,6 +2,7 @@
 
     vng check [--books PATH]
     vng jaarrekening --year YEAR [--books PATH] --out DIR
+    vng vaststellen --year YEAR --datum DATE [--books PATH]
 
 ``--books`` defaults to the embedded books of the Vereniging. Errors are printed as
 ``file:line: reason`` and make the command exit non-zero without writing anything.
@@ -22,6 +23,7 @@ from statements.output import write_atomic
 from statements.render_json import jaarrekening_json
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error, where
+from vng_accounts.vaststelling import file_digest, lock_text, read_locks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_BOOKS = os.path.join(ROOT, "ledger", "vereniging", "main.beancount")
@@ -61,6 +63,36 @@ def cmd_jaarrekening(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_vaststellen(args: argparse.Namespace) -> int:
+    """Lock a year after the ALV's vaststelling: write the lock file, record it in the books."""
+    books = _load_or_report(args.books)
+    if books is None:
+        return 1
+    locks, _ = read_locks(books.entries)
+    if any(lock.year == args.year for lock in locks):
+        print(f"{args.books}:0: {args.year} is al vastgesteld", file=sys.stderr)
+        return 1
+    folder = os.path.dirname(os.path.abspath(args.books))
+    name = f"vastgesteld-{args.year}.txt"
+    text = lock_text(books.entries, args.year)
+    with open(args.books, encoding="utf-8") as handle:
+        main_text = handle.read()
+    record = (f"\n; Jaarrekening {args.year} vastgesteld door de ALV; wijzigingen in {args.year} "
+              f"worden geweigerd.\n{args.datum} custom \"vng-vastgesteld\" {args.year} \"{name}\" "
+              f"\"{file_digest(text)}\"\n")
+    write_atomic(os.path.join(folder, name), text)
+    write_atomic(args.books, main_text + record)
+    check = load_books(args.books)
+    if check.errors:
+        for error in check.errors:
+            print(format_error(error), file=sys.stderr)
+        write_atomic(args.books, main_text)
+        os.unlink(os.path.join(folder, name))
+        return 1
+    print(f"{args.year} vastgesteld per {args.datum}: {os.path.join(folder, name)}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="vng", description="De boeken en de jaarrekening van de VNG")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +104,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     jr.add_argument("--books", default=DEFAULT_BOOKS)
     jr.add_argument("--out", required=True)
     jr.set_defaults(func=cmd_jaarrekening)
+    lock = sub.add_parser("vaststellen", help="zet een vastgesteld jaar op slot")
+    lock.add_argument("--year", type=int, required=True)
+    lock.add_argument("--datum", required=True, help="datum van de vaststelling, JJJJ-MM-DD")
+    lock.add_argument("--books", default=DEFAULT_BOOKS)
+    lock.set_defaults(func=cmd_vaststellen)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -48,6 +48,25 @@ BAD_BOOKS = {
     "plugin_niet_toegestaan": ("fout.beancount", 'plugin "os_command_plugin"\n',
                                "fout.beancount"),
     "pythonpath": ("fout.beancount", 'option "insert_pythonpath" "TRUE"\n', "fout.beancount"),
+    "koers_ontbreekt": ("fout.beancount",
+                        '2024-01-01 commodity NIEUW\n  categorie: "aandelen"\n\n'
+                        '2024-09-02 * "Van Lanschot Kempen" "Aankoop nieuw fonds"\n'
+                        '  Activa:FinancieleVasteActiva:Effecten:Aandelen  100 NIEUW {10.00 EUR}\n'
+                        '  Activa:LiquideMiddelen:Bank:Effectenrekening  -1000.00 EUR\n',
+                        "fout.beancount"),
+    "meer_verkocht_dan_in_bezit": ("fout.beancount",
+                                   '2024-09-02 * "Van Lanschot Kempen" "Verkoop"\n'
+                                   '  Activa:FinancieleVasteActiva:Effecten:Aandelen  '
+                                   '-999999 KEAAND {} @ 150.00 EUR\n'
+                                   '  Activa:LiquideMiddelen:Bank:Effectenrekening  '
+                                   '149999850.00 EUR\n'
+                                   '  Baten:Financieel:OpbrengstEffecten:Koersresultaat\n',
+                                   "fout.beancount"),
+    "boeking_in_vastgesteld_jaar": ("fout.beancount",
+                                    '2023-11-30 * "Leverancier" "Vergeten factuur"\n'
+                                    '  Lasten:OverigeLasten                   100.00 EUR\n'
+                                    '  Passiva:Kortlopend:Handelscrediteuren  -100.00 EUR\n',
+                                    "fout.beancount"),
     "drie_decimalen": ("fout.beancount",
                        '2024-03-01 * "Leverancier" "Factuur"\n'
                        '  Lasten:OverigeLasten                  100.005 EUR\n'
@@ -111,3 +130,58 @@ def test_missing_books(tmp_path: Path) -> None:
     result = vng("check", "--books", str(tmp_path / "bestaat-niet.beancount"))
     assert result.returncode != 0
     assert "bestaat-niet.beancount:0:" in result.stderr
+
+
+def test_changing_an_entry_of_a_locked_year_names_it(books_copy: Path) -> None:
+    year_file = books_copy.parent / "2023.beancount"
+    text = year_file.read_text(encoding="utf-8")
+    changed = text.replace('"Contributie maart 2023 ten gunste van het boekjaar"',
+                           '"Contributie maart 2023 (gecorrigeerd)"', 1)
+    assert changed != text
+    year_file.write_text(changed, encoding="utf-8")
+    result = vng("check", "--books", str(books_copy))
+    assert result.returncode != 0
+    assert re.search(r"2023\.beancount:\d+: boeking in het vastgestelde jaar 2023 toegevoegd of "
+                     r"gewijzigd: Contributie maart 2023 \(gecorrigeerd\)", result.stderr)
+    assert re.search(r"main\.beancount:\d+: boeking uit het vastgestelde jaar 2023 verwijderd of "
+                     r"gewijzigd: 2023-03-31 Contributie maart 2023 ten gunste", result.stderr)
+
+
+def test_removing_an_entry_of_a_locked_year_is_refused(books_copy: Path) -> None:
+    year_file = books_copy.parent / "2023.beancount"
+    blocks = year_file.read_text(encoding="utf-8").split("\n\n")
+    kept = [b for b in blocks if '"Rente spaarrekening Q2 2023"' not in b]
+    assert len(kept) == len(blocks) - 1
+    year_file.write_text("\n\n".join(kept), encoding="utf-8")
+    result = vng("check", "--books", str(books_copy))
+    assert result.returncode != 0
+    assert "verwijderd of gewijzigd: 2023-06-30 Rente spaarrekening Q2 2023" in result.stderr
+
+
+def test_tampering_with_the_lock_file_is_refused(books_copy: Path) -> None:
+    lock = books_copy.parent / "vastgesteld-2023.txt"
+    lock.write_text(lock.read_text(encoding="utf-8") + "0" * 64 + " 2023-12-31 extra\n",
+                    encoding="utf-8")
+    result = vng("check", "--books", str(books_copy))
+    assert result.returncode != 0
+    assert "vastgesteld-2023.txt is gewijzigd na de vaststelling" in result.stderr
+
+
+def test_a_vastgesteld_year_cannot_be_locked_twice(books_copy: Path) -> None:
+    before = books_copy.read_text(encoding="utf-8")
+    result = vng("vaststellen", "--year", "2023", "--datum", "2024-07-01", "--books", str(books_copy))
+    assert result.returncode != 0
+    assert books_copy.read_text(encoding="utf-8") == before
+
+
+def test_vaststellen_then_changing_is_refused(books_copy: Path) -> None:
+    result = vng("vaststellen", "--year", "2024", "--datum", "2025-06-30", "--books", str(books_copy))
+    assert result.returncode == 0, result.stderr
+    assert vng("check", "--books", str(books_copy)).returncode == 0
+    _append(books_copy, "fout.beancount",
+            '2024-12-30 * "Leverancier" "Na de vaststelling"\n'
+            '  Lasten:OverigeLasten                   100.00 EUR\n'
+            '  Passiva:Kortlopend:Handelscrediteuren  -100.00 EUR\n')
+    result = vng("check", "--books", str(books_copy))
+    assert result.returncode != 0
+    assert "fout.beancount:7: boeking in het vastgestelde jaar 2024" in result.stderr

@@ -16,7 +16,14 @@ from beancount.core import data
 from vng_accounts.chart import Chart, read_chart
 from vng_accounts.errors import BooksError
 from vng_accounts.guard import check_sources
-from vng_accounts.plugins import bedragen, herwaardering, jaareinde, mutaties, rekeningschema
+from vng_accounts.plugins import (
+    bedragen,
+    herwaardering,
+    jaareinde,
+    mutaties,
+    rekeningschema,
+    vaststelling,
+)
 from vng_accounts.settings import Settings, read_settings
 
 # In the order the books list them: deriving plugins first, then the checks.
@@ -26,6 +33,7 @@ _PROJECT_PLUGINS = {
     "vng_accounts.plugins.rekeningschema": rekeningschema.check_rekeningschema,
     "vng_accounts.plugins.bedragen": bedragen.check_bedragen,
     "vng_accounts.plugins.mutaties": mutaties.check_mutaties,
+    "vng_accounts.plugins.vaststelling": vaststelling.vaststelling,
 }
 
 

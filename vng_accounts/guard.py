@@ -24,6 +24,7 @@ ALLOWED_PLUGINS: frozenset[str] = frozenset(
         "vng_accounts.plugins.mutaties",
         "vng_accounts.plugins.herwaardering",
         "vng_accounts.plugins.jaareinde",
+        "vng_accounts.plugins.vaststelling",
         "beancount.plugins.check_commodity",
         "beancount.plugins.leafonly",
         "beancount.plugins.noduplicates",
