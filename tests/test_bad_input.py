@@ -67,6 +67,12 @@ BAD_BOOKS = {
                                     '  Lasten:OverigeLasten                   100.00 EUR\n'
                                     '  Passiva:Kortlopend:Handelscrediteuren  -100.00 EUR\n',
                                     "fout.beancount"),
+    "dekking_groter_dan_reserve": ("fout.beancount",
+                                   '2024-10-01 * "Aannemer" "Extra afschrijving begane grond"\n'
+                                   '  Lasten:OverigeLasten                   9000000.00 EUR\n'
+                                   '    dekking: "begane-grond"\n'
+                                   '  Passiva:Kortlopend:Handelscrediteuren  -9000000.00 EUR\n',
+                                   "instellingen.beancount"),
     "drie_decimalen": ("fout.beancount",
                        '2024-03-01 * "Leverancier" "Factuur"\n'
                        '  Lasten:OverigeLasten                  100.005 EUR\n'

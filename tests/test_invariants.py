@@ -57,3 +57,35 @@ def test_every_leaf_line_is_reached_by_an_account(books: Books) -> None:
     for layout in (BALANS, BATEN_LASTEN):
         missing = layout.leaf_ids() - reached
         assert not missing, f"{layout.id}: {sorted(missing)}"
+
+
+def test_year_end_entries_are_derived_not_hand_booked(books: Books) -> None:
+    """Revaluation, dekking and resultaatbestemming come from the machinery only."""
+    from beancount.core import data
+    derived_only = ("Vermogen:Herwaarderingsreserve", "Activa:FinancieleVasteActiva:Herwaardering",
+                    "Vermogen:OnverdeeldResultaat:DekkingUitVermogen",
+                    "Baten:Financieel:OpbrengstEffecten:Herwaardering")
+    seen = {"derived": 0}
+    for entry in books.entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        touches = [p for p in entry.postings if p.account.startswith(derived_only)]
+        bestemming = [p for p in entry.postings
+                      if p.account == "Vermogen:OnverdeeldResultaat:VorigeBoekjaren"]
+        if not touches and not bestemming:
+            continue
+        if "berekend" in entry.meta:
+            seen["derived"] += 1
+        else:
+            assert entry.meta.get("mutatie") == "beginbalans", entry.narration
+    assert seen["derived"] >= 8
+
+
+def test_derived_entries_link_to_the_rule_behind_them(books: Books) -> None:
+    from beancount.core import data
+    derived = [e for e in books.entries if isinstance(e, data.Transaction) and "berekend" in e.meta]
+    assert derived
+    for entry in derived:
+        assert entry.meta["filename"].endswith("instellingen.beancount")
+        assert entry.meta["lineno"] > 0
+        assert entry.meta["berekend"]
