@@ -23,6 +23,7 @@ from vng_accounts.plugins import (
     mutaties,
     rekeningschema,
     vaststelling,
+    wnt,
 )
 from vng_accounts.settings import Settings, read_settings
 
@@ -33,6 +34,7 @@ _PROJECT_PLUGINS = {
     "vng_accounts.plugins.rekeningschema": rekeningschema.check_rekeningschema,
     "vng_accounts.plugins.bedragen": bedragen.check_bedragen,
     "vng_accounts.plugins.mutaties": mutaties.check_mutaties,
+    "vng_accounts.plugins.wnt": wnt.check_wnt,
     "vng_accounts.plugins.vaststelling": vaststelling.vaststelling,
 }
 

@@ -25,6 +25,7 @@ ALLOWED_PLUGINS: frozenset[str] = frozenset(
         "vng_accounts.plugins.herwaardering",
         "vng_accounts.plugins.jaareinde",
         "vng_accounts.plugins.vaststelling",
+        "vng_accounts.plugins.wnt",
         "beancount.plugins.check_commodity",
         "beancount.plugins.leafonly",
         "beancount.plugins.noduplicates",
