@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from statements.enkelvoudig import build_enkelvoudig
 from statements.specificaties import build_specificaties
 from statements.verloop import build_verlopen
+from statements.wnt import build_wnt
 from statements.errors import StatementError
 from statements.output import write_atomic
 from statements.render_json import jaarrekening_json
@@ -53,7 +54,7 @@ def cmd_jaarrekening(args: argparse.Namespace) -> int:
         return 1
     try:
         tables = (build_enkelvoudig(books, args.year) + build_specificaties(books, args.year)
-                  + build_verlopen(books, args.year))
+                  + build_verlopen(books, args.year) + build_wnt(books, args.year))
     except StatementError as exc:
         print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
         return 1

@@ -35,6 +35,7 @@ def table_json(table: StatementTable) -> dict[str, Any]:
                 "note": row.note,
                 "amounts": [_amount(a, row.kind) for a in row.amounts],
                 "accounts": list(row.accounts),
+                **({"texts": list(row.texts)} if row.texts else {}),
             }
             for row in table.rows
         ],

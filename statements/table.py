@@ -22,6 +22,7 @@ class Row:
     level: int = 0
     note: str | None = None
     accounts: tuple[str, ...] = ()
+    texts: tuple[str | None, ...] = ()  # text cells (WNT tables), aligned with the columns
 
     def __post_init__(self) -> None:
         # A zero is printed as zero, never as "-0", whatever the sign arithmetic did.

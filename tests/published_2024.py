@@ -255,3 +255,60 @@ VERLOOP_ERRATA: dict[tuple[str, str, int], tuple[int, int | None, str]] = {
     ("statutaire_reserve", "Vrijval naar overige reserves", 1): (
         -2039, None, "de vrijval van 2.039 ontbreekt in het verloop van de statutaire reserve"),
 }
+
+# WNT-verantwoording 2024: bezoldiging topfunctionarissen, to the cent.
+# (functie, periode, deeltijdfactor, dienstbetrekking, beloning, termijn, subtotaal,
+#  individueel maximum, bezoldiging)
+WNT_TOPFUNCTIONARISSEN = {
+    "Leonard Geluk 2024": ("Algemeen Directeur", "01/01 – 31/12", "1", "ja",
+                           "178331.90", "23309.52", "201641.42", "233000.00", "201641.42"),
+    "Pieter Jeroense 2024": ("Plv. Algemeen Directeur", "01/01 – 31/12", "0,5", "ja",
+                             "86429.30", "11643.54", "98072.84", "116500.00", "98072.84"),
+    "Leonard Geluk 2023": ("Algemeen Directeur", "01/01 – 31/12", "1", "ja",
+                           "166299.89", "22522.92", "188822.81", "233000.00", "188822.81"),
+    "Pieter Jeroense 2023": ("Plv. Algemeen Directeur", "01/01 – 31/12", "0,49", "ja",
+                             "84901.21", "11250.72", "96151.93", "109999.00", "96151.93"),
+}
+# The 2023 comparison printed with the 2024 maximum: the maximum of 2023 is € 223.000.
+WNT_ERRATA = {
+    ("Leonard Geluk 2023", "maximum"): (
+        "223000.00", "233000.00", "de vergelijkende cijfers 2023 gebruiken het maximum van 2024; "
+        "het bezoldigingsmaximum 2023 is € 223.000"),
+    ("Pieter Jeroense 2023", "maximum"): (
+        "109270.00", "109999.00", "0,49 fte x € 223.000 = € 109.270 (met het maximum van 2024 "
+        "zou het € 114.170 zijn; 109.999 volgt uit geen van beide)"),
+}
+
+# 1d: toezichthoudende topfunctionarissen 2024 (bezoldiging kleiner dan € 2.100), as printed
+WNT_TOEZICHTHOUDERS = [
+    ("Mw. S. Dijksma", "Voorzitter", "01/01 t/m 31/12"),
+    ("Dhr. M. Boumans", "Vice-voorzitter", "01/01 t/m 31/12"),
+    ("Dhr. E. van Oosterhout", "Secretaris/Penningmeester", "01/01 t/m 31/12"),
+    ("Dhr. S. van Alfen", "Lid van het Bestuur", "01/01 t/m 31/12"),
+    ("Mw. S. Ausems", "Lid van het Bestuur", "01/01 t/m 31/12"),
+    ("Mw. A. van Berckel", "Lid van het Bestuur", "01/01 t/m 31/12"),
+    ("Dhr. C. van den Bos", "Lid van het Bestuur", "01/01 t/m 25/06"),
+    ("Dhr. G. Broer", "Lid van het Bestuur", "29/11 t/m 31/12"),
+    ("Mw. H van Buren", "Lid van het Bestuur", "29/11 t/m 31/12"),
+    ("Mw. S. Bruines", "Lid van het Bestuur", "01/01 t/m 31/12"),
+    ("Dhr. P. Depla", "Lid van het Bestuur", "01/01 t/m 31/12"),
+    ("Dhr. E. Drenth", "Lid van het Bestuur", "01/01 t/m 31/12"),
+    ("Mw. C. Dortmans", "Lid van het Bestuur", "01/01 t/m 25/06"),
+    ("Dhr. R. Groot Wassink", "Lid van het Bestuur", "01/01 t/m 20/06"),
+    ("Dhr. T. Heerts", "Lid van het Bestuur", "01/01 t/m 31/12"),
+    ("Dhr. P. Heijkoop", "Lid van het Bestuur", "01/01 t/m 18/09"),
+    ("Mw. L. Hooijdonk", "Lid van het Bestuur", "01/01 t/m 04/12"),
+    ("Dhr. J. de Koning", "Lid van het Bestuur", "29/11 t/m 31/12"),
+    ("Dhr. J. Kramer", "Lid van het Bestuur", "01/01 t/m 31/12"),
+    ("Mw. N. Kramers", "Lid van het Bestuur", "26/06 t/m 31/12"),
+    ("Dhr. R. Lievense", "Lid van het Bestuur", "01/01 t/m 28/02"),
+    ("Dhr. J.M. van Rees", "Lid van het Bestuur", "01/12 t/m 31/12"),
+    ("Dhr. A. Reinders", "Lid van het Bestuur", "01/01 t/m 31/12"),
+    ("Mw. M van der Sloot", "Lid van het Bestuur", "29/11 t/m 31/12"),
+    ("Dhr. P. Snijders", "Lid van het Bestuur", "01/01 t/m 31/12"),
+    ("Dhr. G. Soest", "Lid van het Bestuur", "01/01 t/m 31/08"),
+    ("Mw. L. Spies", "Lid van het Bestuur", "01/01 t/m 31/12"),
+    ("Mw. O. Chang", "Lid van het Bestuur", "01/01 t/m 31/12"),
+    ("Mw. M. Vermue", "Lid van het Bestuur", "26/06 t/m 31/12"),
+    ("Dhr. R. Wever", "Lid van het Bestuur", "01/01 t/m 31/12"),
+]
