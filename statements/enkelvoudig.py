@@ -130,7 +130,7 @@ def layout_table(
             if column_values is not None:
                 accounts |= column_values.accounts.get(line.id, set())
         rows.append(Row(line.id, line.label, line.kind, tuple(amounts), line.level, line.note,
-                        tuple(sorted(accounts))))
+                        tuple(sorted(accounts)), sums=line.sums))
     return StatementTable(layout.id, layout.title.format(year=year), tuple(columns), tuple(rows))
 
 
@@ -219,7 +219,8 @@ def build_note(books: Books, note: Note, year: int) -> StatementTable:
             for line_id, label in note.lines]
     totals = tuple(_sum_column([row.amounts[i] for row in rows]) for i in range(len(columns)))
     accounts = tuple(sorted(a for row in rows for a in row.accounts))
-    rows.append(Row("totaal", note.total_label, "total", totals, accounts=accounts))
+    rows.append(Row("totaal", note.total_label, "total", totals, accounts=accounts,
+                    sums=tuple((1, row.id) for row in rows)))
     return StatementTable(f"toelichting.{note.key}", f"{note.title} ({note.number})", columns,
                           tuple(rows))
 

@@ -23,6 +23,9 @@ class Row:
     note: str | None = None
     accounts: tuple[str, ...] = ()
     texts: tuple[str | None, ...] = ()  # text cells (WNT tables), aligned with the columns
+    # How the builder totalled this row from others (sign, row id), so a workbook can
+    # show the total as a live formula; empty for rows that are not totals.
+    sums: tuple[tuple[int, str], ...] = ()
 
     def __post_init__(self) -> None:
         # A zero is printed as zero, never as "-0", whatever the sign arithmetic did.

@@ -83,7 +83,8 @@ def build_verloop(books: Books, spec: Verloop, year: int) -> StatementTable:
         if any(amounts):
             rows.append(Row(_row_id(label), label, "line", amounts, 1))
     rows.append(Row("eind", "Stand per 31 december", "total",
-                    tuple((b + sum(m.values(), ZERO)) * sign for b, m in data_by_year)))
+                    tuple((b + sum(m.values(), ZERO)) * sign for b, m in data_by_year),
+                    sums=tuple((1, row.id) for row in rows)))
     return StatementTable(f"toelichting.{spec.key}", f"{spec.title} ({spec.number})",
                           tuple(str(y) for y in years), tuple(rows))
 

@@ -62,8 +62,12 @@ def _published_numbers() -> set[str]:
         str(n * 1000) for n in big}
 
 
+# Constants that coincide with a published figure but are no figure of the report.
+NOT_FIGURES = {"999": "maximum text length in the XAF 3.2 schema (String999)"}
+
+
 def test_no_published_figure_in_the_code() -> None:
-    figures = _published_numbers()
+    figures = _published_numbers() - set(NOT_FIGURES)
     offenders = []
     for package in ("vng_accounts", "statements", "importers"):
         for source in sorted((ROOT / package).rglob("*.py")):
