@@ -9,7 +9,13 @@ BOOKS ?= ledger/vereniging/main.beancount
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The PDF embeds DejaVu (Debian's fonts-dejavu-core); installed when missing.
+FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+
+$(FONT):
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-dejavu-core
+
+$(STAMP): pyproject.toml | $(FONT)
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[test]'
@@ -21,7 +27,7 @@ check: $(STAMP)
 
 jaarverslag: $(STAMP)
 	$(VENV)/bin/vng check --books $(BOOKS)
-	$(VENV)/bin/vng jaarrekening --year $(YEAR) --books $(BOOKS) --out out/$(YEAR)
+	$(VENV)/bin/vng jaarverslag --year $(YEAR) --books $(BOOKS) --out out/$(YEAR)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest

@@ -1,7 +1,8 @@
 """The ``vng`` command.
 
     vng check [--books PATH]
-    vng jaarrekening --year YEAR [--books PATH] --out DIR
+    vng jaarrekening --year YEAR [--books PATH] --out DIR     (the JSON)
+    vng jaarverslag --year YEAR [--books PATH] --out DIR      (JSON, PDF, XLSX, XAF)
     vng vaststellen --year YEAR --datum DATE [--books PATH]
 
 ``--books`` defaults to the embedded books of the Vereniging. Errors are printed as
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 from collections.abc import Sequence
@@ -18,9 +20,14 @@ from collections.abc import Sequence
 from statements.enkelvoudig import build_enkelvoudig
 from statements.specificaties import build_specificaties
 from statements.verloop import build_verlopen
-from statements.wnt import build_wnt
+from statements.wnt import build_ondertekening, build_wnt
+from statements.grootboek import build_grootboek
+from statements.render_pdf import PdfError, Report, render_pdf
+from statements.render_xaf import AuditfileError, render_xaf
+from statements.render_xlsx import render_xlsx
+from statements.table import StatementTable
 from statements.errors import StatementError
-from statements.output import write_atomic
+from statements.output import write_all_atomic, write_atomic
 from statements.render_json import jaarrekening_json
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error, where
@@ -53,14 +60,53 @@ def cmd_jaarrekening(args: argparse.Namespace) -> int:
     if books is None:
         return 1
     try:
-        tables = (build_enkelvoudig(books, args.year) + build_specificaties(books, args.year)
-                  + build_verlopen(books, args.year) + build_wnt(books, args.year))
+        tables = _all_tables(books, args.year)
     except StatementError as exc:
         print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
         return 1
     target = os.path.join(args.out, f"jaarrekening-{args.year}.json")
     write_atomic(target, jaarrekening_json(args.year, books.settings.entity_name, tables))
     print(target)
+    return 0
+
+
+def _all_tables(books: Books, year: int) -> tuple[StatementTable, ...]:
+    return (build_enkelvoudig(books, year) + build_specificaties(books, year)
+            + build_verlopen(books, year) + build_wnt(books, year))
+
+
+def _slug(name: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split()) or "entiteit"
+
+
+def cmd_jaarverslag(args: argparse.Namespace) -> int:
+    """The whole Financieel Jaarverslag: JSON, PDF, workbook and auditfile, all or nothing."""
+    books = _load_or_report(args.books)
+    if books is None:
+        return 1
+    year, settings = args.year, books.settings
+    try:
+        tables = _all_tables(books, year)
+        ledger = build_grootboek(books, year)
+        report = Report(settings.entity_name, year, settings.voorwoord.get(year, ""),
+                        settings.entity.get("plaats", ""))
+        files = {
+            f"jaarrekening-{year}.json": jaarrekening_json(year, settings.entity_name, tables),
+            f"financieel-jaarverslag-{year}.pdf": render_pdf(
+                report, tables + (build_ondertekening(books, year),)),
+            f"werkmap-accountant-{year}.xlsx": render_xlsx(ledger, tables),
+            f"auditfile-{_slug(settings.entity_name)}-{year}.xaf": render_xaf(
+                ledger, settings.entity, datetime.date.today()),
+        }
+    except StatementError as exc:
+        print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
+        return 1
+    except (AuditfileError, PdfError) as exc:
+        print(f"{args.books}:0: {exc}", file=sys.stderr)
+        return 1
+    write_all_atomic({os.path.join(args.out, name): content for name, content in files.items()})
+    for name in files:
+        print(os.path.join(args.out, name))
     return 0
 
 
@@ -105,6 +151,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     jr.add_argument("--books", default=DEFAULT_BOOKS)
     jr.add_argument("--out", required=True)
     jr.set_defaults(func=cmd_jaarrekening)
+    full = sub.add_parser("jaarverslag", help="het hele jaarverslag: JSON, PDF, werkmap, XAF")
+    full.add_argument("--year", type=int, required=True)
+    full.add_argument("--books", default=DEFAULT_BOOKS)
+    full.add_argument("--out", required=True)
+    full.set_defaults(func=cmd_jaarverslag)
     lock = sub.add_parser("vaststellen", help="zet een vastgesteld jaar op slot")
     lock.add_argument("--year", type=int, required=True)
     lock.add_argument("--datum", required=True, help="datum van de vaststelling, JJJJ-MM-DD")

@@ -9,10 +9,18 @@ import os
 import tempfile
 
 
+def _readable(fd: int) -> None:
+    """Give the temp file the mode a normally created file would have."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)
+
+
 def write_atomic(path: str, content: str | bytes) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    _readable(fd)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content.encode("utf-8") if isinstance(content, str) else content)
@@ -23,3 +31,29 @@ def write_atomic(path: str, content: str | bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_all_atomic(files: dict[str, str | bytes]) -> None:
+    """Write several outputs as one: every file to a temp file first, then all renamed.
+
+    If any of them cannot be written, none of the targets is touched.
+    """
+    staged: list[tuple[str, str]] = []
+    try:
+        for path, content in files.items():
+            folder = os.path.dirname(os.path.abspath(path))
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+            staged.append((tmp, path))
+            _readable(fd)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+                handle.flush()
+                os.fsync(handle.fileno())
+    except BaseException:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)

@@ -183,3 +183,16 @@ def build_wnt(books: Books, year: int, entity: str | None = None) -> tuple[State
     return (build_topfunctionarissen(books, year, name), build_toezichthouders(books, year, name),
             build_drempel(books, year, name), build_overige(books, year, name))
 
+
+
+def build_ondertekening(books: Books, year: int, entity: str | None = None) -> StatementTable:
+    """Who signs: the directie and the bestuur in function at the end of the year."""
+    name = entity or books.settings.entity_name
+    outcomes, _ = _outcomes(books, year, name)
+    year_end = datetime.date(year, 12, 31)
+    present = [o for o in _order(outcomes) if o.function.periods[-1].end == year_end]
+    ordered = [o for o in present if not o.function.supervisory] + [
+        o for o in present if o.function.supervisory]
+    rows = tuple(Row(o.function.person, o.function.name, "text", (None,), 0,
+                     texts=(o.function.title,)) for o in ordered)
+    return StatementTable("ondertekening", "Ondertekening", ("Functie",), rows)

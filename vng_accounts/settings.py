@@ -4,6 +4,8 @@
       kvk: "40409418"
     2023-01-01 custom "vng-presentatie" "subsidies" "gesaldeerd"
     2024-01-01 custom "vng-presentatie" "subsidies" "bruto"
+    2025-04-01 custom "vng-jaarverslag" 2024
+      voorwoord: "Tekst van het voorwoord; een lege regel begint een nieuwe alinea."
 
 A presentation setting applies from its date until the next one for the same
 subject; the balance at a date uses the setting in force on that date.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from beancount.core import data
 
@@ -33,6 +35,8 @@ class Presentation:
 class Settings:
     entity_name: str
     presentations: tuple[Presentation, ...]
+    entity: dict[str, str] = field(default_factory=dict)  # kvk, btw, plaats
+    voorwoord: dict[int, str] = field(default_factory=dict)  # per year
 
     def presentation(self, subject: str, on: datetime.date, default: str) -> str:
         """The value in force on ``on`` for ``subject``."""
@@ -47,12 +51,18 @@ def read_settings(entries: Iterable[data.Directive]) -> tuple[Settings, list[Boo
     name = ""
     presentations: list[Presentation] = []
     errors: list[BooksError] = []
+    entity: dict[str, str] = {}
+    voorwoord: dict[int, str] = {}
     for entry in entries:
         if not isinstance(entry, data.Custom):
             continue
         values = [v.value for v in entry.values]
         if entry.type == "vng-entiteit" and values:
             name = str(values[0])
+            entity = {k: str(v) for k, v in entry.meta.items()
+                      if k not in ("filename", "lineno") and not k.startswith("__")}
+        elif entry.type == "vng-jaarverslag" and values and "voorwoord" in entry.meta:
+            voorwoord[int(values[0])] = str(entry.meta["voorwoord"])
         elif entry.type == "vng-presentatie":
             ok = len(values) == 2 and values[1] in PRESENTATIONS.get(str(values[0]), ())
             if ok:
@@ -60,4 +70,4 @@ def read_settings(entries: Iterable[data.Directive]) -> tuple[Settings, list[Boo
             else:
                 message = f"onbekende presentatie-instelling {values}"
                 errors.append(BooksError(entry.meta, message, entry))
-    return Settings(name, tuple(presentations)), errors
+    return Settings(name, tuple(presentations), entity, voorwoord), errors
