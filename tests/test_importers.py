@@ -1,0 +1,152 @@
+"""Importers: golden files (``file`` beside ``file.beancount``), deduplication on the
+source's own reference, and hostile or broken files refused whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from beancount.parser import printer
+
+from importers.base import ImportFailure, dutch_amount, new_entries
+from importers.config import importers
+from vng_accounts.books import Books
+
+DATA = Path(__file__).resolve().parent / "importers"
+GOLDEN = sorted(p for p in DATA.rglob("*") if p.is_file() and (
+    p.parent / (p.name + ".beancount")).exists())
+
+
+def _importer(path: Path):  # type: ignore[no-untyped-def]
+    found = [i for i in importers() if i.identify(str(path))]
+    assert len(found) == 1, (path, found)
+    return found[0]
+
+
+def _render(entries: list) -> str:  # type: ignore[type-arg]
+    return "".join(printer.format_entry(e) + "\n" for e in entries)
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.name)
+def test_golden(books: Books, path: Path) -> None:
+    entries = new_entries(_importer(path), str(path), list(books.entries))
+    expected = (path.parent / (path.name + ".beancount")).read_text(encoding="utf-8")
+    assert _render(entries) == expected
+
+
+def test_golden_files_exist() -> None:
+    assert len(GOLDEN) >= 5
+
+
+def test_reimporting_adds_nothing_and_overlap_adds_only_the_new(books: Books) -> None:
+    first = DATA / "camt053" / "ing-2024-03-01.xml"
+    importer = _importer(first)
+    once = new_entries(importer, str(first), list(books.entries))
+    assert len(once) == 4
+    # the two genuine € 25 payments of two members on the same day are both kept
+    assert sum(1 for e in once if getattr(e, "narration", "").startswith("Deelname")) == 2
+    assert new_entries(importer, str(first), list(books.entries) + once) == []
+    overlap = DATA / "camt053" / "ing-2024-03-overlap.xml"
+    added = new_entries(importer, str(overlap), list(books.entries) + once)
+    assert [getattr(e, "payee", None) for e in added] == ["Gemeente Zeewolde", None]
+
+
+def test_a_statement_that_does_not_continue_is_refused(books: Books) -> None:
+    first = DATA / "camt053" / "ing-2024-03-01.xml"
+    importer = _importer(first)
+    once = new_entries(importer, str(first), list(books.entries))
+    gap = DATA / "camt053" / "ing-2024-03-02-sluit-niet-aan.xml"
+    with pytest.raises(ImportFailure, match=r"ing-2024-03-02-sluit-niet-aan.xml:5: beginsaldo "
+                       r"998000.00 op 2024-03-02 sluit niet aan"):
+        new_entries(importer, str(gap), list(books.entries) + once)
+
+
+REFUSED = {
+    "camt053/xxe.xml": "xxe.xml:2: DTD of entiteiten zijn niet toegestaan",
+    "camt053/billion-laughs.xml": "billion-laughs.xml:2: DTD of entiteiten zijn niet toegestaan",
+    "camt053/ing-2024-03-01-telt-niet.xml": "telt-niet.xml:5: afschrift sluit niet",
+    "mt940/abn-2024-03-telt-niet.sta": "telt-niet.sta:7: afschrift sluit niet",
+    "salaris/salarisjournaal-formule.csv": "formule.csv:2: naam '=HYPERLINK",
+    "salaris/salarisjournaal-dubbelzinnig.csv": "dubbelzinnig.csv:2: bedrag '5,212' is geen "
+                                                "eenduidig",
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_hostile_or_broken_files_are_refused_whole(books: Books, name: str) -> None:
+    path = DATA / name
+    importer = [i for i in importers() if i.identify(str(path))]
+    assert importer, name
+    with pytest.raises(ImportFailure) as caught:
+        new_entries(importer[0], str(path), list(books.entries))
+    assert REFUSED[name] in str(caught.value)
+
+
+@pytest.mark.parametrize("text,value", [("1.234,56", "1234.56"), ("1234,56", "1234.56"),
+                                        ("-12,00", "-12.00"), ("12", "12"),
+                                        ("1.234.567,89", "1234567.89")])
+def test_dutch_amounts(text: str, value: str) -> None:
+    assert str(dutch_amount(text, "f", 1)) == value
+
+
+@pytest.mark.parametrize("text", ["1,234", "1.234", "1,2", "12.34", "1.23,45", "€ 12,00", ""])
+def test_ambiguous_amounts_are_refused(text: str) -> None:
+    with pytest.raises(ImportFailure, match="f:7: bedrag"):
+        dutch_amount(text, "f", 7)
+
+
+def test_vng_import_reports_file_and_line_and_writes_nothing(tmp_path: Path) -> None:
+    from tests.conftest import vng
+    target = tmp_path / "nieuw.beancount"
+    result = vng("import", str(DATA / "camt053" / "ing-2024-03-01.xml"),
+                 str(DATA / "mt940" / "abn-2024-03-telt-niet.sta"), "--output", str(target))
+    assert result.returncode != 0
+    assert "abn-2024-03-telt-niet.sta:7:" in result.stderr
+    assert not target.exists()
+    unknown = tmp_path / "onbekend.pdf"
+    unknown.write_bytes(b"%PDF-1.4")
+    result = vng("import", str(unknown))
+    assert result.returncode != 0 and "onbekend.pdf:0: geen importer" in result.stderr
+
+
+def test_the_books_contributie_is_what_the_invoicing_produces(books: Books) -> None:
+    """The contributie 2025, invoiced in November 2024, is the importer's output on the
+    members file in the books (ledger/vereniging/leden/leden-2025.csv) with the tariff
+    2025 of the books — and reproduces the published vooruit gefactureerde contributie."""
+    from decimal import Decimal
+
+    from beancount.core import data
+
+    from importers.leden import LedenImporter, read_tariff
+    from importers.config import MEMBERS
+    from tests.conftest import BOOKS_DIR
+    members = BOOKS_DIR / "leden" / "leden-2025.csv"
+    fresh = LedenImporter(MEMBERS).extract(str(members), list(books.entries))
+    booked = [e for e in books.entries if isinstance(e, data.Transaction)
+              and str(e.meta.get("referentie", "")).startswith("contributie/2025/")]
+    assert len(booked) == len(fresh) == 342
+    total = sum((p.units.number for e in fresh for p in e.postings
+                 if p.account == MEMBERS["contributie"]), Decimal(0))
+    assert total == sum((p.units.number for e in booked for p in e.postings
+                         if p.account == MEMBERS["contributie"]), Decimal(0))
+    assert abs(-total / 1000 - 29748) < 1  # published: vooruit gefactureerde contributie 2024
+    tariff = read_tariff(list(books.entries), 2025, str(members))
+    assert tariff.contributie(25000) == Decimal("47275.00")  # 5.000 x 2,023 + 20.000 x 1,858
+
+
+def test_vng_import_appends_and_archives(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import vng
+    source = tmp_path / "ing-2024-03-01.xml"
+    shutil.copy(DATA / "camt053" / "ing-2024-03-01.xml", source)
+    target = tmp_path / "nieuw.beancount"
+    target.write_text("; bankboekingen\n", encoding="utf-8")
+    result = vng("import", str(source), "--output", str(target), "--archive",
+                 str(tmp_path / "documenten"))
+    assert result.returncode == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("; bankboekingen\n") and text.count('referentie: "NL00INGB') == 3
+    assert not source.exists()
+    assert (tmp_path / "documenten" / "Activa" / "LiquideMiddelen" / "Bank" / "ING" /
+            "2024-03-02.ing-2024-03-01.xml").exists()
