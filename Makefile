@@ -9,11 +9,21 @@ BOOKS ?= ledger/vereniging/main.beancount
 
 venv: $(STAMP)
 
-# The PDF embeds DejaVu (Debian's fonts-dejavu-core); installed when missing.
+# Debian packages, installed when missing: DejaVu (embedded in the PDF), nginx (the
+# proxy in front of Fava), openssl (password hashes), git (the books' audit trail),
+# Chromium and its driver (the browser tests).
 FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+DEBS := fonts-dejavu-core nginx-light openssl git chromium chromium-driver
+SYSTEM := $(VENV)/.debian-packages
 
 $(FONT):
 	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-dejavu-core
+
+$(SYSTEM): Makefile
+	@mkdir -p $(VENV)
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; fi
+	touch $(SYSTEM)
 
 $(STAMP): pyproject.toml | $(FONT)
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +39,7 @@ jaarverslag: $(STAMP)
 	$(VENV)/bin/vng check --books $(BOOKS)
 	$(VENV)/bin/vng jaarverslag --year $(YEAR) --books $(BOOKS) --out out/$(YEAR)
 
-test: $(STAMP)
+test: $(STAMP) $(SYSTEM)
 	$(VENV)/bin/python -m pytest
 
 clean:

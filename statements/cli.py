@@ -4,7 +4,11 @@
     vng jaarrekening --year YEAR [--books PATH] --out DIR     (the JSON)
     vng jaarverslag --year YEAR [--books PATH] --out DIR      (JSON, PDF, XLSX, XAF)
     vng vaststellen --year YEAR --datum DATE [--books PATH]
-    vng import FILE... [--books PATH] [--output FILE]
+    vng import FILE... [--books PATH] [--output FILE] [--archive DIR]
+    vng serve [--books PATH] [--port 5000]      (Fava, behind vng proxy)
+    vng proxy --gebruikers FILE [--port 8080]  (nginx: authentication and roles)
+    vng gebruiker NAAM --rol ROL --gebruikers FILE   (password on stdin)
+    vng herstel [--books PATH]                 (back to the last commit)
 
 ``--books`` defaults to the embedded books of the Vereniging. Errors are printed as
 ``file:line: reason`` and make the command exit non-zero without writing anything.
@@ -168,11 +172,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     text = "".join(printer.format_entry(entry) + "\n" for entry in found)  # type: ignore[arg-type]
     if args.output:
-        previous = ""
-        if os.path.exists(args.output):
-            with open(args.output, encoding="utf-8") as handle:
-                previous = handle.read()
-        write_atomic(args.output, previous + text)
+        from statements.serve import books_lock
+        with books_lock(os.path.dirname(os.path.abspath(args.output))):
+            previous = ""
+            if os.path.exists(args.output):
+                with open(args.output, encoding="utf-8") as handle:
+                    previous = handle.read()
+            write_atomic(args.output, previous + text)
     else:
         sys.stdout.write(text)
     if args.archive:
@@ -192,6 +198,47 @@ def _archive_path(folder: str | None, importer: object, filepath: str,
     dates = [e.date for e in entries]  # type: ignore[attr-defined]
     day = max(dates) if dates else datetime.date.today()
     return os.path.join(folder, *account.split(":"), f"{day}.{os.path.basename(filepath)}")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from statements.serve import serve
+    return serve(args.books, args.host, args.port)
+
+
+def cmd_herstel(args: argparse.Namespace) -> int:
+    from statements.serve import BooksRefused, restore
+    folder = os.path.dirname(os.path.abspath(args.books))
+    try:
+        changed = restore(folder)
+    except BooksRefused as exc:
+        print(f"{args.books}:0: {exc}", file=sys.stderr)
+        return 1
+    for name in changed:
+        print(f"teruggezet: {name}")
+    return 0
+
+
+def cmd_proxy(args: argparse.Namespace) -> int:
+    from statements import proxy
+    try:
+        return proxy.run(args.runtime, args.port, args.fava, args.gebruikers)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+
+
+def cmd_gebruiker(args: argparse.Namespace) -> int:
+    from statements import proxy
+    password = sys.stdin.readline().rstrip("\n")
+    if not password:
+        print("geef het wachtwoord op standaardinvoer", file=sys.stderr)
+        return 1
+    try:
+        proxy.add_user(args.gebruikers, args.naam, password, args.rol)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -216,6 +263,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     imp.add_argument("--output", help="voeg de nieuwe boekingen toe aan dit bestand")
     imp.add_argument("--archive", help="verplaats de ingelezen bestanden naar deze documentenmap")
     imp.set_defaults(func=cmd_import)
+    srv = sub.add_parser("serve", help="Fava op de boeken, met slot en audit trail")
+    srv.add_argument("--books", default=DEFAULT_BOOKS)
+    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument("--port", type=int, default=5000)
+    srv.set_defaults(func=cmd_serve)
+    her = sub.add_parser("herstel", help="zet de boeken terug naar de laatste vastlegging")
+    her.add_argument("--books", default=DEFAULT_BOOKS)
+    her.set_defaults(func=cmd_herstel)
+    prx = sub.add_parser("proxy", help="nginx met wachtwoorden en rollen voor Fava")
+    prx.add_argument("--port", type=int, default=8080)
+    prx.add_argument("--fava", default="http://127.0.0.1:5000")
+    prx.add_argument("--gebruikers", required=True)
+    prx.add_argument("--runtime", default=".proxy")
+    prx.set_defaults(func=cmd_proxy)
+    usr = sub.add_parser("gebruiker", help="voeg een gebruiker toe (wachtwoord op stdin)")
+    usr.add_argument("naam")
+    usr.add_argument("--rol", required=True, choices=("boekhouding", "accountant"))
+    usr.add_argument("--gebruikers", required=True)
+    usr.set_defaults(func=cmd_gebruiker)
     lock = sub.add_parser("vaststellen", help="zet een vastgesteld jaar op slot")
     lock.add_argument("--year", type=int, required=True)
     lock.add_argument("--datum", required=True, help="datum van de vaststelling, JJJJ-MM-DD")

@@ -1,9 +1,10 @@
 """Read the books' files as text before beancount loads them.
 
-A ``plugin`` line makes beancount import and run Python code, and the option
-``insert_pythonpath`` lets a ledger choose where that code comes from. Both run at
-load time, so they are checked here, on the text, before any load: only plugins on
-the allow-list may appear, ``insert_pythonpath`` never.
+A ``plugin`` line makes beancount import and run Python code, a ``fava-extension``
+makes Fava do the same, and the option ``insert_pythonpath`` lets a ledger choose
+where that code comes from. All run at load time, so they are checked here, on the
+text, before any load: only plugins and extensions on the allow-lists may appear,
+``insert_pythonpath`` never.
 
 The include graph is followed the way beancount follows it (paths relative to the
 including file, glob patterns allowed).
@@ -35,9 +36,20 @@ ALLOWED_PLUGINS: frozenset[str] = frozenset(
     }
 )
 
+ALLOWED_EXTENSIONS: frozenset[str] = frozenset({"statements.fava"})
+
 _PLUGIN = re.compile(r'^\s*plugin\s+"([^"]*)"')
+_EXTENSION = re.compile(r'^\s*\d{4}-\d{2}-\d{2}\s+custom\s+"fava-extension"\s+"([^"]*)"')
 _INCLUDE = re.compile(r'^\s*include\s+"([^"]*)"')
 _PYTHONPATH = re.compile(r'^\s*option\s+"insert_pythonpath"')
+
+
+def check_text(path: str, text: str) -> list[BooksError]:
+    """The same checks on one file's text (for a source about to be written)."""
+    errors: list[BooksError] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        errors.extend(_check_line(path, lineno, line))
+    return errors
 
 
 def check_sources(filename: str) -> list[BooksError]:
@@ -72,6 +84,10 @@ def _check_line(path: str, lineno: int, text: str) -> list[BooksError]:
     plugin = _PLUGIN.match(text)
     if plugin and plugin.group(1) not in ALLOWED_PLUGINS:
         message = f'plugin "{plugin.group(1)}" staat niet op de lijst van toegestane plugins'
+        return [BooksError(_meta(path, lineno), message, None)]
+    extension = _EXTENSION.match(text)
+    if extension and extension.group(1) not in ALLOWED_EXTENSIONS:
+        message = f'Fava-extensie "{extension.group(1)}" staat niet op de lijst van toegestane extensies'
         return [BooksError(_meta(path, lineno), message, None)]
     if _PYTHONPATH.match(text):
         message = 'option "insert_pythonpath" is niet toegestaan in de boeken'
