@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 YEAR ?= 2024
 BOOKS ?= ledger/vereniging/main.beancount
 
-.PHONY: venv jaarverslag check test clean
+.PHONY: venv jaarverslag check test lint clean
 
 venv: $(STAMP)
 
@@ -41,6 +41,10 @@ jaarverslag: $(STAMP)
 
 test: $(STAMP) $(SYSTEM)
 	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check vng_accounts statements importers tests
+	$(VENV)/bin/ruff format --check vng_accounts statements importers tests
 
 clean:
 	rm -rf out

@@ -50,20 +50,38 @@ def account_for(iban: str, accounts: Mapping[str, str], filename: str, lineno: i
     return account
 
 
-def statement_entries(statement: Statement, account: str, suspense: str, filename: str,
-                      existing: Sequence[data.Directive]) -> list[data.Directive]:
+def statement_entries(
+    statement: Statement,
+    account: str,
+    suspense: str,
+    filename: str,
+    existing: Sequence[data.Directive],
+) -> list[data.Directive]:
     movements = sum((b.amount for b in statement.bookings), Decimal(0))
     if statement.opening + movements != statement.closing:
-        raise ImportFailure(filename, statement.lineno, (
-            f"afschrift sluit niet: begin {statement.opening} + mutaties {movements} is niet "
-            f"het eindsaldo {statement.closing}"))
+        raise ImportFailure(
+            filename,
+            statement.lineno,
+            (
+                f"afschrift sluit niet: begin {statement.opening} + mutaties {movements} is niet "
+                f"het eindsaldo {statement.closing}"
+            ),
+        )
     for entry in existing:
-        if (isinstance(entry, data.Balance) and entry.account == account
-                and entry.date == statement.opening_date
-                and entry.amount.number != statement.opening):
-            raise ImportFailure(filename, statement.lineno, (
-                f"beginsaldo {statement.opening} op {statement.opening_date} sluit niet aan op "
-                f"het eindsaldo {entry.amount.number} van het vorige afschrift"))
+        if (
+            isinstance(entry, data.Balance)
+            and entry.account == account
+            and entry.date == statement.opening_date
+            and entry.amount.number != statement.opening
+        ):
+            raise ImportFailure(
+                filename,
+                statement.lineno,
+                (
+                    f"beginsaldo {statement.opening} op {statement.opening_date} sluit niet aan op "
+                    f"het eindsaldo {entry.amount.number} van het vorige afschrift"
+                ),
+            )
     entries: list[data.Directive] = []
     for booking in statement.bookings:
         meta = data.new_metadata(filename, booking.lineno)
@@ -71,13 +89,31 @@ def statement_entries(statement: Statement, account: str, suspense: str, filenam
         if booking.end_to_end:
             meta["endtoendid"] = booking.end_to_end
         units = bean_amount.Amount(booking.amount, CURRENCY)
-        postings = [data.Posting(account, units, None, None, None, None),
-                    data.Posting(suspense, -units, None, None, None, None)]
-        entries.append(data.Transaction(meta, booking.date, "!", clean_text(booking.counterparty)
-                                        or None, clean_text(booking.description), frozenset(),
-                                        frozenset(), postings))
+        postings = [
+            data.Posting(account, units, None, None, None, None),
+            data.Posting(suspense, -units, None, None, None, None),
+        ]
+        entries.append(
+            data.Transaction(
+                meta,
+                booking.date,
+                "!",
+                clean_text(booking.counterparty) or None,
+                clean_text(booking.description),
+                frozenset(),
+                frozenset(),
+                postings,
+            )
+        )
     closing_meta = data.new_metadata(filename, statement.lineno)
-    entries.append(data.Balance(closing_meta, statement.closing_date + datetime.timedelta(days=1),
-                                account, bean_amount.Amount(statement.closing, CURRENCY), None,
-                                None))
+    entries.append(
+        data.Balance(
+            closing_meta,
+            statement.closing_date + datetime.timedelta(days=1),
+            account,
+            bean_amount.Amount(statement.closing, CURRENCY),
+            None,
+            None,
+        )
+    )
     return entries

@@ -31,8 +31,11 @@ def dutch_amount(text: str, filename: str, lineno: int) -> Decimal:
         return Decimal(value.replace(".", "").replace(",", "."))
     if _PLAIN.match(value):
         return Decimal(value)
-    raise ImportFailure(filename, lineno, f"bedrag {text!r} is geen eenduidig Nederlands bedrag "
-                        "(verwacht 1.234,56)")
+    raise ImportFailure(
+        filename,
+        lineno,
+        f"bedrag {text!r} is geen eenduidig Nederlands bedrag " "(verwacht 1.234,56)",
+    )
 
 
 def clean_text(value: str) -> str:
@@ -41,8 +44,11 @@ def clean_text(value: str) -> str:
 
 
 def known_references(existing: Sequence[data.Directive]) -> set[str]:
-    return {str(e.meta[REFERENCE]) for e in existing
-            if isinstance(e, data.Transaction) and REFERENCE in e.meta}
+    return {
+        str(e.meta[REFERENCE])
+        for e in existing
+        if isinstance(e, data.Transaction) and REFERENCE in e.meta
+    }
 
 
 class Importer(beangulp.Importer):
@@ -60,12 +66,17 @@ class Importer(beangulp.Importer):
             seen.add(str(reference))
 
 
-def new_entries(importer: beangulp.Importer, filepath: str,
-                existing: data.Entries) -> list[data.Directive]:
+def new_entries(
+    importer: beangulp.Importer, filepath: str, existing: data.Entries
+) -> list[data.Directive]:
     """Extract, deduplicate and keep what is new (balance assertions already in the
     books are left out as well)."""
     entries = importer.extract(filepath, existing)
     importer.deduplicate(entries, existing)
     balances = {(e.date, e.account, e.amount) for e in existing if isinstance(e, data.Balance)}
-    return [e for e in entries if not e.meta.get(DUPLICATE)
-            and not (isinstance(e, data.Balance) and (e.date, e.account, e.amount) in balances)]
+    return [
+        e
+        for e in entries
+        if not e.meta.get(DUPLICATE)
+        and not (isinstance(e, data.Balance) and (e.date, e.account, e.amount) in balances)
+    ]

@@ -14,7 +14,7 @@ from beancount.core import data
 from lxml import etree
 
 from importers.bank import Booking, Statement, account_for, statement_entries
-from importers.base import ImportFailure, Importer
+from importers.base import Importer, ImportFailure
 
 MAX_BYTES = 20 * 1024 * 1024
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:camt.053"
@@ -30,8 +30,14 @@ def _safe_parse(filepath: str) -> etree._Element:
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         line = raw[: head.find(b"<!")].count(b"\n") + 1
         raise ImportFailure(filepath, line, "DTD of entiteiten zijn niet toegestaan in CAMT.053")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             dtd_validation=False, huge_tree=False, remove_comments=True)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+    )
     try:
         return etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as exc:
@@ -54,7 +60,12 @@ def _amount(node: etree._Element, filepath: str) -> Decimal:
         value = Decimal(amount or "")
     except InvalidOperation:
         raise ImportFailure(filepath, node.sourceline, f"bedrag {amount!r} ongeldig") from None
-    if sign not in ("CRDT", "DBIT") or value.as_tuple().exponent < -2:
+    exponent = value.as_tuple().exponent
+    if (
+        sign not in ("CRDT", "DBIT")
+        or not value.is_finite()
+        or (isinstance(exponent, int) and exponent < -2)
+    ):
         raise ImportFailure(filepath, node.sourceline, "bedrag of CdtDbtInd ongeldig")
     return value if sign == "CRDT" else -value
 
@@ -74,16 +85,23 @@ def _booking(entry: etree._Element, filepath: str) -> Booking:
         end_to_end = None
     reference = _text(entry, "AcctSvcrRef") or end_to_end
     if not reference:
-        raise ImportFailure(filepath, entry.sourceline,
-                            "boeking zonder bankreferentie (AcctSvcrRef of EndToEndId)")
+        raise ImportFailure(
+            filepath, entry.sourceline, "boeking zonder bankreferentie (AcctSvcrRef of EndToEndId)"
+        )
     credit = _text(entry, "CdtDbtInd") == "CRDT"
     party = None
     if details is not None:
         party = _text(details, "RltdPties/Dbtr/Nm" if credit else "RltdPties/Cdtr/Nm")
     description = " ".join(t.strip() for t in entry.xpath(".//*[local-name()='Ustrd']/text()"))
-    return Booking(_date(entry, "BookgDt", filepath), _amount(entry, filepath), reference,
-                   end_to_end, party or "", description or _text(entry, "AddtlNtryInf") or "",
-                   entry.sourceline)
+    return Booking(
+        _date(entry, "BookgDt", filepath),
+        _amount(entry, filepath),
+        reference,
+        end_to_end,
+        party or "",
+        description or _text(entry, "AddtlNtryInf") or "",
+        entry.sourceline,
+    )
 
 
 def _balance(statement: etree._Element, code: str, filepath: str) -> tuple[datetime.date, Decimal]:
@@ -102,12 +120,16 @@ def parse(filepath: str) -> list[Statement]:
         iban = _text(node, "Acct/Id/IBAN")
         if not iban:
             raise ImportFailure(filepath, node.sourceline, "IBAN van de rekening ontbreekt")
-        bookings = tuple(_booking(e, filepath) for e in node.xpath("./*[local-name()='Ntry']")
-                         if (_text(e, "Sts/Cd") or _text(e, "Sts") or "BOOK") == "BOOK")
+        bookings = tuple(
+            _booking(e, filepath)
+            for e in node.xpath("./*[local-name()='Ntry']")
+            if (_text(e, "Sts/Cd") or _text(e, "Sts") or "BOOK") == "BOOK"
+        )
         (opening_date, opening) = _balance(node, "OPBD", filepath)
         (closing_date, closing) = _balance(node, "CLBD", filepath)
-        statements.append(Statement(iban, opening_date, opening, closing_date, closing, bookings,
-                                    node.sourceline))
+        statements.append(
+            Statement(iban, opening_date, opening, closing_date, closing, bookings, node.sourceline)
+        )
     return statements
 
 

@@ -46,9 +46,13 @@ MEMBERS = {
 
 
 def importers() -> list[beangulp.Importer]:
-    return [Camt053Importer(BANK_ACCOUNTS, TE_VERWERKEN), Mt940Importer(BANK_ACCOUNTS, TE_VERWERKEN),
-            SalarisImporter(PAYROLL, WNT_KEYS), EffectenImporter(CUSTODIAN),
-            LedenImporter(MEMBERS)]
+    return [
+        Camt053Importer(BANK_ACCOUNTS, TE_VERWERKEN),
+        Mt940Importer(BANK_ACCOUNTS, TE_VERWERKEN),
+        SalarisImporter(PAYROLL, WNT_KEYS),
+        EffectenImporter(CUSTODIAN),
+        LedenImporter(MEMBERS),
+    ]
 
 
 CONFIG = importers()

@@ -25,8 +25,9 @@ def rows(filepath: str, required: Sequence[str]) -> Iterator[tuple[int, dict[str
                 if not any(cell.strip() for cell in record):
                     continue
                 if len(record) != len(header):
-                    raise ImportFailure(filepath, lineno, f"{len(record)} velden, verwacht "
-                                        f"{len(header)}")
+                    raise ImportFailure(
+                        filepath, lineno, f"{len(record)} velden, verwacht " f"{len(header)}"
+                    )
                 yield lineno, dict(zip(header, (cell.strip() for cell in record), strict=True))
     except UnicodeDecodeError as exc:
         raise ImportFailure(filepath, 0, f"geen UTF-8: {exc.reason}") from None

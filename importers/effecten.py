@@ -16,10 +16,18 @@ from beancount.core import amount as bean_amount
 from beancount.core import data, position
 
 from importers import csvfile
-from importers.base import REFERENCE, ImportFailure, Importer, dutch_amount
+from importers.base import REFERENCE, Importer, ImportFailure, dutch_amount
 
-COLUMNS = ("datum", "soort", "fonds", "aantal", "koers", "bedrag", "dividendbelasting",
-           "referentie")
+COLUMNS = (
+    "datum",
+    "soort",
+    "fonds",
+    "aantal",
+    "koers",
+    "bedrag",
+    "dividendbelasting",
+    "referentie",
+)
 EUR = "EUR"
 
 
@@ -42,44 +50,68 @@ class EffectenImporter(Importer):
         return self.accounts["rekening"]
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
-        categories = {e.currency: str(e.meta["categorie"]) for e in existing
-                      if isinstance(e, data.Commodity) and "categorie" in e.meta}
+        categories = {
+            e.currency: str(e.meta["categorie"])
+            for e in existing
+            if isinstance(e, data.Commodity) and "categorie" in e.meta
+        }
         entries: list[data.Directive] = []
         for lineno, row in csvfile.rows(filepath, COLUMNS):
             entries.append(self._entry(filepath, lineno, row, categories))
         return entries
 
-    def _lot_account(self, fund: str, categories: dict[str, str], filepath: str,
-                     lineno: int) -> str:
+    def _lot_account(
+        self, fund: str, categories: dict[str, str], filepath: str, lineno: int
+    ) -> str:
         if fund not in categories:
-            raise ImportFailure(filepath, lineno, f"fonds {fund} is niet bekend: voeg een "
-                                "commodity met categorie toe aan de boeken")
+            raise ImportFailure(
+                filepath,
+                lineno,
+                f"fonds {fund} is niet bekend: voeg een "
+                "commodity met categorie toe aan de boeken",
+            )
         category = categories[fund]
         return f"{self.accounts['effecten']}:{category[:1].upper()}{category[1:]}"
 
-    def _entry(self, filepath: str, lineno: int, row: dict[str, str],
-               categories: dict[str, str]) -> data.Directive:
+    def _entry(
+        self, filepath: str, lineno: int, row: dict[str, str], categories: dict[str, str]
+    ) -> data.Directive:
         kind, fund = row["soort"].lower(), row["fonds"]
         day = csvfile.date(row["datum"], filepath, lineno)
         meta = data.new_metadata(filepath, lineno)
         if kind == "koers":
-            return data.Price(meta, day, fund, bean_amount.Amount(
-                dutch_amount(row["koers"], filepath, lineno), EUR))
+            return data.Price(
+                meta,
+                day,
+                fund,
+                bean_amount.Amount(dutch_amount(row["koers"], filepath, lineno), EUR),
+            )
         if kind == "positie":
             units = _units(row["aantal"], filepath, lineno)
-            return data.Balance(meta, day, self._lot_account(fund, categories, filepath, lineno),
-                                bean_amount.Amount(units, fund), None, None)
+            return data.Balance(
+                meta,
+                day,
+                self._lot_account(fund, categories, filepath, lineno),
+                bean_amount.Amount(units, fund),
+                None,
+                None,
+            )
         if not row["referentie"]:
             raise ImportFailure(filepath, lineno, "regel zonder referentie van de bewaarder")
         meta[REFERENCE] = f"bewaarder/{row['referentie']}"
         amount = dutch_amount(row["bedrag"], filepath, lineno)
-        builders = {"aankoop": self._buy, "verkoop": self._sell, "dividend": self._dividend,
-                    "kosten": self._costs}
+        builders = {
+            "aankoop": self._buy,
+            "verkoop": self._sell,
+            "dividend": self._dividend,
+            "kosten": self._costs,
+        }
         if kind not in builders:
             raise ImportFailure(filepath, lineno, f"soort {row['soort']!r} onbekend")
         narration, postings = builders[kind](filepath, lineno, row, amount, categories)
-        return data.Transaction(meta, day, "*", "Effectenbewaarder", narration, frozenset(),
-                                frozenset(), postings)
+        return data.Transaction(
+            meta, day, "*", "Effectenbewaarder", narration, frozenset(), frozenset(), postings
+        )
 
     def _buy(self, filepath, lineno, row, amount, categories):  # type: ignore[no-untyped-def]
         units = _units(row["aantal"], filepath, lineno)
@@ -89,9 +121,13 @@ class EffectenImporter(Importer):
         fund = row["fonds"]
         cost = position.CostSpec(price, None, EUR, None, None, False)
         return f"Aankoop {units} {fund}", [
-            _posting(self._lot_account(fund, categories, filepath, lineno),
-                     bean_amount.Amount(units, fund), cost=cost),
-            _posting(self.accounts["rekening"], bean_amount.Amount(-amount, EUR))]
+            _posting(
+                self._lot_account(fund, categories, filepath, lineno),
+                bean_amount.Amount(units, fund),
+                cost=cost,
+            ),
+            _posting(self.accounts["rekening"], bean_amount.Amount(-amount, EUR)),
+        ]
 
     def _sell(self, filepath, lineno, row, amount, categories):  # type: ignore[no-untyped-def]
         units = _units(row["aantal"], filepath, lineno)
@@ -101,25 +137,35 @@ class EffectenImporter(Importer):
         fund = row["fonds"]
         cost = position.CostSpec(None, None, None, None, None, False)
         return f"Verkoop {units} {fund}", [
-            _posting(self._lot_account(fund, categories, filepath, lineno),
-                     bean_amount.Amount(-units, fund), cost=cost,
-                     price=bean_amount.Amount(price, EUR)),
+            _posting(
+                self._lot_account(fund, categories, filepath, lineno),
+                bean_amount.Amount(-units, fund),
+                cost=cost,
+                price=bean_amount.Amount(price, EUR),
+            ),
             _posting(self.accounts["rekening"], bean_amount.Amount(amount, EUR)),
-            _posting(self.accounts["koersresultaat"], None)]
+            _posting(self.accounts["koersresultaat"], None),
+        ]
 
     def _dividend(self, filepath, lineno, row, amount, categories):  # type: ignore[no-untyped-def]
         tax = dutch_amount(row["dividendbelasting"] or "0", filepath, lineno)
         return f"Dividend {row['fonds']}", [
             _posting(self.accounts["rekening"], bean_amount.Amount(amount - tax, EUR)),
             _posting(self.accounts["dividendbelasting"], bean_amount.Amount(tax, EUR)),
-            _posting(self.accounts["dividend"], bean_amount.Amount(-amount, EUR))]
+            _posting(self.accounts["dividend"], bean_amount.Amount(-amount, EUR)),
+        ]
 
     def _costs(self, filepath, lineno, row, amount, categories):  # type: ignore[no-untyped-def]
         return "Beheer- en bewaarkosten", [
             _posting(self.accounts["kosten"], bean_amount.Amount(amount, EUR)),
-            _posting(self.accounts["rekening"], bean_amount.Amount(-amount, EUR))]
+            _posting(self.accounts["rekening"], bean_amount.Amount(-amount, EUR)),
+        ]
 
 
-def _posting(account: str, units: bean_amount.Amount | None, cost=None, price=None  # type: ignore[no-untyped-def]
-             ) -> data.Posting:
+def _posting(
+    account: str,
+    units: bean_amount.Amount | None,
+    cost=None,
+    price=None,  # type: ignore[no-untyped-def]
+) -> data.Posting:
     return data.Posting(account, units, cost, price, None, None)

@@ -25,7 +25,7 @@ from beancount.core import amount as bean_amount
 from beancount.core import data
 
 from importers import csvfile
-from importers.base import REFERENCE, ImportFailure, Importer, clean_text
+from importers.base import REFERENCE, Importer, ImportFailure, clean_text
 
 COLUMNS = ("gemeente", "cbs-code", "inwoners", "incasso")
 CENT = Decimal("0.01")
@@ -52,14 +52,21 @@ class Tariff:
 
 def read_tariff(existing: data.Entries, year: int, filepath: str) -> Tariff:
     for entry in existing:
-        if (isinstance(entry, data.Custom) and entry.type == "vng-contributietarief"
-                and entry.values and int(entry.values[0].value) == year):
+        if (
+            isinstance(entry, data.Custom)
+            and entry.type == "vng-contributietarief"
+            and entry.values
+            and int(entry.values[0].value) == year
+        ):
             bands = []
             for part in str(entry.meta.get("schijven", "")).split(";"):
                 match = re.match(r"^\s*(\d+)-(\d*):\s*([\d,]+)\s*$", part)
                 if not match:
-                    raise ImportFailure(str(entry.meta["filename"]), entry.meta["lineno"],
-                                        f"schijf {part!r} ongeldig")
+                    raise ImportFailure(
+                        str(entry.meta["filename"]),
+                        entry.meta["lineno"],
+                        f"schijf {part!r} ongeldig",
+                    )
                 rate = Decimal(match[3].replace(",", "."))
                 bands.append((int(match[1]), int(match[2]) if match[2] else None, rate))
             ggu = entry.meta.get("ggu_per_inwoner")
@@ -75,7 +82,8 @@ class LedenImporter(Importer):
 
     def identify(self, filepath: str) -> bool:
         return bool(_FILE.match(os.path.basename(filepath))) and csvfile.header_matches(
-            filepath, COLUMNS)
+            filepath, COLUMNS
+        )
 
     def account(self, filepath: str) -> str:
         return self.accounts["debiteuren"]
@@ -99,8 +107,9 @@ class LedenImporter(Importer):
             entries.append(self._invoice(filepath, lineno, row, tariff, day))
         return entries
 
-    def _invoice(self, filepath: str, lineno: int, row: dict[str, str], tariff: Tariff,
-                 day: datetime.date) -> data.Transaction:
+    def _invoice(
+        self, filepath: str, lineno: int, row: dict[str, str], tariff: Tariff, day: datetime.date
+    ) -> data.Transaction:
         inhabitants = int(row["inwoners"])
         contributie, ggu = tariff.contributie(inhabitants), tariff.ggu_bijdrage(inhabitants)
         meta = data.new_metadata(filepath, lineno)
@@ -108,16 +117,26 @@ class LedenImporter(Importer):
         meta["inwoners"] = str(inhabitants)
         if row["incasso"].lower() == "ja":
             meta["incasso"] = "ja"
+
         def eur(number: Decimal) -> bean_amount.Amount:
             return bean_amount.Amount(number, "EUR")
 
-        postings = [data.Posting(self.accounts["debiteuren"], eur(contributie + ggu), None, None,
-                                 None, None),
-                    data.Posting(self.accounts["contributie"], eur(-contributie), None, None,
-                                 None, None)]
+        postings = [
+            data.Posting(
+                self.accounts["debiteuren"], eur(contributie + ggu), None, None, None, None
+            ),
+            data.Posting(self.accounts["contributie"], eur(-contributie), None, None, None, None),
+        ]
         if ggu:
             postings.append(data.Posting(self.accounts["ggu"], eur(-ggu), None, None, None, None))
         name = clean_text(csvfile.name(row["gemeente"], filepath, lineno))
-        return data.Transaction(meta, day, "*", name, f"Contributie {tariff.year}"
-                                + (f" en GGU-bijdrage {tariff.year}" if ggu else ""),
-                                frozenset(), frozenset(), postings)
+        return data.Transaction(
+            meta,
+            day,
+            "*",
+            name,
+            f"Contributie {tariff.year}" + (f" en GGU-bijdrage {tariff.year}" if ggu else ""),
+            frozenset(),
+            frozenset(),
+            postings,
+        )

@@ -14,11 +14,13 @@ from decimal import Decimal
 from beancount.core import data
 
 from importers.bank import Booking, Statement, account_for, statement_entries
-from importers.base import ImportFailure, Importer
+from importers.base import Importer, ImportFailure
 
 _BALANCE = re.compile(r"^(?P<sign>[CD])(?P<date>\d{6})(?P<ccy>[A-Z]{3})(?P<amount>\d+,\d{0,2})$")
-_LINE61 = re.compile(r"^(?P<value>\d{6})(?P<entry>\d{4})?(?P<sign>R?[CD])[A-Z]?"
-                     r"(?P<amount>\d+,\d{0,2})N(?P<type>[A-Z0-9]{3})(?P<ref>[^/]*)(//(?P<bank>\S+))?")
+_LINE61 = re.compile(
+    r"^(?P<value>\d{6})(?P<entry>\d{4})?(?P<sign>R?[CD])[A-Z]?"
+    r"(?P<amount>\d+,\d{0,2})N(?P<type>[A-Z0-9]{3})(?P<ref>[^/]*)(//(?P<bank>\S+))?"
+)
 
 
 def _amount(text: str) -> Decimal:
@@ -78,15 +80,25 @@ def parse(filepath: str) -> list[Statement]:
         elif tag == "86" and bookings:
             end_to_end, name, remi = _description(value)
             last = bookings[-1]
-            bookings[-1] = Booking(last.date, last.amount, last.reference,
-                                   end_to_end, name, remi, last.lineno)
+            bookings[-1] = Booking(
+                last.date, last.amount, last.reference, end_to_end, name, remi, last.lineno
+            )
         elif tag in ("62F", "62M"):
             if "opening" not in current:
                 raise ImportFailure(filepath, lineno, "eindsaldo zonder beginsaldo (:60F:)")
             opening_date, opening = current["opening"]  # type: ignore[misc]
             closing_date, closing = _balance(value, filepath, lineno)
-            statements.append(Statement(str(current["iban"]), opening_date, opening,
-                                        closing_date, closing, tuple(bookings), lineno))
+            statements.append(
+                Statement(
+                    str(current["iban"]),
+                    opening_date,
+                    opening,
+                    closing_date,
+                    closing,
+                    tuple(bookings),
+                    lineno,
+                )
+            )
     if not statements:
         raise ImportFailure(filepath, 1, "geen MT940-afschrift gevonden")
     return statements
@@ -101,8 +113,15 @@ def _booking(value: str, filepath: str, lineno: int) -> Booking:
     reference = (match["bank"] or "").strip() or match["ref"].strip()
     if not reference or reference == "NONREF":
         raise ImportFailure(filepath, lineno, "boeking zonder bankreferentie")
-    return Booking(_date(match["value"], filepath, lineno), amount if sign == "C" else -amount,
-                   reference, None, "", "", lineno)
+    return Booking(
+        _date(match["value"], filepath, lineno),
+        amount if sign == "C" else -amount,
+        reference,
+        None,
+        "",
+        "",
+        lineno,
+    )
 
 
 class Mt940Importer(Importer):

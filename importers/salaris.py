@@ -11,16 +11,25 @@ Belastingdienst, ABP and the employee. Topfunctionarissen carry their WNT key
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from beancount.core import amount as bean_amount
 from beancount.core import data
 
 from importers import csvfile
-from importers.base import REFERENCE, ImportFailure, Importer, clean_text, dutch_amount
+from importers.base import REFERENCE, Importer, ImportFailure, clean_text, dutch_amount
 
-COLUMNS = ("periode", "personeelsnummer", "naam", "kostenplaats", "bruto", "sociale lasten",
-           "pensioen werkgever", "pensioen werknemer", "loonheffing", "netto")
+COLUMNS = (
+    "periode",
+    "personeelsnummer",
+    "naam",
+    "kostenplaats",
+    "bruto",
+    "sociale lasten",
+    "pensioen werkgever",
+    "pensioen werknemer",
+    "loonheffing",
+    "netto",
+)
 AMOUNTS = COLUMNS[4:]
 
 
@@ -37,36 +46,55 @@ class SalarisImporter(Importer):
         return self.accounts["salarissen"]
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
-        return [self._entry(filepath, lineno, row)
-                for lineno, row in csvfile.rows(filepath, COLUMNS)]
+        return [
+            self._entry(filepath, lineno, row) for lineno, row in csvfile.rows(filepath, COLUMNS)
+        ]
 
     def _entry(self, filepath: str, lineno: int, row: dict[str, str]) -> data.Transaction:
         values = {c: dutch_amount(row[c], filepath, lineno) for c in AMOUNTS}
-        if values["bruto"] - values["loonheffing"] - values["pensioen werknemer"] != values["netto"]:
-            raise ImportFailure(filepath, lineno, "bruto - loonheffing - pensioen werknemer is "
-                                "niet het netto")
+        if (
+            values["bruto"] - values["loonheffing"] - values["pensioen werknemer"]
+            != values["netto"]
+        ):
+            raise ImportFailure(
+                filepath, lineno, "bruto - loonheffing - pensioen werknemer is " "niet het netto"
+            )
         try:
             period = datetime.datetime.strptime(row["periode"], "%Y-%m").date()
         except ValueError:
             raise ImportFailure(filepath, lineno, f"periode {row['periode']!r} ongeldig") from None
-        day = (period.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - \
-            datetime.timedelta(days=1)
+        day = (period.replace(day=28) + datetime.timedelta(days=4)).replace(
+            day=1
+        ) - datetime.timedelta(days=1)
         number = row["personeelsnummer"]
         person = {"medewerker": self.wnt_keys[number]} if number in self.wnt_keys else {}
         cost = {"kostenplaats": row["kostenplaats"], "personeelsnummer": number, **person}
         a = self.accounts
-        lines = [(a["salarissen"], values["bruto"], cost),
-                 (a["sociale_lasten"], values["sociale lasten"], {"kostenplaats": row["kostenplaats"]}),
-                 (a["pensioenlasten"], values["pensioen werkgever"], cost),
-                 (a["loonheffing"], -(values["loonheffing"] + values["sociale lasten"]), None),
-                 (a["pensioenen"], -(values["pensioen werkgever"] + values["pensioen werknemer"]), None),
-                 (a["netto"], -values["netto"], None)]
+        lines = [
+            (a["salarissen"], values["bruto"], cost),
+            (a["sociale_lasten"], values["sociale lasten"], {"kostenplaats": row["kostenplaats"]}),
+            (a["pensioenlasten"], values["pensioen werkgever"], cost),
+            (a["loonheffing"], -(values["loonheffing"] + values["sociale lasten"]), None),
+            (a["pensioenen"], -(values["pensioen werkgever"] + values["pensioen werknemer"]), None),
+            (a["netto"], -values["netto"], None),
+        ]
         meta = data.new_metadata(filepath, lineno)
         meta[REFERENCE] = f"salaris/{row['periode']}/{number}/{row['kostenplaats']}"
-        postings = [data.Posting(acc, bean_amount.Amount(value, "EUR"), None, None, None,
-                                 dict(pm) if pm else None)
-                    for acc, value, pm in lines if value]
+        postings = [
+            data.Posting(
+                acc, bean_amount.Amount(value, "EUR"), None, None, None, dict(pm) if pm else None
+            )
+            for acc, value, pm in lines
+            if value
+        ]
         name = clean_text(csvfile.name(row["naam"], filepath, lineno))
-        return data.Transaction(meta, day, "*", "Salarisadministratie",
-                                f"Salarisjournaal {row['periode']} {name}", frozenset(),
-                                frozenset(), postings)
+        return data.Transaction(
+            meta,
+            day,
+            "*",
+            "Salarisadministratie",
+            f"Salarisjournaal {row['periode']} {name}",
+            frozenset(),
+            frozenset(),
+            postings,
+        )

@@ -23,17 +23,17 @@ import sys
 from collections.abc import Sequence
 
 from statements.enkelvoudig import build_enkelvoudig
-from statements.specificaties import build_specificaties
-from statements.verloop import build_verlopen
-from statements.wnt import build_ondertekening, build_wnt
+from statements.errors import StatementError
 from statements.grootboek import build_grootboek
+from statements.output import write_all_atomic, write_atomic
+from statements.render_json import jaarrekening_json
 from statements.render_pdf import PdfError, Report, render_pdf
 from statements.render_xaf import AuditfileError, render_xaf
 from statements.render_xlsx import render_xlsx
+from statements.specificaties import build_specificaties
 from statements.table import StatementTable
-from statements.errors import StatementError
-from statements.output import write_all_atomic, write_atomic
-from statements.render_json import jaarrekening_json
+from statements.verloop import build_verlopen
+from statements.wnt import build_ondertekening, build_wnt
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error, where
 from vng_accounts.vaststelling import file_digest, lock_text, read_locks
@@ -76,8 +76,12 @@ def cmd_jaarrekening(args: argparse.Namespace) -> int:
 
 
 def _all_tables(books: Books, year: int) -> tuple[StatementTable, ...]:
-    return (build_enkelvoudig(books, year) + build_specificaties(books, year)
-            + build_verlopen(books, year) + build_wnt(books, year))
+    return (
+        build_enkelvoudig(books, year)
+        + build_specificaties(books, year)
+        + build_verlopen(books, year)
+        + build_wnt(books, year)
+    )
 
 
 def _slug(name: str) -> str:
@@ -93,15 +97,21 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
     try:
         tables = _all_tables(books, year)
         ledger = build_grootboek(books, year)
-        report = Report(settings.entity_name, year, settings.voorwoord.get(year, ""),
-                        settings.entity.get("plaats", ""))
+        report = Report(
+            settings.entity_name,
+            year,
+            settings.voorwoord.get(year, ""),
+            settings.entity.get("plaats", ""),
+        )
         files = {
             f"jaarrekening-{year}.json": jaarrekening_json(year, settings.entity_name, tables),
             f"financieel-jaarverslag-{year}.pdf": render_pdf(
-                report, tables + (build_ondertekening(books, year),)),
+                report, tables + (build_ondertekening(books, year),)
+            ),
             f"werkmap-accountant-{year}.xlsx": render_xlsx(ledger, tables),
             f"auditfile-{_slug(settings.entity_name)}-{year}.xaf": render_xaf(
-                ledger, settings.entity, datetime.date.today()),
+                ledger, settings.entity, datetime.date.today()
+            ),
         }
     except StatementError as exc:
         print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
@@ -129,9 +139,11 @@ def cmd_vaststellen(args: argparse.Namespace) -> int:
     text = lock_text(books.entries, args.year)
     with open(args.books, encoding="utf-8") as handle:
         main_text = handle.read()
-    record = (f"\n; Jaarrekening {args.year} vastgesteld door de ALV; wijzigingen in {args.year} "
-              f"worden geweigerd.\n{args.datum} custom \"vng-vastgesteld\" {args.year} \"{name}\" "
-              f"\"{file_digest(text)}\"\n")
+    record = (
+        f"\n; Jaarrekening {args.year} vastgesteld door de ALV; wijzigingen in {args.year} "
+        f'worden geweigerd.\n{args.datum} custom "vng-vastgesteld" {args.year} "{name}" '
+        f'"{file_digest(text)}"\n'
+    )
     write_atomic(os.path.join(folder, name), text)
     write_atomic(args.books, main_text + record)
     check = load_books(args.books)
@@ -162,8 +174,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         for filepath in args.files:
             matching = [i for i in importers() if i.identify(filepath)]
             if len(matching) != 1:
-                raise ImportFailure(filepath, 0, "geen importer herkent dit bestand" if not matching
-                                    else "meer dan één importer herkent dit bestand")
+                raise ImportFailure(
+                    filepath,
+                    0,
+                    "geen importer herkent dit bestand"
+                    if not matching
+                    else "meer dan één importer herkent dit bestand",
+                )
             entries = new_entries(matching[0], filepath, existing + found)  # type: ignore[operator]
             found += entries
             archive.append((filepath, _archive_path(args.archive, matching[0], filepath, entries)))
@@ -173,6 +190,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     text = "".join(printer.format_entry(entry) + "\n" for entry in found)  # type: ignore[arg-type]
     if args.output:
         from statements.serve import books_lock
+
         with books_lock(os.path.dirname(os.path.abspath(args.output))):
             previous = ""
             if os.path.exists(args.output):
@@ -189,8 +207,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _archive_path(folder: str | None, importer: object, filepath: str,
-                  entries: list[object]) -> str:
+def _archive_path(
+    folder: str | None, importer: object, filepath: str, entries: list[object]
+) -> str:
     """beangulp's document layout: <folder>/<account as path>/<date>.<name>."""
     if not folder:
         return ""
@@ -202,11 +221,13 @@ def _archive_path(folder: str | None, importer: object, filepath: str,
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from statements.serve import serve
+
     return serve(args.books, args.host, args.port)
 
 
 def cmd_herstel(args: argparse.Namespace) -> int:
     from statements.serve import BooksRefused, restore
+
     folder = os.path.dirname(os.path.abspath(args.books))
     try:
         changed = restore(folder)
@@ -220,6 +241,7 @@ def cmd_herstel(args: argparse.Namespace) -> int:
 
 def cmd_proxy(args: argparse.Namespace) -> int:
     from statements import proxy
+
     try:
         return proxy.run(args.runtime, args.port, args.fava, args.gebruikers)
     except ValueError as exc:
@@ -229,6 +251,7 @@ def cmd_proxy(args: argparse.Namespace) -> int:
 
 def cmd_gebruiker(args: argparse.Namespace) -> int:
     from statements import proxy
+
     password = sys.stdin.readline().rstrip("\n")
     if not password:
         print("geef het wachtwoord op standaardinvoer", file=sys.stderr)
@@ -242,7 +265,9 @@ def cmd_gebruiker(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="vng", description="De boeken en de jaarrekening van de VNG")
+    parser = argparse.ArgumentParser(
+        prog="vng", description="De boeken en de jaarrekening van de VNG"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="controleer de boeken")
     check.add_argument("--books", default=DEFAULT_BOOKS)

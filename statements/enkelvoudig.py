@@ -53,7 +53,9 @@ def balance_lines(books: Books, year: int, netted: bool | None = None) -> LineVa
     """
     end = _year_end(year)
     if netted is None:
-        setting = books.settings.presentation(SUBSIDIES.subject, end - datetime.timedelta(1), "bruto")
+        setting = books.settings.presentation(
+            SUBSIDIES.subject, end - datetime.timedelta(1), "bruto"
+        )
         netted = setting == "gesaldeerd"
     result_line = next(line.id for line in BALANS.lines if line.takes_result)
     values = LineValues()
@@ -109,7 +111,10 @@ def _present(amount: Decimal, sign: int) -> Decimal:
 
 
 def layout_table(
-    layout: Layout, year: int, columns: Sequence[str], values: Sequence[LineValues | None],
+    layout: Layout,
+    year: int,
+    columns: Sequence[str],
+    values: Sequence[LineValues | None],
     optional: Sequence[bool] = (),
 ) -> StatementTable:
     """Fill a layout with line values per column and compute its (sub)totals.
@@ -123,14 +128,25 @@ def layout_table(
         amounts: list[Amount] = []
         accounts: set[str] = set()
         for col, column_values in enumerate(values):
-            amount = _line_amount(line, col, column_values, presented,
-                                  optional[col] if optional else False)
+            amount = _line_amount(
+                line, col, column_values, presented, optional[col] if optional else False
+            )
             presented[col][line.id] = amount
             amounts.append(amount)
             if column_values is not None:
                 accounts |= column_values.accounts.get(line.id, set())
-        rows.append(Row(line.id, line.label, line.kind, tuple(amounts), line.level, line.note,
-                        tuple(sorted(accounts)), sums=line.sums))
+        rows.append(
+            Row(
+                line.id,
+                line.label,
+                line.kind,
+                tuple(amounts),
+                line.level,
+                line.note,
+                tuple(sorted(accounts)),
+                sums=line.sums,
+            )
+        )
     return StatementTable(layout.id, layout.title.format(year=year), tuple(columns), tuple(rows))
 
 
@@ -148,8 +164,12 @@ def _line_amount(line, col, column_values, presented, optional) -> Amount:  # ty
 
 
 def build_balance_sheet(books: Books, year: int) -> StatementTable:
-    table = layout_table(BALANS, year, (str(year), str(year - 1)),
-                         (balance_lines(books, year), balance_lines(books, year - 1)))
+    table = layout_table(
+        BALANS,
+        year,
+        (str(year), str(year - 1)),
+        (balance_lines(books, year), balance_lines(books, year - 1)),
+    )
     _check_balanced(table)
     return table
 
@@ -180,17 +200,35 @@ def build_kengetallen(books: Books, year: int, balans: StatementTable) -> Statem
     va = balans.row("totaal_vlottende_activa").amounts
     ks = balans.row("totaal_kortlopende_schulden").amounts
     lm = balans.row("liquide_middelen").amounts
-    bruto_ratio = ratio(bruto.row("totaal_eigen_vermogen").amounts[0],
-                        bruto.row("totaal_passiva").amounts[0])
+    bruto_ratio = ratio(
+        bruto.row("totaal_eigen_vermogen").amounts[0], bruto.row("totaal_passiva").amounts[0]
+    )
     rows = (
-        Row("solvabiliteit", "Solvabiliteit (eigen vermogen / totaal vermogen)", "ratio",
-            tuple(ratio(e, t) for e, t in zip(ev, tp, strict=True))),
-        Row("solvabiliteit_bruto", "Solvabiliteit bij bruto presentatie van de subsidies",
-            "ratio", (None, bruto_ratio)),
-        Row("liquiditeit", "Liquiditeit (vlottende activa / kortlopende schulden)", "ratio",
-            tuple(ratio(v, k) for v, k in zip(va, ks, strict=True))),
-        Row("liquiditeitspositie", "Liquiditeitspositie (liquide middelen minus schulden aan "
-            "kredietinstellingen)", "line", lm, accounts=balans.row("liquide_middelen").accounts),
+        Row(
+            "solvabiliteit",
+            "Solvabiliteit (eigen vermogen / totaal vermogen)",
+            "ratio",
+            tuple(ratio(e, t) for e, t in zip(ev, tp, strict=True)),
+        ),
+        Row(
+            "solvabiliteit_bruto",
+            "Solvabiliteit bij bruto presentatie van de subsidies",
+            "ratio",
+            (None, bruto_ratio),
+        ),
+        Row(
+            "liquiditeit",
+            "Liquiditeit (vlottende activa / kortlopende schulden)",
+            "ratio",
+            tuple(ratio(v, k) for v, k in zip(va, ks, strict=True)),
+        ),
+        Row(
+            "liquiditeitspositie",
+            "Liquiditeitspositie (liquide middelen minus schulden aan " "kredietinstellingen)",
+            "line",
+            lm,
+            accounts=balans.row("liquide_middelen").accounts,
+        ),
     )
     return StatementTable("enkelvoudig.kengetallen", "Kengetallen", balans.columns, rows)
 
@@ -208,25 +246,44 @@ def build_note(books: Books, note: Note, year: int) -> StatementTable:
         layout = BALANS
     else:
         columns = (f"Realisatie {year}", f"Begroot {year}", f"Realisatie {year - 1}")
-        data = [movements(books.entries, datetime.date(y, 1, 1), _year_end(y))
-                for y in (year, year - 1)]
+        data = [
+            movements(books.entries, datetime.date(y, 1, 1), _year_end(y)) for y in (year, year - 1)
+        ]
         data.insert(1, budgets(books.entries, year))
         layout = BATEN_LASTEN
     optional = [False] * len(data)
     if note.kind == "baten_lasten":
         optional[1] = True  # a line without a budget shows no begroting
-    rows = [_note_row(books, layout, line_id, label, members[line_id], data, optional)
-            for line_id, label in note.lines]
+    rows = [
+        _note_row(books, layout, line_id, label, members[line_id], data, optional)
+        for line_id, label in note.lines
+    ]
     totals = tuple(_sum_column([row.amounts[i] for row in rows]) for i in range(len(columns)))
     accounts = tuple(sorted(a for row in rows for a in row.accounts))
-    rows.append(Row("totaal", note.total_label, "total", totals, accounts=accounts,
-                    sums=tuple((1, row.id) for row in rows)))
-    return StatementTable(f"toelichting.{note.key}", f"{note.title} ({note.number})", columns,
-                          tuple(rows))
+    rows.append(
+        Row(
+            "totaal",
+            note.total_label,
+            "total",
+            totals,
+            accounts=accounts,
+            sums=tuple((1, row.id) for row in rows),
+        )
+    )
+    return StatementTable(
+        f"toelichting.{note.key}", f"{note.title} ({note.number})", columns, tuple(rows)
+    )
 
 
-def _note_row(books: Books, layout: Layout, line_id: str, label: str, accounts: list[str],
-              data: Sequence[Mapping[str, Decimal]], optional: Sequence[bool]) -> Row:
+def _note_row(
+    books: Books,
+    layout: Layout,
+    line_id: str,
+    label: str,
+    accounts: list[str],
+    data: Sequence[Mapping[str, Decimal]],
+    optional: Sequence[bool],
+) -> Row:
     amounts: list[Amount] = []
     for column, may_be_empty in zip(data, optional, strict=True):
         present = [a for a in accounts if a in column]

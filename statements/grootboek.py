@@ -116,9 +116,14 @@ def _accounts(books: Books) -> dict[str, LedgerAccount]:
         layout = BALANS if balance_sheet else BATEN_LASTEN
         line_id = spec.lines.get(layout.id)
         result[account] = LedgerAccount(
-            account, account_number(account, dict(spec.meta)), account.replace(":", " - "),
-            "B" if balance_sheet else "P", spec.rgs, layout.line(line_id).label if line_id else "",
-            str(spec.note or ""))
+            account,
+            account_number(account, dict(spec.meta)),
+            account.replace(":", " - "),
+            "B" if balance_sheet else "P",
+            spec.rgs,
+            layout.line(line_id).label if line_id else "",
+            str(spec.note or ""),
+        )
     return result
 
 
@@ -141,7 +146,9 @@ def _docref(entry: data.Directive) -> str:
     return f"{os.path.basename(str(meta.get('filename', '')))}:{meta.get('lineno', 0)}"
 
 
-def _flags(entry: data.Transaction, journal: str, year: int, usage: Counter[str]) -> tuple[str, ...]:
+def _flags(
+    entry: data.Transaction, journal: str, year: int, usage: Counter[str]
+) -> tuple[str, ...]:
     flags = []
     booked = entry.meta.get("geboekt")
     if isinstance(booked, datetime.date) and booked.year > year:
@@ -168,7 +175,9 @@ def build_grootboek(books: Books, year: int) -> Grootboek:
     types = bean_options.get_account_types(books.options)
     start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
     opening: dict[str, Decimal] = defaultdict(Decimal)
-    in_year = [e for e in books.entries if isinstance(e, data.Transaction) and start <= e.date < end]
+    in_year = [
+        e for e in books.entries if isinstance(e, data.Transaction) and start <= e.date < end
+    ]
     earlier_result = ZERO
     for entry in books.entries:
         if isinstance(entry, data.Transaction) and entry.date < start:
@@ -188,12 +197,25 @@ def build_grootboek(books: Books, year: int) -> Grootboek:
         counters[journal] += 1
         description = " ".join(x for x in (entry.payee, entry.narration) if x)
         lines = tuple(Line(p.account, book_value(entry, p), description) for p in entry.postings)
-        entries.append(Entry(f"{journal}{year}-{counters[journal]:05d}", journal, entry.date,
-                             description, _docref(entry), lines,
-                             _flags(entry, journal, year, usage)))
+        entries.append(
+            Entry(
+                f"{journal}{year}-{counters[journal]:05d}",
+                journal,
+                entry.date,
+                description,
+                _docref(entry),
+                lines,
+                _flags(entry, journal, year, usage),
+            )
+        )
     ordered = tuple(sorted(accounts.values(), key=lambda a: a.number))
-    return Grootboek(books.settings.entity_name, year, ordered,
-                     tuple(sorted((a, v) for a, v in opening.items() if v)), tuple(entries))
+    return Grootboek(
+        books.settings.entity_name,
+        year,
+        ordered,
+        tuple(sorted((a, v) for a, v in opening.items() if v)),
+        tuple(entries),
+    )
 
 
 def _previous_result_account(books: Books, types: object) -> str:

@@ -51,8 +51,9 @@ def book_value(entry: data.Transaction, posting: data.Posting) -> Decimal:
     cost = posting.cost
     if cost is not None and cost.currency == CURRENCY and cost.number is not None:
         return Decimal(units.number * cost.number)
-    raise StatementError(entry.meta, f"{posting.account}: bedrag in {units.currency} zonder "
-                         "kostprijs in EUR")
+    raise StatementError(
+        entry.meta, f"{posting.account}: bedrag in {units.currency} zonder " "kostprijs in EUR"
+    )
 
 
 def balances_at(entries: Iterable[data.Directive], end: datetime.date) -> dict[str, Decimal]:

@@ -25,8 +25,10 @@ ROLES = ("boekhouding", "accountant")
 _NAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 # What an accountant may not reach, even with GET: the editor, the import page and
 # the API calls that show or change the source or run importers.
-READ_ONLY_REFUSED = r"/(editor|import)/|/api/(source|source_slice|extract|upload_import_file|" \
-                    r"move|delete|add_entries|payee_transaction|attach)"
+READ_ONLY_REFUSED = (
+    r"/(editor|import)/|/api/(source|source_slice|extract|upload_import_file|"
+    r"move|delete|add_entries|payee_transaction|attach)"
+)
 
 
 def read_users(path: str) -> dict[str, tuple[str, str]]:
@@ -48,8 +50,13 @@ def add_user(path: str, name: str, password: str, role: str) -> None:
         raise ValueError(f"gebruikersnaam {name!r}: kleine letters, cijfers, . _ -")
     if role not in ROLES:
         raise ValueError(f"rol {role!r}: een van {', '.join(ROLES)}")
-    hashed = subprocess.run(["openssl", "passwd", "-apr1", "-stdin"], input=password,
-                            capture_output=True, text=True, check=True).stdout.strip()
+    hashed = subprocess.run(
+        ["openssl", "passwd", "-apr1", "-stdin"],
+        input=password,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     users = read_users(path)
     users[name] = (hashed, role)
     text = "".join(f"{n}:{h}:{r}\n" for n, (h, r) in sorted(users.items()))
@@ -132,7 +139,9 @@ def prepare(runtime: str, port: int, fava: str, users_file: str) -> str:
 
 
 def nginx_binary() -> str:
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    found = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None
+    )
     if not found:
         raise ValueError("nginx niet gevonden (Debian-pakket nginx-light)")
     return found
@@ -143,5 +152,6 @@ def run(runtime: str, port: int, fava: str, users_file: str) -> int:
     socket = Path(runtime) / "rollen.sock"
     if socket.exists():
         socket.unlink()
-    return subprocess.call([nginx_binary(), "-p", os.path.abspath(runtime), "-c", config,
-                            "-g", "daemon off;"])
+    return subprocess.call(
+        [nginx_binary(), "-p", os.path.abspath(runtime), "-c", config, "-g", "daemon off;"]
+    )

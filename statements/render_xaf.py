@@ -121,9 +121,16 @@ def _transactions(company: etree._Element, ledger: Grootboek) -> None:
     lines = [line for entry in ledger.entries for line in entry.lines]
     transactions = _el(company, "transactions")
     _el(transactions, "linesCount", len(lines))
-    _el(transactions, "totalDebit", f"{sum((x.amount for x in lines if x.amount > 0), Decimal(0)):.2f}")
-    _el(transactions, "totalCredit",
-        f"{-sum((x.amount for x in lines if x.amount < 0), Decimal(0)):.2f}")
+    _el(
+        transactions,
+        "totalDebit",
+        f"{sum((x.amount for x in lines if x.amount > 0), Decimal(0)):.2f}",
+    )
+    _el(
+        transactions,
+        "totalCredit",
+        f"{-sum((x.amount for x in lines if x.amount < 0), Decimal(0)):.2f}",
+    )
     for code, name in JOURNALS.items():
         entries = [e for e in ledger.entries if e.journal == code]
         if not entries:

@@ -40,22 +40,34 @@ class _Writer:
         raw = "" if value is None else str(value)
         cleaned = _ILLEGAL.sub("", raw)
         if cleaned != raw:
-            self.notes.append((sheet.title, f"{get_column_letter(column)}{row}",
-                               "stuurtekens verwijderd uit de tekst"))
+            self.notes.append(
+                (
+                    sheet.title,
+                    f"{get_column_letter(column)}{row}",
+                    "stuurtekens verwijderd uit de tekst",
+                )
+            )
         cell = sheet.cell(row=row, column=column)
         cell.value = cleaned
         cell.data_type = "s"  # never a formula, whatever the text starts with
         return cell
 
-    def amount(self, sheet: Worksheet, row: int, column: int, value: Decimal | None,
-               number_format: str = EURO) -> None:
+    def amount(
+        self,
+        sheet: Worksheet,
+        row: int,
+        column: int,
+        value: Decimal | None,
+        number_format: str = EURO,
+    ) -> None:
         if value is None:
             return
         cell = sheet.cell(row=row, column=column, value=value)
         cell.number_format = number_format
 
-    def formula(self, sheet: Worksheet, row: int, column: int, formula: str,
-                number_format: str = EURO) -> None:
+    def formula(
+        self, sheet: Worksheet, row: int, column: int, formula: str, number_format: str = EURO
+    ) -> None:
         cell = sheet.cell(row=row, column=column, value=formula)
         cell.number_format = number_format
         cell.font = BOLD
@@ -81,8 +93,20 @@ def _sheet_title(name: str, taken: set[str]) -> str:
 def _proefbalans(w: _Writer, ledger: Grootboek) -> None:
     sheet = w.book.active
     sheet.title = "Proefbalans"
-    w.header(sheet, ["Nummer", "Rekening", "RGS", "Regel jaarrekening", "Toelichting",
-                     "Beginbalans", "Debet", "Credit", "Eindbalans"])
+    w.header(
+        sheet,
+        [
+            "Nummer",
+            "Rekening",
+            "RGS",
+            "Regel jaarrekening",
+            "Toelichting",
+            "Beginbalans",
+            "Debet",
+            "Credit",
+            "Eindbalans",
+        ],
+    )
     opening = dict(ledger.opening)
     debit: dict[str, Decimal] = {}
     credit: dict[str, Decimal] = {}
@@ -92,8 +116,9 @@ def _proefbalans(w: _Writer, ledger: Grootboek) -> None:
             side[line.account] = side.get(line.account, Decimal(0)) + abs(line.amount)
     row = 2
     for account in ledger.accounts:
-        for column, value in enumerate((account.number, account.account, account.rgs,
-                                        account.line, account.note), 1):
+        for column, value in enumerate(
+            (account.number, account.account, account.rgs, account.line, account.note), 1
+        ):
             w.text(sheet, row, column, value)
         w.amount(sheet, row, 6, opening.get(account.account, Decimal(0)))
         w.amount(sheet, row, 7, debit.get(account.account, Decimal(0)))
@@ -111,8 +136,14 @@ def _mapping(w: _Writer, ledger: Grootboek, title: str) -> None:
     sheet = w.book.create_sheet(title)
     w.header(sheet, ["Nummer", "Rekening", "Soort", "RGS", "Regel jaarrekening", "Toelichting"])
     for row, account in enumerate(ledger.accounts, 2):
-        values = (account.number, account.account, "Balans" if account.kind == "B" else
-                  "Baten en lasten", account.rgs, account.line, account.note)
+        values = (
+            account.number,
+            account.account,
+            "Balans" if account.kind == "B" else "Baten en lasten",
+            account.rgs,
+            account.line,
+            account.note,
+        )
         for column, value in enumerate(values, 1):
             w.text(sheet, row, column, value)
     _widths(sheet, [10, 60, 16, 16, 40, 45])
@@ -120,14 +151,27 @@ def _mapping(w: _Writer, ledger: Grootboek, title: str) -> None:
 
 def _grootboekkaarten(w: _Writer, ledger: Grootboek, title: str) -> None:
     sheet = w.book.create_sheet(title)
-    w.header(sheet, ["Nummer", "Rekening", "Datum", "Boekstuk", "Omschrijving", "Bron",
-                     "Debet", "Credit"])
+    w.header(
+        sheet,
+        ["Nummer", "Rekening", "Datum", "Boekstuk", "Omschrijving", "Bron", "Debet", "Credit"],
+    )
     numbers = {a.account: a.number for a in ledger.accounts}
-    lines = sorted(((line.account, entry, line) for entry in ledger.entries for line in entry.lines),
-                   key=lambda item: (numbers[item[0]], item[1].date, item[1].number))
+    lines = sorted(
+        ((line.account, entry, line) for entry in ledger.entries for line in entry.lines),
+        key=lambda item: (numbers[item[0]], item[1].date, item[1].number),
+    )
     for row, (account, entry, line) in enumerate(lines, 2):
-        for column, value in enumerate((numbers[account], account, entry.date.isoformat(),
-                                        entry.number, line.description, entry.docref), 1):
+        for column, value in enumerate(
+            (
+                numbers[account],
+                account,
+                entry.date.isoformat(),
+                entry.number,
+                line.description,
+                entry.docref,
+            ),
+            1,
+        ):
             w.text(sheet, row, column, value)
         w.amount(sheet, row, 7 if line.amount > 0 else 8, abs(line.amount))
     _widths(sheet, [10, 50, 12, 16, 60, 22, 16, 16])
@@ -136,15 +180,35 @@ def _grootboekkaarten(w: _Writer, ledger: Grootboek, title: str) -> None:
 def _journaal(w: _Writer, ledger: Grootboek, title: str) -> None:
     sheet = w.book.create_sheet(title)
     flags = list(FLAGS)
-    w.header(sheet, ["Boekstuk", "Dagboek", "Datum", "Omschrijving", "Bron", "Rekening",
-                     "Debet", "Credit", *[FLAGS[f] for f in flags]])
+    w.header(
+        sheet,
+        [
+            "Boekstuk",
+            "Dagboek",
+            "Datum",
+            "Omschrijving",
+            "Bron",
+            "Rekening",
+            "Debet",
+            "Credit",
+            *[FLAGS[f] for f in flags],
+        ],
+    )
     numbers = {a.account: a.number for a in ledger.accounts}
     row = 2
     for entry in ledger.entries:
         for index, line in enumerate(entry.lines):
-            for column, value in enumerate((entry.number, entry.journal, entry.date.isoformat(),
-                                            line.description, entry.docref,
-                                            f"{numbers[line.account]} {line.account}"), 1):
+            for column, value in enumerate(
+                (
+                    entry.number,
+                    entry.journal,
+                    entry.date.isoformat(),
+                    line.description,
+                    entry.docref,
+                    f"{numbers[line.account]} {line.account}",
+                ),
+                1,
+            ):
                 w.text(sheet, row, column, value)
             w.amount(sheet, row, 7 if line.amount > 0 else 8, abs(line.amount))
             if index == 0:
@@ -173,13 +237,14 @@ def _statement(w: _Writer, table: StatementTable, title: str) -> None:
                 w.text(sheet, row_number, column, texts)
             elif row.sums and value is not None and all(ref in positions for _, ref in row.sums):
                 letter = get_column_letter(column)
-                terms = "".join(f"{'+' if sign > 0 else '-'}{letter}{positions[ref]}"
-                                for sign, ref in row.sums
-                                if sheet[f"{letter}{positions[ref]}"].value is not None)
+                terms = "".join(
+                    f"{'+' if sign > 0 else '-'}{letter}{positions[ref]}"
+                    for sign, ref in row.sums
+                    if sheet[f"{letter}{positions[ref]}"].value is not None
+                )
                 w.formula(sheet, row_number, column, "=" + (terms.lstrip("+") or "0"))
             else:
-                w.amount(sheet, row_number, column, value,
-                         RATIO if row.kind == "ratio" else EURO)
+                w.amount(sheet, row_number, column, value, RATIO if row.kind == "ratio" else EURO)
     _widths(sheet, [60] + [20] * len(table.columns))
     sheet.column_dimensions["A"].alignment = Alignment(wrap_text=True)
 

@@ -50,8 +50,13 @@ def books_lock(folder: str) -> Iterator[None]:
 
 
 def git(folder: str, *args: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(["git", "-C", folder, *args], capture_output=True, text=True,
-                            check=False, env={**os.environ, **(env or {})})
+    result = subprocess.run(
+        ["git", "-C", folder, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
     if result.returncode != 0:
         raise BooksRefused(f"git {' '.join(args)}: {result.stderr.strip()}")
     return result.stdout
@@ -61,8 +66,11 @@ def uncommitted(folder: str) -> list[str]:
     """Files of the books that differ from the last commit (full paths)."""
     top = git(folder, "rev-parse", "--show-toplevel").strip()
     status = git(folder, "status", "--porcelain", "--untracked-files=all", "--", ".")
-    return [os.path.join(top, line[3:]) for line in status.splitlines()
-            if line and not line.endswith(LOCK_NAME)]
+    return [
+        os.path.join(top, line[3:])
+        for line in status.splitlines()
+        if line and not line.endswith(LOCK_NAME)
+    ]
 
 
 def commit(folder: str, user: str, message: str) -> None:
@@ -70,8 +78,12 @@ def commit(folder: str, user: str, message: str) -> None:
     if not git(folder, "status", "--porcelain", "--", ".").strip():
         return
     email = f"{user}@boeken.vng.invalid"
-    env = {"GIT_AUTHOR_NAME": user, "GIT_AUTHOR_EMAIL": email,
-           "GIT_COMMITTER_NAME": "vng serve", "GIT_COMMITTER_EMAIL": "serve@boeken.vng.invalid"}
+    env = {
+        "GIT_AUTHOR_NAME": user,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": "vng serve",
+        "GIT_COMMITTER_EMAIL": "serve@boeken.vng.invalid",
+    }
     git(folder, "commit", "-q", "-m", message, env=env)
 
 
@@ -85,6 +97,7 @@ def restore(folder: str) -> list[str]:
 
 def _current_user() -> str:
     from flask import has_request_context, request
+
     user = request.headers.get(USER_HEADER, "").strip() if has_request_context() else ""
     if not user:
         raise BooksRefused("geen geauthenticeerde gebruiker: wijzigen kan alleen via de proxy")
@@ -104,8 +117,11 @@ def check_new_entries(entries: Sequence[data.Directive], open_accounts: set[str]
                     raise BooksRefused(f"bedrag {units} heeft meer dan 2 decimalen")
 
 
-def _guarded(method: Callable[..., Any], describe: Callable[..., str],
-             check: Callable[..., None] | None = None) -> Callable[..., Any]:
+def _guarded(
+    method: Callable[..., Any],
+    describe: Callable[..., str],
+    check: Callable[..., None] | None = None,
+) -> Callable[..., Any]:
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         folder = str(Path(self.ledger.beancount_file_path).parent)
@@ -116,6 +132,7 @@ def _guarded(method: Callable[..., Any], describe: Callable[..., str],
             result = method(self, *args, **kwargs)
             commit(folder, user, f"Fava: {describe(*args, **kwargs)}")
         return result
+
     return wrapper
 
 
@@ -125,7 +142,9 @@ def _check_source(module: Any, path: Any, source: str, *args: Any, **kwargs: Any
         raise BooksRefused(f"{errors[0].message} (regel {errors[0].source['lineno']})")
 
 
-def _check_entries(module: Any, entries: Sequence[data.Directive], *args: Any, **kwargs: Any) -> None:
+def _check_entries(
+    module: Any, entries: Sequence[data.Directive], *args: Any, **kwargs: Any
+) -> None:
     open_accounts = {e.account for e in module.ledger.all_entries if isinstance(e, data.Open)}
     check_new_entries(entries, open_accounts)
 
@@ -137,20 +156,33 @@ def install_guards() -> None:
     if getattr(FileModule, "_vng_guarded", False):
         return
     FileModule.set_source = _guarded(  # type: ignore[method-assign]
-        FileModule.set_source, lambda path, *a, **k: f"bron {Path(path).name} bewerkt",
-        _check_source)
+        FileModule.set_source,
+        lambda path, *a, **k: f"bron {Path(path).name} bewerkt",
+        _check_source,
+    )
     FileModule.insert_entries = _guarded(  # type: ignore[method-assign]
-        FileModule.insert_entries, lambda entries, *a, **k: f"{len(entries)} boeking(en) "
+        FileModule.insert_entries,
+        lambda entries, *a, **k: f"{len(entries)} boeking(en) "
         f"toegevoegd: {'; '.join(getattr(e, 'narration', '') or '' for e in entries)[:SUMMARY]}",
-        _check_entries)
+        _check_entries,
+    )
     FileModule.save_entry_slice = _guarded(  # type: ignore[method-assign]
-        FileModule.save_entry_slice, lambda entry_hash, *a, **k: f"boeking {entry_hash[:12]} gewijzigd",
-        lambda module, entry_hash, source, *a, **k: _check_source(module, "boeking", source))
+        FileModule.save_entry_slice,
+        lambda entry_hash, *a, **k: f"boeking {entry_hash[:12]} gewijzigd",
+        lambda module, entry_hash, source, *a, **k: _check_source(module, "boeking", source),
+    )
     FileModule.delete_entry_slice = _guarded(  # type: ignore[method-assign]
-        FileModule.delete_entry_slice, lambda entry_hash, *a, **k: f"boeking {entry_hash[:12]} verwijderd")
+        FileModule.delete_entry_slice,
+        lambda entry_hash, *a, **k: f"boeking {entry_hash[:12]} verwijderd",
+    )
     FileModule.insert_metadata = _guarded(  # type: ignore[method-assign]
-        FileModule.insert_metadata, lambda entry_hash, key, value, *a, **k:
-        f"metadata {key} toegevoegd aan boeking {entry_hash[:12]}")
+        FileModule.insert_metadata,
+        lambda entry_hash,
+        key,
+        value,
+        *a,
+        **k: f"metadata {key} toegevoegd aan boeking {entry_hash[:12]}",
+    )
     FileModule._vng_guarded = True  # type: ignore[attr-defined]
 
 
@@ -169,8 +201,11 @@ def serve(books: str, host: str, port: int) -> int:
         return 1
     if changed:
         for name in changed:
-            print(f"{name}:0: wijkt af van de laatste vastlegging "
-                  "(een onderbroken schrijfactie of een wijziging buiten Fava)", file=sys.stderr)
+            print(
+                f"{name}:0: wijkt af van de laatste vastlegging "
+                "(een onderbroken schrijfactie of een wijziging buiten Fava)",
+                file=sys.stderr,
+            )
         print("Zet de boeken terug met: vng herstel --books " + books, file=sys.stderr)
         return 1
     install_guards()
@@ -179,6 +214,7 @@ def serve(books: str, host: str, port: int) -> int:
     @app.errorhandler(BooksRefused)
     def refused(error: BooksRefused):  # type: ignore[no-untyped-def]
         from flask import jsonify
+
         return jsonify({"error": str(error)}), 400
 
     del FavaAPIError

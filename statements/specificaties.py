@@ -50,33 +50,94 @@ def build_mva_schedule(books: Books, year: int) -> StatementTable:
 
     def stand(kind: str, extra: bool):  # type: ignore[no-untyped-def]
         return lambda g: begin[(g, kind)] + (
-            sum((moves[(g, m, kind)] for m in ("investering", "desinvestering", "herrubricering",
-                                               "afschrijving")), ZERO) if extra else ZERO)
+            sum(
+                (
+                    moves[(g, m, kind)]
+                    for m in ("investering", "desinvestering", "herrubricering", "afschrijving")
+                ),
+                ZERO,
+            )
+            if extra
+            else ZERO
+        )
 
     rows = [
-        Row("aanschafwaarde_begin", "Aanschafwaarde", "line", per_column(stand("aanschafwaarde", False)), 1),
-        Row("afschrijvingen_begin", "Cumulatieve afschrijvingen en waardeverminderingen", "line",
-            per_column(stand("afschrijvingen", False)), 1),
-        Row("boekwaarde_begin", "Boekwaarde 1 januari", "subtotal",
-            per_column(lambda g: stand("aanschafwaarde", False)(g) + stand("afschrijvingen", False)(g))),
+        Row(
+            "aanschafwaarde_begin",
+            "Aanschafwaarde",
+            "line",
+            per_column(stand("aanschafwaarde", False)),
+            1,
+        ),
+        Row(
+            "afschrijvingen_begin",
+            "Cumulatieve afschrijvingen en waardeverminderingen",
+            "line",
+            per_column(stand("afschrijvingen", False)),
+            1,
+        ),
+        Row(
+            "boekwaarde_begin",
+            "Boekwaarde 1 januari",
+            "subtotal",
+            per_column(
+                lambda g: stand("aanschafwaarde", False)(g) + stand("afschrijvingen", False)(g)
+            ),
+        ),
     ]
     for row_id, label, pairs in MVA_ROWS:
-        rows.append(Row(row_id, label, "line", per_column(
-            lambda g, pairs=pairs: sum((moves[(g, m, c)] for m, c in pairs), ZERO)), 1))
+        rows.append(
+            Row(
+                row_id,
+                label,
+                "line",
+                per_column(lambda g, pairs=pairs: sum((moves[(g, m, c)] for m, c in pairs), ZERO)),
+                1,
+            )
+        )
     rows += [
-        Row("totaal_mutaties", "Totaal mutaties", "subtotal", per_column(
-            lambda g: sum((moves[(g, m, c)] for _, _, pairs in MVA_ROWS for m, c in pairs), ZERO))),
-        Row("aanschafwaarde_eind", "Aanschafwaarde", "line", per_column(stand("aanschafwaarde", True)), 1),
-        Row("afschrijvingen_eind", "Cumulatieve afschrijvingen en waardeverminderingen", "line",
-            per_column(stand("afschrijvingen", True)), 1),
-        Row("boekwaarde_eind", "Boekwaarde 31 december", "total",
-            per_column(lambda g: stand("aanschafwaarde", True)(g) + stand("afschrijvingen", True)(g))),
+        Row(
+            "totaal_mutaties",
+            "Totaal mutaties",
+            "subtotal",
+            per_column(
+                lambda g: sum(
+                    (moves[(g, m, c)] for _, _, pairs in MVA_ROWS for m, c in pairs), ZERO
+                )
+            ),
+        ),
+        Row(
+            "aanschafwaarde_eind",
+            "Aanschafwaarde",
+            "line",
+            per_column(stand("aanschafwaarde", True)),
+            1,
+        ),
+        Row(
+            "afschrijvingen_eind",
+            "Cumulatieve afschrijvingen en waardeverminderingen",
+            "line",
+            per_column(stand("afschrijvingen", True)),
+            1,
+        ),
+        Row(
+            "boekwaarde_eind",
+            "Boekwaarde 31 december",
+            "total",
+            per_column(
+                lambda g: stand("aanschafwaarde", True)(g) + stand("afschrijvingen", True)(g)
+            ),
+        ),
     ]
     labels = tuple(BALANS.line(g).label for g in groups) + (f"Totaal {year}",)
     accounts = tuple(sorted(component_of))
     rows = [Row(r.id, r.label, r.kind, r.amounts, r.level, None, accounts) for r in rows]
-    return StatementTable("toelichting.materiele_vaste_activa",
-                          "Materiële vaste activa (1): verloop", labels, tuple(rows))
+    return StatementTable(
+        "toelichting.materiele_vaste_activa",
+        "Materiële vaste activa (1): verloop",
+        labels,
+        tuple(rows),
+    )
 
 
 def build_financiering(books: Books, spec: Financiering, year: int) -> StatementTable:
@@ -95,21 +156,46 @@ def build_financiering(books: Books, spec: Financiering, year: int) -> Statement
             sign = BATEN_LASTEN.line(books.chart.line_of(posting.account, BATEN_LASTEN) or "").sign
             project = (posting.meta or {}).get("financiering") == "project"
             split[group][0 if project else 1] += posting.units.number * sign
-    rows = [Row(g, label, "line", (split[g][0], split[g][1], split[g][0] + split[g][1]), 1, None,
-                tuple(sorted(accounts))) for g, (label, accounts) in groups.items()]
+    rows = [
+        Row(
+            g,
+            label,
+            "line",
+            (split[g][0], split[g][1], split[g][0] + split[g][1]),
+            1,
+            None,
+            tuple(sorted(accounts)),
+        )
+        for g, (label, accounts) in groups.items()
+    ]
     if spec.per_line:
         totals = tuple(sum((r.amounts[i] for r in rows), ZERO) for i in range(3))  # type: ignore[misc]
-        rows.append(Row("totaal", "Totaal", "total", totals, 0, None,
-                        tuple(sorted(a for r in rows for a in r.accounts))))
-    return StatementTable(f"toelichting.{spec.key}_financiering",
-                          f"{spec.title} ({spec.number}): specificatie realisatie {year}",
-                          ("Project gefinancierd", "Overig", "Totaal"), tuple(rows))
+        rows.append(
+            Row(
+                "totaal",
+                "Totaal",
+                "total",
+                totals,
+                0,
+                None,
+                tuple(sorted(a for r in rows for a in r.accounts)),
+            )
+        )
+    return StatementTable(
+        f"toelichting.{spec.key}_financiering",
+        f"{spec.title} ({spec.number}): specificatie realisatie {year}",
+        ("Project gefinancierd", "Overig", "Totaal"),
+        tuple(rows),
+    )
 
 
 def _financiering_groups(books: Books, spec: Financiering) -> dict[str, tuple[str, list[str]]]:
     if spec.line:
-        accounts = [a for a in sorted(books.chart.accounts)
-                    if books.chart.line_of(a, BATEN_LASTEN) == spec.source]
+        accounts = [
+            a
+            for a in sorted(books.chart.accounts)
+            if books.chart.line_of(a, BATEN_LASTEN) == spec.source
+        ]
         return {spec.source: (BATEN_LASTEN.line(spec.source).label, accounts)}
     note = NOTES_BY_KEY[spec.source]
     members: dict[str, list[str]] = {line: [] for line, _ in note.lines}
@@ -123,5 +209,7 @@ def _financiering_groups(books: Books, spec: Financiering) -> dict[str, tuple[st
 
 
 def build_specificaties(books: Books, year: int) -> tuple[StatementTable, ...]:
-    return (build_mva_schedule(books, year),
-            *(build_financiering(books, spec, year) for spec in FINANCIERINGEN))
+    return (
+        build_mva_schedule(books, year),
+        *(build_financiering(books, spec, year) for spec in FINANCIERINGEN),
+    )

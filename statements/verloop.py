@@ -47,8 +47,7 @@ def _is_result(books: Books, account: str) -> bool:
 
 
 def _schedule_year(books: Books, spec: Verloop, year: int) -> tuple[Decimal, dict[str, Decimal]]:
-    accounts = {a for a, s in books.chart.accounts.items()
-                if s.lines.get(BALANS.id) in spec.lines}
+    accounts = {a for a, s in books.chart.accounts.items() if s.lines.get(BALANS.id) in spec.lines}
     labels = dict(spec.rows)
     begin = ZERO
     moves: dict[str, Decimal] = defaultdict(Decimal)
@@ -74,19 +73,31 @@ def build_verloop(books: Books, spec: Verloop, year: int) -> StatementTable:
     sign = BALANS.line(spec.lines[0]).sign
     years = (year, year - 1)
     data_by_year = [_schedule_year(books, spec, y) for y in years]
-    order = list(dict.fromkeys([label for _, label in spec.rows]
-                               + ([spec.result] if spec.result else []) + [OTHER]))
-    rows = [Row("begin", "Stand per 1 januari", "line",
-                tuple(b * sign for b, _ in data_by_year))]
+    order = list(
+        dict.fromkeys(
+            [label for _, label in spec.rows] + ([spec.result] if spec.result else []) + [OTHER]
+        )
+    )
+    rows = [Row("begin", "Stand per 1 januari", "line", tuple(b * sign for b, _ in data_by_year))]
     for label in order:
         amounts = tuple(moves.get(label, ZERO) * sign for _, moves in data_by_year)
         if any(amounts):
             rows.append(Row(_row_id(label), label, "line", amounts, 1))
-    rows.append(Row("eind", "Stand per 31 december", "total",
-                    tuple((b + sum(m.values(), ZERO)) * sign for b, m in data_by_year),
-                    sums=tuple((1, row.id) for row in rows)))
-    return StatementTable(f"toelichting.{spec.key}", f"{spec.title} ({spec.number})",
-                          tuple(str(y) for y in years), tuple(rows))
+    rows.append(
+        Row(
+            "eind",
+            "Stand per 31 december",
+            "total",
+            tuple((b + sum(m.values(), ZERO)) * sign for b, m in data_by_year),
+            sums=tuple((1, row.id) for row in rows),
+        )
+    )
+    return StatementTable(
+        f"toelichting.{spec.key}",
+        f"{spec.title} ({spec.number})",
+        tuple(str(y) for y in years),
+        tuple(rows),
+    )
 
 
 def _row_id(label: str) -> str:
@@ -94,6 +105,7 @@ def _row_id(label: str) -> str:
 
 
 # -- effecten and herwaarderingsreserve ---------------------------------------------
+
 
 def _category_balances(books: Books, year: int, kind: str) -> dict[str, Decimal]:
     """Balance per category at 1 January of ``year`` of the accounts the revaluation
@@ -118,9 +130,11 @@ def _category_balances(books: Books, year: int, kind: str) -> dict[str, Decimal]
 
 
 def _events_in(books: Books, year: int) -> list[object]:
-    return [e for e in evaluate(books.entries).events
-            if getattr(e, "date").year == year and not (
-                isinstance(e, Movement) and e.kind == OPENING)]
+    return [
+        e
+        for e in evaluate(books.entries).events
+        if e.date.year == year and not (isinstance(e, Movement) and e.kind == OPENING)
+    ]
 
 
 def _category_columns(books: Books, year: int) -> list[str]:
@@ -128,8 +142,9 @@ def _category_columns(books: Books, year: int) -> list[str]:
     return sorted(cats, key=lambda c: (c != "obligaties", c))
 
 
-def _four_columns(per_cat: dict[str, Decimal], cats: list[str], prior: Decimal
-                  ) -> tuple[Decimal, ...]:
+def _four_columns(
+    per_cat: dict[str, Decimal], cats: list[str], prior: Decimal
+) -> tuple[Decimal, ...]:
     values = [per_cat.get(c, ZERO) for c in cats]
     return (*values, sum(values, ZERO), prior)
 
@@ -149,8 +164,13 @@ def _effecten_rows(books: Books, year: int) -> dict[str, dict[str, Decimal]]:
         elif isinstance(event, Movement) and event.kind == "waardering":
             rows["ongerealiseerd"][event.category] += event.delta_u
     for cat in rows["begin"]:
-        rows["eind"][cat] = sum((rows[r][cat] for r in ("begin", "aankopen", "verkopen",
-                                                         "gerealiseerd", "ongerealiseerd")), ZERO)
+        rows["eind"][cat] = sum(
+            (
+                rows[r][cat]
+                for r in ("begin", "aankopen", "verkopen", "gerealiseerd", "ongerealiseerd")
+            ),
+            ZERO,
+        )
     return rows
 
 
@@ -167,8 +187,10 @@ EFFECTEN_ROWS = (
 def build_effecten(books: Books, year: int) -> StatementTable:
     cats = _category_columns(books, year)
     now, before = _effecten_rows(books, year), _effecten_rows(books, year - 1)
-    rows = tuple(Row(rid, label, kind, _four_columns(
-        now[rid], cats, sum(before[rid].values(), ZERO))) for rid, label, kind in EFFECTEN_ROWS)
+    rows = tuple(
+        Row(rid, label, kind, _four_columns(now[rid], cats, sum(before[rid].values(), ZERO)))
+        for rid, label, kind in EFFECTEN_ROWS
+    )
     columns = (*(c.capitalize() for c in cats), f"Totaal {year}", f"Totaal {year - 1}")
     return StatementTable("toelichting.effecten", "Verloop effectenportefeuille (2)", columns, rows)
 
@@ -203,14 +225,22 @@ HERWAARDERING_ROWS = (
 def build_herwaarderingsreserve(books: Books, year: int) -> StatementTable:
     cats = _category_columns(books, year)
     now, before = _herwaardering_rows(books, year), _herwaardering_rows(books, year - 1)
-    rows = tuple(Row(rid, label, kind, _four_columns(
-        now[rid], cats, sum(before[rid].values(), ZERO))) for rid, label, kind in HERWAARDERING_ROWS)
+    rows = tuple(
+        Row(rid, label, kind, _four_columns(now[rid], cats, sum(before[rid].values(), ZERO)))
+        for rid, label, kind in HERWAARDERING_ROWS
+    )
     columns = (*(c.capitalize() for c in cats), f"Totaal {year}", f"Totaal {year - 1}")
-    return StatementTable("toelichting.herwaarderingsreserve",
-                          "Herwaarderingsreserve (gesplitst): cumulatieve ongerealiseerde "
-                          "koerseffecten", columns, rows)
+    return StatementTable(
+        "toelichting.herwaarderingsreserve",
+        "Herwaarderingsreserve (gesplitst): cumulatieve ongerealiseerde " "koerseffecten",
+        columns,
+        rows,
+    )
 
 
 def build_verlopen(books: Books, year: int) -> tuple[StatementTable, ...]:
-    return (build_effecten(books, year), build_herwaarderingsreserve(books, year),
-            *(build_verloop(books, spec, year) for spec in VERLOPEN))
+    return (
+        build_effecten(books, year),
+        build_herwaarderingsreserve(books, year),
+        *(build_verloop(books, spec, year) for spec in VERLOPEN),
+    )

@@ -58,8 +58,10 @@ def _excess_text(outcome: Outcome) -> str:
 def _claim_text(outcome: Outcome) -> str:
     if not outcome.undue:
         return NVT
-    return (f"Vordering van {_euro(outcome.undue)} op {outcome.function.name} wegens "
-            "onverschuldigde betaling; wordt teruggevorderd.")
+    return (
+        f"Vordering van {_euro(outcome.undue)} op {outcome.function.name} wegens "
+        "onverschuldigde betaling; wordt teruggevorderd."
+    )
 
 
 def _outcomes(books: Books, year: int, entity: str) -> tuple[list[Outcome], dict[int, Norm]]:
@@ -78,8 +80,13 @@ def _outcomes(books: Books, year: int, entity: str) -> tuple[list[Outcome], dict
 
 def _order(outcomes: list[Outcome]) -> list[Outcome]:
     """In the order the books list the functions."""
-    return sorted(outcomes, key=lambda o: (str(o.function.meta.get("filename", "")),
-                                           int(o.function.meta.get("lineno", 0))))
+    return sorted(
+        outcomes,
+        key=lambda o: (
+            str(o.function.meta.get("filename", "")),
+            int(o.function.meta.get("lineno", 0)),
+        ),
+    )
 
 
 def build_topfunctionarissen(books: Books, year: int, entity: str) -> StatementTable:
@@ -87,13 +94,23 @@ def build_topfunctionarissen(books: Books, year: int, entity: str) -> StatementT
     for y in (year, year - 1):
         outcomes, norms = _outcomes(books, y, entity)
         threshold = norms[y].threshold if y in norms else None
-        columns += [o for o in _order(outcomes) if not o.function.supervisory and not (
-            threshold is not None and o.bezoldiging <= threshold)]
+        columns += [
+            o
+            for o in _order(outcomes)
+            if not o.function.supervisory
+            and not (threshold is not None and o.bezoldiging <= threshold)
+        ]
     labels = tuple(f"{o.function.name} {o.function.year}" for o in columns)
 
     def text(row_id: str, label: str, value) -> Row:  # type: ignore[no-untyped-def]
-        return Row(row_id, label, "text", tuple(None for _ in columns), 1,
-                   texts=tuple(value(o) for o in columns))
+        return Row(
+            row_id,
+            label,
+            "text",
+            tuple(None for _ in columns),
+            1,
+            texts=tuple(value(o) for o in columns),
+        )
 
     def amount(row_id: str, label: str, value, kind: str = "line") -> Row:  # type: ignore[no-untyped-def]
         return Row(row_id, label, kind, tuple(value(o) for o in columns), 1)
@@ -101,25 +118,43 @@ def build_topfunctionarissen(books: Books, year: int, entity: str) -> StatementT
     rows = (
         text("functie", "Functiegegevens", lambda o: o.function.title),
         text("periode", "Aanvang en einde functievervulling", _period_of),
-        text("deeltijdfactor", "Omvang dienstverband (als deeltijdfactor in fte)",
-             lambda o: _factor(o.function)),
-        text("dienstbetrekking", "Dienstbetrekking?",
-             lambda o: "ja" if o.function.employed else "nee"),
-        amount("beloning", "Beloning plus belastbare onkostenvergoedingen",
-               lambda o: o.function.beloning),
+        text(
+            "deeltijdfactor",
+            "Omvang dienstverband (als deeltijdfactor in fte)",
+            lambda o: _factor(o.function),
+        ),
+        text(
+            "dienstbetrekking",
+            "Dienstbetrekking?",
+            lambda o: "ja" if o.function.employed else "nee",
+        ),
+        amount(
+            "beloning",
+            "Beloning plus belastbare onkostenvergoedingen",
+            lambda o: o.function.beloning,
+        ),
         amount("termijn", "Beloningen betaalbaar op termijn", lambda o: o.function.termijn),
         amount("subtotaal", "Subtotaal", lambda o: o.subtotal, "subtotal"),
         amount("maximum", "Individueel toepasselijke bezoldigingsmaximum", lambda o: o.maximum),
-        amount("onverschuldigd", "-/- Onverschuldigd betaald en nog niet terugontvangen bedrag",
-               lambda o: o.undue if o.undue else None),
+        amount(
+            "onverschuldigd",
+            "-/- Onverschuldigd betaald en nog niet terugontvangen bedrag",
+            lambda o: o.undue if o.undue else None,
+        ),
         amount("bezoldiging", "Bezoldiging", lambda o: o.bezoldiging, "total"),
-        text("overschrijding", "Het bedrag van de overschrijding en de reden waarom de "
-             "overschrijding al dan niet is toegestaan", _excess_text),
-        text("vordering", "Toelichting op de vordering wegens onverschuldigde betaling",
-             _claim_text),
+        text(
+            "overschrijding",
+            "Het bedrag van de overschrijding en de reden waarom de "
+            "overschrijding al dan niet is toegestaan",
+            _excess_text,
+        ),
+        text(
+            "vordering", "Toelichting op de vordering wegens onverschuldigde betaling", _claim_text
+        ),
     )
-    return StatementTable("wnt.topfunctionarissen", f"Bezoldiging topfunctionarissen {entity}",
-                          labels, rows)
+    return StatementTable(
+        "wnt.topfunctionarissen", f"Bezoldiging topfunctionarissen {entity}", labels, rows
+    )
 
 
 def _period_of(outcome: Outcome) -> str:
@@ -129,28 +164,51 @@ def _period_of(outcome: Outcome) -> str:
 def build_toezichthouders(books: Books, year: int, entity: str) -> StatementTable:
     outcomes, _ = _outcomes(books, year, entity)
     rows = tuple(
-        Row(o.function.person, o.function.name, "line",
-            (None, None, o.bezoldiging, o.maximum), 1,
-            texts=(o.function.title, _period(o.function, " t/m "), None, None))
-        for o in _order(outcomes) if o.function.supervisory)
-    return StatementTable("wnt.toezichthouders", f"Toezichthoudende topfunctionarissen {year}",
-                          ("Functie", "Periode", "Bezoldiging",
-                           "Individueel toepasselijke bezoldigingsmaximum"), rows)
+        Row(
+            o.function.person,
+            o.function.name,
+            "line",
+            (None, None, o.bezoldiging, o.maximum),
+            1,
+            texts=(o.function.title, _period(o.function, " t/m "), None, None),
+        )
+        for o in _order(outcomes)
+        if o.function.supervisory
+    )
+    return StatementTable(
+        "wnt.toezichthouders",
+        f"Toezichthoudende topfunctionarissen {year}",
+        ("Functie", "Periode", "Bezoldiging", "Individueel toepasselijke bezoldigingsmaximum"),
+        rows,
+    )
 
 
 def build_drempel(books: Books, year: int, entity: str) -> StatementTable:
     outcomes, norms = _outcomes(books, year, entity)
     norm = norms.get(year)
     if norm is None or norm.threshold is None:
-        return StatementTable("wnt.drempel", "Topfunctionarissen onder de drempel",
-                              ("Functie", "Periode"), ())
+        return StatementTable(
+            "wnt.drempel", "Topfunctionarissen onder de drempel", ("Functie", "Periode"), ()
+        )
     rows = tuple(
-        Row(o.function.person, o.function.name, "text", (None, None), 1,
-            texts=(o.function.title, _period(o.function, " t/m ")))
-        for o in _order(outcomes) if o.bezoldiging <= norm.threshold)
+        Row(
+            o.function.person,
+            o.function.name,
+            "text",
+            (None, None),
+            1,
+            texts=(o.function.title, _period(o.function, " t/m ")),
+        )
+        for o in _order(outcomes)
+        if o.bezoldiging <= norm.threshold
+    )
     return StatementTable(
-        "wnt.drempel", f"1d. Topfunctionarissen met een totale bezoldiging van "
-        f"{_euro(norm.threshold).replace(',00', '')} of minder", ("Functie", "Periode"), rows)
+        "wnt.drempel",
+        f"1d. Topfunctionarissen met een totale bezoldiging van "
+        f"{_euro(norm.threshold).replace(',00', '')} of minder",
+        ("Functie", "Periode"),
+        rows,
+    )
 
 
 def build_overige(books: Books, year: int, entity: str) -> StatementTable:
@@ -158,8 +216,11 @@ def build_overige(books: Books, year: int, entity: str) -> StatementTable:
     norms, _ = read_norms(books.entries)
     functions, _ = read_functions(books.entries)
     tops = {f.person for f in functions}
-    components = {e.account for e in books.entries
-                  if isinstance(e, data.Open) and e.meta.get("wnt") in ("beloning", "termijn")}
+    components = {
+        e.account
+        for e in books.entries
+        if isinstance(e, data.Open) and e.meta.get("wnt") in ("beloning", "termijn")
+    }
     paid: dict[str, Decimal] = defaultdict(Decimal)
     for entry in books.entries:
         if isinstance(entry, data.Transaction) and entry.date.year == year:
@@ -171,18 +232,26 @@ def build_overige(books: Books, year: int, entity: str) -> StatementTable:
     rows: Sequence[Row] = ()
     if norm is not None:
         above = [(p, a) for p, a in sorted(paid.items()) if a > norm.maximum]
-        rows = tuple(Row(f"functionaris_{i}", f"Functionaris {i}", "line", (a, norm.maximum), 1)
-                     for i, (_, a) in enumerate(above, 1))
-    return StatementTable("wnt.overige_functionarissen",
-                          f"Overige functionarissen met een bezoldiging boven het maximum {year}",
-                          ("Bezoldiging", "Individueel toepasselijk drempelbedrag"), tuple(rows))
+        rows = tuple(
+            Row(f"functionaris_{i}", f"Functionaris {i}", "line", (a, norm.maximum), 1)
+            for i, (_, a) in enumerate(above, 1)
+        )
+    return StatementTable(
+        "wnt.overige_functionarissen",
+        f"Overige functionarissen met een bezoldiging boven het maximum {year}",
+        ("Bezoldiging", "Individueel toepasselijk drempelbedrag"),
+        tuple(rows),
+    )
 
 
 def build_wnt(books: Books, year: int, entity: str | None = None) -> tuple[StatementTable, ...]:
     name = entity or books.settings.entity_name
-    return (build_topfunctionarissen(books, year, name), build_toezichthouders(books, year, name),
-            build_drempel(books, year, name), build_overige(books, year, name))
-
+    return (
+        build_topfunctionarissen(books, year, name),
+        build_toezichthouders(books, year, name),
+        build_drempel(books, year, name),
+        build_overige(books, year, name),
+    )
 
 
 def build_ondertekening(books: Books, year: int, entity: str | None = None) -> StatementTable:
@@ -192,7 +261,10 @@ def build_ondertekening(books: Books, year: int, entity: str | None = None) -> S
     year_end = datetime.date(year, 12, 31)
     present = [o for o in _order(outcomes) if o.function.periods[-1].end == year_end]
     ordered = [o for o in present if not o.function.supervisory] + [
-        o for o in present if o.function.supervisory]
-    rows = tuple(Row(o.function.person, o.function.name, "text", (None,), 0,
-                     texts=(o.function.title,)) for o in ordered)
+        o for o in present if o.function.supervisory
+    ]
+    rows = tuple(
+        Row(o.function.person, o.function.name, "text", (None,), 0, texts=(o.function.title,))
+        for o in ordered
+    )
     return StatementTable("ondertekening", "Ondertekening", ("Functie",), rows)

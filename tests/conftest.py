@@ -44,5 +44,6 @@ def vng(*args: str) -> subprocess.CompletedProcess[str]:
     script = Path(sys.executable).with_name("vng")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "statements.cli"]
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run(command + list(args), capture_output=True, text=True, env=env,
-                          check=False, timeout=600)
+    return subprocess.run(
+        command + list(args), capture_output=True, text=True, env=env, check=False, timeout=600
+    )

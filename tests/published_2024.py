@@ -80,80 +80,157 @@ LIQUIDITEITSPOSITIE = {"2024": 25056, "2023": 25704}
 
 # Specifications of the toelichting: {note key: {line id: (this year, [begroot,] last year)}}
 TOELICHTING: dict[str, dict[str, tuple[int | None, ...]]] = {
-    "handelsdebiteuren": {"handelsdebiteuren": (16438, 14243), "voorziening": (-87, -168),
-                          "totaal": (16351, 14075)},
+    "handelsdebiteuren": {
+        "handelsdebiteuren": (16438, 14243),
+        "voorziening": (-87, -168),
+        "totaal": (16351, 14075),
+    },
     "belastingen_vordering": {"dividendbelasting": (144, 123), "totaal": (144, 123)},
-    "intercompany_vordering": {"congres_studiecentrum": (5, 18), "vng_international": (42, 73),
-                               "opleiding_detachering": (10, 4), "vng_realisatie": (2099, 4723),
-                               "vng_risicobeheer": (15, 5), "vng_diensten": (0, 0),
-                               "totaal": (2171, 4823)},
+    "intercompany_vordering": {
+        "congres_studiecentrum": (5, 18),
+        "vng_international": (42, 73),
+        "opleiding_detachering": (10, 4),
+        "vng_realisatie": (2099, 4723),
+        "vng_risicobeheer": (15, 5),
+        "vng_diensten": (0, 0),
+        "totaal": (2171, 4823),
+    },
     # 2023 "(wijziging presentatie)": bruto, as the books hold the subsidies
-    "overlopende_activa": {"waarborgsommen": (6, 6), "vooruitbetaalde_kosten": (1857, 258),
-                           "nog_te_factureren": (2848, 3093),
-                           "nog_te_ontvangen_subsidies": (78688, 74529),
-                           "overige_vorderingen": (86, 539), "totaal": (83485, 78425)},
+    "overlopende_activa": {
+        "waarborgsommen": (6, 6),
+        "vooruitbetaalde_kosten": (1857, 258),
+        "nog_te_factureren": (2848, 3093),
+        "nog_te_ontvangen_subsidies": (78688, 74529),
+        "overige_vorderingen": (86, 539),
+        "totaal": (83485, 78425),
+    },
     "liquide_middelen": {"bank": (25049, 25689), "kas": (7, 15), "totaal": (25056, 25704)},
-    "belastingen_schuld": {"loonheffing": (2191, 1845), "pensioenen": (445, 416),
-                           "omzetbelasting": (3463, 4417), "totaal": (6099, 6678)},
-    "intercompany_schuld": {"congres_studiecentrum": (628, 495), "vng_international": (1759, 1),
-                            "opleiding_detachering": (166, 198), "vng_realisatie": (5578, 7273),
-                            "totaal": (8131, 7968)},
-    "overlopende_passiva": {"vooruit_gefactureerde_contributie": (29748, 28108),
-                            "nog_te_besteden_subsidies": (103558, 97617),
-                            "fonds_ggu": (4092, 5360), "totaal": (137398, 131085)},
-    "overige_schulden": {"vooruit_gefactureerd": (31, 31), "reservering_verlof": (3005, 2333),
-                         "overige_schulden": (5097, 6871), "totaal": (8133, 9235)},
+    "belastingen_schuld": {
+        "loonheffing": (2191, 1845),
+        "pensioenen": (445, 416),
+        "omzetbelasting": (3463, 4417),
+        "totaal": (6099, 6678),
+    },
+    "intercompany_schuld": {
+        "congres_studiecentrum": (628, 495),
+        "vng_international": (1759, 1),
+        "opleiding_detachering": (166, 198),
+        "vng_realisatie": (5578, 7273),
+        "totaal": (8131, 7968),
+    },
+    "overlopende_passiva": {
+        "vooruit_gefactureerde_contributie": (29748, 28108),
+        "nog_te_besteden_subsidies": (103558, 97617),
+        "fonds_ggu": (4092, 5360),
+        "totaal": (137398, 131085),
+    },
+    "overige_schulden": {
+        "vooruit_gefactureerd": (31, 31),
+        "reservering_verlof": (3005, 2333),
+        "overige_schulden": (5097, 6871),
+        "totaal": (8133, 9235),
+    },
     "deelnemingen": {"vng_diensten": (23128, 21101), "totaal": (23128, 21101)},
-    "overige_effecten": {"effectenportefeuille": (68384, 63984), "overige_beleggingen": (4, 4),
-                         "totaal": (68388, 63988)},
-    "bijdrage_projecten": {"subsidies_rijk": (66502, 13373, 61146),
-                           "fonds_ggu": (68805, 70864, 61283),
-                           "totaal": (135307, 84237, 122429)},
-    "overige_baten": {"opbrengst_derden": (3114, 1388, 2204), "auteursvergoedingen": (205, 200, 425),
-                      "vacatiegelden": (17, 5, 15), "interne_baten": (4649, 3556, 4187),
-                      "overige_baten": (731, 672, 724), "totaal": (8716, 5821, 7556)},
-    "personeelslasten": {"salarissen": (26477, 24863, 23014), "sociale_lasten": (3350, 3145, 2897),
-                         "pensioenlasten": (3623, 3403, 3424), "vergoedingen": (-865, None, -478),
-                         "totaal": (32585, 31411, 28857)},
-    "overige_personeelslasten": {"uitzendkrachten": (3184, 323, 3210), "arbolasten": (204, 77, 115),
-                                 "studielasten": (500, 474, 678), "werving": (42, 75, 44),
-                                 "rechtspositionele_lasten": (160, 151, 171),
-                                 "voorzieningen": (633, None, 269), "overige_lasten": (448, 802, 1554),
-                                 "reis_verblijf": (539, 365, 431), "totaal": (5710, 2266, 6471)},
-    "kantoor_huisvesting": {"huisvesting": (1019, 999, 1132), "onderhoud_inventaris": (670, 475, 551),
-                            "automatisering": (5127, 2490, 3039), "telecommunicatie": (5, 23, 7),
-                            "drukwerk": (0, 26, 0), "bibliotheek": (786, 781, 778),
-                            "restauratief": (596, 488, 606), "totaal": (8203, 5281, 6114)},
-    "activiteitslasten": {"voorlichting": (1585, 548, 1182), "bijeenkomsten": (3608, 298, 3363),
-                          "onderzoek": (3084, 3736, 2494), "advies_derden": (114672, 84545, 104250),
-                          "bijdragen_lidmaatschappen": (5519, 582, 3734),
-                          "doorbelasting": (0, -8623, -1), "totaal": (128468, 81086, 115023)},
-    "financiele_baten_lasten": {"opbrengst_effecten": (-240, None, 3622),
-                                "rentebaten": (987, None, 1383), "rentelasten": (0, None, 0),
-                                "totaal": (747, None, 5005)},
+    "overige_effecten": {
+        "effectenportefeuille": (68384, 63984),
+        "overige_beleggingen": (4, 4),
+        "totaal": (68388, 63988),
+    },
+    "bijdrage_projecten": {
+        "subsidies_rijk": (66502, 13373, 61146),
+        "fonds_ggu": (68805, 70864, 61283),
+        "totaal": (135307, 84237, 122429),
+    },
+    "overige_baten": {
+        "opbrengst_derden": (3114, 1388, 2204),
+        "auteursvergoedingen": (205, 200, 425),
+        "vacatiegelden": (17, 5, 15),
+        "interne_baten": (4649, 3556, 4187),
+        "overige_baten": (731, 672, 724),
+        "totaal": (8716, 5821, 7556),
+    },
+    "personeelslasten": {
+        "salarissen": (26477, 24863, 23014),
+        "sociale_lasten": (3350, 3145, 2897),
+        "pensioenlasten": (3623, 3403, 3424),
+        "vergoedingen": (-865, None, -478),
+        "totaal": (32585, 31411, 28857),
+    },
+    "overige_personeelslasten": {
+        "uitzendkrachten": (3184, 323, 3210),
+        "arbolasten": (204, 77, 115),
+        "studielasten": (500, 474, 678),
+        "werving": (42, 75, 44),
+        "rechtspositionele_lasten": (160, 151, 171),
+        "voorzieningen": (633, None, 269),
+        "overige_lasten": (448, 802, 1554),
+        "reis_verblijf": (539, 365, 431),
+        "totaal": (5710, 2266, 6471),
+    },
+    "kantoor_huisvesting": {
+        "huisvesting": (1019, 999, 1132),
+        "onderhoud_inventaris": (670, 475, 551),
+        "automatisering": (5127, 2490, 3039),
+        "telecommunicatie": (5, 23, 7),
+        "drukwerk": (0, 26, 0),
+        "bibliotheek": (786, 781, 778),
+        "restauratief": (596, 488, 606),
+        "totaal": (8203, 5281, 6114),
+    },
+    "activiteitslasten": {
+        "voorlichting": (1585, 548, 1182),
+        "bijeenkomsten": (3608, 298, 3363),
+        "onderzoek": (3084, 3736, 2494),
+        "advies_derden": (114672, 84545, 104250),
+        "bijdragen_lidmaatschappen": (5519, 582, 3734),
+        "doorbelasting": (0, -8623, -1),
+        "totaal": (128468, 81086, 115023),
+    },
+    "financiele_baten_lasten": {
+        "opbrengst_effecten": (-240, None, 3622),
+        "rentebaten": (987, None, 1383),
+        "rentelasten": (0, None, 0),
+        "totaal": (747, None, 5005),
+    },
 }
 
 # The report contradicts itself here. Key: (statement, line, column index).
 # Value: (figure the books follow, printed figure, why).
 ERRATA: dict[tuple[str, str, int], tuple[int, int | None, str]] = {
     ("balans", "gelieerde_ondernemingen", 1): (
-        0, 123,
+        0,
+        123,
         "2023-kolom van de vorderingen één regel verschoven: 123 hoort bij Belastingen (toelichting 4: "
         "dividendbelasting 2023 = 123); de vordering op The Hague Academy is pas in 2024 apart "
-        "gepresenteerd"),
+        "gepresenteerd",
+    ),
     ("balans", "belastingen_vordering", 1): (
-        123, 4823, "verschoven 2023-cel: 4.823 is het totaal van toelichting 5 (intercompany)"),
+        123,
+        4823,
+        "verschoven 2023-cel: 4.823 is het totaal van toelichting 5 (intercompany)",
+    ),
     ("balans", "intercompany_vordering", 1): (
-        4823, 9076, "verschoven 2023-cel: 9.076 is het totaal van toelichting 6 (oude presentatie)"),
+        4823,
+        9076,
+        "verschoven 2023-cel: 9.076 is het totaal van toelichting 6 (oude presentatie)",
+    ),
     ("balans", "overlopende_activa", 1): (
-        9076, None, "verschoven 2023-cel: gedrukt als '-', toelichting 6 geeft 9.076 (gesaldeerd)"),
+        9076,
+        None,
+        "verschoven 2023-cel: gedrukt als '-', toelichting 6 geeft 9.076 (gesaldeerd)",
+    ),
     ("baten_lasten", "salarissen", 2): (
-        22536, 23014,
+        22536,
+        23014,
         "toelichting 17: in 2024 staan de vergoedingen (ZW, uitlenen personeel) onder Salarissen "
         "(26.477 - 865 = 25.612), in de vergelijkende cijfers 2023 onder sociale lasten; de boeken "
-        "presenteren beide jaren gelijk: 23.014 - 478"),
+        "presenteren beide jaren gelijk: 23.014 - 478",
+    ),
     ("baten_lasten", "sociale_lasten", 2): (
-        6321, 5843, "zie Salarissen 2023: 2.897 + 3.424 zonder de vergoedingen van -478"),
+        6321,
+        5843,
+        "zie Salarissen 2023: 2.897 + 3.424 zonder de vergoedingen van -478",
+    ),
 }
 
 # Toelichting (1), verloop materiële vaste activa 2024: columns bedrijfsgebouwen, activa in
@@ -178,10 +255,15 @@ MVA = {
 FINANCIERING = {
     "overige_personeelslasten": {"overige_personeelslasten": (280, 5430, 5710)},
     "kantoor_huisvesting": {"kantoor_huisvesting": (1620, 6583, 8203)},
-    "activiteitslasten": {"voorlichting": (550, 1035, 1585), "bijeenkomsten": (1847, 1761, 3608),
-                          "onderzoek": (2314, 770, 3084), "advies_derden": (111896, 2776, 114672),
-                          "bijdragen_lidmaatschappen": (4952, 567, 5519),
-                          "doorbelasting": (9, -9, 0), "totaal": (121568, 6900, 128468)},
+    "activiteitslasten": {
+        "voorlichting": (550, 1035, 1585),
+        "bijeenkomsten": (1847, 1761, 3608),
+        "onderzoek": (2314, 770, 3084),
+        "advies_derden": (111896, 2776, 114672),
+        "bijdragen_lidmaatschappen": (4952, 567, 5519),
+        "doorbelasting": (9, -9, 0),
+        "totaal": (121568, 6900, 128468),
+    },
     "overige_lasten": {"overige_lasten": (-90, -817, -907)},
 }
 
@@ -205,78 +287,146 @@ VERLOOP: dict[str, dict[str, tuple[int, ...]]] = {
         "Stand per 31 december": (1536, 4926, 6462, 1780),
     },
     "deelneming_vng_diensten": {
-        "Stand per 1 januari": (21101, 19745), "Aandeel in resultaat": (2015, 1363),
-        "Dividend": (0, 0), "Omrekenverschillen vreemde valuta": (12, -7),
+        "Stand per 1 januari": (21101, 19745),
+        "Aandeel in resultaat": (2015, 1363),
+        "Dividend": (0, 0),
+        "Omrekenverschillen vreemde valuta": (12, -7),
         "Stand per 31 december": (23128, 21101),
     },
     "overige_reserves": {
         "Stand per 1 januari": (46733, 49238),
         "Resultaatsbestemming vorig boekjaar": (3758, -4217),
-        "Vrijval statutaire reserve": (0, 2039), "Bestemming agv Kennishub": (0, -528),
-        "Vrijval bestemming Kennishub": (0, 202), "Stand per 31 december": (50491, 46733),
+        "Vrijval statutaire reserve": (0, 2039),
+        "Bestemming agv Kennishub": (0, -528),
+        "Vrijval bestemming Kennishub": (0, 202),
+        "Stand per 31 december": (50491, 46733),
     },
     "bestemmingsreserve": {
-        "Stand per 1 januari": (3512, 4121), "Lasten herhuisvesting": (-458, -458),
-        "Lasten afschrijving begane grond": (-150, -150), "Bestemming agv Kennishub": (0, 528),
+        "Stand per 1 januari": (3512, 4121),
+        "Lasten herhuisvesting": (-458, -458),
+        "Lasten afschrijving begane grond": (-150, -150),
+        "Bestemming agv Kennishub": (0, 528),
         "Lasten agv Kennishub werkzaamheden": (0, -326),
         "Vrijval restant bestemming Kennishub budget": (0, -202),
         "Stand per 31 december": (2904, 3512),
     },
     "statutaire_reserve": {"Stand per 1 januari": (686, 686), "Stand per 31 december": (686, 686)},
-    "omrekenverschillen": {"Stand per 1 januari": (-168, -161), "Mutatie": (11, -7),
-                           "Stand per 31 december": (-157, -168)},
+    "omrekenverschillen": {
+        "Stand per 1 januari": (-168, -161),
+        "Mutatie": (11, -7),
+        "Stand per 31 december": (-157, -168),
+    },
     "onverdeeld_resultaat": {
         "Stand per 1 januari": (3758, -4218),
         "Naar Overige reserves (uit onverdeeld resultaat voorgaand boekjaar)": (-3758, 4218),
         "Mutatie bestemmingsreserve (afschr. lasten huisvesting)": (608, 608),
         "Mutatie bestemmingsreserve (Werkzaamheden a.g.v. Kennishub)": (0, 326),
-        "Resultaat boekjaar": (-634, 2824), "Stand per 31 december": (-26, 3758),
+        "Resultaat boekjaar": (-634, 2824),
+        "Stand per 31 december": (-26, 3758),
     },
-    "egalisatievoorziening": {"Stand per 1 januari": (1076, 751), "Dotaties": (321, 592),
-                              "Onttrekkingen/vrijval": (-666, -267),
-                              "Stand per 31 december": (731, 1076)},
-    "voorziening_ambtsjubilea": {"Stand per 1 januari": (375, 408), "Dotaties": (62, -33),
-                                 "Stand per 31 december": (437, 375)},
+    "egalisatievoorziening": {
+        "Stand per 1 januari": (1076, 751),
+        "Dotaties": (321, 592),
+        "Onttrekkingen/vrijval": (-666, -267),
+        "Stand per 31 december": (731, 1076),
+    },
+    "voorziening_ambtsjubilea": {
+        "Stand per 1 januari": (375, 408),
+        "Dotaties": (62, -33),
+        "Stand per 31 december": (437, 375),
+    },
 }
 
 # Errata in the movement schedules: (table, row label, column) -> (books, printed, why)
 VERLOOP_ERRATA: dict[tuple[str, str, int], tuple[int, int | None, str]] = {
     ("effecten", "Gerealiseerde waardedalingen of -stijgingen", 3): (
-        462, 372,
+        462,
+        372,
         "de 2023-kolom van het effectenverloop boekt 4.474 als ongerealiseerd, de "
         "herwaarderingstabel splitst dezelfde 4.474 in realisatie 90 en ongerealiseerd 4.384; "
-        "met 4.384 sluit het verloop op 63.984 bij een gerealiseerd resultaat van 462"),
+        "met 4.384 sluit het verloop op 63.984 bij een gerealiseerd resultaat van 462",
+    ),
     ("effecten", "Ongerealiseerde waardedalingen of -stijgingen", 3): (
-        4384, 4474, "zie gerealiseerd 2023: de herwaarderingstabel geeft 4.384"),
+        4384,
+        4474,
+        "zie gerealiseerd 2023: de herwaarderingstabel geeft 4.384",
+    ),
     ("statutaire_reserve", "Stand per 1 januari", 1): (
-        2725, 686,
+        2725,
+        686,
         "de overige reserves ontvangen in 2023 een vrijval statutaire reserve van 2.039 en de "
-        "statutaire reserve eindigt op 686: zij begon dus op 2.725"),
+        "statutaire reserve eindigt op 686: zij begon dus op 2.725",
+    ),
     ("statutaire_reserve", "Vrijval naar overige reserves", 1): (
-        -2039, None, "de vrijval van 2.039 ontbreekt in het verloop van de statutaire reserve"),
+        -2039,
+        None,
+        "de vrijval van 2.039 ontbreekt in het verloop van de statutaire reserve",
+    ),
 }
 
 # WNT-verantwoording 2024: bezoldiging topfunctionarissen, to the cent.
 # (functie, periode, deeltijdfactor, dienstbetrekking, beloning, termijn, subtotaal,
 #  individueel maximum, bezoldiging)
 WNT_TOPFUNCTIONARISSEN = {
-    "Leonard Geluk 2024": ("Algemeen Directeur", "01/01 – 31/12", "1", "ja",
-                           "178331.90", "23309.52", "201641.42", "233000.00", "201641.42"),
-    "Pieter Jeroense 2024": ("Plv. Algemeen Directeur", "01/01 – 31/12", "0,5", "ja",
-                             "86429.30", "11643.54", "98072.84", "116500.00", "98072.84"),
-    "Leonard Geluk 2023": ("Algemeen Directeur", "01/01 – 31/12", "1", "ja",
-                           "166299.89", "22522.92", "188822.81", "233000.00", "188822.81"),
-    "Pieter Jeroense 2023": ("Plv. Algemeen Directeur", "01/01 – 31/12", "0,49", "ja",
-                             "84901.21", "11250.72", "96151.93", "109999.00", "96151.93"),
+    "Leonard Geluk 2024": (
+        "Algemeen Directeur",
+        "01/01 – 31/12",
+        "1",
+        "ja",
+        "178331.90",
+        "23309.52",
+        "201641.42",
+        "233000.00",
+        "201641.42",
+    ),
+    "Pieter Jeroense 2024": (
+        "Plv. Algemeen Directeur",
+        "01/01 – 31/12",
+        "0,5",
+        "ja",
+        "86429.30",
+        "11643.54",
+        "98072.84",
+        "116500.00",
+        "98072.84",
+    ),
+    "Leonard Geluk 2023": (
+        "Algemeen Directeur",
+        "01/01 – 31/12",
+        "1",
+        "ja",
+        "166299.89",
+        "22522.92",
+        "188822.81",
+        "233000.00",
+        "188822.81",
+    ),
+    "Pieter Jeroense 2023": (
+        "Plv. Algemeen Directeur",
+        "01/01 – 31/12",
+        "0,49",
+        "ja",
+        "84901.21",
+        "11250.72",
+        "96151.93",
+        "109999.00",
+        "96151.93",
+    ),
 }
 # The 2023 comparison printed with the 2024 maximum: the maximum of 2023 is € 223.000.
 WNT_ERRATA = {
     ("Leonard Geluk 2023", "maximum"): (
-        "223000.00", "233000.00", "de vergelijkende cijfers 2023 gebruiken het maximum van 2024; "
-        "het bezoldigingsmaximum 2023 is € 223.000"),
+        "223000.00",
+        "233000.00",
+        "de vergelijkende cijfers 2023 gebruiken het maximum van 2024; "
+        "het bezoldigingsmaximum 2023 is € 223.000",
+    ),
     ("Pieter Jeroense 2023", "maximum"): (
-        "109270.00", "109999.00", "0,49 fte x € 223.000 = € 109.270 (met het maximum van 2024 "
-        "zou het € 114.170 zijn; 109.999 volgt uit geen van beide)"),
+        "109270.00",
+        "109999.00",
+        "0,49 fte x € 223.000 = € 109.270 (met het maximum van 2024 "
+        "zou het € 114.170 zijn; 109.999 volgt uit geen van beide)",
+    ),
 }
 
 # 1d: toezichthoudende topfunctionarissen 2024 (bezoldiging kleiner dan € 2.100), as printed

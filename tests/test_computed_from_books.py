@@ -23,7 +23,8 @@ def test_changing_a_transaction_changes_the_statements(books_copy: Path) -> None
     pattern = re.compile(
         r'(\* "Cateraar" "Inkoopfacturen restauratieve voorzieningen januari 2024"\n'
         r"\s+Lasten:KantoorHuisvesting:Restauratief\s+)([\d.]+)( EUR\n"
-        r"\s+Passiva:Kortlopend:Handelscrediteuren\s+)(-[\d.]+)")
+        r"\s+Passiva:Kortlopend:Handelscrediteuren\s+)(-[\d.]+)"
+    )
     match = pattern.search(text)
     assert match, "invoice not found in the books"
     new_cost = Decimal(match[2]) + EXTRA
@@ -36,16 +37,21 @@ def test_changing_a_transaction_changes_the_statements(books_copy: Path) -> None
         return table(books, 2024).row(line).amounts[column]
 
     assert row(after, build_baten_lasten, "kantoor_huisvesting") == (
-        row(before, build_baten_lasten, "kantoor_huisvesting") + EXTRA)
+        row(before, build_baten_lasten, "kantoor_huisvesting") + EXTRA
+    )
     assert row(after, build_baten_lasten, "onverdeeld_resultaat") == (
-        row(before, build_baten_lasten, "onverdeeld_resultaat") - EXTRA)
+        row(before, build_baten_lasten, "onverdeeld_resultaat") - EXTRA
+    )
     assert row(after, build_balance_sheet, "handelscrediteuren") == (
-        row(before, build_balance_sheet, "handelscrediteuren") + EXTRA)
+        row(before, build_balance_sheet, "handelscrediteuren") + EXTRA
+    )
     assert row(after, build_balance_sheet, "onverdeeld_resultaat") == (
-        row(before, build_balance_sheet, "onverdeeld_resultaat") - EXTRA)
+        row(before, build_balance_sheet, "onverdeeld_resultaat") - EXTRA
+    )
     # the comparative year did not move
     assert row(after, build_baten_lasten, "kantoor_huisvesting", 2) == (
-        row(before, build_baten_lasten, "kantoor_huisvesting", 2))
+        row(before, build_baten_lasten, "kantoor_huisvesting", 2)
+    )
 
 
 def _published_numbers() -> set[str]:
@@ -58,13 +64,18 @@ def _published_numbers() -> set[str]:
             numbers.update(abs(v) for v in values if v is not None)
     # small figures (0, 4, 31, ...) also occur as ordinary constants
     big = {n for n in numbers if n >= 100}
-    return {str(n) for n in big} | {f"{n:,}".replace(",", ".") for n in big} | {
-        str(n * 1000) for n in big}
+    return (
+        {str(n) for n in big}
+        | {f"{n:,}".replace(",", ".") for n in big}
+        | {str(n * 1000) for n in big}
+    )
 
 
 # Constants that coincide with a published figure but are no figure of the report.
-NOT_FIGURES = {"999": "maximum text length in the XAF 3.2 schema (String999)",
-               "200000": "a band boundary of the contributie tariff (inwoners), docstring example"}
+NOT_FIGURES = {
+    "999": "maximum text length in the XAF 3.2 schema (String999)",
+    "200000": "a band boundary of the contributie tariff (inwoners), docstring example",
+}
 
 
 def test_no_published_figure_in_the_code() -> None:
@@ -85,5 +96,7 @@ def test_a_year_without_postings_is_empty(books) -> None:  # type: ignore[no-unt
     assert table.row("som_der_baten").amounts[0] == 0
     assert table.row("som_der_lasten").amounts[0] == 0
     assert table.row("som_der_lasten").amounts[1] is None  # no begroting 2025 in the books
-    assert table.row("som_der_lasten").amounts[2] == build_baten_lasten(
-        books, 2024).row("som_der_lasten").amounts[0]
+    assert (
+        table.row("som_der_lasten").amounts[2]
+        == build_baten_lasten(books, 2024).row("som_der_lasten").amounts[0]
+    )

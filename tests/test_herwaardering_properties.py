@@ -39,13 +39,19 @@ plugin "vng_accounts.plugins.herwaardering"
 """
 
 price = st.integers(min_value=50, max_value=150)
-year_plan = st.fixed_dictionaries({
-    "buys": st.dictionaries(st.sampled_from(sorted(SECURITIES)), st.integers(1, 50), max_size=3),
-    "sells": st.dictionaries(st.sampled_from(sorted(SECURITIES)), st.integers(0, 100), max_size=3),
-    "buy_prices": st.fixed_dictionaries({s: price for s in SECURITIES}),
-    "sell_prices": st.fixed_dictionaries({s: price for s in SECURITIES}),
-    "year_end": st.fixed_dictionaries({s: price for s in SECURITIES}),
-})
+year_plan = st.fixed_dictionaries(
+    {
+        "buys": st.dictionaries(
+            st.sampled_from(sorted(SECURITIES)), st.integers(1, 50), max_size=3
+        ),
+        "sells": st.dictionaries(
+            st.sampled_from(sorted(SECURITIES)), st.integers(0, 100), max_size=3
+        ),
+        "buy_prices": st.fixed_dictionaries({s: price for s in SECURITIES}),
+        "sell_prices": st.fixed_dictionaries({s: price for s in SECURITIES}),
+        "year_end": st.fixed_dictionaries({s: price for s in SECURITIES}),
+    }
+)
 plans = st.lists(year_plan, min_size=1, max_size=4)
 
 
@@ -60,18 +66,25 @@ def ledger(plan: list[dict], policy: str, sell_all_at_end: bool = False) -> tupl
         for sec, units in sorted(year["buys"].items()):
             cost = Decimal(year["buy_prices"][sec])
             lots[sec].append([Decimal(units), cost])
-            text.append(f'{y}-03-01 * "Koop"\n  Activa:Effecten:{_acc(sec)}  {units} {sec} '
-                        f'{{{cost} EUR}}\n  Activa:Bank\n')
-        sells = {s: _held(lots[s]) for s in SECURITIES} if (
-            sell_all_at_end and offset == len(plan) - 1) else year["sells"]
+            text.append(
+                f'{y}-03-01 * "Koop"\n  Activa:Effecten:{_acc(sec)}  {units} {sec} '
+                f"{{{cost} EUR}}\n  Activa:Bank\n"
+            )
+        sells = (
+            {s: _held(lots[s]) for s in SECURITIES}
+            if (sell_all_at_end and offset == len(plan) - 1)
+            else year["sells"]
+        )
         for sec, wanted in sorted(sells.items()):
             units = min(Decimal(wanted), _held(lots[sec]))
             if units <= 0:
                 continue
             _take(lots[sec], units)
             p = Decimal(year["sell_prices"][sec])
-            text.append(f'{y}-06-01 * "Verkoop"\n  Activa:Effecten:{_acc(sec)}  -{units} {sec} {{}} '
-                        f'@ {p} EUR\n  Activa:Bank  {units * p} EUR\n  Baten:Koersresultaat\n')
+            text.append(
+                f'{y}-06-01 * "Verkoop"\n  Activa:Effecten:{_acc(sec)}  -{units} {sec} {{}} '
+                f"@ {p} EUR\n  Activa:Bank  {units * p} EUR\n  Baten:Koersresultaat\n"
+            )
         for sec, p in sorted(year["year_end"].items()):
             last[sec] = Decimal(p)
             text.append(f"{y}-12-31 price {sec} {p} EUR\n")
@@ -109,8 +122,10 @@ def balances(text: str) -> dict[str, Decimal]:
 
 
 def group_reserves(b: dict[str, Decimal]) -> dict[str, Decimal]:
-    return {cat: -b.get(f"Vermogen:Herwaarderingsreserve:{cat}", Decimal(0))
-            for cat in ("Obligaties", "Aandelen")}
+    return {
+        cat: -b.get(f"Vermogen:Herwaarderingsreserve:{cat}", Decimal(0))
+        for cat in ("Obligaties", "Aandelen")
+    }
 
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -133,7 +148,8 @@ def test_reserve_plus_result_is_the_cumulative_unrealised(plan, policy) -> None:
     text, unrealised = ledger(plan, policy)
     b = balances(text)
     herwaardering = b.get("Activa:Herwaardering:Obligaties", 0) + b.get(
-        "Activa:Herwaardering:Aandelen", 0)
+        "Activa:Herwaardering:Aandelen", 0
+    )
     through_result = -b.get("Baten:Herwaardering", Decimal(0))
     assert herwaardering == unrealised
     assert sum(group_reserves(b).values()) + through_result == unrealised

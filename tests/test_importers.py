@@ -13,8 +13,9 @@ from importers.config import importers
 from vng_accounts.books import Books
 
 DATA = Path(__file__).resolve().parent / "importers"
-GOLDEN = sorted(p for p in DATA.rglob("*") if p.is_file() and (
-    p.parent / (p.name + ".beancount")).exists())
+GOLDEN = sorted(
+    p for p in DATA.rglob("*") if p.is_file() and (p.parent / (p.name + ".beancount")).exists()
+)
 
 
 def _importer(path: Path):  # type: ignore[no-untyped-def]
@@ -56,8 +57,11 @@ def test_a_statement_that_does_not_continue_is_refused(books: Books) -> None:
     importer = _importer(first)
     once = new_entries(importer, str(first), list(books.entries))
     gap = DATA / "camt053" / "ing-2024-03-02-sluit-niet-aan.xml"
-    with pytest.raises(ImportFailure, match=r"ing-2024-03-02-sluit-niet-aan.xml:5: beginsaldo "
-                       r"998000.00 op 2024-03-02 sluit niet aan"):
+    with pytest.raises(
+        ImportFailure,
+        match=r"ing-2024-03-02-sluit-niet-aan.xml:5: beginsaldo "
+        r"998000.00 op 2024-03-02 sluit niet aan",
+    ):
         new_entries(importer, str(gap), list(books.entries) + once)
 
 
@@ -68,7 +72,7 @@ REFUSED = {
     "mt940/abn-2024-03-telt-niet.sta": "telt-niet.sta:7: afschrift sluit niet",
     "salaris/salarisjournaal-formule.csv": "formule.csv:2: naam '=HYPERLINK",
     "salaris/salarisjournaal-dubbelzinnig.csv": "dubbelzinnig.csv:2: bedrag '5,212' is geen "
-                                                "eenduidig",
+    "eenduidig",
 }
 
 
@@ -82,9 +86,16 @@ def test_hostile_or_broken_files_are_refused_whole(books: Books, name: str) -> N
     assert REFUSED[name] in str(caught.value)
 
 
-@pytest.mark.parametrize("text,value", [("1.234,56", "1234.56"), ("1234,56", "1234.56"),
-                                        ("-12,00", "-12.00"), ("12", "12"),
-                                        ("1.234.567,89", "1234567.89")])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("1.234,56", "1234.56"),
+        ("1234,56", "1234.56"),
+        ("-12,00", "-12.00"),
+        ("12", "12"),
+        ("1.234.567,89", "1234567.89"),
+    ],
+)
 def test_dutch_amounts(text: str, value: str) -> None:
     assert str(dutch_amount(text, "f", 1)) == value
 
@@ -97,9 +108,15 @@ def test_ambiguous_amounts_are_refused(text: str) -> None:
 
 def test_vng_import_reports_file_and_line_and_writes_nothing(tmp_path: Path) -> None:
     from tests.conftest import vng
+
     target = tmp_path / "nieuw.beancount"
-    result = vng("import", str(DATA / "camt053" / "ing-2024-03-01.xml"),
-                 str(DATA / "mt940" / "abn-2024-03-telt-niet.sta"), "--output", str(target))
+    result = vng(
+        "import",
+        str(DATA / "camt053" / "ing-2024-03-01.xml"),
+        str(DATA / "mt940" / "abn-2024-03-telt-niet.sta"),
+        "--output",
+        str(target),
+    )
     assert result.returncode != 0
     assert "abn-2024-03-telt-niet.sta:7:" in result.stderr
     assert not target.exists()
@@ -117,18 +134,27 @@ def test_the_books_contributie_is_what_the_invoicing_produces(books: Books) -> N
 
     from beancount.core import data
 
-    from importers.leden import LedenImporter, read_tariff
     from importers.config import MEMBERS
+    from importers.leden import LedenImporter, read_tariff
     from tests.conftest import BOOKS_DIR
+
     members = BOOKS_DIR / "leden" / "leden-2025.csv"
     fresh = LedenImporter(MEMBERS).extract(str(members), list(books.entries))
-    booked = [e for e in books.entries if isinstance(e, data.Transaction)
-              and str(e.meta.get("referentie", "")).startswith("contributie/2025/")]
+    booked = [
+        e
+        for e in books.entries
+        if isinstance(e, data.Transaction)
+        and str(e.meta.get("referentie", "")).startswith("contributie/2025/")
+    ]
     assert len(booked) == len(fresh) == 342
-    total = sum((p.units.number for e in fresh for p in e.postings
-                 if p.account == MEMBERS["contributie"]), Decimal(0))
-    assert total == sum((p.units.number for e in booked for p in e.postings
-                         if p.account == MEMBERS["contributie"]), Decimal(0))
+    total = sum(
+        (p.units.number for e in fresh for p in e.postings if p.account == MEMBERS["contributie"]),
+        Decimal(0),
+    )
+    assert total == sum(
+        (p.units.number for e in booked for p in e.postings if p.account == MEMBERS["contributie"]),
+        Decimal(0),
+    )
     assert abs(-total / 1000 - 29748) < 1  # published: vooruit gefactureerde contributie 2024
     tariff = read_tariff(list(books.entries), 2025, str(members))
     assert tariff.contributie(25000) == Decimal("47275.00")  # 5.000 x 2,023 + 20.000 x 1,858
@@ -138,15 +164,24 @@ def test_vng_import_appends_and_archives(tmp_path: Path) -> None:
     import shutil
 
     from tests.conftest import vng
+
     source = tmp_path / "ing-2024-03-01.xml"
     shutil.copy(DATA / "camt053" / "ing-2024-03-01.xml", source)
     target = tmp_path / "nieuw.beancount"
     target.write_text("; bankboekingen\n", encoding="utf-8")
-    result = vng("import", str(source), "--output", str(target), "--archive",
-                 str(tmp_path / "documenten"))
+    result = vng(
+        "import", str(source), "--output", str(target), "--archive", str(tmp_path / "documenten")
+    )
     assert result.returncode == 0, result.stderr
     text = target.read_text(encoding="utf-8")
     assert text.startswith("; bankboekingen\n") and text.count('referentie: "NL00INGB') == 3
     assert not source.exists()
-    assert (tmp_path / "documenten" / "Activa" / "LiquideMiddelen" / "Bank" / "ING" /
-            "2024-03-02.ing-2024-03-01.xml").exists()
+    assert (
+        tmp_path
+        / "documenten"
+        / "Activa"
+        / "LiquideMiddelen"
+        / "Bank"
+        / "ING"
+        / "2024-03-02.ing-2024-03-01.xml"
+    ).exists()

@@ -25,8 +25,15 @@ NS = {"x": "http://www.auditfiles.nl/XAF/3.2"}
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("jaarverslag")
-    result = vng("jaarverslag", "--year", "2024", "--books", str(BOOKS_DIR / "main.beancount"),
-                 "--out", str(out))
+    result = vng(
+        "jaarverslag",
+        "--year",
+        "2024",
+        "--books",
+        str(BOOKS_DIR / "main.beancount"),
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     return out
 
@@ -40,16 +47,22 @@ def statements(outputs: Path) -> dict[str, dict]:  # type: ignore[type-arg]
 def test_all_outputs_in_one_folder(outputs: Path) -> None:
     assert sorted(p.name for p in outputs.iterdir()) == [
         "auditfile-vereniging-van-nederlandse-gemeenten-2024.xaf",
-        "financieel-jaarverslag-2024.pdf", "jaarrekening-2024.json",
-        "werkmap-accountant-2024.xlsx"]
+        "financieel-jaarverslag-2024.pdf",
+        "jaarrekening-2024.json",
+        "werkmap-accountant-2024.xlsx",
+    ]
 
 
 # --- PDF ---------------------------------------------------------------------------
 
+
 def _pdf_lines(path: Path) -> list[str]:
     reader = PdfReader(str(path))
-    return [" ".join(line.split()) for page in reader.pages
-            for line in page.extract_text(extraction_mode="layout").splitlines()]
+    return [
+        " ".join(line.split())
+        for page in reader.pages
+        for line in page.extract_text(extraction_mode="layout").splitlines()
+    ]
 
 
 def _k(amount: str | None) -> str:
@@ -59,11 +72,16 @@ def _k(amount: str | None) -> str:
     return "-" if value == 0 else f"{value:,}".replace(",", ".")
 
 
-@pytest.mark.parametrize("statement,published", [
-    ("enkelvoudig.balans", pub.BALANS),
-    ("enkelvoudig.staat_van_baten_en_lasten", pub.BATEN_LASTEN)])
+@pytest.mark.parametrize(
+    "statement,published",
+    [
+        ("enkelvoudig.balans", pub.BALANS),
+        ("enkelvoudig.staat_van_baten_en_lasten", pub.BATEN_LASTEN),
+    ],
+)
 def test_pdf_prints_the_statements_with_the_published_figures(
-        outputs: Path, statements: dict, statement: str, published: dict) -> None:  # type: ignore[type-arg]
+    outputs: Path, statements: dict, statement: str, published: dict
+) -> None:  # type: ignore[type-arg]
     lines = _pdf_lines(outputs / "financieel-jaarverslag-2024.pdf")
     table = statements[statement]
     assert any(table["title"] in line for line in lines)
@@ -71,11 +89,16 @@ def test_pdf_prints_the_statements_with_the_published_figures(
         if row["kind"] == "header":
             continue
         printed = [_k(a) for a in row["amounts"]]
-        pattern = re.compile(re.escape(row["label"]) + r"( \(\d+\))? " + " ".join(
-            re.escape(p) for p in printed) + "$")
+        pattern = re.compile(
+            re.escape(row["label"])
+            + r"( \(\d+\))? "
+            + " ".join(re.escape(p) for p in printed)
+            + "$"
+        )
         assert any(pattern.search(line) for line in lines), (row["label"], printed)
         kind = "balans" if statement.endswith("balans") else "baten_lasten"
-        for column, (got, want) in enumerate(zip(printed, published.get(row["id"], ()))):
+        expected = published.get(row["id"], ())
+        for column, (got, want) in enumerate(zip(printed, expected, strict=False)):
             erratum = pub.ERRATA.get((kind, row["id"], column))
             want = erratum[0] if erratum else want
             if want and got != "-":
@@ -84,16 +107,26 @@ def test_pdf_prints_the_statements_with_the_published_figures(
 
 def test_pdf_holds_every_part_of_the_report(outputs: Path) -> None:
     text = "\n".join(_pdf_lines(outputs / "financieel-jaarverslag-2024.pdf"))
-    for part in ("Inhoudsopgave", "Voorwoord", "Kerninformatie", "Samenstelling van de baten",
-                 "Kengetallen", "Enkelvoudige balans per 31 december 2024",
-                 "Toelichting op de enkelvoudige jaarrekening", "Materiële vaste activa (1)",
-                 "WNT-verantwoording", "Resultaatbestemming", "Ondertekening"):
+    for part in (
+        "Inhoudsopgave",
+        "Voorwoord",
+        "Kerninformatie",
+        "Samenstelling van de baten",
+        "Kengetallen",
+        "Enkelvoudige balans per 31 december 2024",
+        "Toelichting op de enkelvoudige jaarrekening",
+        "Materiële vaste activa (1)",
+        "WNT-verantwoording",
+        "Resultaatbestemming",
+        "Ondertekening",
+    ):
         assert part in text, part
     assert "178.331,90" in text and "23.309,52" in text  # the WNT to the cent
     assert "€ 0,026 miljoen negatief" in text
 
 
 # --- workbook ------------------------------------------------------------------------
+
 
 def test_workbook_formulas_evaluate_to_the_json_amounts(outputs: Path, statements: dict) -> None:  # type: ignore[type-arg]
     path = outputs / "werkmap-accountant-2024.xlsx"
@@ -111,12 +144,18 @@ def test_workbook_formulas_evaluate_to_the_json_amounts(outputs: Path, statement
                 if isinstance(cell.value, str) and cell.value.startswith("="):
                     value = engine.evaluate(f"'{title}'!{cell.coordinate}")
                     assert abs(Decimal(str(value)) - Decimal(amount)) < Decimal("0.005"), (
-                        statement["id"], row["label"], column)
+                        statement["id"],
+                        row["label"],
+                        column,
+                    )
                     checked.add((statement["id"], row["id"]))
-    for expected in [("enkelvoudig.balans", "totaal_activa"), ("enkelvoudig.balans", "totaal_passiva"),
-                     ("enkelvoudig.staat_van_baten_en_lasten", "onverdeeld_resultaat"),
-                     ("toelichting.overlopende_passiva", "totaal"),
-                     ("toelichting.bestemmingsreserve", "eind")]:
+    for expected in [
+        ("enkelvoudig.balans", "totaal_activa"),
+        ("enkelvoudig.balans", "totaal_passiva"),
+        ("enkelvoudig.staat_van_baten_en_lasten", "onverdeeld_resultaat"),
+        ("toelichting.overlopende_passiva", "totaal"),
+        ("toelichting.bestemmingsreserve", "eind"),
+    ]:
         assert expected in checked, expected
 
 
@@ -128,39 +167,50 @@ def test_workbook_trial_balance_foots(outputs: Path) -> None:
     assert sheet.cell(row=total, column=2).value == "Totaal"
     assert abs(engine.evaluate(f"Proefbalans!F{total}")) < 0.005  # opening balance foots
     assert abs(engine.evaluate(f"Proefbalans!I{total}")) < 0.005  # closing balance foots
-    assert abs(engine.evaluate(f"Proefbalans!G{total}") - engine.evaluate(
-        f"Proefbalans!H{total}")) < 0.005
+    assert (
+        abs(engine.evaluate(f"Proefbalans!G{total}") - engine.evaluate(f"Proefbalans!H{total}"))
+        < 0.005
+    )
 
 
 def test_workbook_journal_flags(outputs: Path) -> None:
     sheet = load_workbook(outputs / "werkmap-accountant-2024.xlsx")["Journaal"]
     header = [c.value for c in sheet[1]]
-    flagged = {h: sum(1 for r in sheet.iter_rows(min_row=2) if r[i].value == "ja")
-               for i, h in enumerate(header) if h and h.startswith(("memoriaal", "gedateerd",
-                                                                      "berekende"))}
+    flagged = {
+        h: sum(1 for r in sheet.iter_rows(min_row=2) if r[i].value == "ja")
+        for i, h in enumerate(header)
+        if h and h.startswith(("memoriaal", "gedateerd", "berekende"))
+    }
     assert all(count > 0 for count in flagged.values()), flagged
 
 
 # --- auditfile -------------------------------------------------------------------------
 
+
 def test_auditfile_validates_and_foots_to_the_trial_balance(outputs: Path, books) -> None:  # type: ignore[no-untyped-def]
-    from statements.ledger import balances_at, movements
     import datetime
+
+    from statements.ledger import balances_at, movements
+
     path = outputs / "auditfile-vereniging-van-nederlandse-gemeenten-2024.xaf"
     document = etree.parse(str(path))
     assert etree.XMLSchema(etree.parse(str(XSD))).validate(document)
-    accounts = {a.findtext("x:accID", namespaces=NS): a.findtext("x:leadCrossRef", namespaces=NS)
-                for a in document.iterfind(".//x:ledgerAccount", NS)}
+    accounts = {
+        a.findtext("x:accID", namespaces=NS): a.findtext("x:leadCrossRef", namespaces=NS)
+        for a in document.iterfind(".//x:ledgerAccount", NS)
+    }
     totals: dict[str, Decimal] = defaultdict(Decimal)
-    for line in document.iterfind(".//x:obLine", NS) :
+    for line in document.iterfind(".//x:obLine", NS):
         sign = 1 if line.findtext("x:amntTp", namespaces=NS) == "D" else -1
         totals[accounts[line.findtext("x:accID", namespaces=NS)]] += sign * Decimal(
-            line.findtext("x:amnt", namespaces=NS))
+            line.findtext("x:amnt", namespaces=NS)
+        )
     result = Decimal(0)
     for line in document.iterfind(".//x:trLine", NS):
         sign = 1 if line.findtext("x:amntTp", namespaces=NS) == "D" else -1
         totals[accounts[line.findtext("x:accID", namespaces=NS)]] += sign * Decimal(
-            line.findtext("x:amnt", namespaces=NS))
+            line.findtext("x:amnt", namespaces=NS)
+        )
     closing = balances_at(books.entries, datetime.date(2025, 1, 1))
     year = movements(books.entries, datetime.date(2024, 1, 1), datetime.date(2025, 1, 1))
     for account, amount in totals.items():
@@ -175,7 +225,7 @@ def test_auditfile_validates_and_foots_to_the_trial_balance(outputs: Path, books
 # --- hostile text ------------------------------------------------------------------------
 
 HOSTILE_NAME = "Łukasz Żółć-مريم <font size=40>Groot</font> <b>"
-HOSTILE_NARRATION = 'bel\x07 nul\x00 <b>open =SUM(A1) \u202e'
+HOSTILE_NARRATION = "bel\x07 nul\x00 <b>open =SUM(A1) \u202e"
 
 
 def test_hostile_text_prints_literally_and_never_becomes_a_formula(tmp_path: Path) -> None:
@@ -187,28 +237,33 @@ def test_hostile_text_prints_literally_and_never_becomes_a_formula(tmp_path: Pat
         'option "name_equity" "Vermogen"\noption "name_income" "Baten"\n'
         'option "name_expenses" "Lasten"\n\n'
         f'2024-11-04 * "=HYPERLINK(\\"http://x\\")" "{HOSTILE_NARRATION}"\n'
-        '  Lasten:OverigeLasten                   12.00 EUR\n'
-        '  Passiva:Kortlopend:Handelscrediteuren  -12.00 EUR\n\n'
+        "  Lasten:OverigeLasten                   12.00 EUR\n"
+        "  Passiva:Kortlopend:Handelscrediteuren  -12.00 EUR\n\n"
         f'2024-11-29 custom "wnt-functie" "vijand" "Lid <i>van</i> het Bestuur"\n'
         f'  naam: "{HOSTILE_NAME}"\n  instelling: "Vereniging van Nederlandse Gemeenten"\n'
         '  soort: "toezichthouder-lid"\n  begin: 2024-11-29\n  einde: 2024-12-31\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     with (books / "main.beancount").open("a", encoding="utf-8") as handle:
         handle.write('include "vijandig.beancount"\n')
     out = tmp_path / "uit"
-    result = vng("jaarverslag", "--year", "2024", "--books", str(books / "main.beancount"),
-                 "--out", str(out))
+    result = vng(
+        "jaarverslag", "--year", "2024", "--books", str(books / "main.beancount"), "--out", str(out)
+    )
     assert result.returncode == 0, result.stderr
     text = "\n".join(_pdf_lines(out / "financieel-jaarverslag-2024.pdf"))
     # table cells wrap, so the markup is checked piece by piece: it printed as written
     for piece in ("Łukasz Żółć-مريم <font", "size=40>Groot</font>", "<b>", "Lid <i>van</i> het"):
         assert piece in text, piece
     book = load_workbook(out / "werkmap-accountant-2024.xlsx")
-    cells = [c for row in book["Journaal"].iter_rows() for c in row
-             if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    cells = [
+        c
+        for row in book["Journaal"].iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "HYPERLINK" in c.value
+    ]
     assert cells and all(c.data_type == "s" for c in cells)
-    assert any("stuurtekens" in str(c.value) for row in book["Meldingen"].iter_rows()
-               for c in row)
+    assert any("stuurtekens" in str(c.value) for row in book["Meldingen"].iter_rows() for c in row)
     xaf = out / "auditfile-vereniging-van-nederlandse-gemeenten-2024.xaf"
     document = etree.parse(str(xaf))
     assert etree.XMLSchema(etree.parse(str(XSD))).validate(document)
@@ -222,9 +277,12 @@ def test_a_failing_build_leaves_the_previous_outputs(tmp_path: Path, outputs: Pa
     books = tmp_path / "boeken"
     shutil.copytree(BOOKS_DIR, books)
     with (books / "2024.beancount").open("a", encoding="utf-8") as handle:
-        handle.write('\n2024-12-30 * "X" "niet in balans"\n  Lasten:OverigeLasten  1.00 EUR\n'
-                     '  Passiva:Kortlopend:Handelscrediteuren  -2.00 EUR\n')
-    result = vng("jaarverslag", "--year", "2024", "--books", str(books / "main.beancount"),
-                 "--out", str(out))
+        handle.write(
+            '\n2024-12-30 * "X" "niet in balans"\n  Lasten:OverigeLasten  1.00 EUR\n'
+            "  Passiva:Kortlopend:Handelscrediteuren  -2.00 EUR\n"
+        )
+    result = vng(
+        "jaarverslag", "--year", "2024", "--books", str(books / "main.beancount"), "--out", str(out)
+    )
     assert result.returncode != 0 and "2024.beancount:" in result.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -24,7 +24,9 @@ def _errors(text: str, plugin) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_mapped_accounts_pass() -> None:
-    assert _errors("""
+    assert (
+        _errors(
+            """
 2024-01-01 open Activa:Bank EUR
   rgs: "BLimBanRba"
   balans: "liquide_middelen"
@@ -34,11 +36,16 @@ def test_mapped_accounts_pass() -> None:
 2024-02-01 * "Gemeente" "Contributie"
   Activa:Bank        100.00 EUR
   Baten:Contributie
-""", check_rekeningschema) == []
+""",
+            check_rekeningschema,
+        )
+        == []
+    )
 
 
 def test_account_with_postings_but_no_line() -> None:
-    errors = _errors("""
+    errors = _errors(
+        """
 2024-01-01 open Activa:Bank EUR
   rgs: "BLimBanRba"
   balans: "liquide_middelen"
@@ -47,20 +54,29 @@ def test_account_with_postings_but_no_line() -> None:
 2024-02-01 * "Gemeente" "Iets nieuws"
   Activa:Bank        100.00 EUR
   Baten:Nieuw
-""", check_rekeningschema)
+""",
+        check_rekeningschema,
+    )
     assert len(errors) == 1
     assert errors[0].startswith("11: rekening Baten:Nieuw heeft boekingen maar geen regel")
 
 
 def test_unused_unmapped_account_is_allowed() -> None:
-    assert _errors("""
+    assert (
+        _errors(
+            """
 2024-01-01 open Baten:Nieuw EUR
   rgs: "WOmzCon"
-""", check_rekeningschema) == []
+""",
+            check_rekeningschema,
+        )
+        == []
+    )
 
 
 def test_unknown_line_two_lines_and_bad_rgs() -> None:
-    errors = _errors("""
+    errors = _errors(
+        """
 2024-01-01 open Activa:Bank EUR
   rgs: "BLimBanRba"
   balans: "kasgeld"
@@ -72,7 +88,9 @@ def test_unknown_line_two_lines_and_bad_rgs() -> None:
   baten_lasten: "overige_lasten"
 2024-01-01 open Lasten:Zonder EUR
   baten_lasten: "overige_lasten"
-""", check_rekeningschema)
+""",
+        check_rekeningschema,
+    )
     assert any(e.startswith("8: ") and '"kasgeld" is geen regel' in e for e in errors)
     assert any(e.startswith("11: ") and "verwijst naar 2 regels" in e for e in errors)
     assert any(e.startswith("14: ") and "past niet bij de hoofdrubriek" in e for e in errors)
@@ -80,18 +98,24 @@ def test_unknown_line_two_lines_and_bad_rgs() -> None:
 
 
 def test_unknown_toelichting_reference() -> None:
-    errors = _errors("""
+    errors = _errors(
+        """
 2024-01-01 open Activa:Kas EUR
   rgs: "BLimKasKas"
   balans: "liquide_middelen"
   toelichting: "liquide_middelen.spaarpot"
-""", check_rekeningschema)
-    assert errors == ['8: rekening Activa:Kas: toelichting "liquide_middelen.spaarpot" is geen '
-                      'regel van een toelichting']
+""",
+        check_rekeningschema,
+    )
+    assert errors == [
+        '8: rekening Activa:Kas: toelichting "liquide_middelen.spaarpot" is geen '
+        "regel van een toelichting"
+    ]
 
 
 def test_amounts_are_whole_cents() -> None:
-    errors = _errors("""
+    errors = _errors(
+        """
 2024-01-01 open Activa:Bank EUR
 2024-01-01 open Lasten:Kosten EUR
 2024-02-01 * "Leverancier" "Factuur"
@@ -100,14 +124,18 @@ def test_amounts_are_whole_cents() -> None:
 2024-02-02 * "Leverancier" "Factuur"
   Activa:Bank        -100.500 EUR
   Lasten:Kosten       100.50 EUR
-""", check_bedragen)
+""",
+        check_bedragen,
+    )
     assert [e.split(":")[0] for e in errors] == ["11", "12"]  # both postings, not 100.500
     assert "meer dan 2 decimalen" in errors[0]
 
 
 def test_fixed_asset_movements_must_say_what_they_are() -> None:
     from vng_accounts.plugins.mutaties import check_mutaties
-    errors = _errors("""
+
+    errors = _errors(
+        """
 2024-01-01 open Activa:Mva:Aanschafwaarde EUR
   component: "aanschafwaarde"
 2024-01-01 open Passiva:Crediteuren EUR
@@ -123,7 +151,9 @@ def test_fixed_asset_movements_must_say_what_they_are() -> None:
   Activa:Mva:Aanschafwaarde   1000.00 EUR
     financiering: "subsidie"
   Passiva:Crediteuren
-""", check_mutaties)
+""",
+        check_mutaties,
+    )
     assert [e.split(":")[0] for e in errors] == ["11", "14", "20"]
     assert "zonder geldige mutatie" in errors[0]
     assert "kan niet op" in errors[1]

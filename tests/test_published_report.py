@@ -68,7 +68,9 @@ def test_kengetallen(tables_2024: dict[str, StatementTable]) -> None:
     table = tables_2024["enkelvoudig.kengetallen"]
     solv = table.row("solvabiliteit").amounts
     assert [str((a * 100).quantize(Decimal("0.01"))) for a in solv] == [
-        pub.SOLVABILITEIT["2024"], pub.SOLVABILITEIT["2023"]]
+        pub.SOLVABILITEIT["2024"],
+        pub.SOLVABILITEIT["2023"],
+    ]
     bruto = table.row("solvabiliteit_bruto").amounts[1]
     assert str((bruto * 100).quantize(Decimal("0.01"))) == pub.SOLVABILITEIT["2023 bruto"]
     positie = table.row("liquiditeitspositie").amounts
@@ -78,10 +80,13 @@ def test_kengetallen(tables_2024: dict[str, StatementTable]) -> None:
 
 # --- the errata: the printed figure really contradicts the report itself -------------
 
+
 def test_erratum_shifted_2023_receivables_contradict_the_notes() -> None:
     notes = pub.TOELICHTING
-    printed = {line: pub.BALANS[line][1] for line in
-               ("gelieerde_ondernemingen", "belastingen_vordering", "intercompany_vordering")}
+    printed = {
+        line: pub.BALANS[line][1]
+        for line in ("gelieerde_ondernemingen", "belastingen_vordering", "intercompany_vordering")
+    }
     assert printed["belastingen_vordering"] != notes["belastingen_vordering"]["totaal"][1]
     assert printed["intercompany_vordering"] != notes["intercompany_vordering"]["totaal"][1]
     # one row down, every printed cell is its neighbour's note total
@@ -98,9 +103,11 @@ def test_erratum_salaries_classified_differently_in_2023() -> None:
     # ... 2023: it does not, the sociale lasten line carries them
     assert salarissen[2] == note["salarissen"][2]
     assert pub.BATEN_LASTEN["sociale_lasten"][2] == (
-        note["sociale_lasten"][2] + note["pensioenlasten"][2] + note["vergoedingen"][2])
+        note["sociale_lasten"][2] + note["pensioenlasten"][2] + note["vergoedingen"][2]
+    )
     assert pub.ERRATA[("baten_lasten", "salarissen", 2)][0] == (
-        note["salarissen"][2] + note["vergoedingen"][2])
+        note["salarissen"][2] + note["vergoedingen"][2]
+    )
 
 
 def test_every_erratum_differs_from_the_print() -> None:
@@ -111,11 +118,14 @@ def test_every_erratum_differs_from_the_print() -> None:
 @pytest.fixture(scope="module")
 def specificaties(books) -> dict[str, StatementTable]:  # type: ignore[no-untyped-def]
     from statements.specificaties import build_specificaties
+
     return {t.id: t for t in build_specificaties(books, 2024)}
 
 
 @pytest.mark.parametrize("line", sorted(pub.MVA))
-def test_verloop_materiele_vaste_activa(specificaties: dict[str, StatementTable], line: str) -> None:
+def test_verloop_materiele_vaste_activa(
+    specificaties: dict[str, StatementTable], line: str
+) -> None:
     row = specificaties["toelichting.materiele_vaste_activa"].row(line)
     for column, want in enumerate(pub.MVA[line]):
         assert_close(row.amounts[column], want, f"mva {line} kolom {column}")
@@ -130,7 +140,8 @@ def test_project_gefinancierd(specificaties: dict[str, StatementTable], key: str
 
 
 def test_mva_schedule_ends_where_the_balance_sheet_does(
-        specificaties: dict[str, StatementTable], tables_2024: dict[str, StatementTable]) -> None:
+    specificaties: dict[str, StatementTable], tables_2024: dict[str, StatementTable]
+) -> None:
     schedule = specificaties["toelichting.materiele_vaste_activa"]
     balans = tables_2024["enkelvoudig.balans"]
     assert schedule.row("boekwaarde_eind").amounts[-1] == balans.row("totaal_mva").amounts[0]
@@ -142,6 +153,7 @@ def test_mva_schedule_ends_where_the_balance_sheet_does(
 @pytest.fixture(scope="module")
 def verlopen(books) -> dict[str, StatementTable]:  # type: ignore[no-untyped-def]
     from statements.verloop import build_verlopen
+
     return {t.id: t for t in build_verlopen(books, 2024)}
 
 
@@ -166,7 +178,9 @@ def test_verloop(verlopen: dict[str, StatementTable], key: str) -> None:
     # and the books show no movement the published table lacks
     extra = {"Waarvan herwaarderingsreserve op de balans"}  # the reserve itself, for clarity
     for label, amounts in rows.items():
-        assert label in printed_rows or label in extra, f"{key}: onverwachte regel {label} {amounts}"
+        assert (
+            label in printed_rows or label in extra
+        ), f"{key}: onverwachte regel {label} {amounts}"
 
 
 def test_erratum_effecten_2023_disagrees_with_herwaardering_2023() -> None:
@@ -183,18 +197,24 @@ def test_erratum_statutaire_reserve_released_but_unchanged() -> None:
     assert vrijval > 0
     assert statutair["Stand per 1 januari"][1] == statutair["Stand per 31 december"][1]
     assert pub.VERLOOP_ERRATA[("statutaire_reserve", "Stand per 1 januari", 1)][0] == (
-        statutair["Stand per 31 december"][1] + vrijval)
+        statutair["Stand per 31 december"][1] + vrijval
+    )
 
 
-def test_schedules_end_on_the_balance_sheet(verlopen: dict[str, StatementTable],
-                                            tables_2024: dict[str, StatementTable]) -> None:
+def test_schedules_end_on_the_balance_sheet(
+    verlopen: dict[str, StatementTable], tables_2024: dict[str, StatementTable]
+) -> None:
     balans = tables_2024["enkelvoudig.balans"]
-    pairs = {"overige_reserves": "overige_reserves", "bestemmingsreserve": "bestemmingsreserves",
-             "statutaire_reserve": "statutaire_reserve", "omrekenverschillen": "omrekenverschillen",
-             "onverdeeld_resultaat": "onverdeeld_resultaat",
-             "egalisatievoorziening": "egalisatievoorziening",
-             "voorziening_ambtsjubilea": "jubileumvoorziening",
-             "deelneming_vng_diensten": "deelnemingen"}
+    pairs = {
+        "overige_reserves": "overige_reserves",
+        "bestemmingsreserve": "bestemmingsreserves",
+        "statutaire_reserve": "statutaire_reserve",
+        "omrekenverschillen": "omrekenverschillen",
+        "onverdeeld_resultaat": "onverdeeld_resultaat",
+        "egalisatievoorziening": "egalisatievoorziening",
+        "voorziening_ambtsjubilea": "jubileumvoorziening",
+        "deelneming_vng_diensten": "deelnemingen",
+    }
     for key, line in pairs.items():
         end = verlopen[f"toelichting.{key}"].row("eind").amounts
         assert end == balans.row(line).amounts, key

@@ -15,8 +15,9 @@ EXAMPLE = ROOT / "docs" / "voorbeelden" / "herwaardering.beancount"
 
 def _readme_table() -> dict[str, list[str]]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- herwaardering-voorbeeld.*?-->\n(.*?)<!-- /herwaardering-voorbeeld -->",
-                      text, re.S)
+    block = re.search(
+        r"<!-- herwaardering-voorbeeld.*?-->\n(.*?)<!-- /herwaardering-voorbeeld -->", text, re.S
+    )
     assert block
     rows = {}
     for line in block.group(1).splitlines()[2:]:
@@ -41,11 +42,14 @@ def _computed(policy: str) -> dict[str, str]:
                     totals[p.account] = totals.get(p.account, Decimal(0)) + p.units.number
     get = lambda a: totals.get(a, Decimal(0))  # noqa: E731
     return {
-        "Herwaarderingsreserve obligaties": _dutch(-get("Vermogen:Herwaarderingsreserve:Obligaties")),
+        "Herwaarderingsreserve obligaties": _dutch(
+            -get("Vermogen:Herwaarderingsreserve:Obligaties")
+        ),
         "Herwaarderingsreserve aandelen": _dutch(-get("Vermogen:Herwaarderingsreserve:Aandelen")),
         "Via het resultaat": _dutch(-get("Baten:Herwaardering")),
         "Cumulatief ongerealiseerd resultaat": _dutch(
-            get("Activa:Herwaardering:Obligaties") + get("Activa:Herwaardering:Aandelen")),
+            get("Activa:Herwaardering:Obligaties") + get("Activa:Herwaardering:Aandelen")
+        ),
     }
 
 

@@ -22,8 +22,10 @@ from tests.conftest import BOOKS_DIR, vng
 BFILE = "vereniging-van-nederlandse-gemeenten"
 USERS = {"anna": ("geheim-anna", "boekhouding"), "kees": ("geheim-kees", "accountant")}
 
-pytestmark = pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-                                reason="nginx ontbreekt (make test installeert het)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
+    reason="nginx ontbreekt (make test installeert het)",
+)
 
 
 def _free_port() -> int:
@@ -42,8 +44,9 @@ def _wait(port: int) -> None:
 
 
 def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+    ).stdout
 
 
 @pytest.fixture(scope="module")
@@ -56,24 +59,53 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
     _git(root, "-c", "user.name=setup", "-c", "user.email=setup@x", "commit", "-qm", "boeken")
     users = root / "gebruikers"
     for name, (password, role) in USERS.items():
-        result = subprocess.run([str(Path(sys.executable).with_name("vng")), "gebruiker", name,
-                                 "--rol", role, "--gebruikers", str(users)],
-                                input=password + "\n", text=True, capture_output=True)
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("vng")),
+                "gebruiker",
+                name,
+                "--rol",
+                role,
+                "--gebruikers",
+                str(users),
+            ],
+            input=password + "\n",
+            text=True,
+            capture_output=True,
+        )
         assert result.returncode == 0, result.stderr
     fava_port, proxy_port = _free_port(), _free_port()
     vng_bin = str(Path(sys.executable).with_name("vng"))
-    fava = subprocess.Popen([vng_bin, "serve", "--books", str(books / "main.beancount"),
-                             "--port", str(fava_port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    proxy = subprocess.Popen([vng_bin, "proxy", "--gebruikers", str(users), "--port",
-                              str(proxy_port), "--fava", f"http://127.0.0.1:{fava_port}",
-                              "--runtime", str(root / "proxy")], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+    fava = subprocess.Popen(
+        [vng_bin, "serve", "--books", str(books / "main.beancount"), "--port", str(fava_port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    proxy = subprocess.Popen(
+        [
+            vng_bin,
+            "proxy",
+            "--gebruikers",
+            str(users),
+            "--port",
+            str(proxy_port),
+            "--fava",
+            f"http://127.0.0.1:{fava_port}",
+            "--runtime",
+            str(root / "proxy"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait(fava_port)
         _wait(proxy_port)
-        yield {"root": root, "books": books, "url": f"http://127.0.0.1:{proxy_port}/{BFILE}",
-               "direct": f"http://127.0.0.1:{fava_port}/{BFILE}"}
+        yield {
+            "root": root,
+            "books": books,
+            "url": f"http://127.0.0.1:{proxy_port}/{BFILE}",
+            "direct": f"http://127.0.0.1:{fava_port}/{BFILE}",
+        }
     finally:
         proxy.terminate()
         fava.terminate()
@@ -82,8 +114,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
         subprocess.run(["pkill", "-f", f"nginx -p {root}/proxy"], check=False)
 
 
-def _request(url: str, user: str | None = None, method: str = "GET",
-             body: object | None = None) -> tuple[int, str]:
+def _request(
+    url: str, user: str | None = None, method: str = "GET", body: object | None = None
+) -> tuple[int, str]:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)
     if data is not None:
@@ -98,13 +131,32 @@ def _request(url: str, user: str | None = None, method: str = "GET",
         return error.code, error.read().decode("utf-8", "replace")
 
 
-ENTRY = {"entries": [{"t": "Transaction", "date": "2024-12-30", "flag": "*",
-                      "payee": "Drukkerij Haagland", "narration": "Drukwerk jaarverslag",
-                      "meta": {}, "tags": [], "links": [], "postings": [
-                          {"account": "Lasten:KantoorHuisvesting:Drukwerk", "amount": "120.00 EUR",
-                           "meta": {}},
-                          {"account": "Passiva:Kortlopend:Handelscrediteuren",
-                           "amount": "-120.00 EUR", "meta": {}}]}]}
+ENTRY = {
+    "entries": [
+        {
+            "t": "Transaction",
+            "date": "2024-12-30",
+            "flag": "*",
+            "payee": "Drukkerij Haagland",
+            "narration": "Drukwerk jaarverslag",
+            "meta": {},
+            "tags": [],
+            "links": [],
+            "postings": [
+                {
+                    "account": "Lasten:KantoorHuisvesting:Drukwerk",
+                    "amount": "120.00 EUR",
+                    "meta": {},
+                },
+                {
+                    "account": "Passiva:Kortlopend:Handelscrediteuren",
+                    "amount": "-120.00 EUR",
+                    "meta": {},
+                },
+            ],
+        }
+    ]
+}
 
 
 def test_authentication_is_required(site: dict) -> None:  # type: ignore[type-arg]
@@ -117,10 +169,17 @@ def test_both_roles_read_the_jaarrekening(site: dict) -> None:  # type: ignore[t
         assert status == 200 and "Enkelvoudige balans per 31 december 2024" in page
 
 
-@pytest.mark.parametrize("path,method", [("/api/add_entries", "PUT"), ("/api/source", "PUT"),
-                                         ("/editor/", "GET"), ("/import/", "GET"),
-                                         ("/api/source?filename=x", "GET"),
-                                         ("/api/extract?filename=x&importer=y", "GET")])
+@pytest.mark.parametrize(
+    "path,method",
+    [
+        ("/api/add_entries", "PUT"),
+        ("/api/source", "PUT"),
+        ("/editor/", "GET"),
+        ("/import/", "GET"),
+        ("/api/source?filename=x", "GET"),
+        ("/api/extract?filename=x&importer=y", "GET"),
+    ],
+)
 def test_the_accountant_cannot_write_import_or_edit(site: dict, path: str, method: str) -> None:  # type: ignore[type-arg]
     body = ENTRY if method == "PUT" else None
     assert _request(site["url"] + path, "kees", method, body)[0] == 403
@@ -143,8 +202,11 @@ def test_writes_are_checked_before_they_are_written(site: dict) -> None:  # type
     main = site["books"] / "main.beancount"
     status, source = _request(f"{site['url']}/api/source?filename={main}", "anna")
     payload = json.loads(source)["data"]
-    hostile = {"file_path": str(main), "source": payload["source"] + 'plugin "os_system"\n',
-               "sha256sum": payload["sha256sum"]}
+    hostile = {
+        "file_path": str(main),
+        "source": payload["source"] + 'plugin "os_system"\n',
+        "sha256sum": payload["sha256sum"],
+    }
     status, body = _request(f"{site['url']}/api/source", "anna", "PUT", hostile)
     assert status == 400 and "niet op de lijst" in body
     assert _git(site["root"], "rev-parse", "HEAD") == head
@@ -163,9 +225,17 @@ def browser() -> Iterator[object]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:
@@ -188,14 +258,20 @@ def _add_in_fava(driver, base: str, narration: str, amount: str) -> None:  # typ
     time.sleep(1)
 
     def field(placeholder: str, index: int = 0):  # type: ignore[no-untyped-def]
-        found = [e for e in driver.find_elements(By.CSS_SELECTOR, f'input[placeholder="{placeholder}"]')
-                 if not e.get_attribute("data-key")]
+        found = [
+            e
+            for e in driver.find_elements(By.CSS_SELECTOR, f'input[placeholder="{placeholder}"]')
+            if not e.get_attribute("data-key")
+        ]
         return found[index]
 
     date = driver.find_element(By.CSS_SELECTOR, 'input[type="date"]')
-    driver.execute_script("arguments[0].value = '2024-12-30';"
-                          "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
-                          "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", date)
+    driver.execute_script(
+        "arguments[0].value = '2024-12-30';"
+        "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
+        "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+        date,
+    )
     field("Begunstigde").send_keys("Drukkerij Haagland")
     field("Omschrijving").send_keys(narration)
     field("Rekening").send_keys("Lasten:KantoorHuisvesting:Drukwerk")
@@ -203,12 +279,15 @@ def _add_in_fava(driver, base: str, narration: str, amount: str) -> None:  # typ
     time.sleep(0.3)
     field("Rekening", 1).send_keys("Passiva:Kortlopend:Handelscrediteuren")
     field("Hoeveelheid", 1).send_keys(f"-{amount} EUR")
-    [b for b in driver.find_elements(By.CSS_SELECTOR, 'button[type="submit"]') if b.is_displayed()][-1].click()
+    [b for b in driver.find_elements(By.CSS_SELECTOR, 'button[type="submit"]') if b.is_displayed()][
+        -1
+    ].click()
     time.sleep(2)
 
 
 def test_boekhouding_adds_in_fava_and_sees_it_in_the_jaarrekening_and_git(
-        site: dict, browser) -> None:  # type: ignore[type-arg,no-untyped-def]
+    site: dict, browser
+) -> None:  # type: ignore[type-arg,no-untyped-def]
     from selenium.webdriver.common.by import By
 
     _add_in_fava(browser, _as(site, "anna"), "Drukwerk ALV-stukken via Fava", "23456.00")
@@ -230,8 +309,9 @@ def test_the_accountant_downloads_and_cannot_write(site: dict, browser) -> None:
     assert browser.find_element(By.TAG_NAME, "h2").text == "Jaarrekening 2024"
     downloads = Path(str(site["root"])) / "downloads-kees"
     downloads.mkdir(exist_ok=True)
-    browser.execute_cdp_cmd("Page.setDownloadBehavior",
-                            {"behavior": "allow", "downloadPath": str(downloads)})
+    browser.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
     browser.find_element(By.LINK_TEXT, "werkmap (XLSX)").click()
     target = downloads / "werkmap-accountant-2024.xlsx"
     for _ in range(300):
@@ -239,17 +319,17 @@ def test_the_accountant_downloads_and_cannot_write(site: dict, browser) -> None:
             break
         time.sleep(0.1)
     from openpyxl import load_workbook
+
     assert "Proefbalans" in load_workbook(target).sheetnames
     head = _git(site["root"], "rev-parse", "HEAD")
     _add_in_fava(browser, base, "Poging van de accountant", "1.00")
     assert _git(site["root"], "rev-parse", "HEAD") == head
     assert "Poging van de accountant" not in (site["books"] / "main.beancount").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def test_no_login_no_page(site: dict, browser) -> None:  # type: ignore[type-arg,no-untyped-def]
-    from selenium.webdriver.common.by import By
-
     browser.get(f"{site['url']}/extension/VngJaarrekening/")
     page = browser.page_source
     assert "Enkelvoudige balans" not in page and "vng-jaarrekening" not in page
@@ -282,17 +362,22 @@ def test_a_write_that_fails_halfway_loses_nothing(tmp_path: Path) -> None:
 
     port = _free_port()
     vng_bin = str(Path(sys.executable).with_name("vng"))
-    fava = subprocess.Popen([vng_bin, "serve", "--books", str(main), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            preexec_fn=small_files)
+    fava = subprocess.Popen(
+        [vng_bin, "serve", "--books", str(main), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=small_files,
+    )
     try:
         _wait(port)
         big = json.loads(json.dumps(ENTRY))
         big["entries"][0]["narration"] = "Lange omschrijving " + "x" * 400
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/{BFILE}/api/add_entries",
-                                         data=json.dumps(big).encode(), method="PUT",
-                                         headers={"Content-Type": "application/json",
-                                                  "X-Remote-User": "anna"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/{BFILE}/api/add_entries",
+            data=json.dumps(big).encode(),
+            method="PUT",
+            headers={"Content-Type": "application/json", "X-Remote-User": "anna"},
+        )
         with pytest.raises((urllib.error.URLError, ConnectionError, OSError)):
             urllib.request.urlopen(request, timeout=30).read()
     finally:

@@ -90,17 +90,28 @@ plugin "vng_accounts.plugins.wnt"
 """
 
 
-def _function(person: str, title: str, begin: str, end: str, extra: str = "",
-              institution: str = "Stichting Voorbeeld", kind: str = "leidinggevend") -> str:
-    return (f'{begin} custom "wnt-functie" "{person}" "{title}"\n  naam: "{person.title()}"\n'
-            f'  instelling: "{institution}"\n  soort: "{kind}"\n  begin: {begin}\n'
-            f'  einde: {end}\n{extra}\n')
+def _function(
+    person: str,
+    title: str,
+    begin: str,
+    end: str,
+    extra: str = "",
+    institution: str = "Stichting Voorbeeld",
+    kind: str = "leidinggevend",
+) -> str:
+    return (
+        f'{begin} custom "wnt-functie" "{person}" "{title}"\n  naam: "{person.title()}"\n'
+        f'  instelling: "{institution}"\n  soort: "{kind}"\n  begin: {begin}\n'
+        f"  einde: {end}\n{extra}\n"
+    )
 
 
 def _payroll(person: str, date: str, beloning: str, termijn: str = "0.00") -> str:
-    return (f'{date} * "Salarisadministratie" "Salaris {person}"\n'
-            f'  Lasten:Salarissen  {beloning} EUR\n    medewerker: "{person}"\n'
-            f'  Lasten:Pensioen  {termijn} EUR\n    medewerker: "{person}"\n  Activa:Bank\n\n')
+    return (
+        f'{date} * "Salarisadministratie" "Salaris {person}"\n'
+        f'  Lasten:Salarissen  {beloning} EUR\n    medewerker: "{person}"\n'
+        f'  Lasten:Pensioen  {termijn} EUR\n    medewerker: "{person}"\n  Activa:Bank\n\n'
+    )
 
 
 def _books(tmp_path: Path, text: str) -> Books:
@@ -109,46 +120,61 @@ def _books(tmp_path: Path, text: str) -> Books:
     return load_books(str(path))
 
 
-def _outcome(books: Books, column: int = 0, entity: str = "Stichting Voorbeeld",
-             year: int = 2024) -> dict[str, Decimal | None]:
+def _outcome(
+    books: Books, column: int = 0, entity: str = "Stichting Voorbeeld", year: int = 2024
+) -> dict[str, Decimal | None]:
     table = build_wnt(books, year, entity)[0]
     return {rid: table.row(rid).amounts[column] for rid in AMOUNT_ROWS + ("onverschuldigd",)}
 
 
 def test_part_year_part_time_in_a_leap_year(tmp_path: Path) -> None:
-    books = _books(tmp_path, _function("a", "Directeur", "2024-03-01", "2024-08-31",
-                                       "  deeltijdfactor: 0.8\n  beloning: 60000.00 EUR\n")
-                   + _payroll("a", "2024-08-31", "60000.00"))
+    books = _books(
+        tmp_path,
+        _function(
+            "a",
+            "Directeur",
+            "2024-03-01",
+            "2024-08-31",
+            "  deeltijdfactor: 0.8\n  beloning: 60000.00 EUR\n",
+        )
+        + _payroll("a", "2024-08-31", "60000.00"),
+    )
     assert books.errors == ()
     # 184 days of 366, at 0,8 fte
     assert _outcome(books)["maximum"] == (Decimal(233000) * Decimal("0.8") * 184 / 366).quantize(
-        Decimal("0.01"))
+        Decimal("0.01")
+    )
 
 
 def test_change_of_part_time_factor_within_the_year(tmp_path: Path) -> None:
-    books = _books(tmp_path, _function("a", "Directeur", "2023-01-01", "2023-06-30",
-                                       "  deeltijdfactor: 1.0\n")
-                   + _function("a", "Directeur", "2023-07-01", "2023-12-31",
-                               "  deeltijdfactor: 0.5\n"))
+    books = _books(
+        tmp_path,
+        _function("a", "Directeur", "2023-01-01", "2023-06-30", "  deeltijdfactor: 1.0\n")
+        + _function("a", "Directeur", "2023-07-01", "2023-12-31", "  deeltijdfactor: 0.5\n"),
+    )
     assert books.errors == ()
     expected = Decimal(223000) * (181 + Decimal("0.5") * 184) / 365
     assert _outcome(books, year=2023)["maximum"] == expected.quantize(Decimal("0.01"))
 
 
 def test_toezichthouder_voorzitter_part_of_the_year(tmp_path: Path) -> None:
-    books = _books(tmp_path, _function("v", "Voorzitter", "2024-07-01", "2024-12-31",
-                                       kind="toezichthouder-voorzitter"))
+    books = _books(
+        tmp_path,
+        _function("v", "Voorzitter", "2024-07-01", "2024-12-31", kind="toezichthouder-voorzitter"),
+    )
     toezicht = build_wnt(books, 2024, "Stichting Voorbeeld")[1]
-    assert toezicht.row("v").amounts[3] == (Decimal(233000) * Decimal("0.15") * 184 / 366
-                                            ).quantize(Decimal("0.01"))
+    assert toezicht.row("v").amounts[3] == (Decimal(233000) * Decimal("0.15") * 184 / 366).quantize(
+        Decimal("0.01")
+    )
     assert toezicht.row("v").texts[:2] == ("Voorzitter", "01/07 t/m 31/12")
-    lid = _books(tmp_path, _function("l", "Lid", "2024-01-01", "2024-12-31",
-                                     kind="toezichthouder-lid"))
+    lid = _books(
+        tmp_path, _function("l", "Lid", "2024-01-01", "2024-12-31", kind="toezichthouder-lid")
+    )
     assert build_wnt(lid, 2024, "Stichting Voorbeeld")[1].row("l").amounts[3] == Decimal("23300.00")
 
 
 def test_without_employment_starting_in_month_three(tmp_path: Path) -> None:
-    extra = ("  dienstbetrekking: FALSE\n  uren: 1600\n  beloning: 250000.00 EUR\n")
+    extra = "  dienstbetrekking: FALSE\n  uren: 1600\n  beloning: 250000.00 EUR\n"
     books = _books(tmp_path, _function("z", "Interim-directeur", "2024-03-01", "2024-12-31", extra))
     assert books.errors == ()
     # months 1-6 (March-August) at 30.800, 7-10 (September-December) at 23.400;
@@ -165,23 +191,39 @@ def test_without_employment_the_hourly_norm_can_be_lower(tmp_path: Path) -> None
 
 
 def test_unjustified_overschrijding_is_onverschuldigd_betaald(tmp_path: Path) -> None:
-    books = _books(tmp_path, _function("a", "Directeur", "2024-01-01", "2024-12-31",
-                                       "  beloning: 240000.00 EUR\n  termijn: 3000.00 EUR\n")
-                   + _payroll("a", "2024-12-20", "240000.00", "3000.00"))
+    books = _books(
+        tmp_path,
+        _function(
+            "a",
+            "Directeur",
+            "2024-01-01",
+            "2024-12-31",
+            "  beloning: 240000.00 EUR\n  termijn: 3000.00 EUR\n",
+        )
+        + _payroll("a", "2024-12-20", "240000.00", "3000.00"),
+    )
     assert books.errors == ()
     outcome = _outcome(books)
     assert outcome["onverschuldigd"] == Decimal("10000.00")
     assert outcome["bezoldiging"] == Decimal("233000.00")
     table = build_wnt(books, 2024, "Stichting Voorbeeld")[0]
-    assert table.row("overschrijding").texts[0] == "€ 10.000,00; niet toegestaan, onverschuldigd betaald"
+    assert (
+        table.row("overschrijding").texts[0]
+        == "€ 10.000,00; niet toegestaan, onverschuldigd betaald"
+    )
     assert "Vordering van € 10.000,00" in table.row("vordering").texts[0]
 
 
 def test_justified_overschrijding(tmp_path: Path) -> None:
-    extra = ('  beloning: 240000.00 EUR\n  overschrijding: "toegestaan"\n'
-             '  reden: "overgangsrecht (artikel 7.3 WNT), afspraken van voor 2013"\n')
-    books = _books(tmp_path, _function("a", "Directeur", "2024-01-01", "2024-12-31", extra)
-                   + _payroll("a", "2024-12-20", "240000.00"))
+    extra = (
+        '  beloning: 240000.00 EUR\n  overschrijding: "toegestaan"\n'
+        '  reden: "overgangsrecht (artikel 7.3 WNT), afspraken van voor 2013"\n'
+    )
+    books = _books(
+        tmp_path,
+        _function("a", "Directeur", "2024-01-01", "2024-12-31", extra)
+        + _payroll("a", "2024-12-20", "240000.00"),
+    )
     outcome = _outcome(books)
     assert outcome["onverschuldigd"] is None
     assert outcome["bezoldiging"] == Decimal("240000.00")
@@ -190,12 +232,24 @@ def test_justified_overschrijding(tmp_path: Path) -> None:
 
 
 def test_one_person_two_functions_at_two_group_entities(tmp_path: Path) -> None:
-    text = (_function("p", "Directeur", "2024-01-01", "2024-12-31",
-                      "  deeltijdfactor: 0.6\n  beloning: 100000.00 EUR\n")
-            + _function("p", "Directeur", "2024-01-01", "2024-12-31",
-                        "  deeltijdfactor: 0.4\n  beloning: 70000.00 EUR\n",
-                        institution="Dochter B.V.")
-            + _payroll("p", "2024-12-20", "100000.00"))
+    text = (
+        _function(
+            "p",
+            "Directeur",
+            "2024-01-01",
+            "2024-12-31",
+            "  deeltijdfactor: 0.6\n  beloning: 100000.00 EUR\n",
+        )
+        + _function(
+            "p",
+            "Directeur",
+            "2024-01-01",
+            "2024-12-31",
+            "  deeltijdfactor: 0.4\n  beloning: 70000.00 EUR\n",
+            institution="Dochter B.V.",
+        )
+        + _payroll("p", "2024-12-20", "100000.00")
+    )
     books = _books(tmp_path, text)
     assert books.errors == ()  # the dochter's payroll is in the dochter's books
     here = _outcome(books)
@@ -208,14 +262,16 @@ def test_one_person_two_functions_at_two_group_entities(tmp_path: Path) -> None:
 
 BAD = {
     "periode_buiten_het_jaar": _function("a", "Directeur", "2024-01-01", "2025-03-31"),
-    "deeltijdfactor_boven_1": _function("a", "Directeur", "2024-01-01", "2024-12-31",
-                                        "  deeltijdfactor: 1.2\n"),
+    "deeltijdfactor_boven_1": _function(
+        "a", "Directeur", "2024-01-01", "2024-12-31", "  deeltijdfactor: 1.2\n"
+    ),
     "functie_ontbreekt": '2024-01-01 custom "wnt-functie" "a"\n  naam: "A"\n'
-                         '  instelling: "Stichting Voorbeeld"\n  soort: "leidinggevend"\n'
-                         '  begin: 2024-01-01\n  einde: 2024-12-31\n\n',
-    "salaris_sluit_niet_aan": _function("a", "Directeur", "2024-01-01", "2024-12-31",
-                                        "  beloning: 100000.00 EUR\n")
-                              + _payroll("a", "2024-12-20", "99000.00"),
+    '  instelling: "Stichting Voorbeeld"\n  soort: "leidinggevend"\n'
+    "  begin: 2024-01-01\n  einde: 2024-12-31\n\n",
+    "salaris_sluit_niet_aan": _function(
+        "a", "Directeur", "2024-01-01", "2024-12-31", "  beloning: 100000.00 EUR\n"
+    )
+    + _payroll("a", "2024-12-20", "99000.00"),
 }
 
 

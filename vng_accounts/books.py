@@ -14,7 +14,6 @@ from beancount import loader
 from beancount.core import data
 
 from vng_accounts.chart import Chart, read_chart
-from vng_accounts.errors import BooksError
 from vng_accounts.guard import check_sources
 from vng_accounts.plugins import (
     bedragen,

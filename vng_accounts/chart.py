@@ -25,8 +25,8 @@ from beancount.core import data
 from beancount.parser import options as bean_options
 
 from vng_accounts.errors import BooksError
-from vng_accounts.toelichting import note_reference
 from vng_accounts.layouts import BALANS, BATEN_LASTEN, LAYOUTS, Layout, LineId
+from vng_accounts.toelichting import note_reference
 
 Account = str
 RgsCode = str
@@ -88,7 +88,9 @@ def _read_open(
         return None, [BooksError(entry.meta, message, entry)]
     rgs = entry.meta.get("rgs")
     if not isinstance(rgs, str) or not _RGS.match(rgs):
-        errors.append(BooksError(entry.meta, f"rekening {entry.account}: geen geldige RGS-code", entry))
+        errors.append(
+            BooksError(entry.meta, f"rekening {entry.account}: geen geldige RGS-code", entry)
+        )
     elif rgs[0] != ("B" if required is BALANS else "W"):
         message = f"rekening {entry.account}: RGS-code {rgs} past niet bij de hoofdrubriek"
         errors.append(BooksError(entry.meta, message, entry))
@@ -104,7 +106,9 @@ def _read_open(
             lines[layout.id] = line_id
     note = entry.meta.get("toelichting")
     if note is not None and note_reference(str(note)) is None:
-        message = f'rekening {entry.account}: toelichting "{note}" is geen regel van een toelichting'
+        message = (
+            f'rekening {entry.account}: toelichting "{note}" is geen regel van een toelichting'
+        )
         errors.append(BooksError(entry.meta, message, entry))
     spec = AccountSpec(entry.account, rgs or "", lines, note, dict(entry.meta))
     return spec, errors

@@ -87,7 +87,9 @@ def _check_line(path: str, lineno: int, text: str) -> list[BooksError]:
         return [BooksError(_meta(path, lineno), message, None)]
     extension = _EXTENSION.match(text)
     if extension and extension.group(1) not in ALLOWED_EXTENSIONS:
-        message = f'Fava-extensie "{extension.group(1)}" staat niet op de lijst van toegestane extensies'
+        message = (
+            f'Fava-extensie "{extension.group(1)}" staat niet op de lijst van toegestane extensies'
+        )
         return [BooksError(_meta(path, lineno), message, None)]
     if _PYTHONPATH.match(text):
         message = 'option "insert_pythonpath" is niet toegestaan in de boeken'

@@ -119,30 +119,38 @@ def read_policies(entries: Iterable[data.Directive]) -> tuple[list[Policy], list
         keys = ("effecten", "herwaardering", "reserve", "resultaat")
         missing = [k for k in keys if not isinstance(entry.meta.get(k), str)]
         if group not in POLICIES or missing:
-            message = (f"herwaardering: beleid moet een van {', '.join(POLICIES)} zijn, met "
-                       f"{', '.join(keys)} (ontbreekt: {', '.join(missing) or '-'})")
+            message = (
+                f"herwaardering: beleid moet een van {', '.join(POLICIES)} zijn, met "
+                f"{', '.join(keys)} (ontbreekt: {', '.join(missing) or '-'})"
+            )
             errors.append(BooksError(entry.meta, message, entry))
             continue
-        policies.append(Policy(entry.date, group, *(str(entry.meta[k]) for k in keys),
-                               meta=entry.meta))
+        policies.append(
+            Policy(entry.date, group, *(str(entry.meta[k]) for k in keys), meta=entry.meta)
+        )
     policies.sort(key=lambda p: p.since)
     return policies, errors
 
 
 def categories(entries: Iterable[data.Directive]) -> dict[str, str]:
-    return {e.currency: str(e.meta["categorie"]) for e in entries
-            if isinstance(e, data.Commodity) and "categorie" in e.meta}
+    return {
+        e.currency: str(e.meta["categorie"])
+        for e in entries
+        if isinstance(e, data.Commodity) and "categorie" in e.meta
+    }
 
 
-def reserve_by_category(u_sec: dict[str, Decimal], category_of: dict[str, str],
-                        group: str) -> dict[str, Decimal]:
+def reserve_by_category(
+    u_sec: dict[str, Decimal], category_of: dict[str, str], group: str
+) -> dict[str, Decimal]:
     """R per category under a policy, from the recognised U per security."""
-    cats = sorted(set(category_of[c] for c in u_sec))
-    u_cat = {cat: sum((u for c, u in u_sec.items() if category_of[c] == cat), ZERO)
-             for cat in cats}
+    cats = sorted({category_of[c] for c in u_sec})
+    u_cat = {cat: sum((u for c, u in u_sec.items() if category_of[c] == cat), ZERO) for cat in cats}
     if group == "effect":
-        return {cat: sum((max(u, ZERO) for c, u in u_sec.items() if category_of[c] == cat), ZERO)
-                for cat in cats}
+        return {
+            cat: sum((max(u, ZERO) for c, u in u_sec.items() if category_of[c] == cat), ZERO)
+            for cat in cats
+        }
     if group == "categorie":
         return {cat: max(u, ZERO) for cat, u in u_cat.items()}
     positive = sum(u_cat.values(), ZERO) > 0
@@ -159,7 +167,9 @@ class _Engine:
         self.category_of = categories(entries)
         self.price_map = prices.build_price_map(list(entries))
         self.result = Evaluation()
-        self.lots: dict[str, list[list[Any]]] = defaultdict(list)  # commodity -> [units, cost, date]
+        self.lots: dict[str, list[list[Any]]] = defaultdict(
+            list
+        )  # commodity -> [units, cost, date]
         self.lastval: dict[str, tuple[datetime.date, Decimal]] = {}
         self.u_sec: dict[str, Decimal] = defaultdict(Decimal)
         self.u_rec: dict[str, Decimal] = defaultdict(Decimal)  # booked U per category
@@ -178,12 +188,14 @@ class _Engine:
         self.result.errors.append(BooksError(meta, message, None))
 
     def is_lot_account(self, account: str) -> bool:
-        return any(account.startswith(p.effecten + ":") or account == p.effecten
-                   for p in self.policies)
+        return any(
+            account.startswith(p.effecten + ":") or account == p.effecten for p in self.policies
+        )
 
     def is_managed(self, account: str) -> bool:
-        return any(account.startswith((p.herwaardering + ":", p.reserve + ":"))
-                   for p in self.policies)
+        return any(
+            account.startswith((p.herwaardering + ":", p.reserve + ":")) for p in self.policies
+        )
 
     # -- transactions ------------------------------------------------------------
     def transaction(self, entry: data.Transaction) -> None:
@@ -194,8 +206,11 @@ class _Engine:
                 if opening:
                     self.opening_posting(entry, posting)
                 else:
-                    self.error(entry.meta, f"{posting.account} wordt berekend door de "
-                               "herwaardering; een eigen boeking daarop is niet toegestaan")
+                    self.error(
+                        entry.meta,
+                        f"{posting.account} wordt berekend door de "
+                        "herwaardering; een eigen boeking daarop is niet toegestaan",
+                    )
             elif self.is_lot_account(posting.account) and posting.units.currency != CURRENCY:
                 self.lot_posting(entry, posting, opening, sold)
         if opening:
@@ -203,15 +218,22 @@ class _Engine:
         if sold:
             self.realise(entry, sold)
 
-    def lot_posting(self, entry: data.Transaction, posting: data.Posting, opening: bool,
-                    sold: dict[str, Decimal]) -> None:
+    def lot_posting(
+        self,
+        entry: data.Transaction,
+        posting: data.Posting,
+        opening: bool,
+        sold: dict[str, Decimal],
+    ) -> None:
         commodity, units, cost = posting.units.currency, posting.units.number, posting.cost
         category = self.category_of.get(commodity)
         if category is None:
             self.error(entry.meta, f"effect {commodity} heeft geen categorie (commodity-metadata)")
             return
         if cost is None or cost.currency != CURRENCY:
-            self.error(entry.meta, f"effect {commodity} zonder kostprijs in EUR op {posting.account}")
+            self.error(
+                entry.meta, f"effect {commodity} zonder kostprijs in EUR op {posting.account}"
+            )
             return
         self.touched[commodity] = entry.meta
         if units > 0:
@@ -219,32 +241,61 @@ class _Engine:
         else:
             self.sell(entry, posting, commodity, category, -units, cost, sold)
 
-    def buy(self, entry: data.Transaction, commodity: str, category: str, units: Decimal,
-            cost: Any, opening: bool) -> None:
+    def buy(
+        self,
+        entry: data.Transaction,
+        commodity: str,
+        category: str,
+        units: Decimal,
+        cost: Any,
+        opening: bool,
+    ) -> None:
         self.lots[commodity].append([units, cost.number, cost.date])
         if opening:
             price = self.price_before(commodity, entry.date)
             if price is None:
-                self.error(entry.meta, f"beginbalans: geen koers van {commodity} op of voor "
-                           f"{entry.date}")
+                self.error(
+                    entry.meta,
+                    f"beginbalans: geen koers van {commodity} op of voor " f"{entry.date}",
+                )
                 return
             self.lastval[commodity] = price
             self.u_sec[commodity] += units * (price[1] - cost.number)
         else:
-            self.result.events.append(Purchase(entry.date, category, commodity, units * cost.number))
+            self.result.events.append(
+                Purchase(entry.date, category, commodity, units * cost.number)
+            )
 
-    def sell(self, entry: data.Transaction, posting: data.Posting, commodity: str, category: str,
-             units: Decimal, cost: Any, sold: dict[str, Decimal]) -> None:
+    def sell(
+        self,
+        entry: data.Transaction,
+        posting: data.Posting,
+        commodity: str,
+        category: str,
+        units: Decimal,
+        cost: Any,
+        sold: dict[str, Decimal],
+    ) -> None:
         if posting.price is None or posting.price.currency != CURRENCY:
             self.error(entry.meta, f"verkoop van {commodity} zonder verkoopkoers (@ ... EUR)")
             return
         u_prev = self.take_lots(entry, commodity, units, cost)
         self.u_sec[commodity] -= u_prev
         sold[category] += u_prev
-        self.result.events.append(Sale(entry.date, category, commodity,
-                                       units * posting.price.number, units * cost.number, u_prev))
+        self.result.events.append(
+            Sale(
+                entry.date,
+                category,
+                commodity,
+                units * posting.price.number,
+                units * cost.number,
+                u_prev,
+            )
+        )
 
-    def take_lots(self, entry: data.Transaction, commodity: str, units: Decimal, cost: Any) -> Decimal:
+    def take_lots(
+        self, entry: data.Transaction, commodity: str, units: Decimal, cost: Any
+    ) -> Decimal:
         last = self.lastval.get(commodity)
         remaining = units
         for lot in self.lots[commodity]:
@@ -276,12 +327,16 @@ class _Engine:
         for category in sorted(set(self.u_rec) | set(expected_r)):
             u = self.u_cat(category).quantize(CENT)
             if self.u_rec[category] != u or self.r_rec[category] != expected_r.get(category, ZERO):
-                self.error(entry.meta, f"beginbalans {category}: herwaardering "
-                           f"{self.u_rec[category]} en reserve {self.r_rec[category]}, berekend "
-                           f"{u} en {expected_r.get(category, ZERO)}")
+                self.error(
+                    entry.meta,
+                    f"beginbalans {category}: herwaardering "
+                    f"{self.u_rec[category]} en reserve {self.r_rec[category]}, berekend "
+                    f"{u} en {expected_r.get(category, ZERO)}",
+                )
         for category in set(self.u_rec):
-            self.result.events.append(Movement(entry.date, category, OPENING,
-                                               self.u_rec[category], self.r_rec[category]))
+            self.result.events.append(
+                Movement(entry.date, category, OPENING, self.u_rec[category], self.r_rec[category])
+            )
 
     def u_cat(self, category: str) -> Decimal:
         return sum((u for c, u in self.u_sec.items() if self.category_of[c] == category), ZERO)
@@ -303,22 +358,40 @@ class _Engine:
             self.r_rec[category] += delta_r
             self.result.events.append(Movement(date, category, kind, delta_u, delta_r))
             leaf = account_leaf(category)
-            postings += [_posting(f"{policy.herwaardering}:{leaf}", delta_u),
-                         _posting(f"{policy.reserve}:{leaf}", -delta_r),
-                         _posting(policy.resultaat, delta_r - delta_u)]
+            postings += [
+                _posting(f"{policy.herwaardering}:{leaf}", delta_u),
+                _posting(f"{policy.reserve}:{leaf}", -delta_r),
+                _posting(policy.resultaat, delta_r - delta_u),
+            ]
         if postings:
-            meta = {"filename": policy.meta.get("filename", "<herwaardering>"),
-                    "lineno": policy.meta.get("lineno", 0),
-                    DERIVED: f"{explanation}; groepering per {policy.group}", "mutatie": kind}
-            self.result.derived.append(data.Transaction(
-                meta, date, "*", "VNG", narration, frozenset({TAG}), frozenset(),
-                _merge(postings)))
+            meta = {
+                "filename": policy.meta.get("filename", "<herwaardering>"),
+                "lineno": policy.meta.get("lineno", 0),
+                DERIVED: f"{explanation}; groepering per {policy.group}",
+                "mutatie": kind,
+            }
+            self.result.derived.append(
+                data.Transaction(
+                    meta,
+                    date,
+                    "*",
+                    "VNG",
+                    narration,
+                    frozenset({TAG}),
+                    frozenset(),
+                    _merge(postings),
+                )
+            )
 
     def realise(self, entry: data.Transaction, sold: dict[str, Decimal]) -> None:
         detail = ", ".join(f"{c}: {u.quantize(CENT)}" for c, u in sorted(sold.items()))
-        self.rebook(entry.date, "realisatie", f"Realisatie herwaardering door verkoop "
-                    f"({entry.narration})", f"ongerealiseerd resultaat van de verkochte stukken "
-                    f"per de laatste waardering: {detail}")
+        self.rebook(
+            entry.date,
+            "realisatie",
+            f"Realisatie herwaardering door verkoop " f"({entry.narration})",
+            f"ongerealiseerd resultaat van de verkochte stukken "
+            f"per de laatste waardering: {detail}",
+        )
 
     def value(self, date: datetime.date) -> None:
         quoted: list[str] = []
@@ -328,20 +401,29 @@ class _Engine:
             price = self.price_before(commodity, date)
             if price is None or price[0] < date - PRICE_WINDOW:
                 seen = f" (laatste koers {price[0]})" if price else ""
-                self.error(self.touched.get(commodity), f"geen beurskoers van {commodity} op "
-                           f"{date}{seen}")
+                self.error(
+                    self.touched.get(commodity),
+                    f"geen beurskoers van {commodity} op " f"{date}{seen}",
+                )
                 continue
             self.lastval[commodity] = (date, price[1])
-            self.u_sec[commodity] = sum((units * (price[1] - cost) for units, cost, _ in lots), ZERO)
+            self.u_sec[commodity] = sum(
+                (units * (price[1] - cost) for units, cost, _ in lots), ZERO
+            )
             units = sum((lot[0] for lot in lots), ZERO)
             quoted.append(f"{commodity} {units} x {price[1]} ({price[0]})")
         for commodity in [c for c, lots in self.lots.items() if not lots]:
             self.u_sec[commodity] = ZERO
-        self.rebook(date, "waardering", f"Herwaardering effecten naar beurswaarde per {date}",
-                    "beurswaarde min kostprijs per lot: " + "; ".join(quoted))
+        self.rebook(
+            date,
+            "waardering",
+            f"Herwaardering effecten naar beurswaarde per {date}",
+            "beurswaarde min kostprijs per lot: " + "; ".join(quoted),
+        )
 
-    def price_before(self, commodity: str, date: datetime.date
-                     ) -> tuple[datetime.date, Decimal] | None:
+    def price_before(
+        self, commodity: str, date: datetime.date
+    ) -> tuple[datetime.date, Decimal] | None:
         found = prices.get_price(self.price_map, (commodity, CURRENCY), date)
         if found is None or found[0] is None or found[1] is None:
             return None
@@ -365,8 +447,11 @@ def valuation_dates(entries: Sequence[data.Directive]) -> list[datetime.date]:
     if not dated:
         return []
     last = max(dated)
-    return [datetime.date(y, 12, 31) for y in range(min(dated).year, last.year + 1)
-            if datetime.date(y, 12, 31) <= last]
+    return [
+        datetime.date(y, 12, 31)
+        for y in range(min(dated).year, last.year + 1)
+        if datetime.date(y, 12, 31) <= last
+    ]
 
 
 def evaluate(entries: Sequence[data.Directive]) -> Evaluation:

@@ -5,13 +5,13 @@ carry its key as posting metadata; each 31 December the dekking uit het vermogen
 the sum of those lasten in the year, booked from the reserve to the result line
 "Dekking uit het vermogen" — refused when it exceeds what the reserve holds::
 
-    2023-01-01 custom "vng-bestemmingsreserve" "willemshof" Vermogen:Bestemmingsreserves:Herhuisvesting
+    2023-01-01 custom "vng-bestemmingsreserve" "wh" Vermogen:Bestemmingsreserves:Herhuisvesting
       doel: "Afschrijvingslasten verbouwing Willemshof (besluit 2007)"
       dekking: "Vermogen:OnverdeeldResultaat:DekkingUitVermogen"
 
     2024-01-31 * "VNG" "Afschrijving bedrijfsgebouwen januari 2024"
       Lasten:Afschrijvingen:Bedrijfsgebouwen   38141.67 EUR
-        dekking: "willemshof"
+        dekking: "wh"
 
 The resultaatbestemming is dated on the ALV's vaststelling and moves the onverdeeld
 resultaat of the year (balance sheet value at 31 December) to the reserve the ALV
@@ -61,8 +61,15 @@ def read_earmarks(entries: Sequence[data.Directive]) -> tuple[list[Earmark], lis
             message = "bestemmingsreserve: verwacht sleutel, rekening en metadata 'dekking'"
             errors.append(BooksError(entry.meta, message, entry))
             continue
-        earmarks.append(Earmark(str(values[0]), str(values[1]), str(entry.meta.get("doel", "")),
-                                str(entry.meta["dekking"]), entry.meta))
+        earmarks.append(
+            Earmark(
+                str(values[0]),
+                str(values[1]),
+                str(entry.meta.get("doel", "")),
+                str(entry.meta["dekking"]),
+                entry.meta,
+            )
+        )
     return earmarks, errors
 
 
@@ -70,12 +77,24 @@ def _posting(account: str, number: Decimal) -> data.Posting:
     return data.Posting(account, bean_amount.Amount(number, CURRENCY), None, None, None, None)
 
 
-def _derived(meta: dict[str, Any], date: datetime.date, narration: str, explanation: str,
-             tag: str, postings: list[data.Posting], mutatie: str) -> data.Transaction:
-    source = {"filename": meta.get("filename", "<jaareinde>"), "lineno": meta.get("lineno", 0),
-              DERIVED: explanation, "mutatie": mutatie}
-    return data.Transaction(source, date, "*", "VNG", narration, frozenset({tag}), frozenset(),
-                            postings)
+def _derived(
+    meta: dict[str, Any],
+    date: datetime.date,
+    narration: str,
+    explanation: str,
+    tag: str,
+    postings: list[data.Posting],
+    mutatie: str,
+) -> data.Transaction:
+    source = {
+        "filename": meta.get("filename", "<jaareinde>"),
+        "lineno": meta.get("lineno", 0),
+        DERIVED: explanation,
+        "mutatie": mutatie,
+    }
+    return data.Transaction(
+        source, date, "*", "VNG", narration, frozenset({tag}), frozenset(), postings
+    )
 
 
 def dekkingen(entries: Sequence[data.Directive]) -> tuple[list[data.Transaction], list[BooksError]]:
@@ -91,8 +110,13 @@ def dekkingen(entries: Sequence[data.Directive]) -> tuple[list[data.Transaction]
             if key is None:
                 continue
             if key not in by_key:
-                errors.append(BooksError(posting.meta, f'dekking "{key}": geen bestemmingsreserve '
-                                         "met die sleutel", entry))
+                errors.append(
+                    BooksError(
+                        posting.meta,
+                        f'dekking "{key}": geen bestemmingsreserve ' "met die sleutel",
+                        entry,
+                    )
+                )
                 continue
             covered[(str(key), entry.date.year)] += posting.units.number
     derived = []
@@ -101,14 +125,26 @@ def dekkingen(entries: Sequence[data.Directive]) -> tuple[list[data.Transaction]
         date = datetime.date(year, 12, 31)
         held = -_balance(entries, earmark.account, date)
         if amount > held:
-            errors.append(BooksError(earmark.meta, f"dekking {year} uit {earmark.account}: "
-                                     f"{amount} gevraagd, de reserve heeft {held}", None))
+            errors.append(
+                BooksError(
+                    earmark.meta,
+                    f"dekking {year} uit {earmark.account}: "
+                    f"{amount} gevraagd, de reserve heeft {held}",
+                    None,
+                )
+            )
             continue
-        derived.append(_derived(
-            earmark.meta, date, f"Dekking {earmark.purpose.lower() or key} {year} uit "
-            "bestemmingsreserve", f"som van de lasten {year} met dekking \"{key}\": {amount}",
-            "dekking", [_posting(earmark.account, amount), _posting(earmark.dekking, -amount)],
-            f"dekking-{key}"))
+        derived.append(
+            _derived(
+                earmark.meta,
+                date,
+                f"Dekking {earmark.purpose.lower() or key} {year} uit " "bestemmingsreserve",
+                f'som van de lasten {year} met dekking "{key}": {amount}',
+                "dekking",
+                [_posting(earmark.account, amount), _posting(earmark.dekking, -amount)],
+                f"dekking-{key}",
+            )
+        )
     return derived, errors
 
 
@@ -143,8 +179,14 @@ def resultaatbestemmingen(
         values = [v.value for v in entry.values]
         onverdeeld = entry.meta.get("onverdeeld")
         if len(values) != 2 or not isinstance(onverdeeld, str) or entry.date.year <= int(values[0]):
-            errors.append(BooksError(entry.meta, "resultaatbestemming: verwacht jaar en rekening, "
-                                     "metadata 'onverdeeld', gedateerd na dat jaar", entry))
+            errors.append(
+                BooksError(
+                    entry.meta,
+                    "resultaatbestemming: verwacht jaar en rekening, "
+                    "metadata 'onverdeeld', gedateerd na dat jaar",
+                    entry,
+                )
+            )
             continue
         year, target = int(values[0]), str(values[1])
         prefix = onverdeeld.rsplit(":", 1)[0]
@@ -154,11 +196,20 @@ def resultaatbestemmingen(
             if isinstance(other, data.Transaction) and _before_year_end(other, end):
                 for posting in other.postings:
                     root = posting.account.split(":", 1)[0]
-                    if posting.account.startswith(prefix + ":") or root in (types.income,
-                                                                             types.expenses):
+                    if posting.account.startswith(prefix + ":") or root in (
+                        types.income,
+                        types.expenses,
+                    ):
                         amount += posting.units.number
-        derived.append(_derived(
-            entry.meta, entry.date, f"Resultaatbestemming {year} conform vaststelling door de ALV",
-            f"onverdeeld resultaat per {end}: {-amount}", "resultaatbestemming",
-            [_posting(onverdeeld, -amount), _posting(target, amount)], "resultaatbestemming"))
+        derived.append(
+            _derived(
+                entry.meta,
+                entry.date,
+                f"Resultaatbestemming {year} conform vaststelling door de ALV",
+                f"onverdeeld resultaat per {end}: {-amount}",
+                "resultaatbestemming",
+                [_posting(onverdeeld, -amount), _posting(target, amount)],
+                "resultaatbestemming",
+            )
+        )
     return derived, errors

@@ -59,8 +59,11 @@ def read_settings(entries: Iterable[data.Directive]) -> tuple[Settings, list[Boo
         values = [v.value for v in entry.values]
         if entry.type == "vng-entiteit" and values:
             name = str(values[0])
-            entity = {k: str(v) for k, v in entry.meta.items()
-                      if k not in ("filename", "lineno") and not k.startswith("__")}
+            entity = {
+                k: str(v)
+                for k, v in entry.meta.items()
+                if k not in ("filename", "lineno") and not k.startswith("__")
+            }
         elif entry.type == "vng-jaarverslag" and values and "voorwoord" in entry.meta:
             voorwoord[int(values[0])] = str(entry.meta["voorwoord"])
         elif entry.type == "vng-presentatie":

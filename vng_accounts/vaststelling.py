@@ -45,14 +45,22 @@ def entry_digest(entry: data.Directive) -> str:
 
 
 def describe(entry: data.Directive) -> str:
-    text = getattr(entry, "narration", None) or getattr(entry, "account", None) or type(
-        entry).__name__.lower()
+    text = (
+        getattr(entry, "narration", None)
+        or getattr(entry, "account", None)
+        or type(entry).__name__.lower()
+    )
     return " ".join(str(text).split())[:80]
 
 
 def locked_entries(entries: Sequence[data.Directive], year: int) -> list[data.Directive]:
-    return [e for e in entries if e.date.year == year and DERIVED not in e.meta
-            and not (isinstance(e, data.Custom) and e.type == LOCK)]
+    return [
+        e
+        for e in entries
+        if e.date.year == year
+        and DERIVED not in e.meta
+        and not (isinstance(e, data.Custom) and e.type == LOCK)
+    ]
 
 
 def lock_text(entries: Sequence[data.Directive], year: int) -> str:
@@ -73,12 +81,18 @@ def read_locks(entries: Sequence[data.Directive]) -> tuple[list[Lock], list[Book
         if isinstance(entry, data.Custom) and entry.type == LOCK:
             values = [v.value for v in entry.values]
             if len(values) != 3:
-                errors.append(BooksError(entry.meta, "vastgesteld: verwacht jaar, bestand en "
-                                         "sha256", entry))
+                errors.append(
+                    BooksError(
+                        entry.meta, "vastgesteld: verwacht jaar, bestand en " "sha256", entry
+                    )
+                )
                 continue
             folder = os.path.dirname(str(entry.meta.get("filename", "")))
-            locks.append(Lock(int(values[0]), os.path.join(folder, str(values[1])),
-                              str(values[2]), entry.meta))
+            locks.append(
+                Lock(
+                    int(values[0]), os.path.join(folder, str(values[1])), str(values[2]), entry.meta
+                )
+            )
     return locks, errors
 
 
@@ -96,8 +110,14 @@ def _check_lock(entries: Sequence[data.Directive], lock: Lock) -> list[BooksErro
     except OSError as exc:
         return [BooksError(lock.meta, f"vastgesteld {lock.year}: {exc}", None)]
     if file_digest(text) != lock.digest:
-        return [BooksError(lock.meta, f"vastgesteld {lock.year}: {os.path.basename(lock.path)} "
-                           "is gewijzigd na de vaststelling", None)]
+        return [
+            BooksError(
+                lock.meta,
+                f"vastgesteld {lock.year}: {os.path.basename(lock.path)} "
+                "is gewijzigd na de vaststelling",
+                None,
+            )
+        ]
     frozen: Counter[str] = Counter()
     described: dict[str, str] = {}
     for line in text.splitlines():
@@ -111,10 +131,22 @@ def _check_lock(entries: Sequence[data.Directive], lock: Lock) -> list[BooksErro
         if frozen[digest] > 0:
             frozen[digest] -= 1
         else:
-            errors.append(BooksError(entry.meta, f"boeking in het vastgestelde jaar {lock.year} "
-                                     f"toegevoegd of gewijzigd: {describe(entry)}", entry))
+            errors.append(
+                BooksError(
+                    entry.meta,
+                    f"boeking in het vastgestelde jaar {lock.year} "
+                    f"toegevoegd of gewijzigd: {describe(entry)}",
+                    entry,
+                )
+            )
     for digest, count in frozen.items():
         for _ in range(count):
-            errors.append(BooksError(lock.meta, f"boeking uit het vastgestelde jaar {lock.year} "
-                                     f"verwijderd of gewijzigd: {described[digest]}", None))
+            errors.append(
+                BooksError(
+                    lock.meta,
+                    f"boeking uit het vastgestelde jaar {lock.year} "
+                    f"verwijderd of gewijzigd: {described[digest]}",
+                    None,
+                )
+            )
     return errors

@@ -49,7 +49,10 @@ from vng_accounts.errors import BooksError
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 KINDS = ("leidinggevend", "toezichthouder-voorzitter", "toezichthouder-lid")
-TOEZICHT_SHARE = {"toezichthouder-voorzitter": Decimal("0.15"), "toezichthouder-lid": Decimal("0.10")}
+TOEZICHT_SHARE = {
+    "toezichthouder-voorzitter": Decimal("0.15"),
+    "toezichthouder-lid": Decimal("0.10"),
+}
 
 
 @dataclass(frozen=True)
@@ -116,13 +119,20 @@ def read_norms(entries: Sequence[data.Directive]) -> tuple[dict[int, Norm], list
         values = [v.value for v in entry.values]
         maximum = _amount(values[1]) if len(values) == 2 else None
         if maximum is None or not isinstance(entry.meta.get("bron"), str):
-            errors.append(BooksError(entry.meta, "wnt-norm: verwacht jaar, maximum en 'bron'", entry))
+            errors.append(
+                BooksError(entry.meta, "wnt-norm: verwacht jaar, maximum en 'bron'", entry)
+            )
             continue
         year = int(values[0])
-        norms[year] = Norm(year, maximum, str(entry.meta["bron"]),
-                           _amount(entry.meta.get("zonder_dienstbetrekking_1_6")),
-                           _amount(entry.meta.get("zonder_dienstbetrekking_7_12")),
-                           _amount(entry.meta.get("uurtarief")), _amount(entry.meta.get("drempel")))
+        norms[year] = Norm(
+            year,
+            maximum,
+            str(entry.meta["bron"]),
+            _amount(entry.meta.get("zonder_dienstbetrekking_1_6")),
+            _amount(entry.meta.get("zonder_dienstbetrekking_7_12")),
+            _amount(entry.meta.get("uurtarief")),
+            _amount(entry.meta.get("drempel")),
+        )
     return norms, errors
 
 
@@ -164,20 +174,35 @@ def _entry_problem(entry: data.Custom) -> str | None:
 def _function(key: tuple[str, str, str, int], items: list[data.Custom]) -> Function:
     person, title, institution, year = key
     first = items[0].meta
-    periods = tuple(Period(e.meta["begin"], e.meta["einde"],
-                           _amount(e.meta.get("deeltijdfactor", Decimal(1))) or Decimal(1))
-                    for e in items)
+    periods = tuple(
+        Period(
+            e.meta["begin"],
+            e.meta["einde"],
+            _amount(e.meta.get("deeltijdfactor", Decimal(1))) or Decimal(1),
+        )
+        for e in items
+    )
 
     def total(key: str) -> Decimal:
         return sum((_amount(e.meta.get(key)) or ZERO for e in items), ZERO)
 
     hours = [_amount(e.meta.get("uren")) for e in items if "uren" in e.meta]
     return Function(
-        person, str(first["naam"]), title, institution, str(first["soort"]), year,
-        tuple(sorted(periods, key=lambda p: p.begin)), bool(first.get("dienstbetrekking", True)),
-        total("beloning"), total("termijn"), first.get("functie_sinds", min(p.begin for p in periods)),
+        person,
+        str(first["naam"]),
+        title,
+        institution,
+        str(first["soort"]),
+        year,
+        tuple(sorted(periods, key=lambda p: p.begin)),
+        bool(first.get("dienstbetrekking", True)),
+        total("beloning"),
+        total("termijn"),
+        first.get("functie_sinds", min(p.begin for p in periods)),
         sum((h for h in hours if h is not None), ZERO) if hours else None,
-        str(first["reden"]) if first.get("overschrijding") == "toegestaan" else None, first)
+        str(first["reden"]) if first.get("overschrijding") == "toegestaan" else None,
+        first,
+    )
 
 
 def _days_in_year(year: int) -> int:
@@ -203,8 +228,11 @@ def _months(since: datetime.date, period: Period) -> list[int]:
 def individual_maximum(function: Function, norm: Norm) -> Decimal:
     """The individueel toepasselijke bezoldigingsmaximum, unrounded."""
     if function.supervisory:
-        return _pro_rata(norm, [Period(p.begin, p.end, Decimal(1)) for p in function.periods],
-                         TOEZICHT_SHARE[function.kind])
+        return _pro_rata(
+            norm,
+            [Period(p.begin, p.end, Decimal(1)) for p in function.periods],
+            TOEZICHT_SHARE[function.kind],
+        )
     if function.employed:
         return _pro_rata(norm, function.periods)
     return _without_employment(function, norm)
@@ -243,11 +271,15 @@ def assess(function: Function, norm: Norm) -> Outcome:
     return Outcome(function, maximum, subtotal, undue, excess, subtotal - undue)
 
 
-def reconcile(entries: Sequence[data.Directive], functions: Sequence[Function],
-              entity: str) -> list[BooksError]:
+def reconcile(
+    entries: Sequence[data.Directive], functions: Sequence[Function], entity: str
+) -> list[BooksError]:
     """The declared beloning and termijn against the payroll postings of the entity."""
-    components = {e.account: str(e.meta["wnt"]) for e in entries
-                  if isinstance(e, data.Open) and "wnt" in e.meta}
+    components = {
+        e.account: str(e.meta["wnt"])
+        for e in entries
+        if isinstance(e, data.Open) and "wnt" in e.meta
+    }
     paid: dict[tuple[str, int, str], Decimal] = defaultdict(Decimal)
     paid_source: dict[tuple[str, int, str], dict[str, Any]] = {}
     for entry in entries:
@@ -271,7 +303,13 @@ def reconcile(entries: Sequence[data.Directive], functions: Sequence[Function],
     for key in sorted(set(declared) | {k for k in paid if k[0] in {f.person for f in functions}}):
         if declared.get(key, ZERO) != paid.get(key, ZERO):
             person, year, component = key
-            errors.append(BooksError(sources.get(key) or paid_source.get(key), f"wnt {year} {person}: {component} "
-                                     f"opgegeven {declared.get(key, ZERO)}, salarisadministratie "
-                                     f"{paid.get(key, ZERO)}", None))
+            errors.append(
+                BooksError(
+                    sources.get(key) or paid_source.get(key),
+                    f"wnt {year} {person}: {component} "
+                    f"opgegeven {declared.get(key, ZERO)}, salarisadministratie "
+                    f"{paid.get(key, ZERO)}",
+                    None,
+                )
+            )
     return errors

@@ -45,8 +45,9 @@ class VngJaarrekening(FavaExtensionBase):
     def years(self) -> list[int]:
         years = {e.date.year for e in self.ledger.all_entries if isinstance(e, data.Transaction)}
         today = datetime.date.today()
-        return sorted((y for y in years if datetime.date(y, 12, 31) < today), reverse=True) or sorted(
-            years, reverse=True)
+        return sorted(
+            (y for y in years if datetime.date(y, 12, 31) < today), reverse=True
+        ) or sorted(years, reverse=True)
 
     def year(self) -> int:
         asked = request.args.get("jaar", "")
@@ -54,8 +55,12 @@ class VngJaarrekening(FavaExtensionBase):
 
     def tables(self) -> Sequence[StatementTable]:
         books, year = self._books(), self.year()
-        return (build_enkelvoudig(books, year) + build_specificaties(books, year)
-                + build_verlopen(books, year) + build_wnt(books, year))
+        return (
+            build_enkelvoudig(books, year)
+            + build_specificaties(books, year)
+            + build_verlopen(books, year)
+            + build_wnt(books, year)
+        )
 
     @staticmethod
     def amount(value: Decimal | None, kind: str) -> str:
@@ -67,14 +72,21 @@ class VngJaarrekening(FavaExtensionBase):
         return "-" if rounded == 0 else f"{rounded:,}".replace(",", ".")
 
     def _download(self, content: bytes, name: str, mime: str) -> Response:
-        return Response(content, mimetype=mime,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            content,
+            mimetype=mime,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @extension_endpoint("pdf")
     def pdf(self) -> Response:
         books, year = self._books(), self.year()
-        report = Report(books.settings.entity_name, year, books.settings.voorwoord.get(year, ""),
-                        books.settings.entity.get("plaats", ""))
+        report = Report(
+            books.settings.entity_name,
+            year,
+            books.settings.voorwoord.get(year, ""),
+            books.settings.entity.get("plaats", ""),
+        )
         content = render_pdf(report, tuple(self.tables()) + (build_ondertekening(books, year),))
         return self._download(content, f"financieel-jaarverslag-{year}.pdf", "application/pdf")
 
@@ -82,12 +94,16 @@ class VngJaarrekening(FavaExtensionBase):
     def xlsx(self) -> Response:
         books, year = self._books(), self.year()
         content = render_xlsx(build_grootboek(books, year), self.tables())
-        return self._download(content, f"werkmap-accountant-{year}.xlsx", "application/vnd."
-                              "openxmlformats-officedocument.spreadsheetml.sheet")
+        return self._download(
+            content,
+            f"werkmap-accountant-{year}.xlsx",
+            "application/vnd." "openxmlformats-officedocument.spreadsheetml.sheet",
+        )
 
     @extension_endpoint("xaf")
     def xaf(self) -> Response:
         books, year = self._books(), self.year()
-        content = render_xaf(build_grootboek(books, year), books.settings.entity,
-                             datetime.date.today())
+        content = render_xaf(
+            build_grootboek(books, year), books.settings.entity, datetime.date.today()
+        )
         return self._download(content, f"auditfile-{year}.xaf", "application/xml")

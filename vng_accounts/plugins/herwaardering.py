@@ -1,6 +1,6 @@
 """Derive the revaluation entries of the effecten (see ``vng_accounts.herwaardering``).
 
-    plugin "vng_accounts.plugins.herwaardering"
+plugin "vng_accounts.plugins.herwaardering"
 """
 
 from __future__ import annotations

@@ -38,8 +38,11 @@ FINANCIERING = frozenset({"project"})
 
 def components(entries: list[data.Directive]) -> dict[str, str]:
     """Account -> component ("aanschafwaarde" or "afschrijvingen") from the opens."""
-    return {e.account: str(e.meta["component"]) for e in entries
-            if isinstance(e, data.Open) and "component" in e.meta}
+    return {
+        e.account: str(e.meta["component"])
+        for e in entries
+        if isinstance(e, data.Open) and "component" in e.meta
+    }
 
 
 def check_mutaties(
@@ -66,8 +69,10 @@ def _check_entry(entry: data.Transaction, component_of: dict[str, str]) -> list[
         if component is None:
             continue
         if mutatie not in MUTATIES:
-            message = (f"boeking op {posting.account} zonder geldige mutatie "
-                       f"({', '.join(sorted(MUTATIES))})")
+            message = (
+                f"boeking op {posting.account} zonder geldige mutatie "
+                f"({', '.join(sorted(MUTATIES))})"
+            )
             errors.append(BooksError(entry.meta, message, entry))
             break
         if component not in MUTATIES[str(mutatie)]:

@@ -27,8 +27,9 @@ def check_wnt(
     for function in functions:
         norm = norms.get(function.year)
         if norm is None:
-            errors.append(BooksError(function.meta, f"wnt: geen wnt-norm voor {function.year}",
-                                     None))
+            errors.append(
+                BooksError(function.meta, f"wnt: geen wnt-norm voor {function.year}", None)
+            )
             continue
         try:
             assess(function, norm)
