@@ -25,7 +25,15 @@ from beancount.core import data
 from beancount.parser import options as bean_options
 
 from vng_accounts.errors import BooksError
-from vng_accounts.layouts import BALANS, BATEN_LASTEN, LAYOUTS, Layout, LineId
+from vng_accounts.layouts import (
+    BALANS,
+    BATEN_LASTEN,
+    GECONSOLIDEERD_BALANS,
+    GECONSOLIDEERD_BATEN_LASTEN,
+    LAYOUTS,
+    Layout,
+    LineId,
+)
 from vng_accounts.toelichting import note_reference
 
 Account = str
@@ -52,14 +60,31 @@ class Chart:
         return spec.lines.get(layout.id) if spec else None
 
 
-def required_layout(account: Account, options_map: Mapping[str, Any]) -> Layout | None:
+def group_only(entries: Iterable[data.Directive]) -> bool:
+    """Books that only report within the group (a dochter) say so on their entity::
+
+        2023-01-01 custom "vng-entiteit" "VNG Diensten B.V."
+          jaarrekening: "geconsolideerd"
+
+    Their accounts must then land on the geconsolideerde lines instead."""
+    return any(
+        isinstance(e, data.Custom)
+        and e.type == "vng-entiteit"
+        and e.meta.get("jaarrekening") == "geconsolideerd"
+        for e in entries
+    )
+
+
+def required_layout(
+    account: Account, options_map: Mapping[str, Any], group: bool = False
+) -> Layout | None:
     """The layout an account must map to, by its root; None for an unknown root."""
     types = bean_options.get_account_types(options_map)
     root = account.split(":", 1)[0]
     if root in (types.assets, types.liabilities, types.equity):
-        return BALANS
+        return GECONSOLIDEERD_BALANS if group else BALANS
     if root in (types.income, types.expenses):
-        return BATEN_LASTEN
+        return GECONSOLIDEERD_BATEN_LASTEN if group else BATEN_LASTEN
     return None
 
 
@@ -69,9 +94,11 @@ def read_chart(
     """The chart from the books' ``open`` entries, and the errors in it."""
     specs: dict[Account, AccountSpec] = {}
     errors: list[BooksError] = []
+    entries = list(entries)
+    group = group_only(entries)
     for entry in entries:
         if isinstance(entry, data.Open):
-            spec, errs = _read_open(entry, options_map)
+            spec, errs = _read_open(entry, options_map, group)
             errors.extend(errs)
             if spec:
                 specs[entry.account] = spec
@@ -79,10 +106,10 @@ def read_chart(
 
 
 def _read_open(
-    entry: data.Open, options_map: Mapping[str, Any]
+    entry: data.Open, options_map: Mapping[str, Any], group: bool = False
 ) -> tuple[AccountSpec | None, list[BooksError]]:
     errors: list[BooksError] = []
-    required = required_layout(entry.account, options_map)
+    required = required_layout(entry.account, options_map, group)
     if required is None:
         message = f"rekening {entry.account}: onbekende hoofdrubriek (zie de name_*-opties)"
         return None, [BooksError(entry.meta, message, entry)]
@@ -91,7 +118,7 @@ def _read_open(
         errors.append(
             BooksError(entry.meta, f"rekening {entry.account}: geen geldige RGS-code", entry)
         )
-    elif rgs[0] != ("B" if required is BALANS else "W"):
+    elif rgs[0] != ("B" if required in (BALANS, GECONSOLIDEERD_BALANS) else "W"):
         message = f"rekening {entry.account}: RGS-code {rgs} past niet bij de hoofdrubriek"
         errors.append(BooksError(entry.meta, message, entry))
     lines: dict[str, LineId] = {}

@@ -13,7 +13,7 @@ from typing import Any
 
 from beancount.core import data
 
-from vng_accounts.chart import read_chart, required_layout
+from vng_accounts.chart import group_only, read_chart, required_layout
 from vng_accounts.errors import BooksError
 
 __plugins__ = ("check_rekeningschema",)
@@ -23,6 +23,7 @@ def check_rekeningschema(
     entries: list[data.Directive], options_map: dict[str, Any]
 ) -> tuple[list[data.Directive], list[BooksError]]:
     chart, errors = read_chart(entries, options_map)
+    group = group_only(entries)
     opens = {e.account: e for e in entries if isinstance(e, data.Open)}
     reported: set[str] = set()
     for entry in entries:
@@ -32,7 +33,7 @@ def check_rekeningschema(
             account = posting.account
             if account in reported or account not in chart.accounts:
                 continue
-            layout = required_layout(account, options_map)
+            layout = required_layout(account, options_map, group)
             if layout and chart.line_of(account, layout) is None:
                 reported.add(account)
                 source = opens[account]

@@ -1,0 +1,486 @@
+"""The group and its consolidation, as a pure transformation of the entities' books.
+
+The group is a file of its own, one entry per entity::
+
+    2023-01-01 custom "vng-groepsentiteit" "diensten" "../diensten/main.beancount"
+      naam: "VNG Diensten B.V."
+      moeder: "vereniging"
+      belang: 1
+      valuta: "EUR"
+
+    2024-12-31 price TND 0.2925 EUR      ; rates for entities in another currency
+    2024-12-31 custom "vng-ic-verschil" "a" "b" 12.50 EUR "onderweg: kruispost"
+
+Every entity's accounts say on which line of the geconsolideerde jaarrekening they land
+(``geconsolideerd_balans`` / ``geconsolideerd_baten_lasten``). Intercompany accounts
+carry ``intercompany: "<entity>"`` (on the account, or on a posting); the deelneming
+in an entity and the account of its result carry ``deelneming: "<entity>"``.
+
+Steps, each visible in the worksheet:
+
+1. translation of an entity in another currency: its balance at the closing rate, its
+   baten and lasten at the rate of each posting's date; the difference is the
+   translation result (omrekenverschillen), inside group equity;
+2. aggregation per line;
+3. eliminations, each an explained column that nets to zero: the deelneming against
+   the entity's net assets (the share of others to aandeel derden), intercompany
+   positions against each other, intercompany baten against lasten; and the parent's
+   result of deelnemingen, which the entity's own baten and lasten replace.
+
+The consolidation stops, naming both sides, when a deelneming differs from its share
+of the entity's net assets (the equity method), when the result of a deelneming
+differs from the share of the entity's result, or when two sides of an intercompany
+position differ by more than the tolerance without an accepted difference.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from beancount import loader
+from beancount.core import data, prices
+from beancount.parser import options as bean_options
+
+from statements.errors import StatementError
+from statements.ledger import book_value
+from statements.table import Row, StatementTable
+from vng_accounts.books import Books, load_books
+from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
+from vng_accounts.layouts import GECONSOLIDEERD_BATEN_LASTEN as GW
+from vng_accounts.layouts import Layout
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+TOLERANCE = Decimal("1.00")
+KRUISPOSTEN = "liquide_middelen"  # where an accepted intercompany difference is shown
+
+
+@dataclass(frozen=True)
+class Entity:
+    key: str
+    name: str
+    books_path: str
+    parent: str | None
+    share: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class Group:
+    entities: tuple[Entity, ...]
+    rates: Any  # the beancount price map of the group file
+    accepted: dict[tuple[str, str], tuple[Decimal, str]]
+
+
+def read_group(path: str) -> Group:
+    entries, _, _ = loader.load_file(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    entities = []
+    accepted: dict[tuple[str, str], tuple[Decimal, str]] = {}
+    for entry in entries:
+        if not isinstance(entry, data.Custom):
+            continue
+        values = [v.value for v in entry.values]
+        if entry.type == "vng-groepsentiteit":
+            meta = entry.meta
+            entities.append(
+                Entity(
+                    str(values[0]),
+                    str(meta.get("naam", values[0])),
+                    os.path.normpath(os.path.join(folder, str(values[1]))),
+                    str(meta["moeder"]) if meta.get("moeder") else None,
+                    Decimal(str(meta.get("belang", 1))),
+                    str(meta.get("valuta", "EUR")),
+                )
+            )
+        elif entry.type == "vng-ic-verschil":
+            pair = (str(values[0]), str(values[1]))
+            accepted[(min(pair), max(pair))] = (Decimal(values[2].number), str(values[3]))
+    return Group(tuple(entities), prices.build_price_map(entries), accepted)
+
+
+@dataclass
+class Figures:
+    """One entity in euros, books' sign: balance per line at 31 December, result per
+    line over the year, and what is intercompany or deelneming in them."""
+
+    entity: Entity
+    balance: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    result: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    ic_balance: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    ic_result: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    ic_sources: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    deelneming: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    deelneming_result: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    translation: Decimal = ZERO  # cumulative omrekenverschil at the year-end
+    historical_equity: Decimal = ZERO
+
+    def net_assets(self) -> Decimal:
+        return -self.balance.get("groepsvermogen", ZERO)
+
+    def total_result(self) -> Decimal:
+        return -sum(self.result.values(), ZERO)
+
+    def ic_with(self, other: str, kind: str) -> Decimal:
+        source = self.ic_balance if kind == "balans" else self.ic_result
+        return sum((v for (o, _), v in source.items() if o == other), ZERO)
+
+
+def _rate(group: Group, currency: str, date: datetime.date) -> Decimal:
+    if currency == "EUR":
+        return Decimal(1)
+    found = prices.get_price(group.rates, (currency, "EUR"), date)
+    if found is None or found[1] is None:
+        raise StatementError(
+            None, f"geen koers {currency}/EUR op of voor {date} in het groepsbestand"
+        )
+    return Decimal(found[1])
+
+
+def figures_of(group: Group, entity: Entity, books: Books, year: int) -> Figures:
+    result_roots = _result_roots(books)
+    fig = Figures(entity)
+    start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    if not any(isinstance(e, data.Transaction) and e.date < end for e in books.entries):
+        return fig  # the entity has no books yet at this year-end
+    closing = _rate(group, entity.currency, end - datetime.timedelta(days=1))
+    for entry in books.entries:
+        if not isinstance(entry, data.Transaction) or entry.date >= end:
+            continue
+        rate = _rate(group, entity.currency, entry.date)
+        for posting in entry.postings:
+            amount = (
+                book_value(entry, posting)
+                if entity.currency == "EUR"
+                else Decimal(posting.units.number)
+            )
+            spec = books.chart.accounts.get(posting.account)
+            meta = dict(spec.meta) if spec else {}
+            ic = (posting.meta or {}).get("intercompany") or meta.get("intercompany")
+            is_result = posting.account.split(":", 1)[0] in result_roots
+            in_year = entry.date >= start
+            if in_year:
+                _add_result(fig, books, entry, posting, amount * rate, ic, meta)
+            line = "groepsvermogen" if is_result else (spec.lines.get(GB.id) if spec else None)
+            if line is None:
+                raise StatementError(
+                    entry.meta,
+                    f"{entity.key}: rekening {posting.account} heeft " f"geen regel in {GB.id}",
+                )
+            value = amount * closing
+            fig.balance[line] += value
+            if line == "groepsvermogen":
+                fig.historical_equity -= amount * rate
+            if ic and not is_result:
+                fig.ic_balance[(str(ic), line)] += value
+                fig.ic_sources[str(ic)].append(f"{_where(entry)} {posting.account} {amount}")
+            if meta.get("deelneming") and not is_result:
+                fig.deelneming[str(meta["deelneming"])] += value
+    for source in (
+        fig.balance,
+        fig.result,
+        fig.ic_balance,
+        fig.ic_result,
+        fig.deelneming,
+        fig.deelneming_result,
+    ):
+        for key in list(source):
+            source[key] = source[key].quantize(CENT)
+    # equity at the rates of its postings against net assets at the closing rate
+    fig.translation = (fig.net_assets() - fig.historical_equity).quantize(CENT)
+    return fig
+
+
+def _add_result(
+    fig: Figures,
+    books: Books,
+    entry: data.Transaction,
+    posting: data.Posting,
+    value: Decimal,
+    ic: object,
+    meta: dict[str, Any],
+) -> None:
+    spec = books.chart.accounts.get(posting.account)
+    line = spec.lines.get(GW.id) if spec else None
+    if line is None:
+        if posting.account.split(":", 1)[0] in _result_roots(books):
+            raise StatementError(
+                entry.meta,
+                f"{fig.entity.key}: rekening {posting.account} heeft " f"geen regel in {GW.id}",
+            )
+        return
+    fig.result[line] += value
+    if ic:
+        fig.ic_result[(str(ic), line)] += value
+        fig.ic_sources[str(ic)].append(f"{_where(entry)} {posting.account} {posting.units}")
+    if meta.get("deelneming"):
+        fig.deelneming_result[str(meta["deelneming"])] += value
+
+
+def _result_roots(books: Books) -> tuple[str, str]:
+    types = bean_options.get_account_types(books.options)
+    return (types.income, types.expenses)
+
+
+def _where(entry: data.Directive) -> str:
+    return f"{os.path.basename(str(entry.meta.get('filename', '')))}:{entry.meta.get('lineno', 0)}"
+
+
+@dataclass(frozen=True)
+class Elimination:
+    kind: str
+    description: str
+    layout: str  # "balans" or "baten_lasten"
+    amounts: dict[str, Decimal]  # line -> amount, books' sign; nets to zero
+
+
+@dataclass(frozen=True)
+class Consolidation:
+    year: int
+    figures: tuple[Figures, ...]
+    eliminations: tuple[Elimination, ...]
+    balance: dict[str, Decimal]
+    result: dict[str, Decimal]
+
+
+def _deelneming(parent: Figures, child: Figures, entity: Entity) -> tuple[Elimination, list[str]]:
+    held = parent.deelneming.get(entity.key, ZERO)
+    net = child.net_assets()
+    problems = []
+    if abs(held - net * entity.share) > TOLERANCE:
+        problems.append(
+            f"deelneming {entity.name}: bij {entity.parent} {held}, "
+            f"{entity.share} x netto vermogen {net} = {net * entity.share}"
+        )
+    share_result = -parent.deelneming_result.get(entity.key, ZERO)
+    if abs(share_result - child.total_result() * entity.share) > TOLERANCE:
+        problems.append(
+            f"resultaat deelneming {entity.name}: bij {entity.parent} {share_result}, "
+            f"{entity.share} x resultaat {child.total_result()}"
+        )
+    minority = (net * (1 - entity.share)).quantize(CENT)
+    amounts = {
+        "deelnemingen": -held,
+        "aandeel_derden": -minority,
+        "groepsvermogen": held + minority,
+    }
+    return Elimination(
+        "deelneming", f"{entity.name}: deelneming tegen eigen vermogen", "balans", amounts
+    ), problems
+
+
+def _intercompany(a: Figures, b: Figures, kind: str, group: Group) -> tuple[Elimination, list[str]]:
+    ka, kb = a.entity.key, b.entity.key
+    source = "ic_balance" if kind == "balans" else "ic_result"
+    amounts: dict[str, Decimal] = defaultdict(Decimal)
+    for fig, other in ((a, kb), (b, ka)):
+        for (o, line), value in getattr(fig, source).items():
+            if o == other:
+                amounts[line] -= value
+    difference = -sum(amounts.values(), ZERO)
+    accepted, reason = group.accepted.get((min(ka, kb), max(ka, kb)), (ZERO, ""))
+    problems = []
+    if abs(difference - (accepted if kind == "balans" else ZERO)) > TOLERANCE:
+        sides = "; ".join(a.ic_sources.get(kb, []) + b.ic_sources.get(ka, []))
+        problems.append(f"intercompany {kind} {ka} - {kb} verschilt {difference}: {sides}")
+    if difference:
+        line = KRUISPOSTEN if kind == "balans" else "overige_lasten"
+        amounts[line] += difference
+    label = reason or ("rekening-courant" if kind == "balans" else "onderlinge baten en lasten")
+    return Elimination(
+        f"intercompany {kind}", f"{ka} - {kb}: {label}", kind, dict(amounts)
+    ), problems
+
+
+def consolidate(group: Group, books: Mapping[str, Books], year: int) -> Consolidation:
+    figures = {e.key: figures_of(group, e, books[e.key], year) for e in group.entities}
+    eliminations: list[Elimination] = []
+    problems: list[str] = []
+    for entity in group.entities:
+        if entity.parent is not None:
+            elimination, found = _deelneming(figures[entity.parent], figures[entity.key], entity)
+            eliminations.append(elimination)
+            problems += found
+            result = figures[entity.parent].deelneming_result.get(entity.key, ZERO)
+            minority = (figures[entity.key].total_result() * (1 - entity.share)).quantize(CENT)
+            eliminations.append(
+                Elimination(
+                    "resultaat deelneming",
+                    f"{entity.name}: aandeel in het resultaat",
+                    "baten_lasten",
+                    {
+                        "resultaat_deelnemingen": -result,
+                        "aandeel_derden_resultaat": minority,
+                        "groepsvermogen": result - minority,
+                    },
+                )
+            )
+    keys = [e.key for e in group.entities]
+    for i, ka in enumerate(keys):
+        for kb in keys[i + 1 :]:
+            for kind in ("balans", "baten_lasten"):
+                if figures[ka].ic_with(kb, kind) or figures[kb].ic_with(ka, kind):
+                    elimination, found = _intercompany(figures[ka], figures[kb], kind, group)
+                    eliminations.append(elimination)
+                    problems += found
+    if problems:
+        raise StatementError(None, "consolidatie gestopt: " + " | ".join(problems))
+    balance: dict[str, Decimal] = defaultdict(Decimal)
+    result: dict[str, Decimal] = defaultdict(Decimal)
+    for fig in figures.values():
+        for line, value in fig.balance.items():
+            balance[line] += value
+        for line, value in fig.result.items():
+            result[line] += value
+    for elimination in eliminations:
+        for line, value in elimination.amounts.items():
+            if line == "groepsvermogen" and elimination.layout == "baten_lasten":
+                continue  # the counterpart of a result elimination lives in equity
+            (balance if elimination.layout == "balans" else result)[line] += value
+    return Consolidation(
+        year, tuple(figures.values()), tuple(eliminations), dict(balance), dict(result)
+    )
+
+
+def load_group(path: str) -> tuple[Group, dict[str, Books], list[Any]]:
+    group = read_group(path)
+    books: dict[str, Books] = {}
+    errors: list[Any] = []
+    for entity in group.entities:
+        loaded = load_books(entity.books_path)
+        errors.extend(loaded.errors)
+        books[entity.key] = loaded
+    return group, books, errors
+
+
+def worksheet(consolidation: Consolidation, layout: Layout) -> StatementTable:
+    """Per line: each entity, each elimination, the group (presented signs)."""
+    kind = "balans" if layout is GB else "baten_lasten"
+    elims = [e for e in consolidation.eliminations if e.layout == kind]
+    columns = (
+        [f.entity.name for f in consolidation.figures]
+        + [e.description for e in elims]
+        + ["Geconsolideerd"]
+    )
+    total = consolidation.balance if kind == "balans" else consolidation.result
+    rows = []
+    for line in layout.lines:
+        if line.kind != "line":
+            continue
+        values = [
+            (f.balance if kind == "balans" else f.result).get(line.id, ZERO) * line.sign
+            for f in consolidation.figures
+        ]
+        values += [e.amounts.get(line.id, ZERO) * line.sign for e in elims]
+        values.append(total.get(line.id, ZERO) * line.sign)
+        rows.append(Row(line.id, line.label, "line", tuple(values), 1))
+    return StatementTable(
+        f"consolidatie.werkblad_{kind}",
+        f"Consolidatiewerkblad {kind.replace('_', ' ')} {consolidation.year}",
+        tuple(columns),
+        tuple(rows),
+    )
+
+
+def _values(amounts: Mapping[str, Decimal]) -> Any:
+    from statements.enkelvoudig import LineValues
+
+    values = LineValues()
+    for line, amount in amounts.items():
+        values.add(line, line, amount)
+    return values
+
+
+def build_geconsolideerd(
+    group: Group, books: Mapping[str, Books], year: int
+) -> tuple[StatementTable, ...]:
+    """The geconsolideerde balans, staat van baten en lasten and mutatie eigen vermogen
+    of ``year`` with the year before, and the two consolidation worksheets."""
+    from statements.enkelvoudig import layout_table
+
+    now, before = consolidate(group, books, year), consolidate(group, books, year - 1)
+    columns = (str(year), str(year - 1))
+    balans = layout_table(GB, year, columns, (_values(now.balance), _values(before.balance)))
+    resultaat = layout_table(
+        GW,
+        year,
+        (f"Realisatie {year}", f"Realisatie {year - 1}"),
+        (_values(now.result), _values(before.result)),
+    )
+    return (
+        balans,
+        resultaat,
+        mutatie_eigen_vermogen(group, books, now, before),
+        worksheet(now, GB),
+        worksheet(now, GW),
+    )
+
+
+def _herwaardering(books: Books, year: int) -> Decimal:
+    """Movement of the herwaarderingsreserve over the year (credit positive)."""
+    from vng_accounts.herwaardering import read_policies
+
+    policies, _ = read_policies(books.entries)
+    prefixes = tuple(p.reserve + ":" for p in policies)
+    if not prefixes:
+        return ZERO
+    return -sum(
+        (
+            p.units.number
+            for e in books.entries
+            if isinstance(e, data.Transaction) and e.date.year == year
+            for p in e.postings
+            if p.account.startswith(prefixes)
+        ),
+        ZERO,
+    )
+
+
+def mutatie_eigen_vermogen(
+    group: Group, books: Mapping[str, Books], now: Consolidation, before: Consolidation
+) -> StatementTable:
+    def column(c: Consolidation, previous: Consolidation) -> tuple[Decimal, ...]:
+        result = -sum((v for line, v in c.result.items() if line != "dekking_uit_vermogen"), ZERO)
+        herwaardering = sum((_herwaardering(books[e.key], c.year) for e in group.entities), ZERO)
+        translation = sum((f.translation for f in c.figures), ZERO) - sum(
+            (f.translation for f in previous.figures), ZERO
+        )
+        change = -c.balance.get("groepsvermogen", ZERO) + previous.balance.get(
+            "groepsvermogen", ZERO
+        )
+        other = change - result - herwaardering - translation
+        return (result, herwaardering, translation, other, change)
+
+    earliest = consolidate(group, books, before.year - 1)
+    a, b = column(now, before), column(before, earliest)
+    labels = (
+        "Geconsolideerd nettoresultaat na belastingen toekomend aan de rechtspersoon",
+        "Mutatie herwaarderingsreserve",
+        "Omrekenverschillen",
+        "Overige mutaties",
+        "Mutatie eigen vermogen",
+    )
+    ids = ("resultaat", "herwaardering", "omrekenverschillen", "overige", "mutatie")
+    rows = tuple(
+        Row(
+            i,
+            label,
+            "total" if i == "mutatie" else "line",
+            (x, y),
+            1,
+            sums=tuple((1, j) for j in ids[:4]) if i == "mutatie" else (),
+        )
+        for i, label, x, y in zip(ids, labels, a, b, strict=True)
+    )
+    return StatementTable(
+        "geconsolideerd.mutatie_eigen_vermogen",
+        "Overzicht mutatie eigen vermogen",
+        (f"Realisatie {now.year}", f"Realisatie {before.year}"),
+        rows,
+    )

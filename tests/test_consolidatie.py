@@ -1,0 +1,137 @@
+"""Consolidation as a pure transformation, on a small group: a parent, a 100% dochter
+with intercompany traffic, and an 80% dochter whose books are in TND."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from statements.consolidatie import build_geconsolideerd, consolidate, load_group
+from statements.errors import StatementError
+
+GROUP = Path(__file__).resolve().parent / "consolidatie"
+
+
+def _load(folder: Path = GROUP):  # type: ignore[no-untyped-def]
+    group, books, errors = load_group(str(folder / "groep.beancount"))
+    assert errors == []
+    return group, books
+
+
+def test_group_figures() -> None:
+    group, books = _load()
+    result = consolidate(group, books, 2024)
+    assert result.balance["liquide_middelen"] == Decimal("2420.00")
+    assert result.balance["groepsvermogen"] == Decimal("-2336.00")  # the parent's equity
+    assert result.balance["aandeel_derden"] == Decimal("-84.00")  # 20% of 1.500 TND x 0,28
+    assert result.balance["deelnemingen"] == 0
+    assert result.result["vergoeding_diensten"] == Decimal("-845.00")  # B at 0,29: 145,00
+    assert result.result["aandeel_derden_resultaat"] == Decimal("29.00")
+    assert -sum(result.result.values()) == Decimal("816.00")  # the parent's result
+    translation = {f.entity.key: f.translation for f in result.figures}
+    assert translation == {"moeder": 0, "a": 0, "b": Decimal("-25.00")}
+
+
+def test_invariants_at_every_stage() -> None:
+    group, books = _load()
+    result = consolidate(group, books, 2024)
+    for figures in result.figures:  # each entity, translated: debit = credit
+        assert sum(figures.balance.values()) == 0, figures.entity.key
+    for elimination in result.eliminations:
+        assert sum(elimination.amounts.values()) == 0, elimination.description
+    assert sum(result.balance.values()) == 0  # assets = liabilities + equity
+    parent = next(f for f in result.figures if f.entity.key == "moeder")
+    assert result.balance["groepsvermogen"] == -parent.net_assets()
+
+
+def test_statements_and_worksheet() -> None:
+    group, books = _load()
+    tables = {t.id: t for t in build_geconsolideerd(group, books, 2024)}
+    balans = tables["geconsolideerd.balans"]
+    assert balans.row("totaal_activa").amounts[0] == balans.row("totaal_passiva").amounts[0]
+    assert tables["geconsolideerd.staat_van_baten_en_lasten"].row("resultaat").amounts[0] == (
+        Decimal("816.00")
+    )
+    mutatie = tables["geconsolideerd.mutatie_eigen_vermogen"]
+    assert mutatie.row("omrekenverschillen").amounts[0] == Decimal("-25.00")
+    sheet = tables["consolidatie.werkblad_balans"]
+    assert sheet.columns[-1] == "Geconsolideerd"
+    assert sheet.row("deelnemingen").amounts == (
+        Decimal("736.00"),
+        0,
+        0,
+        Decimal("-400.00"),
+        Decimal("-336.00"),
+        0,
+        0,
+    )
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "groep"
+    shutil.copytree(GROUP, target)
+    return target
+
+
+def test_a_deelneming_that_differs_from_the_net_assets_stops_the_consolidation(
+    tmp_path: Path,
+) -> None:
+    folder = _copy(tmp_path)
+    parent = folder / "moeder.beancount"
+    parent.write_text(
+        parent.read_text(encoding="utf-8").replace(
+            "Activa:Deelneming:B        116.00 EUR\n  Baten:ResultaatDeelnemingen:B  -116.00 EUR",
+            "Activa:Deelneming:B        110.00 EUR\n  Baten:ResultaatDeelnemingen:B  -110.00 EUR",
+        ),
+        encoding="utf-8",
+    )
+    group, books = _load(folder)
+    with pytest.raises(
+        StatementError,
+        match=r"deelneming Dochter B SARL: bij moeder 330\.00, " r"0\.8 x netto vermogen 420\.00",
+    ):
+        consolidate(group, books, 2024)
+
+
+def test_a_broken_intercompany_booking_names_both_sides(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    child = folder / "a.beancount"
+    child.write_text(
+        child.read_text(encoding="utf-8").replace(
+            "Lasten:Doorbelasting       100.00 EUR\n  Passiva:RekeningCourant:Moeder  -100.00 EUR",
+            "Lasten:Doorbelasting        90.00 EUR\n  Passiva:RekeningCourant:Moeder   -90.00 EUR",
+        ),
+        encoding="utf-8",
+    )
+    group, books = _load(folder)
+    with pytest.raises(StatementError) as caught:
+        consolidate(group, books, 2024)
+    message = str(caught.value)
+    assert "intercompany balans moeder - a verschilt 10.00" in message
+    assert "moeder.beancount:" in message and "a.beancount:" in message
+    assert "intercompany baten_lasten moeder - a verschilt" in message
+
+
+def test_an_accepted_difference_is_shown_as_kruispost(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    child = folder / "a.beancount"
+    child.write_text(
+        child.read_text(encoding="utf-8").replace(
+            "Lasten:Doorbelasting       100.00 EUR\n  Passiva:RekeningCourant:Moeder  -100.00 EUR",
+            "Lasten:Doorbelasting       100.00 EUR\n  Passiva:RekeningCourant:Moeder   -90.00 EUR\n"
+            "  Activa:Bank                -10.00 EUR",
+        ),
+        encoding="utf-8",
+    )
+    with (folder / "groep.beancount").open("a", encoding="utf-8") as handle:
+        handle.write(
+            '2024-12-31 custom "vng-ic-verschil" "moeder" "a" 10.00 EUR '
+            '"betaling onderweg op 31 december"\n'
+        )
+    group, books = _load(folder)
+    result = consolidate(group, books, 2024)
+    assert sum(result.balance.values()) == 0
+    assert any("betaling onderweg" in e.description for e in result.eliminations)
