@@ -53,7 +53,7 @@ from statements.table import Row, StatementTable
 from vng_accounts.books import Books, load_books
 from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
 from vng_accounts.layouts import GECONSOLIDEERD_BATEN_LASTEN as GW
-from vng_accounts.layouts import Layout
+from vng_accounts.layouts import SUBSIDIES, Layout
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -127,6 +127,10 @@ class Figures:
     def total_result(self) -> Decimal:
         return -sum(self.result.values(), ZERO)
 
+    def has_ic(self, other: str, kind: str) -> bool:
+        source = self.ic_balance if kind == "balans" else self.ic_result
+        return any(value for (o, _), value in source.items() if o == other)
+
     def ic_with(self, other: str, kind: str) -> Decimal:
         source = self.ic_balance if kind == "balans" else self.ic_result
         return sum((v for (o, _), v in source.items() if o == other), ZERO)
@@ -147,13 +151,13 @@ def figures_of(group: Group, entity: Entity, books: Books, year: int) -> Figures
     result_roots = _result_roots(books)
     fig = Figures(entity)
     start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
-    if not any(isinstance(e, data.Transaction) and e.date < end for e in books.entries):
+    if not any(isinstance(e, data.Transaction) and _by_year_end(e, end) for e in books.entries):
         return fig  # the entity has no books yet at this year-end
     closing = _rate(group, entity.currency, end - datetime.timedelta(days=1))
     for entry in books.entries:
-        if not isinstance(entry, data.Transaction) or entry.date >= end:
+        if not isinstance(entry, data.Transaction) or not _by_year_end(entry, end):
             continue
-        rate = _rate(group, entity.currency, entry.date)
+        rate = _rate(group, entity.currency, min(entry.date, end - datetime.timedelta(days=1)))
         for posting in entry.postings:
             amount = (
                 book_value(entry, posting)
@@ -164,7 +168,7 @@ def figures_of(group: Group, entity: Entity, books: Books, year: int) -> Figures
             meta = dict(spec.meta) if spec else {}
             ic = (posting.meta or {}).get("intercompany") or meta.get("intercompany")
             is_result = posting.account.split(":", 1)[0] in result_roots
-            in_year = entry.date >= start
+            in_year = start <= entry.date < end
             if in_year:
                 _add_result(fig, books, entry, posting, amount * rate, ic, meta)
             line = "groepsvermogen" if is_result else (spec.lines.get(GB.id) if spec else None)
@@ -182,6 +186,7 @@ def figures_of(group: Group, entity: Entity, books: Books, year: int) -> Figures
                 fig.ic_sources[str(ic)].append(f"{_where(entry)} {posting.account} {amount}")
             if meta.get("deelneming") and not is_result:
                 fig.deelneming[str(meta["deelneming"])] += value
+    _net_subsidies(fig, books, end - datetime.timedelta(days=1), closing)
     for source in (
         fig.balance,
         fig.result,
@@ -195,6 +200,30 @@ def figures_of(group: Group, entity: Entity, books: Books, year: int) -> Figures
     # equity at the rates of its postings against net assets at the closing rate
     fig.translation = (fig.net_assets() - fig.historical_equity).quantize(CENT)
     return fig
+
+
+def _by_year_end(entry: data.Transaction, end: datetime.date) -> bool:
+    """Dated before ``end``, or the opening balance dated on it (the eindbalans of the
+    year before, booked on the first day of the books)."""
+    return entry.date < end or (entry.date == end and entry.meta.get("mutatie") == "beginbalans")
+
+
+def _net_subsidies(fig: Figures, books: Books, day: datetime.date, rate: Decimal) -> None:
+    """The entity's own presentation setting: receivable and payable of a subsidy netted."""
+    if books.settings.presentation(SUBSIDIES.subject, day, "bruto") != "gesaldeerd":
+        return
+    net: dict[str, Decimal] = defaultdict(Decimal)
+    for entry in books.entries:
+        if isinstance(entry, data.Transaction) and entry.date <= day:
+            for posting in entry.postings:
+                spec = books.chart.accounts.get(posting.account)
+                item = spec.meta.get(SUBSIDIES.meta_key) if spec else None
+                if spec is not None and item is not None:
+                    value = book_value(entry, posting) * rate
+                    fig.balance[str(spec.lines.get(GB.id))] -= value
+                    net[str(item)] += value
+    for value in net.values():
+        fig.balance["overlopende_activa" if value > 0 else "overlopende_passiva"] += value
 
 
 def _add_result(
@@ -325,7 +354,7 @@ def consolidate(group: Group, books: Mapping[str, Books], year: int) -> Consolid
     for i, ka in enumerate(keys):
         for kb in keys[i + 1 :]:
             for kind in ("balans", "baten_lasten"):
-                if figures[ka].ic_with(kb, kind) or figures[kb].ic_with(ka, kind):
+                if figures[ka].has_ic(kb, kind) or figures[kb].has_ic(ka, kind):
                     elimination, found = _intercompany(figures[ka], figures[kb], kind, group)
                     eliminations.append(elimination)
                     problems += found
