@@ -40,6 +40,7 @@ from vng_accounts.vaststelling import file_digest, lock_text, read_locks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_BOOKS = os.path.join(ROOT, "ledger", "vereniging", "main.beancount")
+DEFAULT_GROUP = os.path.join(ROOT, "ledger", "groep", "groep.beancount")
 
 
 def _load_or_report(path: str) -> Books | None:
@@ -64,8 +65,11 @@ def cmd_jaarrekening(args: argparse.Namespace) -> int:
     books = _load_or_report(args.books)
     if books is None:
         return 1
+    loaded = _group(args)
+    if loaded is False:
+        return 1
     try:
-        tables = _all_tables(books, args.year)
+        tables = _all_tables(books, args.year) + _group_tables(loaded, args.year)
     except StatementError as exc:
         print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
         return 1
@@ -73,6 +77,32 @@ def cmd_jaarrekening(args: argparse.Namespace) -> int:
     write_atomic(target, jaarrekening_json(args.year, books.settings.entity_name, tables))
     print(target)
     return 0
+
+
+def _group(args: argparse.Namespace) -> tuple[object, dict[str, Books]] | None | bool:
+    """The group of the books: (group, books per entity), None without one, False on errors."""
+    path = (
+        args.groep
+        if args.groep is not None
+        else (DEFAULT_GROUP if os.path.abspath(args.books) == DEFAULT_BOOKS else "")
+    )
+    if not path:
+        return None
+    from statements.consolidatie import load_group
+
+    group, books, errors = load_group(path)
+    for error in errors:
+        print(format_error(error), file=sys.stderr)
+    return False if errors else (group, books)
+
+
+def _group_tables(loaded: object, year: int) -> tuple[StatementTable, ...]:
+    from statements.consolidatie import build_geconsolideerd
+
+    if not loaded:
+        return ()
+    group, books = loaded  # type: ignore[misc]
+    return build_geconsolideerd(group, books, year)
 
 
 def _all_tables(books: Books, year: int) -> tuple[StatementTable, ...]:
@@ -94,9 +124,13 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
     if books is None:
         return 1
     year, settings = args.year, books.settings
+    loaded = _group(args)
+    if loaded is False:
+        return 1
     try:
-        tables = _all_tables(books, year)
+        tables = _all_tables(books, year) + _group_tables(loaded, year)
         ledger = build_grootboek(books, year)
+        entity_books = dict(loaded[1]) if loaded else {"vereniging": books}  # type: ignore[index]
         report = Report(
             settings.entity_name,
             year,
@@ -109,10 +143,12 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
                 report, tables + (build_ondertekening(books, year),)
             ),
             f"werkmap-accountant-{year}.xlsx": render_xlsx(ledger, tables),
-            f"auditfile-{_slug(settings.entity_name)}-{year}.xaf": render_xaf(
-                ledger, settings.entity, datetime.date.today()
-            ),
         }
+        for entity in entity_books.values():
+            name = f"auditfile-{_slug(entity.settings.entity_name)}-{year}.xaf"
+            files[name] = render_xaf(
+                build_grootboek(entity, year), entity.settings.entity, datetime.date.today()
+            )
     except StatementError as exc:
         print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
         return 1
@@ -275,11 +311,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     jr = sub.add_parser("jaarrekening", help="bereken de jaarrekening")
     jr.add_argument("--year", type=int, required=True)
     jr.add_argument("--books", default=DEFAULT_BOOKS)
+    jr.add_argument(
+        "--groep", default=None, help="het groepsbestand (standaard bij de ingebedde boeken)"
+    )
     jr.add_argument("--out", required=True)
     jr.set_defaults(func=cmd_jaarrekening)
     full = sub.add_parser("jaarverslag", help="het hele jaarverslag: JSON, PDF, werkmap, XAF")
     full.add_argument("--year", type=int, required=True)
     full.add_argument("--books", default=DEFAULT_BOOKS)
+    full.add_argument(
+        "--groep", default=None, help="het groepsbestand (standaard bij de ingebedde boeken)"
+    )
     full.add_argument("--out", required=True)
     full.set_defaults(func=cmd_jaarverslag)
     imp = sub.add_parser("import", help="lees bankafschriften, salarisjournaal, bewaarder, leden")

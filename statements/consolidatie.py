@@ -69,6 +69,8 @@ class Entity:
     parent: str | None
     share: Decimal
     currency: str
+    label: str = ""  # its name in the toelichting (23), when that differs
+    fiscal_head: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ def read_group(path: str) -> Group:
                     str(meta["moeder"]) if meta.get("moeder") else None,
                     Decimal(str(meta.get("belang", 1))),
                     str(meta.get("valuta", "EUR")),
+                    str(meta.get("toelichting", "")),
+                    meta.get("fiscale_eenheid") == "hoofd",
                 )
             )
         elif entry.type == "vng-ic-verschil":
@@ -442,10 +446,16 @@ def build_geconsolideerd(
         (f"Realisatie {year}", f"Realisatie {year - 1}"),
         (_values(now.result), _values(before.result)),
     )
+    notes = (
+        (resultaat_deelnemingen(group, now, before),)
+        if any(e.fiscal_head for e in group.entities)
+        else ()
+    )
     return (
         balans,
         resultaat,
         mutatie_eigen_vermogen(group, books, now, before),
+        *notes,
         worksheet(now, GB),
         worksheet(now, GW),
     )
@@ -513,3 +523,86 @@ def mutatie_eigen_vermogen(
         (f"Realisatie {now.year}", f"Realisatie {before.year}"),
         rows,
     )
+
+
+def resultaat_deelnemingen(
+    group: Group, consolidation: Consolidation, previous: Consolidation
+) -> StatementTable:
+    """Toelichting (23): per deelneming of the fiscal unity its result before tax, the
+    head's own result, the fiscal unity's VpB; together the result of deelnemingen."""
+    head = next(e for e in group.entities if e.fiscal_head)
+
+    def own(fig: Figures) -> Decimal:
+        return -sum(
+            (
+                v
+                for line, v in fig.result.items()
+                if line not in ("resultaat_deelnemingen", "vpb", "dekking_uit_vermogen")
+            ),
+            ZERO,
+        )
+
+    def subgroup(key: str) -> list[str]:
+        keys = [key]
+        for entity in group.entities:
+            if entity.parent in keys and entity.key not in keys:
+                keys.append(entity.key)
+        return keys
+
+    def column(c: Consolidation) -> dict[str, Decimal]:
+        figures = {f.entity.key: f for f in c.figures}
+        values = {
+            e.key: sum((own(figures[k]) for k in _descendants(group, e.key)), ZERO)
+            for e in group.entities
+            if e.parent == head.key
+        }
+        values[head.key] = own(figures[head.key])
+        values["vpb"] = -figures[head.key].result.get("vpb", ZERO)
+        return values
+
+    del subgroup
+    now, before = column(consolidation), column(previous)
+    rows = []
+    children = [e for e in group.entities if e.parent == head.key]
+    for entity in children:
+        rows.append(
+            Row(
+                entity.key,
+                entity.label or entity.name,
+                "line",
+                (now[entity.key], before[entity.key]),
+                1,
+            )
+        )
+    rows.append(
+        Row(head.key, f"{head.name} (enkelvoudig)", "line", (now[head.key], before[head.key]), 1)
+    )
+    rows.append(Row("vpb", "Vennootschapsbelasting", "line", (now["vpb"], before["vpb"]), 1))
+    ids = tuple(r.id for r in rows)
+    rows.append(
+        Row(
+            "totaal",
+            "Totaal resultaat deelnemingen",
+            "total",
+            tuple(sum((r.amounts[i] for r in rows), ZERO) for i in range(2)),  # type: ignore[misc]
+            sums=tuple((1, i) for i in ids),
+        )
+    )
+    return StatementTable(
+        "toelichting.resultaat_deelnemingen",
+        "Resultaat deelnemingen (23)",
+        (f"Realisatie {consolidation.year}", f"Realisatie {previous.year}"),
+        tuple(rows),
+    )
+
+
+def _descendants(group: Group, key: str) -> list[str]:
+    keys = [key]
+    changed = True
+    while changed:
+        changed = False
+        for entity in group.entities:
+            if entity.parent in keys and entity.key not in keys:
+                keys.append(entity.key)
+                changed = True
+    return keys

@@ -89,6 +89,7 @@ class Grootboek:
     accounts: tuple[LedgerAccount, ...]
     opening: tuple[tuple[str, Decimal], ...]  # account, balance on 1 January
     entries: tuple[Entry, ...]
+    currency: str = "EUR"
 
     def closing(self) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = defaultdict(Decimal)
@@ -147,7 +148,7 @@ def _docref(entry: data.Directive) -> str:
 
 
 def _flags(
-    entry: data.Transaction, journal: str, year: int, usage: Counter[str]
+    entry: data.Transaction, journal: str, year: int, usage: Counter[str], currency: str = "EUR"
 ) -> tuple[str, ...]:
     flags = []
     booked = entry.meta.get("geboekt")
@@ -155,7 +156,8 @@ def _flags(
         flags.append("na_jaareinde")
     if journal == "M":
         flags.append("memoriaal")
-    debit = sum((book_value(entry, p) for p in entry.postings if book_value(entry, p) > 0), ZERO)
+    amounts = [_amount(entry, p, currency) for p in entry.postings]
+    debit = sum((a for a in amounts if a > 0), ZERO)
     if debit and debit % ROUND == 0:
         flags.append("rond_bedrag")
     if entry.date.weekday() >= 5:
@@ -170,9 +172,17 @@ def _flags(
     return tuple(flags)
 
 
+def _amount(entry: data.Transaction, posting: data.Posting, currency: str) -> Decimal:
+    """In the books' own currency (EUR, or TND for a foreign dochter)."""
+    if posting.units.currency == currency and currency != "EUR":
+        return Decimal(posting.units.number)
+    return book_value(entry, posting)
+
+
 def build_grootboek(books: Books, year: int) -> Grootboek:
     accounts = _accounts(books)
     types = bean_options.get_account_types(books.options)
+    currency = (books.options.get("operating_currency") or ["EUR"])[0]
     start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
     opening: dict[str, Decimal] = defaultdict(Decimal)
     in_year = [
@@ -182,7 +192,7 @@ def build_grootboek(books: Books, year: int) -> Grootboek:
     for entry in books.entries:
         if isinstance(entry, data.Transaction) and entry.date < start:
             for posting in entry.postings:
-                amount = book_value(entry, posting)
+                amount = _amount(entry, posting, currency)
                 if accounts[posting.account].kind == "P":
                     earlier_result += amount
                 else:
@@ -196,7 +206,9 @@ def build_grootboek(books: Books, year: int) -> Grootboek:
         journal = _journal(entry, accounts)
         counters[journal] += 1
         description = " ".join(x for x in (entry.payee, entry.narration) if x)
-        lines = tuple(Line(p.account, book_value(entry, p), description) for p in entry.postings)
+        lines = tuple(
+            Line(p.account, _amount(entry, p, currency), description) for p in entry.postings
+        )
         entries.append(
             Entry(
                 f"{journal}{year}-{counters[journal]:05d}",
@@ -205,7 +217,7 @@ def build_grootboek(books: Books, year: int) -> Grootboek:
                 description,
                 _docref(entry),
                 lines,
-                _flags(entry, journal, year, usage),
+                _flags(entry, journal, year, usage, currency),
             )
         )
     ordered = tuple(sorted(accounts.values(), key=lambda a: a.number))
@@ -215,6 +227,7 @@ def build_grootboek(books: Books, year: int) -> Grootboek:
         ordered,
         tuple(sorted((a, v) for a, v in opening.items() if v)),
         tuple(entries),
+        currency,
     )
 
 
@@ -222,5 +235,8 @@ def _previous_result_account(books: Books, types: object) -> str:
     """The account on which the books keep the result of earlier years."""
     for account, spec in sorted(books.chart.accounts.items()):
         if spec.lines.get(BALANS.id) == "onverdeeld_resultaat" and "baten_lasten" not in spec.meta:
+            return account
+    for account in sorted(books.chart.accounts):
+        if account.endswith(":OnverdeeldResultaat"):
             return account
     raise ValueError("geen rekening voor het onverdeeld resultaat van eerdere jaren")

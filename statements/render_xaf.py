@@ -50,7 +50,7 @@ def render_xaf(ledger: Grootboek, company: dict[str, str], created: datetime.dat
     _el(header, "fiscalYear", ledger.year)
     _el(header, "startDate", datetime.date(ledger.year, 1, 1).isoformat())
     _el(header, "endDate", datetime.date(ledger.year, 12, 31).isoformat())
-    _el(header, "curCode", "EUR")
+    _el(header, "curCode", ledger.currency)
     _el(header, "dateCreated", created.isoformat())
     _el(header, "softwareDesc", SOFTWARE)
     _el(header, "softwareVersion", "1")

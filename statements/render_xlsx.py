@@ -262,7 +262,9 @@ def render_xlsx(ledger: Grootboek, tables: Sequence[StatementTable]) -> bytes:
     _grootboekkaarten(w, ledger, _sheet_title("Grootboekkaarten", taken))
     _journaal(w, ledger, _sheet_title("Journaal", taken))
     for table in tables:
-        _statement(w, table, _sheet_title(table.id.split(".", 1)[-1], taken))
+        group, _, name = table.id.partition(".")
+        name = f"gec. {name}" if group == "geconsolideerd" else name
+        _statement(w, table, _sheet_title(name, taken))
     sheet = w.book.create_sheet(_sheet_title("Meldingen", taken))
     w.header(sheet, ["Blad", "Cel", "Melding"])
     for row, note in enumerate(w.notes, 2):

@@ -462,3 +462,93 @@ WNT_TOEZICHTHOUDERS = [
     ("Mw. M. Vermue", "Lid van het Bestuur", "26/06 t/m 31/12"),
     ("Dhr. R. Wever", "Lid van het Bestuur", "01/01 t/m 31/12"),
 ]
+
+# Geconsolideerde balans per 31 december: (2024, 2023)
+GECONSOLIDEERD_BALANS = {
+    "software": (308, 77),
+    "bedrijfsgebouwen": (7258, 7805),
+    "activa_in_uitvoering": (501, 361),
+    "machines_installaties": (722, 772),
+    "andere_vaste_bedrijfsmiddelen": (1338, 1288),
+    "totaal_mva": (9819, 10226),
+    "overige_effecten": (68388, 63986),
+    "leningen_ug": (13, 18),
+    "totaal_fva": (68401, 64004),
+    "totaal_vaste_activa": (78528, 74307),
+    "handelsdebiteuren": (26357, 17269),
+    "gelieerde_ondernemingen": (75, 0),
+    "overige_vorderingen": (12686, 8681),
+    "overlopende_activa": (87229, 11355),
+    "totaal_vorderingen": (126347, 37305),
+    "liquide_middelen": (51082, 63508),
+    "totaal_vlottende_activa": (177429, 100813),
+    "totaal_activa": (255957, 175120),
+    "groepsvermogen": (60361, 56301),
+    "voorzieningen": (1541, 2150),
+    "handelscrediteuren": (12697, 10599),
+    "belastingen_schuld": (8212, 7509),
+    "overlopende_passiva": (138906, 84248),
+    "overige_schulden": (34240, 14313),
+    "totaal_kortlopende_schulden": (194055, 116669),
+    "totaal_passiva": (255957, 175120),
+}
+GECONSOLIDEERD_BATEN_LASTEN = {
+    "contributies": (28108, 26206),
+    "bijdrage_projecten": (136286, 124182),
+    "vergoeding_diensten": (50634, 47539),
+    "overige_baten": (7355, 5701),
+    "som_der_baten": (222383, 203628),
+    "salarissen": (44441, 39270),
+    "sociale_lasten": (5875, 4581),
+    "pensioenbijdragen": (6206, 5837),
+    "overige_personeelslasten": (7552, 7578),
+    "afschrijvingen_imva": (15, 10),
+    "afschrijvingen_mva": (1487, 1486),
+    "activiteitslasten": (147234, 137743),
+    "overige_lasten": (10708, 9217),
+    "som_der_lasten": (223518, 205722),
+    "bedrijfsresultaat": (-1135, -2094),
+    "opbrengst_effecten": (-240, 3623),
+    "rentebaten": (1444, 1704),
+    "rentelasten": (-21, 0),
+    "som_financieel": (1183, 5327),
+    "bijzondere_baten_lasten": (0, 31),
+    "voorgaande_jaren": (0, 16),
+    "resultaat_voor_vpb": (48, 3280),
+    "vpb": (-682, -456),
+    "resultaat": (-634, 2824),
+    "dekking_uit_vermogen": (608, 934),
+    "onverdeeld_resultaat": (-26, 3758),
+}
+MUTATIE_EIGEN_VERMOGEN = {
+    "resultaat": (-634, 2824),
+    "herwaardering": (4682, 1780),
+    "omrekenverschillen": (12, -7),
+    "mutatie": (4060, 4597),
+}
+RESULTAAT_DEELNEMINGEN = {
+    "connect": (1518, 1282),
+    "international": (535, 347),
+    "risicobeheer": (716, 232),
+    "realisatie": (45, 57),
+    "diensten": (-117, -101),
+    "vpb": (-682, -455),
+    "totaal": (2015, 1362),
+}
+# (line, column) -> (books, printed, why)
+GECONSOLIDEERD_ERRATA = {
+    ("overige_effecten", 1): (
+        63988,
+        63986,
+        "de geconsolideerde balans 2023 toont 63.986, de enkelvoudige balans en toelichting (2) "
+        "63.987/63.988 voor dezelfde portefeuille; de dochters hebben geen effecten",
+    ),
+    ("liquide_middelen", 1): (
+        63506,
+        63508,
+        "met de effecten op 63.988 sluit de balanstotaal 175.120 op liquide middelen 63.506",
+    ),
+    ("totaal_fva", 1): (64006, 64004, "volgt uit de effecten 2023"),
+    ("totaal_vaste_activa", 1): (74309, 74307, "volgt uit de effecten 2023"),
+    ("totaal_vlottende_activa", 1): (100811, 100813, "volgt uit de liquide middelen 2023"),
+}

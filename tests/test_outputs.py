@@ -45,12 +45,16 @@ def statements(outputs: Path) -> dict[str, dict]:  # type: ignore[type-arg]
 
 
 def test_all_outputs_in_one_folder(outputs: Path) -> None:
-    assert sorted(p.name for p in outputs.iterdir()) == [
-        "auditfile-vereniging-van-nederlandse-gemeenten-2024.xaf",
+    names = sorted(p.name for p in outputs.iterdir())
+    assert [n for n in names if not n.endswith(".xaf")] == [
         "financieel-jaarverslag-2024.pdf",
         "jaarrekening-2024.json",
         "werkmap-accountant-2024.xlsx",
     ]
+    xafs = [n for n in names if n.endswith(".xaf")]
+    assert len(xafs) == 10  # one per entity of the group
+    for name in xafs:
+        assert etree.XMLSchema(etree.parse(str(XSD))).validate(etree.parse(str(outputs / name)))
 
 
 # --- PDF ---------------------------------------------------------------------------
@@ -133,9 +137,10 @@ def test_workbook_formulas_evaluate_to_the_json_amounts(outputs: Path, statement
     book = load_workbook(path)
     engine = ExcelCompiler(filename=str(path))
     checked: set[tuple[str, str]] = set()
+    by_heading = {book[name]["A1"].value: name for name in book.sheetnames}
     for statement in statements.values():
-        title = statement["id"].split(".", 1)[-1][:28]
-        if title not in book.sheetnames:
+        title = by_heading.get(statement["title"])
+        if title is None:
             continue
         sheet = book[title]
         for offset, row in enumerate(statement["lines"]):
@@ -155,6 +160,8 @@ def test_workbook_formulas_evaluate_to_the_json_amounts(outputs: Path, statement
         ("enkelvoudig.staat_van_baten_en_lasten", "onverdeeld_resultaat"),
         ("toelichting.overlopende_passiva", "totaal"),
         ("toelichting.bestemmingsreserve", "eind"),
+        ("geconsolideerd.balans", "totaal_activa"),
+        ("geconsolideerd.balans", "totaal_passiva"),
     ]:
         assert expected in checked, expected
 

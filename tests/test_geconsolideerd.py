@@ -1,0 +1,86 @@
+"""The geconsolideerde jaarrekening of the VNG: the group's books consolidate to the
+published figures; errata recorded; invariants asserted on the real group."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from statements.consolidatie import build_geconsolideerd, consolidate, load_group
+from statements.table import StatementTable
+from tests import published_2024 as pub
+from tests.conftest import ROOT
+from tests.test_published_report import assert_close
+
+GROUP = ROOT / "ledger" / "groep" / "groep.beancount"
+
+
+@pytest.fixture(scope="module")
+def group():  # type: ignore[no-untyped-def]
+    loaded = load_group(str(GROUP))
+    assert loaded[2] == []
+    return loaded[0], loaded[1]
+
+
+@pytest.fixture(scope="module")
+def tables(group) -> dict[str, StatementTable]:  # type: ignore[no-untyped-def]
+    return {t.id: t for t in build_geconsolideerd(group[0], group[1], 2024)}
+
+
+@pytest.mark.parametrize("line", sorted(pub.GECONSOLIDEERD_BALANS))
+def test_balans(tables: dict[str, StatementTable], line: str) -> None:
+    row = tables["geconsolideerd.balans"].row(line)
+    for column, printed in enumerate(pub.GECONSOLIDEERD_BALANS[line]):
+        erratum = pub.GECONSOLIDEERD_ERRATA.get((line, column))
+        assert_close(row.amounts[column], erratum[0] if erratum else printed, f"{line} {column}")
+
+
+@pytest.mark.parametrize("line", sorted(pub.GECONSOLIDEERD_BATEN_LASTEN))
+def test_baten_lasten(tables: dict[str, StatementTable], line: str) -> None:
+    row = tables["geconsolideerd.staat_van_baten_en_lasten"].row(line)
+    for column, printed in enumerate(pub.GECONSOLIDEERD_BATEN_LASTEN[line]):
+        assert_close(row.amounts[column], printed, f"{line} {column}")
+
+
+def test_mutatie_eigen_vermogen(tables: dict[str, StatementTable]) -> None:
+    table = tables["geconsolideerd.mutatie_eigen_vermogen"]
+    for line, printed in pub.MUTATIE_EIGEN_VERMOGEN.items():
+        for column, value in enumerate(printed):
+            assert_close(table.row(line).amounts[column], value, f"{line} {column}")
+    assert table.row("overige").amounts == (0, 0)
+
+
+def test_resultaat_deelnemingen(tables: dict[str, StatementTable]) -> None:
+    table = tables["toelichting.resultaat_deelnemingen"]
+    assert [r.label for r in table.rows][:2] == [
+        "Congres- en Studiecentrum VNG B.V.",
+        "VNG International B.V.",
+    ]
+    for line, printed in pub.RESULTAAT_DEELNEMINGEN.items():
+        for column, value in enumerate(printed):
+            assert_close(table.row(line).amounts[column], value, f"{line} {column}")
+
+
+def test_erratum_consolidated_effecten_2023_differs_from_the_enkelvoudige() -> None:
+    assert pub.GECONSOLIDEERD_BALANS["overige_effecten"][1] != pub.BALANS["overige_effecten"][1]
+    assert (
+        pub.TOELICHTING["overige_effecten"]["totaal"][1]
+        == (pub.GECONSOLIDEERD_ERRATA[("overige_effecten", 1)][0])
+    )
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_invariants(group, year: int) -> None:  # type: ignore[no-untyped-def]
+    result = consolidate(group[0], group[1], year)
+    for elimination in result.eliminations:
+        assert sum(elimination.amounts.values()) == 0, elimination.description
+    for figures in result.figures:
+        assert abs(sum(figures.balance.values())) < Decimal("0.05"), figures.entity.key
+    assert abs(sum(result.balance.values())) < Decimal("0.05")
+    vereniging = next(f for f in result.figures if f.entity.key == "vereniging")
+    # group equity is the vereniging's equity, within the rounding of translated cents
+    assert abs(-result.balance["groepsvermogen"] - vereniging.net_assets()) <= Decimal("1.00")
+    assert -sum(v for k, v in result.result.items() if k != "dekking_uit_vermogen") == (
+        -sum(v for k, v in vereniging.result.items() if k != "dekking_uit_vermogen")
+    )
