@@ -137,18 +137,26 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
             settings.voorwoord.get(year, ""),
             settings.entity.get("plaats", ""),
         )
+        own = settings.entity_name
+        ledgers = {
+            key: ledger if entity.settings.entity_name == own else build_grootboek(entity, year)
+            for key, entity in entity_books.items()
+        }
+        others = [
+            (entity.settings.entity_name, ledgers[key])
+            for key, entity in entity_books.items()
+            if entity.settings.entity_name != own
+        ]
         files = {
             f"jaarrekening-{year}.json": jaarrekening_json(year, settings.entity_name, tables),
             f"financieel-jaarverslag-{year}.pdf": render_pdf(
                 report, tables + (build_ondertekening(books, year),)
             ),
-            f"werkmap-accountant-{year}.xlsx": render_xlsx(ledger, tables),
+            f"werkmap-accountant-{year}.xlsx": render_xlsx(ledger, tables, others),
         }
-        for entity in entity_books.values():
+        for key, entity in entity_books.items():
             name = f"auditfile-{_slug(entity.settings.entity_name)}-{year}.xaf"
-            files[name] = render_xaf(
-                build_grootboek(entity, year), entity.settings.entity, datetime.date.today()
-            )
+            files[name] = render_xaf(ledgers[key], entity.settings.entity, datetime.date.today())
     except StatementError as exc:
         print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
         return 1

@@ -90,9 +90,12 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def _proefbalans(w: _Writer, ledger: Grootboek) -> None:
-    sheet = w.book.active
-    sheet.title = "Proefbalans"
+def _proefbalans(w: _Writer, ledger: Grootboek, title: str | None = None) -> None:
+    if title is None:
+        sheet = w.book.active
+        sheet.title = "Proefbalans"
+    else:
+        sheet = w.book.create_sheet(title)
     w.header(
         sheet,
         [
@@ -254,10 +257,18 @@ def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
-def render_xlsx(ledger: Grootboek, tables: Sequence[StatementTable]) -> bytes:
+def render_xlsx(
+    ledger: Grootboek,
+    tables: Sequence[StatementTable],
+    entities: Sequence[tuple[str, Grootboek]] = (),
+) -> bytes:
+    """The accountant's workbook of ``ledger``; ``entities`` adds the proefbalans of each
+    other entity of the group (name, ledger), next to the consolidation worksheet."""
     w = _Writer()
     _proefbalans(w, ledger)
     taken = {"Proefbalans"}
+    for name, other in entities:
+        _proefbalans(w, other, _sheet_title(f"Proefbalans {name}", taken))
     _mapping(w, ledger, _sheet_title("Toewijzing", taken))
     _grootboekkaarten(w, ledger, _sheet_title("Grootboekkaarten", taken))
     _journaal(w, ledger, _sheet_title("Journaal", taken))
