@@ -438,6 +438,7 @@ def build_geconsolideerd(
     from statements.enkelvoudig import layout_table
 
     now, before = consolidate(group, books, year), consolidate(group, books, year - 1)
+    opening = consolidate(group, books, year - 2)
     columns = (str(year), str(year - 1))
     balans = layout_table(GB, year, columns, (_values(now.balance), _values(before.balance)))
     resultaat = layout_table(
@@ -455,6 +456,13 @@ def build_geconsolideerd(
         balans,
         resultaat,
         mutatie_eigen_vermogen(group, books, now, before),
+        kasstroomoverzicht(
+            (now, before, opening),
+            {
+                c.year: sum((_herwaardering(books[e.key], c.year) for e in group.entities), ZERO)
+                for c in (now, before)
+            },
+        ),
         *notes,
         worksheet(now, GB),
         worksheet(now, GW),
@@ -606,3 +614,129 @@ def _descendants(group: Group, key: str) -> list[str]:
                 keys.append(entity.key)
                 changed = True
     return keys
+
+
+_VORDERINGEN = (
+    "handelsdebiteuren",
+    "gelieerde_ondernemingen",
+    "overige_vorderingen",
+    "overlopende_activa",
+)
+_SCHULDEN = (
+    "handelscrediteuren",
+    "belastingen_schuld",
+    "overlopende_passiva",
+    "overige_schulden",
+)
+_MVA = (
+    "bedrijfsgebouwen",
+    "activa_in_uitvoering",
+    "machines_installaties",
+    "andere_vaste_bedrijfsmiddelen",
+)
+_FVA = ("overige_effecten", "leningen_ug", "deelnemingen")
+_FINANCIEEL = (
+    ("ontvangen_interest", "Ontvangen interest", "rentebaten"),
+    ("betaalde_interest", "Betaalde interest", "rentelasten"),
+    ("resultaat_effecten", "Resultaat effecten", "opbrengst_effecten"),
+    ("bijzondere_baten_lasten", "Buitengewone baten en lasten", "bijzondere_baten_lasten"),
+    ("voorgaande_jaren", "Resultaat voorgaande jaren", "voorgaande_jaren"),
+    ("vpb", "Betaalde/ontvangen vennootschapsbelasting", "vpb"),
+)
+_NOT_OPERATING = {line for _, _, line in _FINANCIEEL} | {
+    "dekking_uit_vermogen",
+    "resultaat_deelnemingen",
+    "aandeel_derden_resultaat",
+}
+
+
+def kasstroomoverzicht(
+    consolidations: tuple[Consolidation, Consolidation, Consolidation],
+    herwaardering: Mapping[int, Decimal],
+) -> StatementTable:
+    """The geconsolideerd kasstroomoverzicht by the indirect method, for the year of the
+    first consolidation and the year before (the third gives that year's opening). Every
+    line is a movement of the consolidated balance or a line of the consolidated result;
+    the equity movements outside the result (omrekenverschillen) are their own line, so
+    the netto kasstroom is the change in liquide middelen by construction of the books,
+    and the tests hold it to that. ``herwaardering`` is the movement of the
+    herwaarderingsreserve per year: an equity movement without cash, taken out of the
+    investeringen in financiële vaste activa."""
+
+    def column(c: Consolidation, previous: Consolidation) -> dict[str, Decimal]:
+        def delta(*lines: str) -> Decimal:
+            return sum(
+                (c.balance.get(x, ZERO) - previous.balance.get(x, ZERO) for x in lines), ZERO
+            )
+
+        def res(*lines: str) -> Decimal:
+            return sum((c.result.get(x, ZERO) for x in lines), ZERO)
+
+        v: dict[str, Decimal] = {}
+        v["bedrijfsresultaat"] = -sum(
+            (a for x, a in c.result.items() if x not in _NOT_OPERATING), ZERO
+        )
+        v["afschrijvingen"] = res("afschrijvingen_imva", "afschrijvingen_mva")
+        v["vorderingen"] = -delta(*_VORDERINGEN)
+        v["voorzieningen"] = -delta("voorzieningen")
+        v["kortlopende_schulden"] = -delta(*_SCHULDEN)
+        for key, _, line in _FINANCIEEL:
+            v[key] = -res(line)
+        result = -sum((a for x, a in c.result.items() if x != "dekking_uit_vermogen"), ZERO)
+        revalued = herwaardering.get(c.year, ZERO)
+        v["omrekenverschillen"] = -delta("groepsvermogen", "aandeel_derden") - result - revalued
+        v["imva"] = -delta("software") - res("afschrijvingen_imva")
+        v["mva"] = -delta(*_MVA) - res("afschrijvingen_mva")
+        v["fva"] = -delta(*_FVA) + revalued
+        v["mutatie_liquide"] = delta("liquide_middelen")
+        return v
+
+    now = column(consolidations[0], consolidations[1])
+    before = column(consolidations[1], consolidations[2])
+    rows: list[Row] = []
+
+    def line(key: str, label: str, level: int = 1) -> None:
+        rows.append(Row(key, label, "line", (now[key], before[key]), level))
+
+    def total(key: str, label: str, parts: tuple[str, ...], kind: str = "subtotal") -> None:
+        amounts = tuple(
+            sum((r.amounts[i] for r in rows if r.id in parts), ZERO)  # type: ignore[misc]
+            for i in range(2)
+        )
+        rows.append(Row(key, label, kind, amounts, sums=tuple((1, p) for p in parts)))
+        now[key], before[key] = amounts  # type: ignore[assignment]
+
+    line("bedrijfsresultaat", "Bedrijfsresultaat")
+    line("afschrijvingen", "Afschrijvingen en waardeverminderingen")
+    line("vorderingen", "Mutatie vorderingen")
+    line("voorzieningen", "Mutatie voorzieningen")
+    line("kortlopende_schulden", "Mutatie kortlopende schulden")
+    bedrijf = ("bedrijfsresultaat", "afschrijvingen", "vorderingen", "voorzieningen")
+    total(
+        "bedrijfsoperaties", "Kasstroom uit bedrijfsoperaties", (*bedrijf, "kortlopende_schulden")
+    )
+    for key, label, _ in _FINANCIEEL[:5]:
+        line(key, label)
+    line("omrekenverschillen", "Mutatie omrekenverschillen")
+    line("vpb", _FINANCIEEL[5][1])
+    operationeel = ("bedrijfsoperaties", *(k for k, _, _ in _FINANCIEEL), "omrekenverschillen")
+    total("operationeel", "Kasstroom uit operationele activiteiten", operationeel)
+    line("imva", "(Des)investeringen in immateriële vaste activa")
+    line("mva", "(Des)investeringen in materiële vaste activa")
+    line("fva", "Investeringen in financiële vaste activa")
+    total("investering", "Kasstroom uit investeringsactiviteiten", ("imva", "mva", "fva"))
+    now["financiering"] = before["financiering"] = ZERO
+    line("financiering", "Kasstroom uit financieringsactiviteiten", 0)
+    total(
+        "netto_kasstroom",
+        "Netto kasstroom",
+        ("operationeel", "investering", "financiering"),
+        "total",
+    )
+    line("mutatie_liquide", "Mutatie liquide middelen (01-01 t/m 31-12)", 0)
+    return StatementTable(
+        "geconsolideerd.kasstroomoverzicht",
+        "Geconsolideerd kasstroomoverzicht",
+        (str(consolidations[0].year), str(consolidations[1].year)),
+        tuple(rows),
+    )
