@@ -244,6 +244,25 @@ def test_auditfile_validates_and_foots_to_the_trial_balance(outputs: Path, books
     assert result == 0
 
 
+def test_every_entitys_auditfile_validates_and_foots(outputs: Path) -> None:
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    paths = sorted(outputs.glob("auditfile-*-2024.xaf"))
+    assert len(paths) == 10
+    for path in paths:
+        document = etree.parse(str(path))
+        assert schema.validate(document), (path.name, schema.error_log.last_error)
+
+        def signed(line) -> Decimal:  # type: ignore[no-untyped-def]
+            sign = 1 if line.findtext("x:amntTp", namespaces=NS) == "D" else -1
+            return sign * Decimal(line.findtext("x:amnt", namespaces=NS))
+
+        opening = [signed(line) for line in document.iterfind(".//x:obLine", NS)]
+        assert opening and sum(opening) == 0, path.name
+        for transaction in document.iterfind(".//x:transaction", NS):
+            lines = [signed(line) for line in transaction.iterfind("x:trLine", NS)]
+            assert sum(lines) == 0, (path.name, transaction.findtext("x:nr", namespaces=NS))
+
+
 # --- hostile text ------------------------------------------------------------------------
 
 HOSTILE_NAME = "Łukasz Żółć-مريم <font size=40>Groot</font> <b>"
