@@ -552,3 +552,16 @@ GECONSOLIDEERD_ERRATA = {
     ("totaal_vaste_activa", 1): (74309, 74307, "volgt uit de effecten 2023"),
     ("totaal_vlottende_activa", 1): (100811, 100813, "volgt uit de liquide middelen 2023"),
 }
+
+# The published kasstroomoverzicht 2024 (x € 1.000), as printed.
+KASSTROOM_2024 = {
+    "bedrijfsresultaat": -1135,
+    "afschrijvingen": 1502,
+    "voorzieningen": -608,
+    "betaalde_interest": -21,
+    "omrekenverschillen": 12,
+    "vpb": -682,
+    "investering": -1040,
+    "netto_kasstroom": -12425,
+    "mutatie_liquide": -12425,
+}

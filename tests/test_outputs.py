@@ -87,6 +87,11 @@ def _errata(kind: str) -> dict:  # type: ignore[type-arg]
         ("enkelvoudig.staat_van_baten_en_lasten", pub.BATEN_LASTEN, _errata("baten_lasten")),
         ("geconsolideerd.balans", pub.GECONSOLIDEERD_BALANS, pub.GECONSOLIDEERD_ERRATA),
         ("geconsolideerd.staat_van_baten_en_lasten", pub.GECONSOLIDEERD_BATEN_LASTEN, {}),
+        (
+            "geconsolideerd.kasstroomoverzicht",
+            {line: (value,) for line, value in pub.KASSTROOM_2024.items()},
+            {},
+        ),
     ],
 )
 def test_pdf_prints_the_statements_with_the_published_figures(
