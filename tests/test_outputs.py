@@ -92,6 +92,8 @@ def _errata(kind: str) -> dict:  # type: ignore[type-arg]
             {line: (value,) for line, value in pub.KASSTROOM_2024.items()},
             {},
         ),
+        ("geconsolideerd.mutatie_eigen_vermogen", pub.MUTATIE_EIGEN_VERMOGEN, {}),
+        ("toelichting.resultaat_deelnemingen", pub.RESULTAAT_DEELNEMINGEN, {}),
     ],
 )
 def test_pdf_prints_the_statements_with_the_published_figures(
