@@ -331,8 +331,61 @@ def _intercompany(a: Figures, b: Figures, kind: str, group: Group) -> tuple[Elim
     ), problems
 
 
-def consolidate(group: Group, books: Mapping[str, Books], year: int) -> Consolidation:
-    figures = {e.key: figures_of(group, e, books[e.key], year) for e in group.entities}
+# the years a consolidation of year Y reads: Y, the comparative year and the opening
+def consolidation_years(year: int) -> tuple[int, ...]:
+    return (year, year - 1, year - 2)
+
+
+class Cijfers:
+    """What the consolidation reads of each entity's books: its figures per year and the
+    movement of its herwaarderingsreserve. Computed from the books on first use, or
+    handed over whole when the entities were computed elsewhere (in parallel, or from
+    the cache)."""
+
+    def __init__(
+        self,
+        group: Group,
+        books: Mapping[str, Books] | None = None,
+        figures: Mapping[tuple[str, int], Figures] | None = None,
+        herwaardering: Mapping[tuple[str, int], Decimal] | None = None,
+    ) -> None:
+        self.group = group
+        self.books = books or {}
+        self._figures = dict(figures or {})
+        self._herwaardering = dict(herwaardering or {})
+
+    def figures(self, entity: Entity, year: int) -> Figures:
+        key = (entity.key, year)
+        if key not in self._figures:
+            self._figures[key] = figures_of(self.group, entity, self.books[entity.key], year)
+        return self._figures[key]
+
+    def herwaardering(self, entity: str, year: int) -> Decimal:
+        key = (entity, year)
+        if key not in self._herwaardering:
+            self._herwaardering[key] = _herwaardering(self.books[entity], year)
+        return self._herwaardering[key]
+
+
+def entity_cijfers(
+    group: Group, key: str, books: Books, years: tuple[int, ...]
+) -> tuple[dict[tuple[str, int], Figures], dict[tuple[str, int], Decimal]]:
+    """One entity's share of ``Cijfers`` for ``years``."""
+    entity = next(e for e in group.entities if e.key == key)
+    numbers = Cijfers(group, {key: books})
+    for year in years:
+        numbers.figures(entity, year)
+        numbers.herwaardering(key, year)
+    return numbers._figures, numbers._herwaardering
+
+
+def _cijfers(group: Group, books: Mapping[str, Books] | Cijfers) -> Cijfers:
+    return books if isinstance(books, Cijfers) else Cijfers(group, books)
+
+
+def consolidate(group: Group, books: Mapping[str, Books] | Cijfers, year: int) -> Consolidation:
+    numbers = _cijfers(group, books)
+    figures = {e.key: numbers.figures(e, year) for e in group.entities}
     eliminations: list[Elimination] = []
     problems: list[str] = []
     for entity in group.entities:
@@ -431,12 +484,13 @@ def _values(amounts: Mapping[str, Decimal]) -> Any:
 
 
 def build_geconsolideerd(
-    group: Group, books: Mapping[str, Books], year: int
+    group: Group, books: Mapping[str, Books] | Cijfers, year: int
 ) -> tuple[StatementTable, ...]:
     """The geconsolideerde balans, staat van baten en lasten and mutatie eigen vermogen
     of ``year`` with the year before, and the two consolidation worksheets."""
     from statements.enkelvoudig import layout_table
 
+    books = _cijfers(group, books)
     now, before = consolidate(group, books, year), consolidate(group, books, year - 1)
     opening = consolidate(group, books, year - 2)
     columns = (str(year), str(year - 1))
@@ -459,7 +513,7 @@ def build_geconsolideerd(
         kasstroomoverzicht(
             (now, before, opening),
             {
-                c.year: sum((_herwaardering(books[e.key], c.year) for e in group.entities), ZERO)
+                c.year: sum((books.herwaardering(e.key, c.year) for e in group.entities), ZERO)
                 for c in (now, before)
             },
         ),
@@ -490,11 +544,13 @@ def _herwaardering(books: Books, year: int) -> Decimal:
 
 
 def mutatie_eigen_vermogen(
-    group: Group, books: Mapping[str, Books], now: Consolidation, before: Consolidation
+    group: Group, books: Mapping[str, Books] | Cijfers, now: Consolidation, before: Consolidation
 ) -> StatementTable:
+    books = _cijfers(group, books)
+
     def column(c: Consolidation, previous: Consolidation) -> tuple[Decimal, ...]:
         result = -sum((v for line, v in c.result.items() if line != "dekking_uit_vermogen"), ZERO)
-        herwaardering = sum((_herwaardering(books[e.key], c.year) for e in group.entities), ZERO)
+        herwaardering = sum((books.herwaardering(e.key, c.year) for e in group.entities), ZERO)
         translation = sum((f.translation for f in c.figures), ZERO) - sum(
             (f.translation for f in previous.figures), ZERO
         )

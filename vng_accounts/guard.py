@@ -13,6 +13,7 @@ including file, glob patterns allowed).
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import re
 
@@ -52,9 +53,24 @@ def check_text(path: str, text: str) -> list[BooksError]:
     return errors
 
 
+# the only lines that can matter here; everything else is skipped without a look
+_CANDIDATE = re.compile(
+    r"^[ \t]*(?:plugin|include|option|\d{4}-\d{2}-\d{2}[ \t]+custom)\b[^\n]*", re.M
+)
+_LOCK = re.compile(r'^\s*\d{4}-\d{2}-\d{2}\s+custom\s+"vng-vastgesteld"\s+\S+\s+"([^"]*)"')
+
+
 def check_sources(filename: str) -> list[BooksError]:
     """Errors for every disallowed plugin or pythonpath option in the books' files."""
+    return read_sources(filename)[1]
+
+
+def read_sources(filename: str) -> tuple[list[tuple[str, str]], list[BooksError]]:
+    """Every file the books consist of, with the SHA-256 of its content, and the errors
+    of the checks above. The files are those beancount reads: the main file, what it
+    includes (recursively) and the lock files of adopted years, which the books name."""
     errors: list[BooksError] = []
+    files: list[tuple[str, str]] = []
     seen: set[str] = set()
     stack = [os.path.abspath(filename)]
     while stack:
@@ -63,21 +79,37 @@ def check_sources(filename: str) -> list[BooksError]:
             continue
         seen.add(path)
         try:
-            with open(path, encoding="utf-8") as handle:
-                lines = handle.readlines()
+            with open(path, "rb") as handle:
+                raw = handle.read()
+            text = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             errors.append(BooksError(_meta(path, 0), f"boeken niet leesbaar: {exc}", None))
             continue
-        for lineno, text in enumerate(lines, 1):
-            errors.extend(_check_line(path, lineno, text))
-            include = _INCLUDE.match(text)
+        files.append((path, hashlib.sha256(raw).hexdigest()))
+        if "\r" in text:  # a lone carriage return ends a line as well
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        lineno, position = 1, 0
+        for match in _CANDIDATE.finditer(text):
+            lineno += text.count("\n", position, match.start())
+            position = match.start()
+            line = match.group(0)
+            errors.extend(_check_line(path, lineno, line))
+            include = _INCLUDE.match(line)
             if include:
                 found = _expand(path, include.group(1))
                 if not found:
                     message = f'include "{include.group(1)}": bestand bestaat niet'
                     errors.append(BooksError(_meta(path, lineno), message, None))
                 stack.extend(found)
-    return errors
+            lock = _LOCK.match(line)
+            if lock:
+                locked = os.path.join(os.path.dirname(path), lock.group(1))
+                try:
+                    with open(locked, "rb") as handle:
+                        files.append((locked, hashlib.sha256(handle.read()).hexdigest()))
+                except OSError:
+                    files.append((locked, "ontbreekt"))  # the plugin reports it
+    return files, errors
 
 
 def _check_line(path: str, lineno: int, text: str) -> list[BooksError]:
