@@ -43,8 +43,8 @@ test: $(STAMP) $(SYSTEM)
 	$(VENV)/bin/python -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check vng_accounts statements importers tests
-	$(VENV)/bin/ruff format --check vng_accounts statements importers tests
+	$(VENV)/bin/ruff check vng_accounts statements importers tests bench
+	$(VENV)/bin/ruff format --check vng_accounts statements importers tests bench
 
 clean:
 	rm -rf out

@@ -1,6 +1,6 @@
 """The ``vng`` command.
 
-    vng check [--books PATH]
+    vng check [--books PATH] [--groep PATH]
     vng jaarrekening --year YEAR [--books PATH] --out DIR     (the JSON)
     vng jaarverslag --year YEAR [--books PATH] --out DIR      (JSON, PDF, XLSX, XAF)
     vng vaststellen --year YEAR --datum DATE [--books PATH]
@@ -21,19 +21,15 @@ import datetime
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from statements.enkelvoudig import build_enkelvoudig
+from statements.bouw import Taak, Uitkomst, run
 from statements.errors import StatementError
-from statements.grootboek import build_grootboek
 from statements.output import write_all_atomic, write_atomic
 from statements.render_json import jaarrekening_json
 from statements.render_pdf import PdfError, Report, render_pdf
-from statements.render_xaf import AuditfileError, render_xaf
 from statements.render_xlsx import render_xlsx
-from statements.specificaties import build_specificaties
 from statements.table import StatementTable
-from statements.verloop import build_verlopen
-from statements.wnt import build_ondertekening, build_wnt
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error, where
 from vng_accounts.vaststelling import file_digest, lock_text, read_locks
@@ -53,65 +49,101 @@ def _load_or_report(path: str) -> Books | None:
     return None if books.errors else books
 
 
+def _group_path(args: argparse.Namespace) -> str:
+    if getattr(args, "groep", None) is not None:
+        return str(args.groep)
+    return DEFAULT_GROUP if os.path.abspath(args.books) == DEFAULT_BOOKS else ""
+
+
+def _plan(args: argparse.Namespace, year: int, full: bool) -> tuple[list[Taak], Any, str]:
+    """The tasks of a build: one per entity of the group (the reporting entity among
+    them), or the books alone. Returns (tasks, group or None, the reporting key)."""
+    path = _group_path(args)
+    own = os.path.abspath(args.books)
+    today = datetime.date.today() if full else None
+    if not path:
+        return [Taak("eigen", args.books, year, "", bool(year), full, today)], None, "eigen"
+    from statements.consolidatie import read_group
+
+    group = read_group(path)
+    reporting = next((e.key for e in group.entities if e.books_path == own), "")
+    figures = path if year else ""  # a check computes nothing
+    taken = [
+        Taak(e.key, e.books_path, year, figures, bool(year) and e.key == reporting, full, today)
+        for e in group.entities
+    ]
+    if not reporting:
+        reporting = "eigen"
+        taken.insert(0, Taak(reporting, args.books, year, "", bool(year), full, today))
+    return taken, group, reporting
+
+
+def _results(
+    args: argparse.Namespace, year: int, full: bool
+) -> tuple[dict[str, Uitkomst], Any, str] | None:
+    """Every entity computed, or None after printing what is wrong."""
+    if not os.path.exists(args.books):
+        print(f"{args.books}:0: boeken niet gevonden", file=sys.stderr)
+        return None
+    try:
+        taken, group, reporting = _plan(args, year, full)
+    except StatementError as exc:
+        print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
+        return None
+    results = run(taken)
+    failed = False
+    for taak in taken:
+        for error in results[taak.key].errors:
+            print(error, file=sys.stderr)
+            failed = True
+    return None if failed else (results, group, reporting)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    books = _load_or_report(args.books)
-    if books is None:
+    """Check the books, and with a group every entity's books."""
+    found = _results(args, 0, False)
+    if found is None:
         return 1
-    print(f"{args.books}: {len(books.entries)} boekingen en rekeningen, geen fouten")
+    results, group, _ = found
+    paths = {e.key: e.books_path for e in group.entities} if group else {}
+    for key, result in results.items():
+        path = paths.get(key, args.books)
+        print(f"{os.path.relpath(path)}: {result.directives} boekingen en rekeningen, geen fouten")
     return 0
+
+
+def _statements(
+    results: dict[str, Uitkomst], group: Any, reporting: str, year: int
+) -> tuple[StatementTable, ...]:
+    tables = results[reporting].tables
+    if group is None:
+        return tables
+    from statements.consolidatie import Cijfers, build_geconsolideerd
+
+    figures: dict[Any, Any] = {}
+    herwaardering: dict[Any, Any] = {}
+    for result in results.values():
+        figures.update(result.figures)
+        herwaardering.update(result.herwaardering)
+    return tables + build_geconsolideerd(group, Cijfers(group, {}, figures, herwaardering), year)
 
 
 def cmd_jaarrekening(args: argparse.Namespace) -> int:
-    books = _load_or_report(args.books)
-    if books is None:
+    found = _results(args, args.year, False)
+    if found is None:
         return 1
-    loaded = _group(args)
-    if loaded is False:
-        return 1
+    results, group, reporting = found
     try:
-        tables = _all_tables(books, args.year) + _group_tables(loaded, args.year)
+        tables = _statements(results, group, reporting, args.year)
     except StatementError as exc:
         print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
         return 1
+    settings = results[reporting].settings
+    assert settings is not None
     target = os.path.join(args.out, f"jaarrekening-{args.year}.json")
-    write_atomic(target, jaarrekening_json(args.year, books.settings.entity_name, tables))
+    write_atomic(target, jaarrekening_json(args.year, settings.entity_name, tables))
     print(target)
     return 0
-
-
-def _group(args: argparse.Namespace) -> tuple[object, dict[str, Books]] | None | bool:
-    """The group of the books: (group, books per entity), None without one, False on errors."""
-    path = (
-        args.groep
-        if args.groep is not None
-        else (DEFAULT_GROUP if os.path.abspath(args.books) == DEFAULT_BOOKS else "")
-    )
-    if not path:
-        return None
-    from statements.consolidatie import load_group
-
-    group, books, errors = load_group(path)
-    for error in errors:
-        print(format_error(error), file=sys.stderr)
-    return False if errors else (group, books)
-
-
-def _group_tables(loaded: object, year: int) -> tuple[StatementTable, ...]:
-    from statements.consolidatie import build_geconsolideerd
-
-    if not loaded:
-        return ()
-    group, books = loaded  # type: ignore[misc]
-    return build_geconsolideerd(group, books, year)
-
-
-def _all_tables(books: Books, year: int) -> tuple[StatementTable, ...]:
-    return (
-        build_enkelvoudig(books, year)
-        + build_specificaties(books, year)
-        + build_verlopen(books, year)
-        + build_wnt(books, year)
-    )
 
 
 def _slug(name: str) -> str:
@@ -120,47 +152,44 @@ def _slug(name: str) -> str:
 
 def cmd_jaarverslag(args: argparse.Namespace) -> int:
     """The whole Financieel Jaarverslag: JSON, PDF, workbook and auditfile, all or nothing."""
-    books = _load_or_report(args.books)
-    if books is None:
+    year = args.year
+    found = _results(args, year, True)
+    if found is None:
         return 1
-    year, settings = args.year, books.settings
-    loaded = _group(args)
-    if loaded is False:
-        return 1
+    results, group, reporting = found
+    own = results[reporting]
+    settings = own.settings
+    assert settings is not None and own.ledger is not None and own.ondertekening is not None
     try:
-        tables = _all_tables(books, year) + _group_tables(loaded, year)
-        ledger = build_grootboek(books, year)
-        entity_books = dict(loaded[1]) if loaded else {"vereniging": books}  # type: ignore[index]
+        tables = _statements(results, group, reporting, year)
         report = Report(
             settings.entity_name,
             year,
             settings.voorwoord.get(year, ""),
             settings.entity.get("plaats", ""),
         )
-        own = settings.entity_name
-        ledgers = {
-            key: ledger if entity.settings.entity_name == own else build_grootboek(entity, year)
-            for key, entity in entity_books.items()
-        }
         others = [
-            (entity.settings.entity_name, ledgers[key])
-            for key, entity in entity_books.items()
-            if entity.settings.entity_name != own
+            (r.settings.entity_name, r.ledger)
+            for key, r in results.items()
+            if key != reporting
+            and r.settings
+            and r.ledger
+            and r.settings.entity_name != settings.entity_name
         ]
         files = {
             f"jaarrekening-{year}.json": jaarrekening_json(year, settings.entity_name, tables),
-            f"financieel-jaarverslag-{year}.pdf": render_pdf(
-                report, tables + (build_ondertekening(books, year),)
-            ),
-            f"werkmap-accountant-{year}.xlsx": render_xlsx(ledger, tables, others),
+            f"financieel-jaarverslag-{year}.pdf": render_pdf(report, tables + (own.ondertekening,)),
+            f"werkmap-accountant-{year}.xlsx": render_xlsx(own.ledger, tables, others),
         }
-        for key, entity in entity_books.items():
-            name = f"auditfile-{_slug(entity.settings.entity_name)}-{year}.xaf"
-            files[name] = render_xaf(ledgers[key], entity.settings.entity, datetime.date.today())
+        for key, result in results.items():
+            if key == "eigen" and len(results) > 1:
+                continue  # the reporting books outside the group: no auditfile of their own
+            assert result.settings is not None and result.xaf is not None
+            files[f"auditfile-{_slug(result.settings.entity_name)}-{year}.xaf"] = result.xaf
     except StatementError as exc:
         print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
         return 1
-    except (AuditfileError, PdfError) as exc:
+    except PdfError as exc:
         print(f"{args.books}:0: {exc}", file=sys.stderr)
         return 1
     write_all_atomic({os.path.join(args.out, name): content for name, content in files.items()})
@@ -315,6 +344,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="controleer de boeken")
     check.add_argument("--books", default=DEFAULT_BOOKS)
+    check.add_argument(
+        "--groep",
+        default=None,
+        help="controleer ook de dochters (standaard bij de ingebedde boeken)",
+    )
     check.set_defaults(func=cmd_check)
     jr = sub.add_parser("jaarrekening", help="bereken de jaarrekening")
     jr.add_argument("--year", type=int, required=True)

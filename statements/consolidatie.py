@@ -81,6 +81,12 @@ class Group:
 
 
 def read_group(path: str) -> Group:
+    from vng_accounts.guard import check_sources
+
+    refused = check_sources(path)
+    if refused:
+        raise StatementError(refused[0].source, refused[0].message)
+    loader.initialize(use_cache=False)
     entries, _, _ = loader.load_file(path)
     folder = os.path.dirname(os.path.abspath(path))
     entities = []

@@ -90,15 +90,46 @@ class Grootboek:
     opening: tuple[tuple[str, Decimal], ...]  # account, balance on 1 January
     entries: tuple[Entry, ...]
     currency: str = "EUR"
+    # account, debit, credit over the year; kept when the entries are left out
+    turnover: tuple[tuple[str, Decimal, Decimal], ...] | None = None
+
+    def debit_credit(self) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+        """Per account the year's debit and credit (both positive)."""
+        if self.turnover is not None:
+            return (
+                {a: d for a, d, _ in self.turnover if d},
+                {a: c for a, _, c in self.turnover if c},
+            )
+        debit: dict[str, Decimal] = defaultdict(Decimal)
+        credit: dict[str, Decimal] = defaultdict(Decimal)
+        for entry in self.entries:
+            for line in entry.lines:
+                if line.amount > 0:
+                    debit[line.account] += line.amount
+                else:
+                    credit[line.account] -= line.amount
+        return dict(debit), dict(credit)
 
     def closing(self) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = defaultdict(Decimal)
         for account, amount in self.opening:
             totals[account] += amount
-        for entry in self.entries:
-            for line in entry.lines:
-                totals[line.account] += line.amount
+        debit, credit = self.debit_credit()
+        for account, amount in debit.items():
+            totals[account] += amount
+        for account, amount in credit.items():
+            totals[account] -= amount
         return dict(totals)
+
+
+def summarised(ledger: Grootboek) -> Grootboek:
+    """The ledger without its entries: accounts, opening balances and turnover."""
+    debit, credit = ledger.debit_credit()
+    accounts = sorted(set(debit) | set(credit))
+    turnover = tuple((a, debit.get(a, ZERO), credit.get(a, ZERO)) for a in accounts)
+    return Grootboek(
+        ledger.entity, ledger.year, ledger.accounts, ledger.opening, (), ledger.currency, turnover
+    )
 
 
 def account_number(account: str, meta: dict[str, object]) -> str:

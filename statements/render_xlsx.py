@@ -111,12 +111,7 @@ def _proefbalans(w: _Writer, ledger: Grootboek, title: str | None = None) -> Non
         ],
     )
     opening = dict(ledger.opening)
-    debit: dict[str, Decimal] = {}
-    credit: dict[str, Decimal] = {}
-    for entry in ledger.entries:
-        for line in entry.lines:
-            side = debit if line.amount > 0 else credit
-            side[line.account] = side.get(line.account, Decimal(0)) + abs(line.amount)
+    debit, credit = ledger.debit_credit()
     row = 2
     for account in ledger.accounts:
         for column, value in enumerate(
@@ -158,6 +153,8 @@ def _grootboekkaarten(w: _Writer, ledger: Grootboek, title: str) -> None:
         sheet,
         ["Nummer", "Rekening", "Datum", "Boekstuk", "Omschrijving", "Bron", "Debet", "Credit"],
     )
+    if _without_entries(w, sheet, ledger):
+        return
     numbers = {a.account: a.number for a in ledger.accounts}
     lines = sorted(
         ((line.account, entry, line) for entry in ledger.entries for line in entry.lines),
@@ -180,6 +177,20 @@ def _grootboekkaarten(w: _Writer, ledger: Grootboek, title: str) -> None:
     _widths(sheet, [10, 50, 12, 16, 60, 22, 16, 16])
 
 
+def _without_entries(w: _Writer, sheet: Worksheet, ledger: Grootboek) -> bool:
+    """Books too large for a worksheet: say where the entries are instead."""
+    if ledger.turnover is None:
+        return False
+    w.text(
+        sheet,
+        2,
+        1,
+        f"{ledger.entity}: de boekingen van {ledger.year} staan in de auditfile (XAF) van "
+        "deze entiteit; dit blad zou de grenzen van een werkblad overschrijden.",
+    )
+    return True
+
+
 def _journaal(w: _Writer, ledger: Grootboek, title: str) -> None:
     sheet = w.book.create_sheet(title)
     flags = list(FLAGS)
@@ -197,6 +208,8 @@ def _journaal(w: _Writer, ledger: Grootboek, title: str) -> None:
             *[FLAGS[f] for f in flags],
         ],
     )
+    if _without_entries(w, sheet, ledger):
+        return
     numbers = {a.account: a.number for a in ledger.accounts}
     row = 2
     for entry in ledger.entries:

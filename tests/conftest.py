@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ import pytest
 from statements.enkelvoudig import build_enkelvoudig
 from statements.table import StatementTable
 from vng_accounts.books import Books, load_books
+
+# the tests keep their own cache of computed entities, never the user's
+os.environ.setdefault("VNG_CACHE", tempfile.mkdtemp(prefix="vng-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKS_DIR = ROOT / "ledger" / "vereniging"

@@ -1,0 +1,297 @@
+"""Computing the entities of the group: each in its own process, two at a time, and
+from a cache keyed on the content of the books.
+
+Per entity a task loads and checks the books (all of beancount's checks and the
+project's), and computes what the jaarrekening needs of them: the figures the
+consolidation reads, for the reporting entity its own statements, and for the full
+jaarverslag its auditfile and its trial balance. Only those results travel back to
+the main process; the postings stay in the process that loaded them, which ends
+when its entity is done (its memory with it). The largest books start first.
+
+The cache holds the results of books that had no errors, under a key made of the
+SHA-256 of every file of the books (the main file, everything it includes, the lock
+files of adopted years), the group file, the task and the program itself. Books
+whose content is unchanged are therefore not loaded again: their results are those
+of the same books checked before, errors included (there were none). Any change, in
+one byte of one file, is a different key and a full load with every check.
+``VNG_CACHE`` names the cache folder (default ``~/.cache/vng-jaarrekening``);
+``VNG_CACHE=uit`` switches it off. ``VNG_PROCESSEN`` sets the number of processes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import hashlib
+import multiprocessing
+import multiprocessing.connection
+import os
+import pickle
+import sys
+import traceback
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from statements.errors import StatementError
+from statements.grootboek import Grootboek, build_grootboek, summarised
+from statements.table import StatementTable
+from vng_accounts.books import Books, load_books
+from vng_accounts.errors import format_error, where
+from vng_accounts.guard import read_sources
+from vng_accounts.settings import Settings
+
+# above this many posting lines in the year, the workbook carries the trial balance of
+# the reporting entity but not its grootboekkaarten and journaal (the auditfile has them)
+WORKBOOK_LINES = 100_000
+
+
+@dataclass(frozen=True)
+class Taak:
+    key: str
+    path: str
+    year: int
+    group_file: str = ""  # the figures for the consolidation when given
+    reporting: bool = False  # the entity's own statements
+    full: bool = False  # its auditfile and ledger for the workbook
+    today: datetime.date | None = None  # the auditfile's date of creation
+
+
+@dataclass
+class Uitkomst:
+    key: str
+    errors: tuple[str, ...] = ()
+    directives: int = 0
+    settings: Settings | None = None
+    figures: dict[tuple[str, int], Any] = field(default_factory=dict)
+    herwaardering: dict[tuple[str, int], Decimal] = field(default_factory=dict)
+    tables: tuple[StatementTable, ...] = ()
+    ondertekening: StatementTable | None = None
+    ledger: Grootboek | None = None
+    xaf: bytes | None = None
+    from_cache: bool = False
+
+
+def entity_tables(books: Books, year: int) -> tuple[StatementTable, ...]:
+    """The statements of one entity: enkelvoudig, specifications, verloop, WNT."""
+    from statements.enkelvoudig import build_enkelvoudig
+    from statements.specificaties import build_specificaties
+    from statements.verloop import build_verlopen
+    from statements.wnt import build_wnt
+
+    return (
+        build_enkelvoudig(books, year)
+        + build_specificaties(books, year)
+        + build_verlopen(books, year)
+        + build_wnt(books, year)
+    )
+
+
+def _load(path: str) -> Books:
+    # beancount's load makes millions of objects and no garbage cycles worth
+    # collecting: the collector stays off while it runs, and what it made is frozen
+    # out of later collections
+    gc.disable()
+    try:
+        return load_books(path)
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
+def compute(taak: Taak) -> Uitkomst:
+    """Load one entity's books and compute what ``taak`` asks of them."""
+    from statements.consolidatie import consolidation_years, entity_cijfers, read_group
+    from statements.render_xaf import AuditfileError, render_xaf
+    from statements.wnt import build_ondertekening
+
+    if not os.path.exists(taak.path):
+        return Uitkomst(taak.key, (f"{taak.path}:0: boeken niet gevonden",))
+    books = _load(taak.path)
+    out = Uitkomst(taak.key, directives=len(books.entries), settings=books.settings)
+    if books.errors:
+        out.errors = tuple(format_error(e) for e in books.errors)
+        return out
+    try:
+        if taak.group_file:
+            group = read_group(taak.group_file)
+            out.figures, out.herwaardering = entity_cijfers(
+                group, taak.key, books, consolidation_years(taak.year)
+            )
+        if taak.reporting:
+            out.tables = entity_tables(books, taak.year)
+        if taak.full:
+            if taak.reporting:
+                out.ondertekening = build_ondertekening(books, taak.year)
+            ledger = build_grootboek(books, taak.year)
+            out.xaf = render_xaf(ledger, books.settings.entity, taak.today or datetime.date.today())
+            lines = sum(len(e.lines) for e in ledger.entries)
+            out.ledger = (
+                ledger if taak.reporting and lines <= WORKBOOK_LINES else summarised(ledger)
+            )
+    except StatementError as exc:
+        out.errors = (f"{where(exc.source)}: {exc.message}",)
+    except AuditfileError as exc:
+        out.errors = (f"{taak.path}:0: {exc}",)
+    return out
+
+
+# --- the cache ---------------------------------------------------------------------
+
+_PROGRAM: list[str] = []
+
+
+def _program() -> str:
+    """The program's own version: every source file of the packages that compute."""
+    if not _PROGRAM:
+        import beancount
+
+        digest = hashlib.sha256(f"{beancount.__version__} {sys.version}".encode())
+        root = Path(__file__).resolve().parent.parent
+        for package in ("statements", "vng_accounts"):
+            for path in sorted((root / package).rglob("*.py")):
+                digest.update(path.name.encode() + path.read_bytes())
+        _PROGRAM.append(digest.hexdigest())
+    return _PROGRAM[0]
+
+
+def cache_folder() -> Path | None:
+    setting = os.environ.get("VNG_CACHE", "")
+    if setting == "uit":
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "vng-jaarrekening"
+
+
+def _key(taak: Taak, files: list[tuple[str, str]]) -> tuple[str, str]:
+    """(slot, key): the slot names the task, the key its content."""
+    digest = hashlib.sha256(_program().encode())
+    digest.update(repr(taak).encode())
+    for path, sha in files:
+        digest.update(f"{path}\0{sha}\n".encode())
+    if taak.group_file:
+        for path, sha in read_sources(taak.group_file)[0]:
+            digest.update(f"group {path}\0{sha}\n".encode())
+    slot = hashlib.sha256(f"{os.path.abspath(taak.path)} {taak.key} {taak.year}".encode())
+    return slot.hexdigest()[:20], digest.hexdigest()
+
+
+def _cached(folder: Path, slot: str, key: str) -> Uitkomst | None:
+    try:
+        with open(folder / f"{slot}-{key}.pickle", "rb") as handle:
+            found = pickle.load(handle)
+    except Exception:  # absent, unreadable or from another version: a miss
+        return None
+    if not isinstance(found, Uitkomst) or found.errors:
+        return None
+    found.from_cache = True
+    return found
+
+
+def _store(folder: Path, slot: str, key: str, result: Uitkomst) -> None:
+    from statements.output import write_atomic
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(f"{slot}-*.pickle"):
+            old.unlink(missing_ok=True)
+        write_atomic(str(folder / f"{slot}-{key}.pickle"), pickle.dumps(result, protocol=5))
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+# --- running the tasks ---------------------------------------------------------------
+
+
+def _child(taak: Taak, connection: Any) -> None:
+    try:
+        result = compute(taak)
+    except BaseException:  # noqa: BLE001 - reported to the parent, never lost
+        result = Uitkomst(taak.key, (f"{taak.path}:0: interne fout\n{traceback.format_exc()}",))
+    connection.send(result)
+    connection.close()
+
+
+def processes() -> int:
+    setting = os.environ.get("VNG_PROCESSEN", "")
+    return max(1, int(setting)) if setting.isdigit() else min(2, os.cpu_count() or 1)
+
+
+def run(taken: list[Taak]) -> dict[str, Uitkomst]:
+    """The results of every task, from the cache or computed, keyed by entity."""
+    folder = cache_folder()
+    results: dict[str, Uitkomst] = {}
+    keys: dict[str, tuple[str, str]] = {}
+    sizes: dict[str, int] = {}
+    todo = []
+    for taak in taken:
+        if folder is None:
+            sizes[taak.key] = _folder_size(taak.path)
+            todo.append(taak)
+            continue
+        files, errors = read_sources(taak.path)
+        sizes[taak.key] = sum(_file_size(path) for path, _ in files)
+        if errors:  # the load reports them
+            todo.append(taak)
+            continue
+        keys[taak.key] = _key(taak, files)
+        hit = _cached(folder, *keys[taak.key])
+        if hit is not None:
+            results[taak.key] = hit
+        else:
+            todo.append(taak)
+    todo.sort(key=lambda t: sizes[t.key], reverse=True)
+    for result in _compute_all(todo):
+        results[result.key] = result
+        if folder and not result.errors and result.key in keys:
+            _store(folder, *keys[result.key], result)
+    return {t.key: results[t.key] for t in taken}
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _folder_size(path: str) -> int:
+    """Without the cache the sources are not read ahead: the main file's folder tells."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        return sum(e.stat().st_size for e in os.scandir(folder) if e.is_file())
+    except OSError:
+        return 0
+
+
+def _compute_all(todo: list[Taak]) -> list[Uitkomst]:
+    workers = min(processes(), len(todo))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [compute(t) for t in todo]
+    context = multiprocessing.get_context("fork")
+    running: dict[Any, tuple[Any, Taak]] = {}
+    done: list[Uitkomst] = []
+    queue = list(todo)
+    while queue or running:
+        while queue and len(running) < workers:
+            taak = queue.pop(0)
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=_child, args=(taak, send), daemon=True)
+            process.start()
+            send.close()
+            running[receive] = (process, taak)
+        for connection in multiprocessing.connection.wait(list(running)):
+            process, taak = running.pop(connection)
+            try:
+                result = connection.recv()
+            except EOFError:
+                result = Uitkomst(
+                    taak.key, (f"{taak.path}:0: berekening afgebroken ({process.exitcode})",)
+                )
+            connection.close()
+            process.join()
+            done.append(result)
+    return done
