@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 YEAR ?= 2024
 BOOKS ?= ledger/vereniging/main.beancount
 
-.PHONY: venv jaarverslag check test lint clean
+.PHONY: venv jaarverslag check test lint bench clean
 
 venv: $(STAMP)
 
@@ -41,6 +41,12 @@ jaarverslag: $(STAMP)
 
 test: $(STAMP) $(SYSTEM)
 	$(VENV)/bin/python -m pytest
+
+# the jaarrekening against bean-check at 10k, 100k and 1M posting lines; writes
+# docs/performance.md and fails when a goal is missed (SIZES=10k,100k for a short run)
+SIZES ?= 10k,100k,1m
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench.meet --groottes $(SIZES)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check vng_accounts statements importers tests bench

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,8 +29,6 @@ from statements.bouw import Taak, Uitkomst, run
 from statements.errors import StatementError
 from statements.output import write_all_atomic, write_atomic
 from statements.render_json import jaarrekening_json
-from statements.render_pdf import PdfError, Report, render_pdf
-from statements.render_xlsx import render_xlsx
 from statements.table import StatementTable
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error, where
@@ -150,10 +150,34 @@ def _slug(name: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split()) or "entiteit"
 
 
+class _Klok:
+    """Durations of the phases of a build, written to ``VNG_TIJDEN`` when it is set
+    (for ``make bench``)."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.phases: dict[str, float] = {}
+
+    def tick(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.phases[phase] = now - self.last
+        self.last = now
+
+    def save(self) -> None:
+        target = os.environ.get("VNG_TIJDEN")
+        if target:
+            write_atomic(target, json.dumps(self.phases, indent=1))
+
+
 def cmd_jaarverslag(args: argparse.Namespace) -> int:
     """The whole Financieel Jaarverslag: JSON, PDF, workbook and auditfile, all or nothing."""
+    from statements.render_pdf import PdfError, Report, render_pdf
+    from statements.render_xlsx import render_xlsx
+
     year = args.year
+    clock = _Klok()
     found = _results(args, year, True)
+    clock.tick("entiteiten")
     if found is None:
         return 1
     results, group, reporting = found
@@ -162,6 +186,7 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
     assert settings is not None and own.ledger is not None and own.ondertekening is not None
     try:
         tables = _statements(results, group, reporting, year)
+        clock.tick("consolidatie")
         report = Report(
             settings.entity_name,
             year,
@@ -186,6 +211,7 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
                 continue  # the reporting books outside the group: no auditfile of their own
             assert result.settings is not None and result.xaf is not None
             files[f"auditfile-{_slug(result.settings.entity_name)}-{year}.xaf"] = result.xaf
+        clock.tick("opmaak")
     except StatementError as exc:
         print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
         return 1
@@ -193,6 +219,8 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
         print(f"{args.books}:0: {exc}", file=sys.stderr)
         return 1
     write_all_atomic({os.path.join(args.out, name): content for name, content in files.items()})
+    clock.tick("schrijven")
+    clock.save()
     for name in files:
         print(os.path.join(args.out, name))
     return 0

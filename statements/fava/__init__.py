@@ -54,13 +54,22 @@ class VngJaarrekening(FavaExtensionBase):
         return int(asked) if asked.isdigit() else self.years()[0]
 
     def tables(self) -> Sequence[StatementTable]:
-        books, year = self._books(), self.year()
-        return (
-            build_enkelvoudig(books, year)
-            + build_specificaties(books, year)
-            + build_verlopen(books, year)
-            + build_wnt(books, year)
-        )
+        # computed once per year and state of the books: Fava reloads the books when a
+        # file changes, which gives them a new mtime and the page a new computation
+        year = self.year()
+        key = (self.ledger.mtime, id(self.ledger.all_entries), year)
+        cached = getattr(self, "_tables", None)
+        if cached is None or cached[0] != key:
+            books = self._books()
+            tables = (
+                build_enkelvoudig(books, year)
+                + build_specificaties(books, year)
+                + build_verlopen(books, year)
+                + build_wnt(books, year)
+            )
+            self._tables = (key, tables)
+            return tables
+        return cached[1]
 
     @staticmethod
     def amount(value: Decimal | None, kind: str) -> str:
