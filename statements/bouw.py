@@ -20,6 +20,7 @@ one byte of one file, is a different key and a full load with every check.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import gc
 import hashlib
@@ -27,6 +28,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
+import shutil
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -56,6 +58,7 @@ class Taak:
     reporting: bool = False  # the entity's own statements
     full: bool = False  # its auditfile and ledger for the workbook
     today: datetime.date | None = None  # the auditfile's date of creation
+    staging: str = ""  # the folder the auditfile is written to (not part of the key)
 
 
 @dataclass
@@ -69,7 +72,7 @@ class Uitkomst:
     tables: tuple[StatementTable, ...] = ()
     ondertekening: StatementTable | None = None
     ledger: Grootboek | None = None
-    xaf: bytes | None = None
+    xaf_path: str = ""  # the auditfile, written and validated
     from_cache: bool = False
 
 
@@ -125,7 +128,11 @@ def compute(taak: Taak) -> Uitkomst:
             if taak.reporting:
                 out.ondertekening = build_ondertekening(books, taak.year)
             ledger = build_grootboek(books, taak.year)
-            out.xaf = render_xaf(ledger, books.settings.entity, taak.today or datetime.date.today())
+            company = books.settings.entity
+            del books  # the postings are in the ledger now; their memory goes back
+            gc.collect()
+            out.xaf_path = os.path.join(taak.staging, f"{taak.key}.xaf")
+            render_xaf(ledger, company, taak.today or datetime.date.today(), out.xaf_path)
             lines = sum(len(e.lines) for e in ledger.entries)
             out.ledger = (
                 ledger if taak.reporting and lines <= WORKBOOK_LINES else summarised(ledger)
@@ -169,7 +176,7 @@ def cache_folder() -> Path | None:
 def _key(taak: Taak, files: list[tuple[str, str]]) -> tuple[str, str]:
     """(slot, key): the slot names the task, the key its content."""
     digest = hashlib.sha256(_program().encode())
-    digest.update(repr(taak).encode())
+    digest.update(repr(dataclasses.replace(taak, staging="")).encode())
     for path, sha in files:
         digest.update(f"{path}\0{sha}\n".encode())
     if taak.group_file:
@@ -179,13 +186,17 @@ def _key(taak: Taak, files: list[tuple[str, str]]) -> tuple[str, str]:
     return slot.hexdigest()[:20], digest.hexdigest()
 
 
-def _cached(folder: Path, slot: str, key: str) -> Uitkomst | None:
+def _cached(folder: Path, slot: str, key: str, taak: Taak) -> Uitkomst | None:
     try:
         with open(folder / f"{slot}-{key}.pickle", "rb") as handle:
             found = pickle.load(handle)
+        if not isinstance(found, Uitkomst) or found.errors:
+            return None
+        if found.xaf_path:
+            staged = os.path.join(taak.staging, f"{taak.key}.xaf")
+            shutil.copyfile(folder / f"{slot}-{key}.xaf", staged)
+            found.xaf_path = staged
     except Exception:  # absent, unreadable or from another version: a miss
-        return None
-    if not isinstance(found, Uitkomst) or found.errors:
         return None
     found.from_cache = True
     return found
@@ -196,8 +207,11 @@ def _store(folder: Path, slot: str, key: str, result: Uitkomst) -> None:
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob(f"{slot}-*.pickle"):
+        for old in folder.glob(f"{slot}-*"):
             old.unlink(missing_ok=True)
+        if result.xaf_path:
+            shutil.copyfile(result.xaf_path, folder / f".{slot}-{key}.xaf")
+            os.replace(folder / f".{slot}-{key}.xaf", folder / f"{slot}-{key}.xaf")
         write_atomic(str(folder / f"{slot}-{key}.pickle"), pickle.dumps(result, protocol=5))
     except OSError:
         pass  # a cache that cannot be written only costs time
@@ -238,7 +252,7 @@ def run(taken: list[Taak]) -> dict[str, Uitkomst]:
             todo.append(taak)
             continue
         keys[taak.key] = _key(taak, files)
-        hit = _cached(folder, *keys[taak.key])
+        hit = _cached(folder, *keys[taak.key], taak)
         if hit is not None:
             results[taak.key] = hit
         else:

@@ -17,10 +17,13 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -79,7 +82,7 @@ def _plan(args: argparse.Namespace, year: int, full: bool) -> tuple[list[Taak], 
 
 
 def _results(
-    args: argparse.Namespace, year: int, full: bool
+    args: argparse.Namespace, year: int, full: bool, staging: str = ""
 ) -> tuple[dict[str, Uitkomst], Any, str] | None:
     """Every entity computed, or None after printing what is wrong."""
     if not os.path.exists(args.books):
@@ -90,7 +93,7 @@ def _results(
     except StatementError as exc:
         print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
         return None
-    results = run(taken)
+    results = run([dataclasses.replace(t, staging=staging) for t in taken])
     failed = False
     for taak in taken:
         for error in results[taak.key].errors:
@@ -174,9 +177,25 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
     from statements.render_pdf import PdfError, Report, render_pdf
     from statements.render_xlsx import render_xlsx
 
+    os.makedirs(args.out, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".vng-bouw-", dir=args.out)
+    try:
+        return _jaarverslag(args, staging, PdfError, Report, render_pdf, render_xlsx)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _jaarverslag(
+    args: argparse.Namespace,
+    staging: str,
+    PdfError: Any,
+    Report: Any,
+    render_pdf: Any,
+    render_xlsx: Any,
+) -> int:
     year = args.year
     clock = _Klok()
-    found = _results(args, year, True)
+    found = _results(args, year, True, staging)
     clock.tick("entiteiten")
     if found is None:
         return 1
@@ -206,11 +225,13 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
             f"financieel-jaarverslag-{year}.pdf": render_pdf(report, tables + (own.ondertekening,)),
             f"werkmap-accountant-{year}.xlsx": render_xlsx(own.ledger, tables, others),
         }
+        auditfiles = {}
         for key, result in results.items():
             if key == "eigen" and len(results) > 1:
                 continue  # the reporting books outside the group: no auditfile of their own
-            assert result.settings is not None and result.xaf is not None
-            files[f"auditfile-{_slug(result.settings.entity_name)}-{year}.xaf"] = result.xaf
+            assert result.settings is not None and result.xaf_path
+            name = f"auditfile-{_slug(result.settings.entity_name)}-{year}.xaf"
+            auditfiles[os.path.join(args.out, name)] = result.xaf_path
         clock.tick("opmaak")
     except StatementError as exc:
         print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
@@ -218,11 +239,13 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
     except PdfError as exc:
         print(f"{args.books}:0: {exc}", file=sys.stderr)
         return 1
-    write_all_atomic({os.path.join(args.out, name): content for name, content in files.items()})
+    write_all_atomic(
+        {os.path.join(args.out, name): content for name, content in files.items()}, auditfiles
+    )
     clock.tick("schrijven")
     clock.save()
-    for name in files:
-        print(os.path.join(args.out, name))
+    for path in [os.path.join(args.out, name) for name in files] + list(auditfiles):
+        print(path)
     return 0
 
 

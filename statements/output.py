@@ -33,12 +33,18 @@ def write_atomic(path: str, content: str | bytes) -> None:
         raise
 
 
-def write_all_atomic(files: dict[str, str | bytes]) -> None:
+def write_all_atomic(files: dict[str, str | bytes], written: dict[str, str] | None = None) -> None:
     """Write several outputs as one: every file to a temp file first, then all renamed.
+    ``written`` adds files already written elsewhere in the target's folder (target ->
+    that file), renamed with the rest.
 
     If any of them cannot be written, none of the targets is touched.
     """
     staged: list[tuple[str, str]] = []
+    for tmp in (written or {}).values():
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
     try:
         for path, content in files.items():
             folder = os.path.dirname(os.path.abspath(path))
@@ -55,5 +61,5 @@ def write_all_atomic(files: dict[str, str | bytes]) -> None:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         raise
-    for tmp, path in staged:
+    for tmp, path in staged + [(tmp, path) for path, tmp in (written or {}).items()]:
         os.replace(tmp, path)
