@@ -38,6 +38,7 @@ from typing import Any
 
 from statements.errors import StatementError
 from statements.grootboek import Grootboek, build_grootboek, summarised
+from statements.ledger import release
 from statements.table import StatementTable
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error, where
@@ -130,6 +131,7 @@ def compute(taak: Taak) -> Uitkomst:
             ledger = build_grootboek(books, taak.year)
             company = books.settings.entity
             del books  # the postings are in the ledger now; their memory goes back
+            release()
             gc.collect()
             out.xaf_path = os.path.join(taak.staging, f"{taak.key}.xaf")
             render_xaf(ledger, company, taak.today or datetime.date.today(), out.xaf_path)

@@ -5,18 +5,94 @@ Pure functions over the entries; periods are ``[begin, end)``.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any, TypeVar, cast
 
 from beancount.core import data
 
 from statements.errors import StatementError
 
 Balances = Mapping[str, Decimal]
+T = TypeVar("T")
 CURRENCY = "EUR"
+
+
+# The books a statement is built from are read many times (every note, both years);
+# the last books read keep an index: per account the running total at each date, so a
+# movement over a period is the difference of two running totals.
+_LAST: list[tuple[Sequence[data.Directive], Any]] = []
+
+
+def remember(entries: Sequence[data.Directive], name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, once per ``name`` for the last books read."""
+    if not _LAST or _LAST[0][0] is not entries:
+        _LAST[:] = [(entries, {})]
+    memo = _LAST[0][1]
+    if name not in memo:
+        memo[name] = compute()
+    return cast(T, memo[name])
+
+
+def release() -> None:
+    """Forget the index, so that the books it was built from can be freed."""
+    _LAST.clear()
+
+
+class _Index:
+    def __init__(self, entries: Sequence[data.Directive]) -> None:
+        days: dict[str, dict[datetime.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        self.unvalued: list[tuple[datetime.date, str, data.Transaction]] = []
+        for entry in entries:
+            if not isinstance(entry, data.Transaction):
+                continue
+            for posting in entry.postings:
+                try:
+                    days[posting.account][entry.date] += book_value(entry, posting)
+                except StatementError:
+                    self.unvalued.append((entry.date, posting.account, entry))
+        self.dates: dict[str, list[datetime.date]] = {}
+        self.running: dict[str, list[Decimal]] = {}
+        for account, per_day in days.items():
+            ordered = sorted(per_day)
+            total, running = Decimal(0), []
+            for day in ordered:
+                total += per_day[day]
+                running.append(total)
+            self.dates[account] = ordered
+            self.running[account] = running
+
+    def before(self, account: str, day: datetime.date | None) -> Decimal:
+        if day is None:
+            return Decimal(0)
+        position = bisect.bisect_left(self.dates[account], day)
+        return self.running[account][position - 1] if position else Decimal(0)
+
+    def movements(
+        self, begin: datetime.date | None, end: datetime.date, accounts: frozenset[str] | None
+    ) -> dict[str, Decimal]:
+        for day, account, entry in self.unvalued:
+            if day < end and (begin is None or day >= begin):
+                if accounts is None or account in accounts:
+                    book_value(entry, next(p for p in entry.postings if p.account == account))
+        totals = {}
+        for account in self.dates if accounts is None else [a for a in self.dates if a in accounts]:
+            dates = self.dates[account]
+            if dates[0] >= end or (begin is not None and dates[-1] < begin):
+                continue
+            amount = self.before(account, end) - self.before(account, begin)
+            if amount or self._any_between(account, begin, end):
+                totals[account] = amount
+        return totals
+
+    def _any_between(self, account: str, begin: datetime.date | None, end: datetime.date) -> bool:
+        dates = self.dates[account]
+        low = 0 if begin is None else bisect.bisect_left(dates, begin)
+        return bisect.bisect_left(dates, end) > low
 
 
 def movements(
@@ -26,6 +102,9 @@ def movements(
     accounts: frozenset[str] | None = None,
 ) -> dict[str, Decimal]:
     """Sum of the EUR postings per account dated in ``[begin, end)``."""
+    if isinstance(entries, tuple):  # immutable: the index stays true
+        index = remember(entries, "index", lambda: _Index(entries))
+        return index.movements(begin, end, accounts)
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for entry in entries:
         if not isinstance(entry, data.Transaction):

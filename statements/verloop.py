@@ -16,7 +16,7 @@ from decimal import Decimal
 from beancount.core import data
 from beancount.parser import options as bean_options
 
-from statements.ledger import book_value
+from statements.ledger import book_value, remember
 from statements.table import Row, StatementTable
 from vng_accounts.books import Books
 from vng_accounts.herwaardering import (
@@ -132,7 +132,7 @@ def _category_balances(books: Books, year: int, kind: str) -> dict[str, Decimal]
 def _events_in(books: Books, year: int) -> list[object]:
     return [
         e
-        for e in evaluate(books.entries).events
+        for e in remember(books.entries, "herwaardering", lambda: evaluate(books.entries)).events
         if e.date.year == year and not (isinstance(e, Movement) and e.kind == OPENING)
     ]
 

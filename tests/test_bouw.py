@@ -1,0 +1,143 @@
+"""The build of the group: in parallel, from the cache, and on generated books.
+
+Speed is measured by ``make bench``, not here; these tests hold the build to what it
+must never trade for speed: the same figures as a plain serial build, no stale
+result after any change to the books, every error still reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bench.genereer import genereer
+from statements.grootboek import build_grootboek, summarised
+from tests.conftest import ROOT, vng
+
+LEDGER = ROOT / "ledger"
+
+
+def _group_args(ledger: Path) -> list[str]:
+    return [
+        "--books",
+        str(ledger / "vereniging" / "main.beancount"),
+        "--groep",
+        str(ledger / "groep" / "groep.beancount"),
+    ]
+
+
+def _jaarrekening(ledger: Path, out: Path, **env: str) -> dict:  # type: ignore[type-arg]
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        result = vng("jaarrekening", "--year", "2024", *_group_args(ledger), "--out", str(out))
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    assert result.returncode == 0, result.stderr
+    return json.loads((out / "jaarrekening-2024.json").read_text(encoding="utf-8"))
+
+
+def _statement(document: dict, statement: str) -> dict:  # type: ignore[type-arg]
+    return next(s for s in document["statements"] if s["id"] == statement)
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Path:
+    target = tmp_path / "ledger"
+    shutil.copytree(LEDGER, target)
+    return target
+
+
+def test_parallel_and_cached_builds_equal_a_serial_build_without_cache(
+    ledger: Path, tmp_path: Path
+) -> None:
+    serial = _jaarrekening(ledger, tmp_path / "a", VNG_PROCESSEN="1", VNG_CACHE="uit")
+    cache = str(tmp_path / "cache")
+    cold = _jaarrekening(ledger, tmp_path / "b", VNG_PROCESSEN="2", VNG_CACHE=cache)
+    assert any(Path(cache).glob("*.pickle"))
+    warm = _jaarrekening(ledger, tmp_path / "c", VNG_PROCESSEN="2", VNG_CACHE=cache)
+    assert serial == cold == warm
+    assert _statement(serial, "geconsolideerd.balans")["lines"]
+
+
+def test_a_change_in_one_dochter_is_never_answered_from_the_cache(
+    ledger: Path, tmp_path: Path
+) -> None:
+    cache = str(tmp_path / "cache")
+    before = _jaarrekening(ledger, tmp_path / "a", VNG_CACHE=cache)
+    books = ledger / "realisatie" / "main.beancount"
+    original = books.read_text(encoding="utf-8")
+    # a receivable collected: debiteuren down, bank up, by 12.345,67
+    books.write_text(
+        original + '\n2024-12-30 * "Gemeente Zwolle" "Ontvangst"\n'
+        "  Activa:LiquideMiddelen:Bank                 12345.67 EUR\n"
+        "  Activa:Vorderingen:Handelsdebiteuren       -12345.67 EUR\n",
+        encoding="utf-8",
+    )
+    after = _jaarrekening(ledger, tmp_path / "b", VNG_CACHE=cache)
+
+    def line(document: dict, line_id: str) -> Decimal:  # type: ignore[type-arg]
+        rows = _statement(document, "geconsolideerd.balans")["lines"]
+        return Decimal(next(r for r in rows if r["id"] == line_id)["amounts"][0])
+
+    assert line(after, "liquide_middelen") - line(before, "liquide_middelen") == Decimal("12345.67")
+    assert line(before, "handelsdebiteuren") - line(after, "handelsdebiteuren") == Decimal(
+        "12345.67"
+    )
+    # one byte wrong in the same file: the build stops at that line, nothing written
+    books.write_text(
+        original + '\n2024-12-30 * "Gemeente Zwolle" "Ontvangst"\n'
+        "  Activa:LiquideMiddelen:Bank                 12345.67 EUR\n"
+        "  Activa:Vorderingen:Handelsdebiteuren       -12345.68 EUR\n",
+        encoding="utf-8",
+    )
+    os.environ["VNG_CACHE"], saved = cache, os.environ.get("VNG_CACHE", "")
+    try:
+        result = vng(
+            "jaarrekening", "--year", "2024", *_group_args(ledger), "--out", str(tmp_path / "c")
+        )
+    finally:
+        os.environ["VNG_CACHE"] = saved
+    assert result.returncode == 1
+    assert f"{books}:" in result.stderr
+    assert not (tmp_path / "c" / "jaarrekening-2024.json").exists()
+
+
+def test_generated_books_keep_the_groups_balance_and_result(tmp_path: Path) -> None:
+    """The generator's traffic adds to zero per day on every balance account and on
+    the result: the consolidated balance and result are those of the real books,
+    while the turnover grows."""
+    lines = genereer(20_000, tmp_path)
+    assert 19_000 <= lines <= 21_000
+    check = vng("check", *_group_args(tmp_path / "ledger"))
+    assert check.returncode == 0, check.stderr
+    assert len(check.stdout.splitlines()) == 10  # every entity of the group
+    generated = _jaarrekening(tmp_path / "ledger", tmp_path / "gen", VNG_CACHE="uit")
+    real = _jaarrekening(LEDGER, tmp_path / "real", VNG_CACHE="uit")
+    assert _statement(generated, "geconsolideerd.balans") == _statement(
+        real, "geconsolideerd.balans"
+    )
+
+    def row(document: dict, line_id: str) -> str:  # type: ignore[type-arg]
+        rows = _statement(document, "geconsolideerd.staat_van_baten_en_lasten")["lines"]
+        return next(r for r in rows if r["id"] == line_id)["amounts"][0]
+
+    assert row(generated, "resultaat") == row(real, "resultaat")
+    assert Decimal(row(generated, "som_der_baten")) > Decimal(row(real, "som_der_baten"))
+
+
+def test_a_summarised_ledger_keeps_the_trial_balance(books) -> None:  # type: ignore[no-untyped-def]
+    ledger = build_grootboek(books, 2024)
+    short = summarised(ledger)
+    assert short.entries == ()
+    assert short.debit_credit() == ledger.debit_credit()
+    assert short.closing() == ledger.closing()
