@@ -8,12 +8,15 @@ invalid auditfile is never written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -36,27 +39,33 @@ def clean(text: str, limit: int | None = None) -> str:
 
 
 class _Writer:
-    """Writes elements as they are made (lxml's incremental writer): the auditfile of
-    a million posting lines never stands in memory as a tree."""
+    """Writes the XML text as it is made, in chunks: the auditfile of a million posting
+    lines never stands in memory, as a tree or as one string. Every text is escaped
+    here, after ``clean`` removed what XML cannot carry."""
 
-    def __init__(self, xf: Any) -> None:
-        self.xf = xf
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size > 1 << 20:
+            self.flush()
+
+    def flush(self) -> None:
+        self.handle.write("".join(self.parts).encode("utf-8"))
+        self.parts, self.size = [], 0
 
     def el(self, name: str, text: object | None = None) -> None:
-        with self.xf.element(_TAGS.get(name) or _tag(name)):
-            if text is not None:
-                self.xf.write(str(text))
+        self.write(f"<{name}>{escape(str(text))}</{name}>" if text is not None else f"<{name}/>")
 
-    def open(self, name: str) -> Any:
-        return self.xf.element(_TAGS.get(name) or _tag(name))
-
-
-_TAGS: dict[str, str] = {}
-
-
-def _tag(name: str) -> str:
-    _TAGS[name] = f"{{{NS}}}{name}"
-    return _TAGS[name]
+    @contextlib.contextmanager
+    def open(self, name: str) -> Iterator[None]:
+        self.write(f"<{name}>")
+        yield
+        self.write(f"</{name}>\n")
 
 
 def _amount(value: Decimal) -> tuple[str, str]:
@@ -71,37 +80,39 @@ def render_xaf(
 ) -> bytes:
     """The auditfile, validated against the XSD; written to ``target`` (then b"" is
     returned) or returned whole."""
-    buffer: Any = target if target is not None else io.BytesIO()
-    with etree.xmlfile(buffer, encoding="UTF-8") as xf:
-        xf.write_declaration()
-        with xf.element(f"{{{NS}}}auditfile", nsmap={None: NS}):
-            w = _Writer(xf)
-            with w.open("header"):
-                w.el("fiscalYear", ledger.year)
-                w.el("startDate", datetime.date(ledger.year, 1, 1).isoformat())
-                w.el("endDate", datetime.date(ledger.year, 12, 31).isoformat())
-                w.el("curCode", ledger.currency)
-                w.el("dateCreated", created.isoformat())
-                w.el("softwareDesc", SOFTWARE)
-                w.el("softwareVersion", "1")
-            with w.open("company"):
-                if company.get("kvk"):
-                    w.el("companyIdent", clean(company["kvk"], 35))
-                w.el("companyName", clean(ledger.entity or "Onbekend", 999))
-                w.el("taxRegistrationCountry", "NL")
-                w.el("taxRegIdent", clean(company.get("btw", ""), 30))
-                _general_ledger(w, ledger)
-                _periods(w, ledger.year)
-                _opening(w, ledger)
-                _transactions(w, ledger)
-    source: Any = target if target is not None else io.BytesIO(buffer.getvalue())
+    with open(target, "wb") if target is not None else contextlib.nullcontext(io.BytesIO()) as out:
+        w = _Writer(out)
+        w.write(f"<?xml version='1.0' encoding='UTF-8'?>\n<auditfile xmlns=\"{NS}\">\n")
+        with w.open("header"):
+            w.el("fiscalYear", ledger.year)
+            w.el("startDate", datetime.date(ledger.year, 1, 1).isoformat())
+            w.el("endDate", datetime.date(ledger.year, 12, 31).isoformat())
+            w.el("curCode", ledger.currency)
+            w.el("dateCreated", created.isoformat())
+            w.el("softwareDesc", SOFTWARE)
+            w.el("softwareVersion", "1")
+        with w.open("company"):
+            if company.get("kvk"):
+                w.el("companyIdent", clean(company["kvk"], 35))
+            w.el("companyName", clean(ledger.entity or "Onbekend", 999))
+            w.el("taxRegistrationCountry", "NL")
+            w.el("taxRegIdent", clean(company.get("btw", ""), 30))
+            _general_ledger(w, ledger)
+            _periods(w, ledger.year)
+            _opening(w, ledger)
+            _transactions(w, ledger)
+        w.write("</auditfile>\n")
+        w.flush()
+        document = b"" if target is not None else out.getvalue()
+    source: Any = target if target is not None else io.BytesIO(document)
     try:
-        for _, element in etree.iterparse(source, events=("end",), schema=_schema()):
-            if element.getparent() is not None and element.getparent().tag.endswith("}journal"):
-                element.clear()  # a validated transaction is not kept
+        for _, element in etree.iterparse(source, tag=f"{{{NS}}}transaction", schema=_schema()):
+            element.clear()  # a validated transaction is not kept
+            while element.getprevious() is not None:
+                del element.getparent()[0]
     except etree.XMLSyntaxError as exc:
         raise AuditfileError(f"auditfile voldoet niet aan XAF 3.2: {exc}") from exc
-    return b"" if target is not None else buffer.getvalue()
+    return document
 
 
 _SCHEMA: list[Any] = []
@@ -185,23 +196,21 @@ def _transactions(w: _Writer, ledger: Grootboek) -> None:
 
 
 def _transaction(w: _Writer, entry: Any, numbers: dict[str, str]) -> None:
-    docref = clean(entry.docref, 999)
+    docref = escape(clean(entry.docref, 999))
     day = entry.date.isoformat()
-    with w.open("transaction"):
-        w.el("nr", entry.number)
-        w.el("desc", clean(entry.description))
-        w.el("periodNumber", entry.date.month)
-        w.el("trDt", day)
-        w.el("amnt", f"{entry.total_debit:.2f}")
-        w.el("amntTp", "D")
-        w.el("sourceID", clean(entry.docref, 35))
-        for nr, line in enumerate(entry.lines, 1):
-            amount, kind = _amount(line.amount)
-            with w.open("trLine"):
-                w.el("nr", nr)
-                w.el("accID", numbers[line.account])
-                w.el("docRef", docref)
-                w.el("effDate", day)
-                w.el("desc", clean(line.description))
-                w.el("amnt", amount)
-                w.el("amntTp", kind)
+    lines = []
+    for nr, line in enumerate(entry.lines, 1):
+        amount, kind = _amount(line.amount)
+        lines.append(
+            f"<trLine><nr>{nr}</nr><accID>{escape(numbers[line.account])}</accID>"
+            f"<docRef>{docref}</docRef><effDate>{day}</effDate>"
+            f"<desc>{escape(clean(line.description))}</desc>"
+            f"<amnt>{amount}</amnt><amntTp>{kind}</amntTp></trLine>"
+        )
+    w.write(
+        f"<transaction><nr>{escape(entry.number)}</nr>"
+        f"<desc>{escape(clean(entry.description))}</desc>"
+        f"<periodNumber>{entry.date.month}</periodNumber><trDt>{day}</trDt>"
+        f"<amnt>{entry.total_debit:.2f}</amnt><amntTp>D</amntTp>"
+        f"<sourceID>{escape(clean(entry.docref, 35))}</sourceID>{''.join(lines)}</transaction>\n"
+    )
