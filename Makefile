@@ -46,6 +46,7 @@ test: $(STAMP) $(SYSTEM)
 # docs/performance.md and fails when a goal is missed (SIZES=10k,100k for a short run)
 SIZES ?= 10k,100k,1m
 bench: $(STAMP)
+	@command -v hledger >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q hledger)
 	$(VENV)/bin/python -m bench.meet --groottes $(SIZES)
 
 lint: $(STAMP)

@@ -8,6 +8,9 @@ purchase invoices on one to three expense accounts and their payments, salary ru
 with the payroll taxes paid on, and intercompany services between the entities that
 hold accounts for each other, settled through the intercompany current accounts.
 
+The same transactions, the books' own included, are written for hledger as well
+(``hledger/<entity>.journal``, each posting at its value in the statements).
+
 Every day's traffic of an entity adds to zero on each balance-sheet account and on
 its result, so the real books' balance assertions, the equity of every dochter (the
 deelnemingen of its parent) and the consolidation checks all still hold; the
@@ -34,6 +37,7 @@ from pathlib import Path
 from beancount.core import data
 
 from statements.consolidatie import read_group
+from statements.ledger import book_value
 from vng_accounts.books import Books, load_books
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,6 +153,7 @@ class Schrijver:
     def __init__(self, r: Rekeningen) -> None:
         self.r = r
         self.parts: list[str] = []
+        self.journal: list[str] = []  # the same transactions for hledger
         self.lines = 0
         self.number = 0
 
@@ -161,6 +166,7 @@ class Schrijver:
         for account, amount in postings:
             text.append(f"  {account:<58} {amount:>14} {self.r.currency}")
         self.parts.append("\n".join(text) + "\n")
+        self.journal.append(_journal_text(day, payee, narration, postings, self.r.currency))
         self.lines += len(postings)
 
     def handel(self, rng: random.Random, day: datetime.date) -> None:
@@ -266,6 +272,37 @@ def _intercompany(
     )
 
 
+def _journal_text(
+    day: datetime.date,
+    payee: str,
+    narration: str,
+    postings: list[tuple[str, Decimal]],
+    currency: str,
+) -> str:
+    lines = [f"{day} {payee} | {narration}"]
+    lines += [f"    {account}  {amount} {currency}" for account, amount in postings]
+    return "\n".join(lines) + "\n"
+
+
+def _journal_of_books(books: Books, currency: str) -> list[str]:
+    """The books' own transactions as an hledger journal: each posting at the value the
+    statements give it (securities at cost), in the entity's currency."""
+    out = []
+    for entry in books.entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        postings = [
+            (
+                p.account,
+                Decimal(p.units.number) if p.units.currency == currency else book_value(entry, p),
+            )
+            for p in entry.postings
+        ]
+        text = " ".join(x for x in (entry.payee, entry.narration) if x).replace("|", "/")
+        out.append(_journal_text(entry.date, text or "-", "", postings, currency))
+    return out
+
+
 def _days(year: int) -> list[datetime.date]:
     day, days = datetime.date(year, 1, 2), []
     while day.year == year and day < datetime.date(year, 12, 31):
@@ -293,6 +330,7 @@ def genereer(
         if books.errors:
             raise SystemExit(f"{entity.books_path}: de boeken hebben fouten: {books.errors[0]}")
         writers[entity.key] = Schrijver(_accounts(entity.key, books))
+        writers[entity.key].journal = _journal_of_books(books, writers[entity.key].r.currency)
         existing += sum(len(e.postings) for e in books.entries if isinstance(e, data.Transaction))
     active = [k for k, w in writers.items() if w.r.bank and w.r.baten and w.r.lasten]
     weight = {k: SHARES.get(k, 0.01) for k in active}
@@ -339,8 +377,11 @@ def genereer(
                 else:
                     w.kas(rng, day)
     total = 0
+    journals = out / "hledger"
+    journals.mkdir(exist_ok=True)
     for entity in group.entities:
         w = writers[entity.key]
+        (journals / f"{entity.key}.journal").write_text("\n".join(w.journal), encoding="utf-8")
         if not w.parts:
             continue
         folder = Path(entity.books_path).parent

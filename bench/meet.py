@@ -155,7 +155,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def meet(books: Boeken, rounds: int) -> dict[str, Meting]:
-    m = {k: Meting() for k in ("B", *LABELS)}
+    m = {k: Meting() for k in ("B", "hledger", *LABELS)}
     vng, out = str(BIN / "vng"), books.folder / "out"
     for _ in range(rounds):
         seconds, peak = 0.0, 0
@@ -164,6 +164,13 @@ def meet(books: Boeken, rounds: int) -> dict[str, Meting]:
             seconds, peak = seconds + s, max(peak, p)
         m["B"].seconds.append(seconds)
         m["B"].peak_kb.append(peak)
+        if shutil.which("hledger"):
+            seconds, peak = 0.0, 0
+            for journal in sorted((books.folder / "hledger").glob("*.journal")):
+                s, p = timed(["hledger", "-f", str(journal), "bs"], _env(), books.folder)
+                seconds, peak = seconds + s, max(peak, p)
+            m["hledger"].seconds.append(seconds)
+            m["hledger"].peak_kb.append(peak)
         with tempfile.TemporaryDirectory() as cache:
             cold = _env(VNG_CACHE=str(Path(cache) / "koud"))
             for name, command in (
@@ -297,6 +304,8 @@ def report(
         "|---:|---|---:|---:|---:|---:|",
     ]
     labels = {"B": "B: bean-check --no-cache, som over de entiteiten", **LABELS}
+    if any(m["hledger"].seconds for _, m in results.values()):
+        labels["hledger"] = "hledger bs op dezelfde transacties, som over de entiteiten"
     for books, m in results.values():
         size = f"{books.lines:,}".replace(",", ".")
         for name, label in labels.items():
@@ -312,6 +321,13 @@ def report(
     for goal, measured, ok in goals(results, fava):
         lines.append(f"| {goal} | {measured} | {'ja' if ok else 'NEE'} |")
         met = met and ok
+    for size, (_, m) in results.items():
+        if m["hledger"].seconds and size != "10k":  # the stretch: reported, not required
+            r = m["json"].median / m["hledger"].median
+            lines.append(
+                f"| streven: koude JSON niet trager dan hledger bs bij {size} | "
+                f"{r:.2f} × hledger | {'ja' if r <= 1 else 'nee (streven)'} |"
+            )
     return "\n".join(lines) + "\n", met
 
 

@@ -30,6 +30,7 @@ import os
 import pickle
 import shutil
 import sys
+import tempfile
 import traceback
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -47,7 +48,7 @@ from vng_accounts.settings import Settings
 
 # above this many posting lines in the year, the workbook carries the trial balance of
 # the reporting entity but not its grootboekkaarten and journaal (the auditfile has them)
-WORKBOOK_LINES = 100_000
+WORKBOOK_LINES = 10_000
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Uitkomst:
     ledger: Grootboek | None = None
     xaf_path: str = ""  # the auditfile, written and validated
     from_cache: bool = False
+    content_key: str = ""  # the cache key of the books and the task; "" when unknown
 
 
 def entity_tables(books: Books, year: int) -> tuple[StatementTable, ...]:
@@ -219,6 +221,57 @@ def _store(folder: Path, slot: str, key: str, result: Uitkomst) -> None:
         pass  # a cache that cannot be written only costs time
 
 
+# --- the outputs of a whole build -----------------------------------------------------
+
+
+def outputs_key(results: dict[str, Uitkomst], *extra: str) -> str:
+    """The key of a build's outputs: the program, the content keys of every entity and
+    ``extra`` (the year, the target names); "" when an entity's key is unknown."""
+    if not all(r.content_key for r in results.values()):
+        return ""
+    digest = hashlib.sha256(_program().encode())
+    for name in sorted(results):
+        digest.update(f"{name}\0{results[name].content_key}\n".encode())
+    for item in extra:
+        digest.update(f"{item}\n".encode())
+    return digest.hexdigest()
+
+
+def cached_outputs(key: str, names: list[str], staging: str) -> dict[str, str] | None:
+    """The outputs of an earlier build with the same key, copied into ``staging``
+    (name -> staged file), or None."""
+    folder = cache_folder()
+    if folder is None or not key:
+        return None
+    source = folder / f"uitvoer-{key}"
+    staged = {}
+    try:
+        for name in names:
+            target = os.path.join(staging, f"uitvoer-{name}")
+            shutil.copyfile(source / name, target)
+            staged[name] = target
+    except OSError:
+        return None
+    return staged
+
+
+def store_outputs(key: str, files: dict[str, str]) -> None:
+    """Keep the outputs of a build (name -> file) under ``key``; only the last build's."""
+    folder = cache_folder()
+    if folder is None or not key:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("uitvoer-*"):
+            shutil.rmtree(old, ignore_errors=True)
+        partial = Path(tempfile.mkdtemp(prefix=".uitvoer-", dir=folder))
+        for name, path in files.items():
+            shutil.copyfile(path, partial / name)
+        os.replace(partial, folder / f"uitvoer-{key}")
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
 # --- running the tasks ---------------------------------------------------------------
 
 
@@ -263,7 +316,11 @@ def run(taken: list[Taak]) -> dict[str, Uitkomst]:
     for result in _compute_all(todo):
         results[result.key] = result
         if folder and not result.errors and result.key in keys:
+            result.content_key = keys[result.key][1]
             _store(folder, *keys[result.key], result)
+    for key, result in results.items():
+        if result.from_cache:
+            result.content_key = keys[key][1]
     return {t.key: results[t.key] for t in taken}
 
 

@@ -28,7 +28,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from statements.bouw import Taak, Uitkomst, run
+from statements.bouw import Taak, Uitkomst, cached_outputs, outputs_key, run, store_outputs
 from statements.errors import StatementError
 from statements.output import write_all_atomic, write_atomic
 from statements.render_json import jaarrekening_json
@@ -203,48 +203,62 @@ def _jaarverslag(
     own = results[reporting]
     settings = own.settings
     assert settings is not None and own.ledger is not None and own.ondertekening is not None
-    try:
-        tables = _statements(results, group, reporting, year)
+    names = [
+        f"jaarrekening-{year}.json",
+        f"financieel-jaarverslag-{year}.pdf",
+        f"werkmap-accountant-{year}.xlsx",
+    ]
+    auditfiles = {}
+    for key, result in results.items():
+        if key == "eigen" and len(results) > 1:
+            continue  # the reporting books outside the group: no auditfile of their own
+        assert result.settings is not None and result.xaf_path
+        name = f"auditfile-{_slug(result.settings.entity_name)}-{year}.xaf"
+        auditfiles[os.path.join(args.out, name)] = result.xaf_path
+    # the same books, group, year and program as the last build: the same outputs
+    key = outputs_key(results, str(year), reporting, *names)
+    staged = cached_outputs(key, names, staging)
+    if staged is None:
+        try:
+            tables = _statements(results, group, reporting, year)
+            clock.tick("consolidatie")
+            report = Report(
+                settings.entity_name,
+                year,
+                settings.voorwoord.get(year, ""),
+                settings.entity.get("plaats", ""),
+            )
+            others = [
+                (r.settings.entity_name, r.ledger)
+                for k, r in results.items()
+                if k != reporting
+                and r.settings
+                and r.ledger
+                and r.settings.entity_name != settings.entity_name
+            ]
+            contents = (
+                jaarrekening_json(year, settings.entity_name, tables),
+                render_pdf(report, tables + (own.ondertekening,)),
+                render_xlsx(own.ledger, tables, others),
+            )
+            clock.tick("opmaak")
+        except StatementError as exc:
+            print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
+            return 1
+        except PdfError as exc:
+            print(f"{args.books}:0: {exc}", file=sys.stderr)
+            return 1
+        files = {os.path.join(args.out, n): c for n, c in zip(names, contents, strict=True)}
+        write_all_atomic(files, auditfiles)
+        store_outputs(key, {n: os.path.join(args.out, n) for n in names})
+    else:
         clock.tick("consolidatie")
-        report = Report(
-            settings.entity_name,
-            year,
-            settings.voorwoord.get(year, ""),
-            settings.entity.get("plaats", ""),
-        )
-        others = [
-            (r.settings.entity_name, r.ledger)
-            for key, r in results.items()
-            if key != reporting
-            and r.settings
-            and r.ledger
-            and r.settings.entity_name != settings.entity_name
-        ]
-        files = {
-            f"jaarrekening-{year}.json": jaarrekening_json(year, settings.entity_name, tables),
-            f"financieel-jaarverslag-{year}.pdf": render_pdf(report, tables + (own.ondertekening,)),
-            f"werkmap-accountant-{year}.xlsx": render_xlsx(own.ledger, tables, others),
-        }
-        auditfiles = {}
-        for key, result in results.items():
-            if key == "eigen" and len(results) > 1:
-                continue  # the reporting books outside the group: no auditfile of their own
-            assert result.settings is not None and result.xaf_path
-            name = f"auditfile-{_slug(result.settings.entity_name)}-{year}.xaf"
-            auditfiles[os.path.join(args.out, name)] = result.xaf_path
         clock.tick("opmaak")
-    except StatementError as exc:
-        print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
-        return 1
-    except PdfError as exc:
-        print(f"{args.books}:0: {exc}", file=sys.stderr)
-        return 1
-    write_all_atomic(
-        {os.path.join(args.out, name): content for name, content in files.items()}, auditfiles
-    )
+        written = {os.path.join(args.out, n): staged[n] for n in names}
+        write_all_atomic({}, {**written, **auditfiles})
     clock.tick("schrijven")
     clock.save()
-    for path in [os.path.join(args.out, name) for name in files] + list(auditfiles):
+    for path in [os.path.join(args.out, n) for n in names] + list(auditfiles):
         print(path)
     return 0
 

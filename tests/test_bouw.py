@@ -141,3 +141,38 @@ def test_a_summarised_ledger_keeps_the_trial_balance(books) -> None:  # type: ig
     assert short.entries == ()
     assert short.debit_credit() == ledger.debit_credit()
     assert short.closing() == ledger.closing()
+
+
+def test_a_rebuild_from_the_cache_gives_the_outputs_of_a_build_without_it(
+    tmp_path: Path,
+) -> None:
+    from pypdf import PdfReader
+
+    def build(out: Path, cache: str) -> None:
+        saved = os.environ.get("VNG_CACHE", "")
+        os.environ["VNG_CACHE"] = cache
+        try:
+            result = vng("jaarverslag", "--year", "2024", "--out", str(out))
+        finally:
+            os.environ["VNG_CACHE"] = saved
+        assert result.returncode == 0, result.stderr
+
+    cache = str(tmp_path / "cache")
+    build(tmp_path / "plain", "uit")
+    build(tmp_path / "cold", cache)
+    build(tmp_path / "warm", cache)
+    assert any(Path(cache).glob("uitvoer-*"))
+    names = sorted(p.name for p in (tmp_path / "plain").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "warm").iterdir())
+    for name in names:
+        if name.endswith((".json", ".xaf")):
+            plain = (tmp_path / "plain" / name).read_bytes()
+            assert plain == (tmp_path / "warm" / name).read_bytes(), name
+    texts = [
+        [
+            page.extract_text()
+            for page in PdfReader(str(tmp_path / b / "financieel-jaarverslag-2024.pdf")).pages
+        ]
+        for b in ("plain", "warm")
+    ]
+    assert texts[0] == texts[1]
