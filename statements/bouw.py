@@ -32,10 +32,11 @@ import shutil
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from statements.errors import StatementError
 from statements.grootboek import Grootboek, build_grootboek, summarised
@@ -274,6 +275,43 @@ def store_outputs(key: str, files: dict[str, str]) -> None:
 
 # --- running the tasks ---------------------------------------------------------------
 
+T = TypeVar("T")
+
+
+def beside(work: Callable[[], T]) -> Callable[[], T]:
+    """Start ``work`` in a process of its own, next to what the caller does meanwhile;
+    the returned function waits for its result (or raises its exception)."""
+    if processes() <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        value = work()
+        return lambda: value
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            send.send((True, work()))
+        except BaseException as exc:  # noqa: BLE001 - raised again in the parent
+            send.send((False, exc))
+        send.close()
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    send.close()
+
+    def result() -> T:
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            raise RuntimeError(f"berekening afgebroken ({process.exitcode})") from None
+        finally:
+            receive.close()
+            process.join()
+        if not ok:
+            raise value
+        return cast(T, value)
+
+    return result
+
 
 def _child(taak: Taak, connection: Any) -> None:
     try:
@@ -313,7 +351,7 @@ def run(taken: list[Taak]) -> dict[str, Uitkomst]:
         else:
             todo.append(taak)
     todo.sort(key=lambda t: sizes[t.key], reverse=True)
-    for result in _compute_all(todo):
+    for result in _compute_all(todo, sizes):
         results[result.key] = result
         if folder and not result.errors and result.key in keys:
             result.content_key = keys[result.key][1]
@@ -340,7 +378,24 @@ def _folder_size(path: str) -> int:
         return 0
 
 
-def _compute_all(todo: list[Taak]) -> list[Uitkomst]:
+# Books in memory take a multiple of their size on disk; two entities are loaded side
+# by side only while their books together stay within this share above the largest
+# books of the group, so the build needs little more memory than loading those.
+MEMORY_HEADROOM = 1.25
+
+
+def _next(queue: list[Taak], running: list[Taak], sizes: dict[str, int], budget: float) -> int:
+    """The position in ``queue`` (largest first) of the task to start now, or -1."""
+    if not running:
+        return 0
+    used = sum(sizes[t.key] for t in running)
+    for position, taak in enumerate(queue):
+        if used + sizes[taak.key] <= budget:
+            return position
+    return -1
+
+
+def _compute_all(todo: list[Taak], sizes: dict[str, int]) -> list[Uitkomst]:
     workers = min(processes(), len(todo))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [compute(t) for t in todo]
@@ -348,9 +403,13 @@ def _compute_all(todo: list[Taak]) -> list[Uitkomst]:
     running: dict[Any, tuple[Any, Taak]] = {}
     done: list[Uitkomst] = []
     queue = list(todo)
+    budget = MEMORY_HEADROOM * max(sizes[t.key] for t in todo)
     while queue or running:
         while queue and len(running) < workers:
-            taak = queue.pop(0)
+            position = _next(queue, [t for _, t in running.values()], sizes, budget)
+            if position < 0:
+                break
+            taak = queue.pop(position)
             receive, send = context.Pipe(duplex=False)
             process = context.Process(target=_child, args=(taak, send), daemon=True)
             process.start()

@@ -28,7 +28,15 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from statements.bouw import Taak, Uitkomst, cached_outputs, outputs_key, run, store_outputs
+from statements.bouw import (
+    Taak,
+    Uitkomst,
+    beside,
+    cached_outputs,
+    outputs_key,
+    run,
+    store_outputs,
+)
 from statements.errors import StatementError
 from statements.output import write_all_atomic, write_atomic
 from statements.render_json import jaarrekening_json
@@ -236,11 +244,10 @@ def _jaarverslag(
                 and r.ledger
                 and r.settings.entity_name != settings.entity_name
             ]
-            contents = (
-                jaarrekening_json(year, settings.entity_name, tables),
-                render_pdf(report, tables + (own.ondertekening,)),
-                render_xlsx(own.ledger, tables, others),
-            )
+            # the PDF is set in a process of its own while the workbook is made here
+            pdf = beside(lambda: render_pdf(report, tables + (own.ondertekening,)))
+            workbook = render_xlsx(own.ledger, tables, others)
+            contents = (jaarrekening_json(year, settings.entity_name, tables), pdf(), workbook)
             clock.tick("opmaak")
         except StatementError as exc:
             print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
