@@ -164,6 +164,7 @@ def figures_of(group: Group, entity: Entity, books: Books, year: int) -> Figures
     if not any(isinstance(e, data.Transaction) and _by_year_end(e, end) for e in books.entries):
         return fig  # the entity has no books yet at this year-end
     closing = _rate(group, entity.currency, end - datetime.timedelta(days=1))
+    metas: dict[str, dict[str, Any]] = {}  # the chart's meta per account, read once
     for entry in books.entries:
         if not isinstance(entry, data.Transaction) or not _by_year_end(entry, end):
             continue
@@ -175,7 +176,9 @@ def figures_of(group: Group, entity: Entity, books: Books, year: int) -> Figures
                 else Decimal(posting.units.number)
             )
             spec = books.chart.accounts.get(posting.account)
-            meta = dict(spec.meta) if spec else {}
+            if posting.account not in metas:
+                metas[posting.account] = dict(spec.meta) if spec else {}
+            meta = metas[posting.account]
             ic = (posting.meta or {}).get("intercompany") or meta.get("intercompany")
             is_result = posting.account.split(":", 1)[0] in result_roots
             in_year = start <= entry.date < end
