@@ -176,3 +176,27 @@ def test_a_rebuild_from_the_cache_gives_the_outputs_of_a_build_without_it(
         for b in ("plain", "warm")
     ]
     assert texts[0] == texts[1]
+
+
+def test_entities_load_side_by_side_only_within_the_memory_headroom() -> None:
+    from statements.bouw import MEMORY_HEADROOM, Taak, _next
+
+    sizes = {"a": 100, "b": 60, "c": 20, "d": 10}
+    tasks = {k: Taak(k, f"{k}.beancount", 2024) for k in sizes}
+    budget = MEMORY_HEADROOM * 100
+    queue = [tasks[k] for k in ("b", "c", "d")]
+    assert _next(queue, [], sizes, budget) == 0  # nothing running: the largest starts
+    assert _next(queue, [tasks["a"]], sizes, budget) == 1  # b would not fit next to a; c does
+    assert _next(queue[:1], [tasks["a"]], sizes, budget) == -1  # b waits for a
+
+
+def test_work_beside_returns_its_result_and_raises_its_error() -> None:
+    from statements.bouw import beside
+
+    assert beside(lambda: sum(range(10)))() == 45
+
+    def failing() -> int:
+        raise ValueError("kapot")
+
+    with pytest.raises(ValueError, match="kapot"):
+        beside(failing)()
