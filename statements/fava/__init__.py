@@ -18,15 +18,13 @@ from beancount.core import data
 from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, request
 
-from statements.enkelvoudig import build_enkelvoudig
+from statements.bouw import entity_tables
 from statements.grootboek import build_grootboek
 from statements.render_pdf import Report, render_pdf
 from statements.render_xaf import render_xaf
 from statements.render_xlsx import render_xlsx
-from statements.specificaties import build_specificaties
 from statements.table import StatementTable
-from statements.verloop import build_verlopen
-from statements.wnt import build_ondertekening, build_wnt
+from statements.wnt import build_ondertekening
 from vng_accounts.books import Books
 from vng_accounts.chart import read_chart
 from vng_accounts.settings import read_settings
@@ -60,13 +58,7 @@ class VngJaarrekening(FavaExtensionBase):
         key = (self.ledger.mtime, id(self.ledger.all_entries), year)
         cached = getattr(self, "_tables", None)
         if cached is None or cached[0] != key:
-            books = self._books()
-            tables = (
-                build_enkelvoudig(books, year)
-                + build_specificaties(books, year)
-                + build_verlopen(books, year)
-                + build_wnt(books, year)
-            )
+            tables = entity_tables(self._books(), year)
             self._tables = (key, tables)
             return tables
         return cached[1]
