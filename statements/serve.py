@@ -1,98 +1,45 @@
 """``vng serve``: Fava on the books, safely.
 
-- Before it starts, the books must be as last committed: a file that differs from the
-  last commit (a write that failed halfway, an edit outside Fava) is named and the
-  command stops; ``vng herstel`` puts the books back to the last commit.
-- Every write through Fava takes the books' lock (the importers take the same lock),
-  is checked before it is written (plugins, Fava extensions and
-  ``insert_pythonpath`` only from the allow-lists; new entries only on open accounts,
-  EUR in whole cents), and becomes a git commit with the authenticated user (the
-  ``X-Remote-User`` header the reverse proxy sets) as its author. A write without an
-  authenticated user is refused.
-- Fava listens on the loopback address only; the proxy in front of it
-  (``vng proxy``) does the authentication and the roles.
+- Before it starts, the books must be as last committed (a file that differs from
+  the last commit is named and the command stops; ``vng herstel`` puts the books
+  back) and pass the guard on the parsed books (``vng_accounts.guard``).
+- Every write through Fava (the source editor, an entry's slice, new entries,
+  metadata, deletes, document and import uploads) is a ``statements.schrijven.Change``:
+  made in a staging copy, checked, written atomically and committed with the
+  authenticated user (the ``X-Remote-User`` header the proxy sets) as its author.
+  A write without an authenticated user is refused.
+- What Fava reads by file name (the source, documents, statements, extracts) is
+  confined to the books' folder and the import folder.
+- The import page runs the project's own importers (``importers/fava_config.py``),
+  whatever the books name.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import functools
+import dataclasses
 import os
-import subprocess
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from beancount.core import data
 
-from vng_accounts.guard import check_text
+from statements.schrijven import Change, Staging, check_startup
+from statements.vastlegging import (  # noqa: F401  (the books' lock and trail, for callers)
+    LOCK_NAME,
+    BooksRefused,
+    books_lock,
+    commit,
+    git,
+    restore,
+    uncommitted,
+)
+from vng_accounts.guard import Policy, inside, parse_books, policy_for
 
-LOCK_NAME = ".vng-schrijfslot"
 USER_HEADER = "X-Remote-User"
 SUMMARY = 96  # characters of narration in a commit message
-
-
-class BooksRefused(Exception):
-    """A change through Fava that is not written."""
-
-
-@contextlib.contextmanager
-def books_lock(folder: str) -> Iterator[None]:
-    """One writer at a time for the books in ``folder``."""
-    with open(os.path.join(folder, LOCK_NAME), "a+", encoding="utf-8") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def git(folder: str, *args: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(
-        ["git", "-C", folder, *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
-    if result.returncode != 0:
-        raise BooksRefused(f"git {' '.join(args)}: {result.stderr.strip()}")
-    return result.stdout
-
-
-def uncommitted(folder: str) -> list[str]:
-    """Files of the books that differ from the last commit (full paths)."""
-    top = git(folder, "rev-parse", "--show-toplevel").strip()
-    status = git(folder, "status", "--porcelain", "--untracked-files=all", "--", ".")
-    return [
-        os.path.join(top, line[3:])
-        for line in status.splitlines()
-        if line and not line.endswith(LOCK_NAME)
-    ]
-
-
-def commit(folder: str, user: str, message: str) -> None:
-    git(folder, "add", "-A", "--", ".")
-    if not git(folder, "status", "--porcelain", "--", ".").strip():
-        return
-    email = f"{user}@boeken.vng.invalid"
-    env = {
-        "GIT_AUTHOR_NAME": user,
-        "GIT_AUTHOR_EMAIL": email,
-        "GIT_COMMITTER_NAME": "vng serve",
-        "GIT_COMMITTER_EMAIL": "serve@boeken.vng.invalid",
-    }
-    git(folder, "commit", "-q", "-m", message, env=env)
-
-
-def restore(folder: str) -> list[str]:
-    """Put the books back to the last commit; the files that changed."""
-    changed = uncommitted(folder)
-    git(folder, "checkout", "--", ".")
-    git(folder, "clean", "-fdq", "-e", LOCK_NAME, "--", ".")
-    return changed
+POLICY = "VNG_POLICY"
 
 
 def _current_user() -> str:
@@ -102,6 +49,12 @@ def _current_user() -> str:
     if not user:
         raise BooksRefused("geen geauthenticeerde gebruiker: wijzigen kan alleen via de proxy")
     return user
+
+
+def _policy() -> Policy:
+    from flask import current_app
+
+    return current_app.config[POLICY]  # type: ignore[no-any-return]
 
 
 def check_new_entries(entries: Sequence[data.Directive], open_accounts: set[str]) -> None:
@@ -117,73 +70,280 @@ def check_new_entries(entries: Sequence[data.Directive], open_accounts: set[str]
                     raise BooksRefused(f"bedrag {units} heeft meer dan 2 decimalen")
 
 
-def _guarded(
-    method: Callable[..., Any],
-    describe: Callable[..., str],
-    check: Callable[..., None] | None = None,
-) -> Callable[..., Any]:
-    @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        folder = str(Path(self.ledger.beancount_file_path).parent)
-        user = _current_user()
-        with books_lock(folder):
-            if check is not None:
-                check(self, *args, **kwargs)
-            result = method(self, *args, **kwargs)
-            commit(folder, user, f"Fava: {describe(*args, **kwargs)}")
-        return result
-
-    return wrapper
+def _change(module: Any, message: str, **kwargs: Any) -> Change:
+    return Change(
+        main=str(module.ledger.beancount_file_path),
+        policy=_policy(),
+        user=_current_user(),
+        message=f"Fava: {message}",
+        **kwargs,
+    )
 
 
-def _check_source(module: Any, path: Any, source: str, *args: Any, **kwargs: Any) -> None:
-    errors = check_text(str(path), source)
-    if errors:
-        raise BooksRefused(f"{errors[0].message} (regel {errors[0].source['lineno']})")
+def _text(entry: data.Directive) -> str:
+    text = getattr(entry, "narration", None) or getattr(entry, "account", None) or ""
+    return " ".join(str(text).split())[:SUMMARY]
 
 
-def _check_entries(
-    module: Any, entries: Sequence[data.Directive], *args: Any, **kwargs: Any
-) -> None:
-    open_accounts = {e.account for e in module.ledger.all_entries if isinstance(e, data.Open)}
-    check_new_entries(entries, open_accounts)
+def _staged_entry(staging: Staging, entry: data.Directive) -> data.Directive:
+    return entry._replace(meta={**entry.meta, "filename": staging.path(entry.meta["filename"])})
+
+
+def _written(module: Any, *paths: str) -> None:
+    for path in paths:
+        module.ledger.watcher.notify(Path(path))
+
+
+class _Writes:
+    """Fava's FileModule writes, each made as a ``Change``."""
+
+    @staticmethod
+    def set_source(self: Any, path: Path, source: str, sha256sum: str) -> str:
+        from fava.core import file as fava_file
+
+        with self._lock:
+            path = Path(path)
+            if str(path) not in self.ledger.options["include"]:
+                raise fava_file.NonSourceFileError(path)
+
+            def make(staging: Staging) -> None:
+                staged = Path(staging.path(str(path)))
+                try:
+                    current = staged.read_text("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise fava_file.InvalidUnicodeError(str(exc)) from exc
+                if fava_file._sha256_str(current) != sha256sum:
+                    raise fava_file.ExternallyChangedError(path)
+                newline = fava_file._file_newline_character(staged)
+                with staged.open("w", encoding="utf-8", newline=newline) as handle:
+                    handle.write(source)
+
+            _change(self, f"bron {path.name} bewerkt", whole_file=str(path)).run(make)
+            _written(self, str(path))
+            self.ledger.extensions.after_write_source(str(path), source)
+            self.ledger.load_file()
+            return fava_file._sha256_str(source)
+
+    @staticmethod
+    def save_entry_slice(self: Any, entry_hash: str, source_slice: str, sha256sum: str) -> str:
+        from fava.core import file as fava_file
+
+        with self._lock:
+            self.ledger.changed()
+            entry = self.ledger.get_entry(entry_hash)
+            path, lineno = fava_file._get_position(entry)
+            change = _change(
+                self, f"boeking gewijzigd: {_text(entry)}", removes=[(str(path), lineno)]
+            )
+            new_sha = change.run(
+                lambda staging: fava_file.save_entry_slice(
+                    _staged_entry(staging, entry), source_slice, sha256sum
+                )
+            )
+            _written(self, str(path))
+            self.ledger.load_file()
+            self.ledger.extensions.after_entry_modified(entry, source_slice)
+            return str(new_sha)
+
+    @staticmethod
+    def delete_entry_slice(self: Any, entry_hash: str, sha256sum: str) -> None:
+        from fava.core import file as fava_file
+
+        with self._lock:
+            self.ledger.changed()
+            entry = self.ledger.get_entry(entry_hash)
+            path, lineno = fava_file._get_position(entry)
+            change = _change(
+                self, f"boeking verwijderd: {_text(entry)}", removes=[(str(path), lineno)]
+            )
+            change.run(
+                lambda staging: fava_file.delete_entry_slice(
+                    _staged_entry(staging, entry), sha256sum
+                )
+            )
+            _written(self, str(path))
+            self.ledger.load_file()
+            self.ledger.extensions.after_delete_entry(entry)
+
+    @staticmethod
+    def insert_metadata(self: Any, entry_hash: str, basekey: str, value: str) -> None:
+        from fava.core import file as fava_file
+        from fava.core.misc import next_key  # type: ignore[attr-defined]
+
+        with self._lock:
+            self.ledger.changed()
+            entry = self.ledger.get_entry(entry_hash)
+            key = next_key(basekey, entry.meta)
+            indent = self.ledger.fava_options.indent
+            path, lineno = fava_file._get_position(entry)
+            change = _change(
+                self,
+                f"metadata {key} bij boeking: {_text(entry)}",
+                removes=[(str(path), lineno)],
+            )
+            change.run(
+                lambda staging: fava_file.insert_metadata_in_file(
+                    Path(staging.path(str(path))), lineno, indent, key, value
+                )
+            )
+            _written(self, str(path))
+            self.ledger.load_file()
+            self.ledger.extensions.after_insert_metadata(entry, key, value)
+
+    @staticmethod
+    def insert_entries(self: Any, entries: Sequence[data.Directive]) -> None:
+        from fava.core import file as fava_file
+
+        with self._lock:
+            self.ledger.changed()
+            open_accounts = {e.account for e in self.ledger.all_entries if isinstance(e, data.Open)}
+            check_new_entries(entries, open_accounts)
+            options = self.ledger.fava_options
+            default = str(options.default_file or self.ledger.beancount_file_path)
+            touched: list[str] = []
+
+            def make(staging: Staging) -> list[Any]:
+                insert = [
+                    dataclasses.replace(o, filename=staging.path(o.filename))
+                    for o in options.insert_entry
+                ]
+                for entry in sorted(entries, key=fava_file._incomplete_sortkey):
+                    path, insert = fava_file.insert_entry(
+                        entry,
+                        staging.path(default),
+                        insert_options=insert,
+                        currency_column=options.currency_column,
+                        indent=options.indent,
+                    )
+                    touched.append(staging.real(str(path)))
+                return [dataclasses.replace(o, filename=staging.real(o.filename)) for o in insert]
+
+            summary = "; ".join(_text(e) for e in entries)[:SUMMARY]
+            change = _change(self, f"{len(entries)} boeking(en) toegevoegd: {summary}")
+            options.insert_entry = change.run(make)
+            _written(self, *touched)
+            self.ledger.load_file()
+            for entry in entries:
+                self.ledger.extensions.after_insert_entry(entry)
+
+
+def _load_under_lock(load: Any) -> Any:
+    """Fava reads the books under the same lock a writer holds, so a load never mixes
+    files from before and after a change, and the watcher never takes a half-read
+    state for the current one."""
+
+    def load_file(self: Any) -> None:
+        with books_lock(str(Path(self.beancount_file_path).parent)):
+            load(self)
+
+    return load_file
 
 
 def install_guards() -> None:
-    """Wrap Fava's file writes with the lock, the checks and the audit commit."""
+    """Make every write of Fava's FileModule a checked, atomic, committed change."""
+    from fava.core import FavaLedger
     from fava.core.file import FileModule
 
     if getattr(FileModule, "_vng_guarded", False):
         return
-    FileModule.set_source = _guarded(  # type: ignore[method-assign]
-        FileModule.set_source,
-        lambda path, *a, **k: f"bron {Path(path).name} bewerkt",
-        _check_source,
-    )
-    FileModule.insert_entries = _guarded(  # type: ignore[method-assign]
-        FileModule.insert_entries,
-        lambda entries, *a, **k: f"{len(entries)} boeking(en) "
-        f"toegevoegd: {'; '.join(getattr(e, 'narration', '') or '' for e in entries)[:SUMMARY]}",
-        _check_entries,
-    )
-    FileModule.save_entry_slice = _guarded(  # type: ignore[method-assign]
-        FileModule.save_entry_slice,
-        lambda entry_hash, *a, **k: f"boeking {entry_hash[:12]} gewijzigd",
-        lambda module, entry_hash, source, *a, **k: _check_source(module, "boeking", source),
-    )
-    FileModule.delete_entry_slice = _guarded(  # type: ignore[method-assign]
-        FileModule.delete_entry_slice,
-        lambda entry_hash, *a, **k: f"boeking {entry_hash[:12]} verwijderd",
-    )
-    FileModule.insert_metadata = _guarded(  # type: ignore[method-assign]
-        FileModule.insert_metadata,
-        lambda entry_hash,
-        key,
-        value,
-        *a,
-        **k: f"metadata {key} toegevoegd aan boeking {entry_hash[:12]}",
-    )
+    FavaLedger.load_file = _load_under_lock(FavaLedger.load_file)  # type: ignore[method-assign]
+    for name in ("set_source", "save_entry_slice", "delete_entry_slice", "insert_metadata"):
+        setattr(FileModule, name, getattr(_Writes, name))
+    FileModule.insert_entries = _Writes.insert_entries  # type: ignore[method-assign]
     FileModule._vng_guarded = True  # type: ignore[attr-defined]
+
+
+def _confine_reads(app: Any) -> None:
+    """What Fava reads by file name stays in the books' folder and the import folder."""
+    import fava.application
+    from flask import abort, request
+
+    serve_file = fava.application.send_file_inline
+
+    def confined_send(filename: str) -> Any:
+        policy = _policy()
+        if not inside(str(filename), [policy.root, *policy.folders]):
+            return abort(403)
+        return serve_file(filename)
+
+    fava.application.send_file_inline = confined_send  # type: ignore[assignment]
+
+    @app.before_request
+    def confine() -> Any:
+        policy = _policy()
+        allowed = [policy.root, *policy.folders]
+        endpoint = request.endpoint or ""
+        if endpoint in ("json_api.get_source", "json_api.put_source"):
+            body = request.get_json(silent=True) if request.method == "PUT" else None
+            name = str((body or {}).get("file_path", request.args.get("filename", "")))
+            if not inside(name, [policy.root]):
+                return _refusal(f"{name}:0: ligt buiten de map van de boeken", 403)
+        elif endpoint == "json_api.get_extract":
+            if not inside(request.args.get("filename", ""), list(policy.folders)):
+                return _refusal(f"{request.args.get('filename', '')}:0: niet in de importmap", 403)
+        elif endpoint in ("json_api.put_move", "json_api.delete_document"):
+            body = request.get_json(silent=True) or {}
+            name = str(body.get("filename", request.args.get("filename", "")))
+            if not inside(name, allowed):
+                return _refusal(f"{name}:0: buiten de boeken", 403)
+            if inside(name, [policy.root]):
+                return _refusal(f"{name}:0: documenten in de boeken verplaats je met git", 403)
+        elif endpoint in ("json_api.put_add_document",):
+            return _refusal("documenten uploaden kan niet in deze boeken", 403)
+        return None
+
+
+def _refusal(message: str, status: int = 400) -> Any:
+    from flask import jsonify
+
+    return jsonify({"error": message}), status
+
+
+def _upload_import_file() -> Any:
+    """Fava's import upload, confined to the import folder and written atomically."""
+    from fava.core.ingest import filepath_in_primary_imports_folder
+    from fava.json_api import json_success
+    from flask import g, request
+
+    from statements.schrijven import _write_file
+
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _refusal("geen bestand ontvangen")
+    _current_user()
+    policy = _policy()
+    target = filepath_in_primary_imports_folder(upload.filename, g.ledger)
+    if not policy.folders or not inside(str(target.parent), list(policy.folders)):
+        return _refusal(f"{target}:0: niet in de importmap", 403)
+    if inside(str(target), [policy.root]):
+        return _refusal(f"{target}:0: de importmap ligt in de boeken", 403)
+    if target.exists():
+        return _refusal(f"{target}:0: bestaat al")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _write_file(str(target), upload.read())
+    return json_success(f"Uploaded to {target}")
+
+
+def _import_folders(main: str) -> list[str]:
+    """The import folders the books name (Fava's ``import-dirs``), as full paths."""
+    folders = []
+    for entry in parse_books(main, os.path.dirname(main)).entries:
+        if isinstance(entry, data.Custom) and entry.type == "fava-option" and entry.values:
+            if entry.values[0].value == "import-dirs" and len(entry.values) > 1:
+                value = str(entry.values[1].value)
+                base = os.path.dirname(str(entry.meta.get("filename", main)))
+                folders.append(os.path.realpath(os.path.join(base, value)))
+    return folders
+
+
+def _own_import_config() -> None:
+    """The import page runs the project's importers, never a file the books name."""
+    from fava.core.ingest import IngestModule
+
+    import importers.fava_config as config
+
+    own = Path(config.__file__).resolve()
+    IngestModule.module_path = property(lambda self: own)  # type: ignore[assignment,method-assign]
 
 
 def serve(books: str, host: str, port: int) -> int:
@@ -191,8 +351,8 @@ def serve(books: str, host: str, port: int) -> int:
     import sys
 
     from fava.application import create_app
-    from fava.helpers import FavaAPIError
 
+    books = os.path.abspath(books)
     folder = str(Path(books).resolve().parent)
     try:
         changed = uncommitted(folder)
@@ -208,15 +368,24 @@ def serve(books: str, host: str, port: int) -> int:
             )
         print("Zet de boeken terug met: vng herstel --books " + books, file=sys.stderr)
         return 1
+    policy = policy_for(parse_books(books, folder), folder, _import_folders(books))
+    refused = check_startup(books, policy)
+    if refused:
+        from vng_accounts.errors import format_error
+
+        for error in refused:
+            print(format_error(error), file=sys.stderr)
+        return 1
     install_guards()
-    app = create_app([books], load=True)
+    _own_import_config()
+    app = create_app([books], load=True, poll_watcher=True)
+    app.config[POLICY] = policy
+    _confine_reads(app)
+    app.view_functions["json_api.put_upload_import_file"] = _upload_import_file
 
     @app.errorhandler(BooksRefused)
-    def refused(error: BooksRefused):  # type: ignore[no-untyped-def]
-        from flask import jsonify
+    def refused_change(error: BooksRefused):  # type: ignore[no-untyped-def]
+        return _refusal(str(error), 400)
 
-        return jsonify({"error": str(error)}), 400
-
-    del FavaAPIError
     app.run(host=host, port=port, threaded=True, use_reloader=False)
     return 0

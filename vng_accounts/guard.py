@@ -16,6 +16,12 @@ import glob
 import hashlib
 import os
 import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from beancount.core import data
+from beancount.parser import parser
 
 from vng_accounts.errors import BooksError
 
@@ -40,7 +46,8 @@ ALLOWED_PLUGINS: frozenset[str] = frozenset(
 ALLOWED_EXTENSIONS: frozenset[str] = frozenset({"statements.fava"})
 
 _PLUGIN = re.compile(r'^\s*plugin\s+"([^"]*)"')
-_EXTENSION = re.compile(r'^\s*\d{4}-\d{2}-\d{2}\s+custom\s+"fava-extension"\s+"([^"]*)"')
+_DATE = r"\d{2,4}[-/]\d{1,2}[-/]\d{1,2}"  # as beancount's lexer reads a date
+_EXTENSION = re.compile(r"^\s*" + _DATE + r'\s+custom\s+"fava-extension"\s+"([^"]*)"')
 _INCLUDE = re.compile(r'^\s*include\s+"([^"]*)"')
 _PYTHONPATH = re.compile(r'^\s*option\s+"insert_pythonpath"')
 
@@ -55,7 +62,7 @@ def check_text(path: str, text: str) -> list[BooksError]:
 
 # the only lines that can matter here; everything else is skipped without a look
 _CANDIDATE = re.compile(
-    r"^[ \t]*(?:plugin|include|option|\d{4}-\d{2}-\d{2}[ \t]+custom)\b[^\n]*", re.M
+    r"^[ \t]*(?:plugin|include|option|" + _DATE + r"[ \t]+custom)\b[^\n]*", re.M
 )
 _LOCK = re.compile(r'^\s*\d{4}-\d{2}-\d{2}\s+custom\s+"vng-vastgesteld"\s+\S+\s+"([^"]*)"')
 
@@ -137,3 +144,246 @@ def _expand(including: str, pattern: str) -> list[str]:
 
 def _meta(path: str, lineno: int) -> dict[str, object]:
     return {"filename": path, "lineno": lineno}
+
+
+# ---------------------------------------------------------------------------------
+# The guard on the parsed books.
+#
+# The text checks above are quick and run before every load. A change written
+# through Fava is checked more strictly: the books as they would be after the
+# change are parsed with beancount's own parser (which runs no code), every file
+# they include is followed the way beancount follows it, and the directives are
+# checked, not the lines. Whatever beancount reads as a plugin, an option or a
+# custom directive is seen here as such, however it is written.
+
+FAVA_PATH_OPTIONS = frozenset({"import-dirs", "default-file"})
+"""Fava options whose value is a path: it must stay inside the books' folder or
+one of the folders the server was started with."""
+
+FAVA_CODE_OPTIONS = frozenset({"import-config"})
+"""Fava options whose value names code that Fava runs: no change may add one or
+give it another value than the server was started with."""
+
+ENCRYPTED = (".gpg", ".asc")  # beancount decrypts these with gpg
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    path: str
+    entries: tuple[data.Directive, ...]
+    errors: tuple[Any, ...]
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ParsedBooks:
+    """The books as beancount's parser reads them, file by file, without plugins."""
+
+    main: str
+    files: tuple[ParsedFile, ...]
+    errors: tuple[BooksError, ...]  # includes that cannot be followed
+
+    @property
+    def entries(self) -> list[data.Directive]:
+        return [entry for parsed in self.files for entry in parsed.entries]
+
+
+_PARSE_CACHE: dict[tuple[str, str], ParsedFile] = {}
+
+
+def _parse_cached(path: str, raw: bytes) -> ParsedFile:
+    key = (path, hashlib.sha256(raw).hexdigest())
+    found = _PARSE_CACHE.get(key)
+    if found is None:
+        entries, errors, options = parser.parse_string(raw.decode("utf-8"), report_filename=path)
+        found = ParsedFile(path, tuple(entries), tuple(errors), options)
+        if len(_PARSE_CACHE) > 256:
+            _PARSE_CACHE.clear()
+        _PARSE_CACHE[key] = found
+    return found
+
+
+def inside(path: str, folders: Sequence[str]) -> bool:
+    """Whether ``path``, after symlinks, lies in one of ``folders`` (after symlinks)."""
+    real = os.path.realpath(path)
+    for folder in folders:
+        top = os.path.realpath(folder)
+        if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def parse_books(main: str, root: str) -> ParsedBooks:
+    """Parse ``main`` and every file it includes, as beancount's loader would, but
+    follow no include that leads outside ``root`` (after symlinks): such an include
+    is an error and the file is not read."""
+    files: list[ParsedFile] = []
+    errors: list[BooksError] = []
+    seen: set[str] = set()
+    stack = [os.path.normpath(os.path.abspath(main))]
+    while stack:
+        path = stack.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+            parsed = _parse_cached(path, raw)
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(BooksError(_meta(path, 0), f"boeken niet leesbaar: {exc}", None))
+            continue
+        files.append(parsed)
+        for pattern in parsed.options.get("include", []):
+            lineno = _include_line(raw, pattern)
+            full = (
+                pattern if os.path.isabs(pattern) else os.path.join(os.path.dirname(path), pattern)
+            )
+            matches = sorted(glob.glob(full, recursive=True))
+            if not matches:
+                message = f'include "{pattern}": bestand bestaat niet'
+                errors.append(BooksError(_meta(path, lineno), message, None))
+            for match in matches:
+                match = os.path.normpath(os.path.abspath(match))
+                if not inside(match, [root]):
+                    message = (
+                        f'include "{pattern}": {match} ligt buiten de map van de boeken '
+                        f"({root})"
+                    )
+                    errors.append(BooksError(_meta(path, lineno), message, None))
+                elif match.endswith(ENCRYPTED):
+                    message = f'include "{pattern}": versleutelde bestanden worden niet gelezen'
+                    errors.append(BooksError(_meta(path, lineno), message, None))
+                else:
+                    stack.append(match)
+    return ParsedBooks(os.path.abspath(main), tuple(files), tuple(errors))
+
+
+def _include_line(raw: bytes, pattern: str) -> int:
+    """The line of an include directive (beancount's options do not keep it)."""
+    needle = pattern.encode("utf-8")
+    for lineno, line in enumerate(raw.splitlines(), 1):
+        if line.lstrip().startswith(b"include") and needle in line:
+            return lineno
+    return 0
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the books may name: where they live and what the server started with."""
+
+    root: str
+    folders: tuple[str, ...] = ()  # other folders paths may name (the import folder)
+    code_options: frozenset[tuple[str, str]] = frozenset()  # (option, value) at start
+
+
+def policy_for(parsed: ParsedBooks, root: str, folders: Sequence[str] = ()) -> Policy:
+    """The policy of a server started on these books: the code options they name
+    now are the administrator's and stay allowed; nothing else is."""
+    code = {
+        (name, value)
+        for name, value, _ in _fava_options(parsed.entries)
+        if name in FAVA_CODE_OPTIONS
+    }
+    return Policy(
+        os.path.abspath(root), tuple(os.path.abspath(f) for f in folders), frozenset(code)
+    )
+
+
+def _fava_options(entries: Sequence[data.Directive]) -> Iterator[tuple[str, str, data.Custom]]:
+    for entry in entries:
+        if isinstance(entry, data.Custom) and entry.type == "fava-option" and entry.values:
+            name = str(entry.values[0].value)
+            value = str(entry.values[1].value) if len(entry.values) > 1 else ""
+            yield name, value, entry
+
+
+def check_parsed(
+    parsed: ParsedBooks, policy: Policy, located: Callable[[str], str] = str
+) -> list[BooksError]:
+    """Everything in the parsed books that could run code or reach outside them.
+
+    ``located`` gives the real place of a parsed file's folder, for books parsed
+    from a staging copy: paths in the books are resolved from there."""
+    errors: list[BooksError] = list(parsed.errors)
+    allowed_folders = [policy.root, *policy.folders]
+    for parsed_file in parsed.files:
+        options = parsed_file.options
+        base = located(os.path.dirname(parsed_file.path))
+        for name, _ in options.get("plugin", []):
+            if name not in ALLOWED_PLUGINS:
+                lineno = _line_of(parsed_file.path, "plugin", name)
+                message = f'plugin "{name}" staat niet op de lijst van toegestane plugins'
+                errors.append(BooksError(_meta(parsed_file.path, lineno), message, None))
+        if options.get("insert_pythonpath"):
+            lineno = _line_of(parsed_file.path, "option", "insert_pythonpath")
+            message = 'option "insert_pythonpath" is niet toegestaan in de boeken'
+            errors.append(BooksError(_meta(parsed_file.path, lineno), message, None))
+        if options.get("plugin_processing_mode", "default") != "default":
+            lineno = _line_of(parsed_file.path, "option", "plugin_processing_mode")
+            message = 'option "plugin_processing_mode" zet de controles uit: niet toegestaan'
+            errors.append(BooksError(_meta(parsed_file.path, lineno), message, None))
+        for folder in options.get("documents", []):
+            full = folder if os.path.isabs(folder) else os.path.join(base, folder)
+            if not inside(full, allowed_folders):
+                lineno = _line_of(parsed_file.path, "option", "documents")
+                message = f'option "documents" "{folder}" ligt buiten de map van de boeken'
+                errors.append(BooksError(_meta(parsed_file.path, lineno), message, None))
+    for entry in parsed.entries:
+        errors.extend(_check_entry(entry, policy, allowed_folders, located))
+    return errors
+
+
+def _check_entry(
+    entry: data.Directive,
+    policy: Policy,
+    folders: Sequence[str],
+    located: Callable[[str], str],
+) -> list[BooksError]:
+    folder = located(os.path.dirname(str(entry.meta.get("filename", ""))))
+    if isinstance(entry, data.Document):
+        full = (
+            entry.filename
+            if os.path.isabs(entry.filename)
+            else os.path.join(folder, entry.filename)
+        )
+        if not inside(full, folders):
+            return [
+                BooksError(entry.meta, f'document "{entry.filename}" ligt buiten de boeken', None)
+            ]
+        return []
+    if not isinstance(entry, data.Custom):
+        return []
+    if entry.type == "fava-extension":
+        name = str(entry.values[0].value) if entry.values else ""
+        if name not in ALLOWED_EXTENSIONS:
+            message = f'Fava-extensie "{name}" staat niet op de lijst van toegestane extensies'
+            return [BooksError(entry.meta, message, None)]
+        return []
+    if entry.type != "fava-option" or not entry.values:
+        return []
+    name = str(entry.values[0].value)
+    value = str(entry.values[1].value) if len(entry.values) > 1 else ""
+    if name in FAVA_CODE_OPTIONS and (name, value) not in policy.code_options:
+        message = (
+            f'fava-option "{name}" "{value}": Fava zou deze code uitvoeren; '
+            "alleen de beheerder stelt dit in"
+        )
+        return [BooksError(entry.meta, message, None)]
+    if name in FAVA_PATH_OPTIONS:
+        full = value if os.path.isabs(value) else os.path.join(folder, value)
+        if not inside(full, folders):
+            message = f'fava-option "{name}" "{value}" ligt buiten de map van de boeken'
+            return [BooksError(entry.meta, message, None)]
+    return []
+
+
+def _line_of(path: str, keyword: str, value: str) -> int:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for lineno, line in enumerate(handle, 1):
+                if line.lstrip().startswith(keyword) and value in line:
+                    return lineno
+    except OSError:
+        pass
+    return 0

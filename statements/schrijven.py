@@ -1,0 +1,364 @@
+"""A change to the books, made safely.
+
+Whoever changes the books (Fava's editor, its add and delete, a document upload)
+goes through ``Change``:
+
+1. under the books' lock, the books' folder is copied into a staging folder and
+   the change is made there, never in the books themselves;
+2. the staged books are parsed with beancount's parser and checked: nothing that
+   runs code or reaches outside the books (``vng_accounts.guard``), no entry lost
+   that the change did not mean to remove, nothing added, changed or removed in a
+   vastgesteld year, no parse error, no error of the project's checks that the
+   books did not already have;
+3. only then is each changed file written next to its original as a temp file,
+   fsynced and renamed over it, read back, and committed with the user as author.
+   If anything fails after the first rename, every file is put back as it was.
+
+A change refused names the reason as ``file:line: reason`` and leaves the books and
+their history as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data
+
+from statements.vastlegging import LOCK_NAME, BooksRefused, books_lock, commit, uncommitted
+from vng_accounts.errors import BooksError, format_error
+from vng_accounts.guard import ParsedBooks, Policy, check_parsed, parse_books
+from vng_accounts.vaststelling import LOCK as VASTGESTELD
+
+MAX_ERRORS = 5  # errors named in one refusal
+
+
+def fingerprint(entry: data.Directive) -> str:
+    """The content of an entry, wherever in the files it stands."""
+
+    def clean(meta: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
+        return tuple(
+            sorted((k, repr(v)) for k, v in (meta or {}).items() if k not in ("filename", "lineno"))
+        )
+
+    parts: list[str] = [type(entry).__name__]
+    for name, value in zip(entry._fields, entry, strict=False):
+        if name == "meta":
+            parts.append(repr(clean(value)))
+        elif name == "postings":
+            parts.extend(repr(p._replace(meta=clean(p.meta))) for p in value)
+        else:
+            parts.append(repr(value))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def locked_years(entries: Iterable[data.Directive]) -> dict[int, data.Custom]:
+    """The vastgestelde years the books record, with the directive that records it."""
+    years: dict[int, data.Custom] = {}
+    for entry in entries:
+        if isinstance(entry, data.Custom) and entry.type == VASTGESTELD and entry.values:
+            value = entry.values[0].value
+            if isinstance(value, (int, Decimal)):
+                years[int(value)] = entry
+    return years
+
+
+def _write_file(path: str, content: bytes) -> None:
+    """A temp file in the same folder, fsynced, renamed over ``path``, folder fsynced."""
+    folder = os.path.dirname(path)
+    mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _remove_file(path: str) -> None:
+    os.unlink(path)
+    dir_fd = os.open(os.path.dirname(path), os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+@dataclass
+class Staging:
+    """A copy of the books' folder in which a change is made first."""
+
+    root: str  # the books' folder (real path)
+    folder: str  # the copy
+
+    def path(self, real: str) -> str:
+        """Where a file of the books is in the copy; a file outside the books is refused."""
+        full = os.path.realpath(real)
+        if not (full == self.root or full.startswith(self.root + os.sep)):
+            raise BooksRefused(f"{real}:0: ligt buiten de map van de boeken ({self.root})")
+        return os.path.join(self.folder, os.path.relpath(full, self.root))
+
+    def real(self, staged: str) -> str:
+        full = os.path.abspath(staged)
+        if full == self.folder or full.startswith(self.folder + os.sep):
+            return os.path.join(self.root, os.path.relpath(full, self.folder))
+        return staged
+
+
+def _files(folder: str) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        for name in names:
+            if name == LOCK_NAME or name.startswith(".tmp-"):
+                continue
+            path = os.path.join(top, name)
+            if os.path.islink(path) or not os.path.isfile(path):
+                continue
+            with open(path, "rb") as handle:
+                found[os.path.relpath(path, folder)] = handle.read()
+    return found
+
+
+@dataclass
+class Change:
+    """One change to the books by one user, described for the audit trail.
+
+    ``removes`` lists (file, line) of the entries the change means to replace or
+    remove; ``whole_file`` a file the change rewrites as a whole (the source editor),
+    whose entries it may all remove."""
+
+    main: str
+    policy: Policy
+    user: str
+    message: str
+    removes: list[tuple[str, int]] = field(default_factory=list)
+    whole_file: str | None = None
+
+    def run(self, make: Callable[[Staging], Any]) -> Any:
+        root = os.path.realpath(self.policy.root)
+        if not self.user:
+            raise BooksRefused("geen geauthenticeerde gebruiker: wijzigen kan alleen via de proxy")
+        with books_lock(root):
+            dirty = uncommitted(root)
+            if dirty:
+                raise BooksRefused(
+                    f"{dirty[0]}:0: wijkt af van de laatste vastlegging; "
+                    "niets geschreven (vng herstel zet de boeken terug)"
+                )
+            with tempfile.TemporaryDirectory(prefix="vng-wijziging-") as tmp:
+                staging = Staging(root, os.path.join(tmp, "boeken"))
+                before_files = _files(root)
+                for rel, content in before_files.items():
+                    target = os.path.join(staging.folder, rel)
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    with open(target, "wb") as handle:
+                        handle.write(content)
+                staged_main = staging.path(self.main)
+                before = parse_books(staged_main, staging.folder)
+                result = make(staging)
+                after = parse_books(staged_main, staging.folder)
+                state = hashlib.sha256(
+                    b"".join(rel.encode() + b"\0" + c for rel, c in sorted(before_files.items()))
+                ).hexdigest()
+                problems = self._check(staging, before, after, state)
+                if problems:
+                    raise BooksRefused("\n".join(_real(staging, p) for p in problems[:MAX_ERRORS]))
+                after_files = _files(staging.folder)
+                self._write(root, before_files, after_files)
+            return result
+
+    def _check(
+        self, staging: Staging, before: ParsedBooks, after: ParsedBooks, state: str
+    ) -> list[str]:
+        problems = [format_error(e) for e in check_parsed(after, self.policy, staging.real)]
+        if problems:
+            return problems
+        known = Counter(_error_key(e) for f in before.files for e in f.errors)
+        for parsed in after.files:
+            for error in parsed.errors:
+                key = _error_key(error)
+                if known[key] > 0:
+                    known[key] -= 1
+                else:
+                    problems.append(format_error(error))
+        if problems:
+            return problems
+        problems.extend(self._check_entries(staging, before, after))
+        if problems:
+            return problems
+        return self._check_books(before, after, state)
+
+    def _check_entries(
+        self, staging: Staging, before: ParsedBooks, after: ParsedBooks
+    ) -> list[str]:
+        """Nothing lost that the change did not mean to remove; nothing in an adopted
+        year added, changed or removed."""
+        removable: Counter[str] = Counter()
+        targets = {(staging.path(f), line) for f, line in self.removes}
+        whole = staging.path(self.whole_file) if self.whole_file else None
+        old: dict[str, list[data.Directive]] = {}
+        for entry in before.entries:
+            digest = fingerprint(entry)
+            old.setdefault(digest, []).append(entry)
+            spot = (entry.meta.get("filename"), entry.meta.get("lineno"))
+            if spot in targets or (whole and spot[0] == whole):
+                removable[digest] += 1
+        remaining = Counter({d: len(v) for d, v in old.items()})
+        added: list[data.Directive] = []
+        for entry in after.entries:
+            digest = fingerprint(entry)
+            if remaining[digest] > 0:
+                remaining[digest] -= 1
+            else:
+                added.append(entry)
+        removed = [old[d][-1] for d, n in remaining.items() for _ in range(n)]
+        problems: list[str] = []
+        lost = Counter(fingerprint(e) for e in removed) - removable
+        for entry in removed:
+            if lost[fingerprint(entry)] > 0:
+                lost[fingerprint(entry)] -= 1
+                problems.append(
+                    f"{where_entry(entry)}: deze wijziging zou de boeking {_describe(entry)} "
+                    "verwijderen zonder dat daarom gevraagd is; niets geschreven"
+                )
+        locks = locked_years(before.entries)
+        for kind, entries in (
+            ("toegevoegd of gewijzigd", added),
+            ("verwijderd of gewijzigd", removed),
+        ):
+            for entry in entries:
+                if isinstance(entry, data.Custom) and entry.type == VASTGESTELD:
+                    problems.append(
+                        f"{where_entry(entry)}: een vaststelling wordt niet via Fava {kind}; "
+                        "dat doet vng vaststellen na het besluit van de ALV"
+                    )
+                    continue
+                lock = locks.get(entry.date.year)
+                if lock is not None:
+                    problems.append(
+                        f"{where_entry(entry)}: {entry.date} {_describe(entry)}: het jaar "
+                        f"{entry.date.year} is vastgesteld ({where_entry(lock)}, "
+                        f"{lock.values[1].value if len(lock.values) > 1 else ''}); een boeking "
+                        f"in dat jaar wordt niet {kind}"
+                    )
+        return problems
+
+    def _check_books(self, before: ParsedBooks, after: ParsedBooks, state: str) -> list[str]:
+        """The project's checks on the staged books: no error they did not have."""
+        from vng_accounts.books import load_books
+
+        known = _books_errors(self.main, state)
+        found = load_books(after.main).errors
+        counts = Counter(known)
+        problems = []
+        for error in found:
+            key = _error_key(error)
+            if counts[key] > 0:
+                counts[key] -= 1
+            else:
+                problems.append(format_error(error))
+        return problems
+
+    def _write(self, root: str, before: dict[str, bytes], after: dict[str, bytes]) -> None:
+        changed = {rel: content for rel, content in after.items() if before.get(rel) != content}
+        gone = [rel for rel in before if rel not in after]
+        if not changed and not gone:
+            return
+        done: list[str] = []
+        try:
+            for rel, content in changed.items():
+                path = os.path.join(root, rel)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                done.append(rel)
+                _write_file(path, content)
+                with open(path, "rb") as handle:
+                    if handle.read() != content:
+                        raise BooksRefused(f"{path}:0: teruggelezen inhoud wijkt af")
+            for rel in gone:
+                done.append(rel)
+                _remove_file(os.path.join(root, rel))
+            commit(root, self.user, self.message)
+        except BaseException as exc:
+            for rel in done:
+                path = os.path.join(root, rel)
+                if rel in before:
+                    _write_file(path, before[rel])
+                elif os.path.exists(path):
+                    _remove_file(path)
+            from statements.vastlegging import git
+
+            try:
+                git(root, "reset", "-q", "--", ".")
+            except BooksRefused:
+                pass
+            if isinstance(exc, BooksRefused):
+                raise
+            if isinstance(exc, OSError):
+                raise BooksRefused(
+                    f"{exc.filename or root}:0: schrijven mislukt ({exc.strerror}); "
+                    "niets gewijzigd"
+                ) from exc
+            raise
+
+
+_BOOKS_ERRORS: dict[str, list[tuple[str, str]]] = {}
+
+
+def _books_errors(main: str, key: str) -> list[tuple[str, str]]:
+    """The project's errors of the books before the change (once per state): the
+    books themselves, which the change has not touched."""
+    from vng_accounts.books import load_books
+
+    if key not in _BOOKS_ERRORS:
+        _BOOKS_ERRORS.clear()
+        _BOOKS_ERRORS[key] = [_error_key(e) for e in load_books(main).errors]
+    return _BOOKS_ERRORS[key]
+
+
+def _error_key(error: Any) -> tuple[str, str]:
+    source = getattr(error, "source", None) or {}
+    return (os.path.basename(str(source.get("filename", ""))), str(error.message))
+
+
+def where_entry(entry: data.Directive) -> str:
+    return f"{entry.meta.get('filename', '<boeken>')}:{entry.meta.get('lineno', 0)}"
+
+
+def _describe(entry: data.Directive) -> str:
+    text = (
+        getattr(entry, "narration", None)
+        or getattr(entry, "account", None)
+        or getattr(entry, "type", None)
+        or type(entry).__name__.lower()
+    )
+    return f'"{" ".join(str(text).split())[:60]}"'
+
+
+def _real(staging: Staging, text: str) -> str:
+    return text.replace(staging.folder + os.sep, staging.root + os.sep)
+
+
+def check_startup(main: str, policy: Policy) -> list[BooksError]:
+    """The parsed guard on the books a server is started on."""
+    return check_parsed(parse_books(main, policy.root), policy)
+
+
+__all__: Sequence[str] = ("Change", "Staging", "fingerprint", "locked_years", "check_startup")

@@ -1,0 +1,139 @@
+"""The books' audit trail: one writer at a time, every change a git commit.
+
+Fava (``vng serve``) and ``vng import --output`` take the same lock on the books'
+folder before they read what is there and write what is new. A change becomes a
+commit whose author is the person who made it. ``restore`` puts every file of the
+books back as the last commit has it, also after a write or a commit that was
+killed halfway.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import subprocess
+import threading
+from collections.abc import Iterator
+
+LOCK_NAME = ".vng-schrijfslot"
+
+_threads = threading.local()
+_lock_files: dict[str, str] = {}
+
+
+def lock_file(folder: str) -> str:
+    """The lock file of the books in ``folder``: in the repository's git folder when
+    the books are in git (so it never shows as a change), else in the folder."""
+    key = os.path.realpath(folder)
+    if key not in _lock_files:
+        found = subprocess.run(
+            ["git", "-C", folder, "rev-parse", "--absolute-git-dir"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if found.returncode == 0 and found.stdout.strip():
+            digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+            name = os.path.join(found.stdout.strip(), f"vng-schrijfslot-{digest}")
+        else:
+            name = os.path.join(folder, LOCK_NAME)
+        _lock_files[key] = name
+    return _lock_files[key]
+
+
+class BooksRefused(Exception):
+    """A change to the books that is not written."""
+
+
+@contextlib.contextmanager
+def books_lock(folder: str) -> Iterator[None]:
+    """One writer at a time for the books in ``folder`` (across processes and threads;
+    a thread that holds it may take it again)."""
+    held: dict[str, int] = _threads.__dict__.setdefault("held", {})
+    key = os.path.realpath(folder)
+    if held.get(key):
+        held[key] += 1
+        try:
+            yield
+        finally:
+            held[key] -= 1
+        return
+    with open(lock_file(folder), "a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        held[key] = 1
+        try:
+            yield
+        finally:
+            held[key] = 0
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def git(folder: str, *args: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        ["git", "-C", folder, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+    if result.returncode != 0:
+        raise BooksRefused(f"git {' '.join(args)}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def uncommitted(folder: str) -> list[str]:
+    """Files of the books that differ from the last commit (full paths), the index
+    included: a file staged by a commit that never finished counts as changed."""
+    top = git(folder, "rev-parse", "--show-toplevel").strip()
+    status = git(folder, "status", "--porcelain", "--untracked-files=all", "--", ".")
+    names = []
+    for line in status.splitlines():
+        if not line or line.endswith(LOCK_NAME):
+            continue
+        name = line[3:]
+        if " -> " in name:
+            name = name.split(" -> ", 1)[1]
+        names.append(os.path.join(top, name.strip('"')))
+    return names
+
+
+def commit(folder: str, user: str, message: str, paths: list[str] | None = None) -> bool:
+    """Commit the books' folder (or only ``paths``) with ``user`` as the author;
+    False when there was nothing to commit."""
+    targets = [*(paths or ["."]), f":(exclude){LOCK_NAME}"]
+    git(folder, "add", "-A", "--", *targets)
+    if not git(folder, "diff", "--cached", "--name-only", "--", *targets).strip():
+        return False
+    email = f"{user}@boeken.vng.invalid"
+    env = {
+        "GIT_AUTHOR_NAME": user,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": "vng",
+        "GIT_COMMITTER_EMAIL": "vng@boeken.vng.invalid",
+    }
+    git(folder, "commit", "-q", "-m", message, "--", *targets, env=env)
+    return True
+
+
+def _stale_index_lock(folder: str) -> None:
+    """A commit killed halfway leaves git's index lock behind; with the books' lock
+    held no git process of ours is running, so it can go."""
+    git_dir = git(folder, "rev-parse", "--absolute-git-dir").strip()
+    lock = os.path.join(git_dir, "index.lock")
+    if os.path.exists(lock):
+        os.unlink(lock)
+
+
+def restore(folder: str) -> list[str]:
+    """Put every file of the books back as the last commit (HEAD) has it: changed
+    and deleted files restored, new files removed, the index reset. Returns the
+    files that were changed."""
+    with books_lock(folder):
+        _stale_index_lock(folder)
+        changed = uncommitted(folder)
+        git(folder, "reset", "-q", "--", ".")
+        git(folder, "checkout", "HEAD", "--", ".")
+        git(folder, "clean", "-fdq", "-e", LOCK_NAME, "--", ".")
+        return changed
