@@ -186,8 +186,9 @@ def install_guards() -> None:
     FileModule._vng_guarded = True  # type: ignore[attr-defined]
 
 
-def serve(books: str, host: str, port: int) -> int:
-    """Check the books, install the guards and run Fava; returns an exit status."""
+def serve(books: str, runtime: str, group: str | None = None) -> int:
+    """Check the books, install the guards and run Fava on ``runtime/fava.sock``
+    (only the proxy reaches it: see ``statements.toegang``); returns an exit status."""
     import sys
 
     from fava.application import create_app
@@ -218,5 +219,11 @@ def serve(books: str, host: str, port: int) -> int:
         return jsonify({"error": str(error)}), 400
 
     del FavaAPIError
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    from statements import toegang
+
+    try:
+        toegang.run(app, runtime, group)
+    except toegang.ToegangError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     return 0
