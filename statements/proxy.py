@@ -31,8 +31,8 @@ from pathlib import Path
 from statements.toegang import SECRET_HEADER, SOCKET, ToegangError, shared_secret
 
 ROLES = ("boekhouding", "accountant")
-# Requests with a password, per address: enough for Fava's pages and their assets,
-# few enough that guessing a password takes years.
+# Requests with a password, per address: enough for Fava's pages and their assets
+# (a page load is some 25 requests), and a guesser gets 5 tries a second at most.
 LOGIN_RATE = "5r/s"
 LOGIN_BURST = 60
 SECRET_WAIT = 30.0  # seconds the proxy waits for vng serve to write the secret
@@ -229,7 +229,9 @@ def run(runtime: str, port: int, users_file: str, fava_runtime: str | None = Non
     socket = folder / "intern" / "rollen.sock"
     socket.unlink(missing_ok=True)
     nginx = subprocess.Popen(
-        [nginx_binary(), "-p", str(folder), "-c", config, "-g", "daemon off;"],
+        # -e: the startup log in the runtime folder too, not in /var/log (not ours)
+        [nginx_binary(), "-p", str(folder), "-e", str(folder / "error.log"), "-c", config]
+        + ["-g", "daemon off;"],
         preexec_fn=_dies_with(os.getpid()),
     )
     for signum in (signal.SIGTERM, signal.SIGINT):  # nginx: both a fast shutdown
