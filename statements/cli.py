@@ -5,8 +5,10 @@
     vng jaarverslag --year YEAR [--books PATH] --out DIR      (JSON, PDF, XLSX, XAF)
     vng vaststellen --year YEAR --datum DATE [--books PATH]
     vng import FILE... [--books PATH] [--output FILE] [--archive DIR]
-    vng serve [--books PATH] [--port 5000]      (Fava, behind vng proxy)
-    vng proxy --gebruikers FILE [--port 8080]  (nginx: authentication and roles)
+    vng serve [--books PATH] [--runtime .proxy] [--socket-groep GROUP]
+                                               (Fava on .proxy/fava.sock, for vng proxy only)
+    vng proxy --gebruikers FILE [--port 8080] [--runtime .proxy] [--fava-runtime DIR]
+                                               (nginx: authentication and roles)
     vng gebruiker NAAM --rol ROL --gebruikers FILE   (password on stdin)
     vng herstel [--books PATH]                 (back to the last commit)
 
@@ -41,6 +43,7 @@ from statements.errors import StatementError
 from statements.output import write_all_atomic, write_atomic
 from statements.render_json import jaarrekening_json
 from statements.table import StatementTable
+from statements.toegang import RUNTIME
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error, where
 from vng_accounts.vaststelling import file_digest, lock_text, read_locks
@@ -367,7 +370,8 @@ def _archive_path(
 def cmd_serve(args: argparse.Namespace) -> int:
     from statements.serve import serve
 
-    return serve(args.books, args.host, args.port)
+    # Fava needs an absolute path to the books (a relative one fails an assertion)
+    return serve(os.path.abspath(args.books), args.runtime, args.socket_groep)
 
 
 def cmd_herstel(args: argparse.Namespace) -> int:
@@ -388,7 +392,7 @@ def cmd_proxy(args: argparse.Namespace) -> int:
     from statements import proxy
 
     try:
-        return proxy.run(args.runtime, args.port, args.fava, args.gebruikers)
+        return proxy.run(args.runtime, args.port, args.gebruikers, args.fava_runtime)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -446,17 +450,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     imp.set_defaults(func=cmd_import)
     srv = sub.add_parser("serve", help="Fava op de boeken, met slot en audit trail")
     srv.add_argument("--books", default=DEFAULT_BOOKS)
-    srv.add_argument("--host", default="127.0.0.1")
-    srv.add_argument("--port", type=int, default=5000)
+    srv.add_argument(
+        "--runtime", default=RUNTIME, help="map voor fava.sock en fava.geheim (standaard .proxy)"
+    )
+    srv.add_argument(
+        "--socket-groep",
+        default=None,
+        help="groep (van nginx) die de socket mag gebruiken: socket 0660, map 0750",
+    )
     srv.set_defaults(func=cmd_serve)
     her = sub.add_parser("herstel", help="zet de boeken terug naar de laatste vastlegging")
     her.add_argument("--books", default=DEFAULT_BOOKS)
     her.set_defaults(func=cmd_herstel)
     prx = sub.add_parser("proxy", help="nginx met wachtwoorden en rollen voor Fava")
     prx.add_argument("--port", type=int, default=8080)
-    prx.add_argument("--fava", default="http://127.0.0.1:5000")
     prx.add_argument("--gebruikers", required=True)
-    prx.add_argument("--runtime", default=".proxy")
+    prx.add_argument("--runtime", default=RUNTIME, help="map voor nginx (standaard .proxy)")
+    prx.add_argument(
+        "--fava-runtime",
+        default=None,
+        help="de --runtime van vng serve, als die een andere is (fava.sock, fava.geheim)",
+    )
     prx.set_defaults(func=cmd_proxy)
     usr = sub.add_parser("gebruiker", help="voeg een gebruiker toe (wachtwoord op stdin)")
     usr.add_argument("naam")

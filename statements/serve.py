@@ -8,6 +8,8 @@
   made in a staging copy, checked, written atomically and committed with the
   authenticated user (the ``X-Remote-User`` header the proxy sets) as its author.
   A write without an authenticated user is refused.
+- Fava listens only on a Unix socket in its runtime folder, and only requests that
+  carry the proxy's secret are answered (``statements.toegang``).
 - What Fava reads by file name (the source, documents, statements, extracts) is
   confined to the books' folder and the import folder.
 - The import page runs the project's own importers (``importers/fava_config.py``),
@@ -346,8 +348,9 @@ def _own_import_config() -> None:
     IngestModule.module_path = property(lambda self: own)  # type: ignore[assignment,method-assign]
 
 
-def serve(books: str, host: str, port: int) -> int:
-    """Check the books, install the guards and run Fava; returns an exit status."""
+def serve(books: str, runtime: str, group: str | None = None) -> int:
+    """Check the books, install the guards and run Fava on ``runtime/fava.sock``
+    (only the proxy reaches it: see ``statements.toegang``); returns an exit status."""
     import sys
 
     from fava.application import create_app
@@ -387,5 +390,11 @@ def serve(books: str, host: str, port: int) -> int:
     def refused_change(error: BooksRefused):  # type: ignore[no-untyped-def]
         return _refusal(str(error), 400)
 
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    from statements import toegang
+
+    try:
+        toegang.run(app, runtime, group)
+    except toegang.ToegangError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     return 0

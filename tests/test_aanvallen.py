@@ -24,6 +24,7 @@ import pytest
 from beancount.parser import parser
 
 from tests.conftest import BOOKS_DIR, vng
+from tests.fava_site import wait_for_socket
 from tests.test_serve import ENTRY, _free_port, _git, _wait
 
 BFILE = "vereniging-van-nederlandse-gemeenten"
@@ -67,7 +68,8 @@ class Site:
                 capture_output=True,
             )
             assert result.returncode == 0, result.stderr
-        self.fava_port, self.proxy_port = _free_port(), _free_port()
+        self.proxy_port = _free_port()
+        self.runtime = root / "proxy"
 
         def small_files() -> None:
             if limit is not None:
@@ -76,7 +78,7 @@ class Site:
                 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
         self.fava = subprocess.Popen(
-            [_vng_bin(), "serve", "--books", str(self.main), "--port", str(self.fava_port)],
+            [_vng_bin(), "serve", "--books", str(self.main), "--runtime", str(self.runtime)],
             stdout=subprocess.DEVNULL,
             stderr=open(root / "serve.log", "wb"),
             preexec_fn=small_files,
@@ -89,15 +91,13 @@ class Site:
                 str(users),
                 "--port",
                 str(self.proxy_port),
-                "--fava",
-                f"http://127.0.0.1:{self.fava_port}",
                 "--runtime",
-                str(root / "proxy"),
+                str(self.runtime),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait(self.fava_port)
+        wait_for_socket(self.runtime / "fava.sock", self.fava)
         _wait(self.proxy_port)
         self.url = f"http://127.0.0.1:{self.proxy_port}/{BFILE}"
 
@@ -408,16 +408,14 @@ def test_kill_during_a_save_then_herstel_keeps_every_acknowledged_write(tmp_path
     committed = _git(tmp_path, "show", "HEAD:ledger/vereniging/main.beancount")
     for narration in acknowledged:
         assert committed.count(narration) == 1
-    again = Site.__new__(Site)
-    again.root, again.main, again.books = tmp_path, site.main, site.books
-    port = _free_port()
+    runtime = tmp_path / "opnieuw"
     restarted = subprocess.Popen(
-        [_vng_bin(), "serve", "--books", str(site.main), "--port", str(port)],
+        [_vng_bin(), "serve", "--books", str(site.main), "--runtime", str(runtime)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait(port)  # serve starts on the restored books
+        wait_for_socket(runtime / "fava.sock", restarted)  # serve starts on the restored books
     finally:
         restarted.terminate()
         restarted.wait(10)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BOOKS_DIR, vng
+from tests.fava_site import secret, unix_request, wait_for_socket
 
 BFILE = "vereniging-van-nederlandse-gemeenten"
 USERS = {"anna": ("geheim-anna", "boekhouding"), "kees": ("geheim-kees", "accountant")}
@@ -74,10 +75,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
             capture_output=True,
         )
         assert result.returncode == 0, result.stderr
-    fava_port, proxy_port = _free_port(), _free_port()
+    proxy_port = _free_port()
+    runtime = root / "proxy"
     vng_bin = str(Path(sys.executable).with_name("vng"))
     fava = subprocess.Popen(
-        [vng_bin, "serve", "--books", str(books / "main.beancount"), "--port", str(fava_port)],
+        [vng_bin, "serve", "--books", str(books / "main.beancount"), "--runtime", str(runtime)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -89,29 +91,26 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
             str(users),
             "--port",
             str(proxy_port),
-            "--fava",
-            f"http://127.0.0.1:{fava_port}",
             "--runtime",
-            str(root / "proxy"),
+            str(runtime),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait(fava_port)
+        wait_for_socket(runtime / "fava.sock", fava)
         _wait(proxy_port)
         yield {
             "root": root,
             "books": books,
             "url": f"http://127.0.0.1:{proxy_port}/{BFILE}",
-            "direct": f"http://127.0.0.1:{fava_port}/{BFILE}",
+            "runtime": runtime,
         }
     finally:
         proxy.terminate()
         fava.terminate()
         proxy.wait(10)
         fava.wait(10)
-        subprocess.run(["pkill", "-f", f"nginx -p {root}/proxy"], check=False)
 
 
 def _request(
@@ -214,7 +213,15 @@ def test_writes_are_checked_before_they_are_written(site: dict) -> None:  # type
 
 
 def test_a_write_without_an_authenticated_user_is_refused(site: dict) -> None:  # type: ignore[type-arg]
-    status, body = _request(f"{site['direct']}/api/add_entries", None, "PUT", ENTRY)
+    """Even with the proxy's secret, a write names its author or is refused."""
+    runtime = site["runtime"]
+    status, body = unix_request(
+        runtime / "fava.sock",
+        f"/{BFILE}/api/add_entries",
+        "PUT",
+        ENTRY,
+        {"X-Vng-Proxy": secret(runtime)},
+    )
     assert status == 400 and "geen geauthenticeerde gebruiker" in body
 
 
@@ -344,8 +351,8 @@ def test_the_jaarrekening_page_answers_within_two_seconds(site: dict) -> None:  
 
 
 def test_a_write_that_fails_halfway_loses_nothing(tmp_path: Path) -> None:
-    """Fault injection: Fava's process may not write a file larger than it is now
-    (RLIMIT_FSIZE), so the rewrite of main.beancount stops halfway."""
+    """Fault injection: Fava's process may not write a file larger than main.beancount
+    is now (RLIMIT_FSIZE), so the write fails; it fails before the books are touched."""
     import resource
 
     books = tmp_path / "boeken"
@@ -360,34 +367,31 @@ def test_a_write_that_fails_halfway_loses_nothing(tmp_path: Path) -> None:
     def small_files() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    port = _free_port()
+    runtime = tmp_path / "rt"
     vng_bin = str(Path(sys.executable).with_name("vng"))
     fava = subprocess.Popen(
-        [vng_bin, "serve", "--books", str(main), "--port", str(port)],
+        [vng_bin, "serve", "--books", str(main), "--runtime", str(runtime)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         preexec_fn=small_files,
     )
     try:
-        _wait(port)
+        wait_for_socket(runtime / "fava.sock", fava)
         big = json.loads(json.dumps(ENTRY))
         big["entries"][0]["narration"] = "Lange omschrijving " + "x" * 400
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/{BFILE}/api/add_entries",
-            data=json.dumps(big).encode(),
-            method="PUT",
-            headers={"Content-Type": "application/json", "X-Remote-User": "anna"},
-        )
-        with pytest.raises((urllib.error.URLError, ConnectionError, OSError)):
-            urllib.request.urlopen(request, timeout=30).read()
+        headers = {"X-Remote-User": "anna", "X-Vng-Proxy": secret(runtime)}
+        try:  # the write fails (EFBIG): an error answer or a dropped connection
+            status, _ = unix_request(
+                runtime / "fava.sock", f"/{BFILE}/api/add_entries", "PUT", big, headers
+            )
+        except OSError:
+            status = 0
+        assert status != 200
     finally:
         fava.kill()
         fava.wait(10)
-    assert main.read_bytes() != committed  # the write stopped halfway
-    result = vng("serve", "--books", str(main), "--port", "1")
-    assert result.returncode != 0 and f"{main}:0: wijkt af" in result.stderr
-    assert vng("herstel", "--books", str(main)).returncode == 0
-    assert main.read_bytes() == committed
+    assert main.read_bytes() == committed  # nothing written, not even in part
+    assert _git(tmp_path, "status", "--porcelain", "--", "boeken").strip() == ""
     assert _git(tmp_path, "log", "--format=%s").splitlines() == ["boeken"]
 
 
@@ -400,7 +404,9 @@ def test_serve_refuses_books_left_half_written_and_herstel_repairs(tmp_path: Pat
     year = books / "2024.beancount"
     good = year.read_bytes()
     year.write_bytes(good[: len(good) // 3])  # a write that stopped halfway (disk full)
-    result = vng("serve", "--books", str(books / "main.beancount"), "--port", "1")
+    result = vng(
+        "serve", "--books", str(books / "main.beancount"), "--runtime", str(tmp_path / "rt")
+    )
     assert result.returncode != 0
     assert f"{year}:0: wijkt af van de laatste vastlegging" in result.stderr
     assert "vng herstel" in result.stderr
