@@ -2,8 +2,9 @@
 ``balance`` assertion, continuity checked.
 
 A statement is refused when its bookings do not add up from the opening to the
-closing balance, or when its opening balance differs from the closing balance the
-books already assert for that day.
+closing balance, or when its opening balance is not the books' balance of the
+account at the start of its opening day. An account with nothing booked yet has
+balance 0: its first statement opens at 0, or its opening balance is booked first.
 """
 
 from __future__ import annotations
@@ -50,6 +51,24 @@ def account_for(iban: str, accounts: Mapping[str, str], filename: str, lineno: i
     return account
 
 
+def balance_before(existing: Sequence[data.Directive], account: str, day: datetime.date) -> Decimal:
+    """The books' balance of ``account`` at the start of ``day`` (0 when nothing is
+    booked on it yet), in EUR."""
+    return sum(
+        (
+            posting.units.number
+            for entry in existing
+            if isinstance(entry, data.Transaction) and entry.date < day
+            for posting in entry.postings
+            if posting.account == account
+            and posting.units is not None
+            and posting.units.currency == CURRENCY
+            and isinstance(posting.units.number, Decimal)
+        ),
+        Decimal(0),
+    )
+
+
 def statement_entries(
     statement: Statement,
     account: str,
@@ -67,21 +86,16 @@ def statement_entries(
                 f"het eindsaldo {statement.closing}"
             ),
         )
-    for entry in existing:
-        if (
-            isinstance(entry, data.Balance)
-            and entry.account == account
-            and entry.date == statement.opening_date
-            and entry.amount.number != statement.opening
-        ):
-            raise ImportFailure(
-                filename,
-                statement.lineno,
-                (
-                    f"beginsaldo {statement.opening} op {statement.opening_date} sluit niet aan op "
-                    f"het eindsaldo {entry.amount.number} van het vorige afschrift"
-                ),
-            )
+    booked = balance_before(existing, account, statement.opening_date)
+    if booked != statement.opening:
+        raise ImportFailure(
+            filename,
+            statement.lineno,
+            (
+                f"beginsaldo {statement.opening} op {statement.opening_date} sluit niet aan op "
+                f"het saldo {booked} van {account} in de boeken op die dag"
+            ),
+        )
     entries: list[data.Directive] = []
     for booking in statement.bookings:
         meta = data.new_metadata(filename, booking.lineno)

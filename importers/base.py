@@ -1,19 +1,35 @@
-"""What every importer of the project shares: strict Dutch numbers, errors with
-file and line, and deduplication on the source's own reference."""
+"""What every importer of the project shares: strict amounts, errors with file and
+line, the checks on every entry an importer makes, and deduplication on the source's
+own reference.
+
+Every number an importer puts in the books is plain decimal notation with at most two
+decimals and below 10^12 (``1e309``, ``1_000``, ``Infinity`` and ``١٢`` are refused),
+and no payee or narration starts with ``=``, ``+``, ``-`` or ``@``. A file that breaks
+either rule is refused whole. ``new_entries`` also refuses a new entry dated in a
+year the books record as vastgesteld.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from decimal import Decimal
+from collections.abc import Iterator, Sequence
+from decimal import Decimal, InvalidOperation
 
 import beangulp
 from beancount.core import data
 
+from vng_accounts.vaststelling import describe, read_locks
+
 REFERENCE = "referentie"
 DUPLICATE = "__duplicate__"
-_DUTCH = re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+),\d{2}$")
-_PLAIN = re.compile(r"^-?\d+$")
+FORMULA_START = ("=", "+", "-", "@")
+MAX_DIGITS = 12  # integer digits of an amount: below 10^12
+_DUTCH = re.compile(r"^-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+),[0-9]{2}$")
+_PLAIN = re.compile(r"^-?[0-9]+$")
+_DECIMAL = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
+# how a number the books can hold prints: what beancount's parser reads back
+_IN_BOOKS = re.compile(rf"^-?[0-9]{{1,{MAX_DIGITS}}}(\.[0-9]{{1,2}})?$")
+_COUNT = re.compile(rf"^[0-9]{{1,{MAX_DIGITS}}}$")
 
 
 class ImportFailure(Exception):
@@ -24,13 +40,25 @@ class ImportFailure(Exception):
         self.filename, self.lineno, self.message = filename, lineno, message
 
 
+def sane(value: Decimal, text: str, filename: str, lineno: int) -> Decimal:
+    """``value`` if the books can hold it: plain, at most 2 decimals, below 10^12."""
+    if not _IN_BOOKS.match(str(value)):
+        raise ImportFailure(
+            filename,
+            lineno,
+            f"bedrag {text!r} is geen gewoon bedrag (hoogstens 2 decimalen, "
+            f"kleiner dan 10^{MAX_DIGITS})",
+        )
+    return value
+
+
 def dutch_amount(text: str, filename: str, lineno: int) -> Decimal:
     """``1.234,56`` or ``1234,56`` or ``12``; anything ambiguous (``1,234``) refused."""
     value = text.strip()
     if _DUTCH.match(value):
-        return Decimal(value.replace(".", "").replace(",", "."))
+        return sane(Decimal(value.replace(".", "").replace(",", ".")), text, filename, lineno)
     if _PLAIN.match(value):
-        return Decimal(value)
+        return sane(Decimal(value), text, filename, lineno)
     raise ImportFailure(
         filename,
         lineno,
@@ -38,9 +66,57 @@ def dutch_amount(text: str, filename: str, lineno: int) -> Decimal:
     )
 
 
+def decimal_amount(text: str | None, filename: str, lineno: int) -> Decimal:
+    """An amount in XML notation without a sign: ``1234.56``, ``25`` or ``25.5``."""
+    value = (text or "").strip()
+    if not _DECIMAL.match(value):
+        raise ImportFailure(filename, lineno, f"bedrag {text!r} ongeldig (verwacht 1234.56)")
+    try:
+        return sane(Decimal(value), value, filename, lineno)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        raise ImportFailure(filename, lineno, f"bedrag {text!r} ongeldig") from None
+
+
+def whole_number(text: str, what: str, filename: str, lineno: int) -> int:
+    """A count (stukken, inwoners): ASCII digits only, below 10^12."""
+    if not _COUNT.match(text):
+        raise ImportFailure(filename, lineno, f"{what} {text!r} is geen geheel aantal")
+    return int(text)
+
+
 def clean_text(value: str) -> str:
     """Text for the books: control characters removed, whitespace collapsed."""
     return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", value).split())
+
+
+def _numbers(entry: data.Directive) -> Iterator[Decimal]:
+    if isinstance(entry, data.Transaction):
+        for posting in entry.postings:
+            for value in (posting.units, posting.price):
+                if value is not None and isinstance(value.number, Decimal):
+                    yield value.number
+            cost = posting.cost
+            for attribute in ("number", "number_per", "number_total"):
+                number = getattr(cost, attribute, None) if cost is not None else None
+                if isinstance(number, Decimal):
+                    yield number
+    elif isinstance(entry, data.Balance | data.Price):
+        if isinstance(entry.amount.number, Decimal):
+            yield entry.amount.number
+
+
+def check_entry(entry: data.Directive) -> None:
+    """Refuse what the books cannot hold or an export could run: a number that is
+    not plain (``1E+309``), a payee or narration that starts like a formula."""
+    filename, lineno = str(entry.meta.get("filename", "?")), int(entry.meta.get("lineno", 0))
+    for number in _numbers(entry):
+        sane(number, str(number), filename, lineno)
+    if isinstance(entry, data.Transaction):
+        for label, text in (("tegenpartij", entry.payee), ("omschrijving", entry.narration)):
+            if text and text.startswith(FORMULA_START):
+                raise ImportFailure(
+                    filename, lineno, f"{label} {text!r} begint met een formuleteken"
+                )
 
 
 def known_references(existing: Sequence[data.Directive]) -> set[str]:
@@ -53,7 +129,19 @@ def known_references(existing: Sequence[data.Directive]) -> set[str]:
 
 class Importer(beangulp.Importer):
     """Deduplicates on ``referentie``: a second, genuine payment with the same amount,
-    date and payee is kept; the same bank booking imported twice is not."""
+    date and payee is kept; the same bank booking imported twice is not.
+
+    Subclasses implement ``entries``; ``extract`` (what beangulp and Fava call) checks
+    every entry with ``check_entry``, so no importer can bypass it."""
+
+    def entries(self, filepath: str, existing: data.Entries) -> data.Entries:
+        raise NotImplementedError
+
+    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
+        entries = self.entries(filepath, existing)
+        for entry in entries:
+            check_entry(entry)
+        return entries
 
     def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
         seen = known_references(existing)
@@ -66,17 +154,36 @@ class Importer(beangulp.Importer):
             seen.add(str(reference))
 
 
+def check_period_lock(
+    entries: Sequence[data.Directive], existing: Sequence[data.Directive]
+) -> None:
+    """Refuse a new entry dated in a year the books record as vastgesteld."""
+    locks, _ = read_locks(existing)
+    for entry in entries:
+        for lock in locks:
+            if entry.date.year == lock.year:
+                raise ImportFailure(
+                    str(entry.meta.get("filename", "?")),
+                    int(entry.meta.get("lineno", 0)),
+                    f"boeking {entry.date} {describe(entry)!r} valt in het vastgestelde jaar "
+                    f"{lock.year} (vastgesteld in {lock.meta.get('filename')}:"
+                    f"{lock.meta.get('lineno')})",
+                )
+
+
 def new_entries(
     importer: beangulp.Importer, filepath: str, existing: data.Entries
 ) -> list[data.Directive]:
     """Extract, deduplicate and keep what is new (balance assertions already in the
-    books are left out as well)."""
+    books are left out as well); what is new may not fall in a vastgesteld year."""
     entries = importer.extract(filepath, existing)
     importer.deduplicate(entries, existing)
     balances = {(e.date, e.account, e.amount) for e in existing if isinstance(e, data.Balance)}
-    return [
+    new = [
         e
         for e in entries
         if not e.meta.get(DUPLICATE)
         and not (isinstance(e, data.Balance) and (e.date, e.account, e.amount) in balances)
     ]
+    check_period_lock(new, existing)
+    return new

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime
 import os
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from beancount.core import data
 from lxml import etree
 
 from importers.bank import Booking, Statement, account_for, statement_entries
-from importers.base import Importer, ImportFailure
+from importers.base import Importer, ImportFailure, decimal_amount
 
 MAX_BYTES = 20 * 1024 * 1024
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:camt.053"
@@ -55,18 +55,10 @@ def _text(node: etree._Element, path: str) -> str | None:
 
 
 def _amount(node: etree._Element, filepath: str) -> Decimal:
-    amount, sign = _text(node, "Amt"), _text(node, "CdtDbtInd")
-    try:
-        value = Decimal(amount or "")
-    except InvalidOperation:
-        raise ImportFailure(filepath, node.sourceline, f"bedrag {amount!r} ongeldig") from None
-    exponent = value.as_tuple().exponent
-    if (
-        sign not in ("CRDT", "DBIT")
-        or not value.is_finite()
-        or (isinstance(exponent, int) and exponent < -2)
-    ):
-        raise ImportFailure(filepath, node.sourceline, "bedrag of CdtDbtInd ongeldig")
+    sign = _text(node, "CdtDbtInd")
+    value = decimal_amount(_text(node, "Amt"), filepath, node.sourceline or 0)
+    if sign not in ("CRDT", "DBIT"):
+        raise ImportFailure(filepath, node.sourceline or 0, f"CdtDbtInd {sign!r} ongeldig")
     return value if sign == "CRDT" else -value
 
 
@@ -150,9 +142,11 @@ class Camt053Importer(Importer):
         statements = parse(filepath)
         return account_for(statements[0].iban, self.accounts, filepath, statements[0].lineno)
 
-    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
+    def entries(self, filepath: str, existing: data.Entries) -> data.Entries:
         entries: list[data.Directive] = []
         for statement in parse(filepath):
             account = account_for(statement.iban, self.accounts, filepath, statement.lineno)
-            entries += statement_entries(statement, account, self.suspense, filepath, existing)
+            entries += statement_entries(
+                statement, account, self.suspense, filepath, [*existing, *entries]
+            )
         return entries

@@ -7,9 +7,7 @@ import csv
 import datetime
 from collections.abc import Iterator, Sequence
 
-from importers.base import ImportFailure
-
-FORMULA_START = ("=", "+", "-", "@")
+from importers.base import FORMULA_START, ImportFailure
 
 
 def rows(filepath: str, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -16,7 +16,7 @@ from beancount.core import amount as bean_amount
 from beancount.core import data, position
 
 from importers import csvfile
-from importers.base import REFERENCE, Importer, ImportFailure, dutch_amount
+from importers.base import REFERENCE, Importer, ImportFailure, dutch_amount, whole_number
 
 COLUMNS = (
     "datum",
@@ -32,9 +32,7 @@ EUR = "EUR"
 
 
 def _units(value: str, filepath: str, lineno: int) -> Decimal:
-    if not value.isdigit():
-        raise ImportFailure(filepath, lineno, f"aantal {value!r} is geen geheel aantal stukken")
-    return Decimal(value)
+    return Decimal(whole_number(value, "aantal stukken", filepath, lineno))
 
 
 class EffectenImporter(Importer):
@@ -49,7 +47,7 @@ class EffectenImporter(Importer):
     def account(self, filepath: str) -> str:
         return self.accounts["rekening"]
 
-    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
+    def entries(self, filepath: str, existing: data.Entries) -> data.Entries:
         categories = {
             e.currency: str(e.meta["categorie"])
             for e in existing
@@ -80,6 +78,7 @@ class EffectenImporter(Importer):
         day = csvfile.date(row["datum"], filepath, lineno)
         meta = data.new_metadata(filepath, lineno)
         if kind == "koers":
+            self._lot_account(fund, categories, filepath, lineno)  # a known fund only
             return data.Price(
                 meta,
                 day,

@@ -25,7 +25,7 @@ from beancount.core import amount as bean_amount
 from beancount.core import data
 
 from importers import csvfile
-from importers.base import REFERENCE, Importer, ImportFailure, clean_text
+from importers.base import REFERENCE, Importer, ImportFailure, clean_text, whole_number
 
 COLUMNS = ("gemeente", "cbs-code", "inwoners", "incasso")
 CENT = Decimal("0.01")
@@ -88,7 +88,7 @@ class LedenImporter(Importer):
     def account(self, filepath: str) -> str:
         return self.accounts["debiteuren"]
 
-    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
+    def entries(self, filepath: str, existing: data.Entries) -> data.Entries:
         match = _FILE.match(os.path.basename(filepath))
         if not match:
             raise ImportFailure(filepath, 0, "bestandsnaam moet leden-<jaar>.csv zijn")
@@ -102,8 +102,7 @@ class LedenImporter(Importer):
             if not re.fullmatch(r"GM\d{4}", code) or code in seen:
                 raise ImportFailure(filepath, lineno, f"cbs-code {code!r} ongeldig of dubbel")
             seen.add(code)
-            if not row["inwoners"].isdigit():
-                raise ImportFailure(filepath, lineno, f"inwoners {row['inwoners']!r} ongeldig")
+            whole_number(row["inwoners"], "inwoners", filepath, lineno)
             entries.append(self._invoice(filepath, lineno, row, tariff, day))
         return entries
 

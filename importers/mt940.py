@@ -14,18 +14,22 @@ from decimal import Decimal
 from beancount.core import data
 
 from importers.bank import Booking, Statement, account_for, statement_entries
-from importers.base import Importer, ImportFailure
+from importers.base import Importer, ImportFailure, sane
 
-_BALANCE = re.compile(r"^(?P<sign>[CD])(?P<date>\d{6})(?P<ccy>[A-Z]{3})(?P<amount>\d+,\d{0,2})$")
+# ASCII digits only: ``\d`` would also admit other scripts' digits, which Decimal reads
+_BALANCE = re.compile(
+    r"^(?P<sign>[CD])(?P<date>\d{6})(?P<ccy>[A-Z]{3})(?P<amount>\d+,\d{0,2})$", re.ASCII
+)
 _LINE61 = re.compile(
     r"^(?P<value>\d{6})(?P<entry>\d{4})?(?P<sign>R?[CD])[A-Z]?"
-    r"(?P<amount>\d+,\d{0,2})N(?P<type>[A-Z0-9]{3})(?P<ref>[^/]*)(//(?P<bank>\S+))?"
+    r"(?P<amount>\d+,\d{0,2})N(?P<type>[A-Z0-9]{3})(?P<ref>[^/]*)(//(?P<bank>\S+))?",
+    re.ASCII,
 )
 
 
-def _amount(text: str) -> Decimal:
+def _amount(text: str, filepath: str, lineno: int) -> Decimal:
     whole, _, cents = text.partition(",")
-    return Decimal(f"{whole}.{cents.ljust(2, '0')}")
+    return sane(Decimal(f"{whole}.{cents.ljust(2, '0')}"), text, filepath, lineno)
 
 
 def _date(text: str, filepath: str, lineno: int) -> datetime.date:
@@ -53,7 +57,7 @@ def _balance(value: str, filepath: str, lineno: int) -> tuple[datetime.date, Dec
     match = _BALANCE.match(value.strip())
     if not match:
         raise ImportFailure(filepath, lineno, f"saldo {value!r} ongeldig")
-    amount = _amount(match["amount"])
+    amount = _amount(match["amount"], filepath, lineno)
     return _date(match["date"], filepath, lineno), amount if match["sign"] == "C" else -amount
 
 
@@ -108,7 +112,7 @@ def _booking(value: str, filepath: str, lineno: int) -> Booking:
     match = _LINE61.match(value.split("\n")[0])
     if not match:
         raise ImportFailure(filepath, lineno, f"boekingsregel :61: ongeldig: {value!r}")
-    amount = _amount(match["amount"])
+    amount = _amount(match["amount"], filepath, lineno)
     sign = match["sign"].lstrip("R")
     reference = (match["bank"] or "").strip() or match["ref"].strip()
     if not reference or reference == "NONREF":
@@ -140,9 +144,11 @@ class Mt940Importer(Importer):
         statement = parse(filepath)[0]
         return account_for(statement.iban, self.accounts, filepath, statement.lineno)
 
-    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
+    def entries(self, filepath: str, existing: data.Entries) -> data.Entries:
         entries: list[data.Directive] = []
         for statement in parse(filepath):
             account = account_for(statement.iban, self.accounts, filepath, statement.lineno)
-            entries += statement_entries(statement, account, self.suspense, filepath, existing)
+            entries += statement_entries(
+                statement, account, self.suspense, filepath, [*existing, *entries]
+            )
         return entries

@@ -45,7 +45,7 @@ class SalarisImporter(Importer):
     def account(self, filepath: str) -> str:
         return self.accounts["salarissen"]
 
-    def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
+    def entries(self, filepath: str, existing: data.Entries) -> data.Entries:
         return [
             self._entry(filepath, lineno, row) for lineno, row in csvfile.rows(filepath, COLUMNS)
         ]

@@ -4,7 +4,7 @@
     vng jaarrekening --year YEAR [--books PATH] --out DIR     (the JSON)
     vng jaarverslag --year YEAR [--books PATH] --out DIR      (JSON, PDF, XLSX, XAF)
     vng vaststellen --year YEAR --datum DATE [--books PATH]
-    vng import FILE... [--books PATH] [--output FILE] [--archive DIR]
+    vng import FILE... [--books PATH] [--output FILE] [--archive DIR] [--gebruiker NAAM]
     vng serve [--books PATH] [--runtime .proxy] [--socket-groep GROUP]
                                                (Fava on .proxy/fava.sock, for vng proxy only)
     vng proxy --gebruikers FILE [--port 8080] [--runtime .proxy] [--fava-runtime DIR]
@@ -306,65 +306,11 @@ def cmd_vaststellen(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import files with the project's importers; print or append only what is new."""
-    from beancount.parser import printer
+    """Import files with the project's importers; print, or add to the books and commit,
+    only what is new (``statements/importeren.py``)."""
+    from statements.importeren import run
 
-    from importers.base import ImportFailure, new_entries
-    from importers.config import importers
-
-    books = _load_or_report(args.books)
-    if books is None:
-        return 1
-    existing = list(books.entries)
-    found: list[object] = []
-    archive: list[tuple[str, str]] = []
-    try:
-        for filepath in args.files:
-            matching = [i for i in importers() if i.identify(filepath)]
-            if len(matching) != 1:
-                raise ImportFailure(
-                    filepath,
-                    0,
-                    "geen importer herkent dit bestand"
-                    if not matching
-                    else "meer dan één importer herkent dit bestand",
-                )
-            entries = new_entries(matching[0], filepath, existing + found)  # type: ignore[operator]
-            found += entries
-            archive.append((filepath, _archive_path(args.archive, matching[0], filepath, entries)))
-    except (ImportFailure, OSError) as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    text = "".join(printer.format_entry(entry) + "\n" for entry in found)  # type: ignore[arg-type]
-    if args.output:
-        from statements.serve import books_lock
-
-        with books_lock(os.path.dirname(os.path.abspath(args.output))):
-            previous = ""
-            if os.path.exists(args.output):
-                with open(args.output, encoding="utf-8") as handle:
-                    previous = handle.read()
-            write_atomic(args.output, previous + text)
-    else:
-        sys.stdout.write(text)
-    if args.archive:
-        for source, target in archive:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            os.replace(source, target)
-    print(f"{len(found)} nieuwe boekingen", file=sys.stderr)
-    return 0
-
-
-def _archive_path(
-    folder: str | None, importer: object, filepath: str, entries: list[object]
-) -> str:
-    """beangulp's document layout: <folder>/<account as path>/<date>.<name>."""
-    if not folder:
-        return ""
-    account = importer.account(filepath)  # type: ignore[attr-defined]
-    dates = [e.date for e in entries]  # type: ignore[attr-defined]
-    day = max(dates) if dates else datetime.date.today()
-    return os.path.join(folder, *account.split(":"), f"{day}.{os.path.basename(filepath)}")
+    return run(args.files, args.books, args.output, args.archive, args.gebruiker)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -445,8 +391,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     imp = sub.add_parser("import", help="lees bankafschriften, salarisjournaal, bewaarder, leden")
     imp.add_argument("files", nargs="+")
     imp.add_argument("--books", default=DEFAULT_BOOKS)
-    imp.add_argument("--output", help="voeg de nieuwe boekingen toe aan dit bestand")
+    imp.add_argument(
+        "--output",
+        help="voeg de nieuwe boekingen toe aan dit bestand van de boeken en leg dat vast in git",
+    )
     imp.add_argument("--archive", help="verplaats de ingelezen bestanden naar deze documentenmap")
+    imp.add_argument(
+        "--gebruiker",
+        help="auteur van de vastlegging (standaard $VNG_GEBRUIKER, anders de inlognaam)",
+    )
     imp.set_defaults(func=cmd_import)
     srv = sub.add_parser("serve", help="Fava op de boeken, met slot en audit trail")
     srv.add_argument("--books", default=DEFAULT_BOOKS)

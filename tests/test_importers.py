@@ -106,26 +106,6 @@ def test_ambiguous_amounts_are_refused(text: str) -> None:
         dutch_amount(text, "f", 7)
 
 
-def test_vng_import_reports_file_and_line_and_writes_nothing(tmp_path: Path) -> None:
-    from tests.conftest import vng
-
-    target = tmp_path / "nieuw.beancount"
-    result = vng(
-        "import",
-        str(DATA / "camt053" / "ing-2024-03-01.xml"),
-        str(DATA / "mt940" / "abn-2024-03-telt-niet.sta"),
-        "--output",
-        str(target),
-    )
-    assert result.returncode != 0
-    assert "abn-2024-03-telt-niet.sta:7:" in result.stderr
-    assert not target.exists()
-    unknown = tmp_path / "onbekend.pdf"
-    unknown.write_bytes(b"%PDF-1.4")
-    result = vng("import", str(unknown))
-    assert result.returncode != 0 and "onbekend.pdf:0: geen importer" in result.stderr
-
-
 def test_the_books_contributie_is_what_the_invoicing_produces(books: Books) -> None:
     """The contributie 2025, invoiced in November 2024, is the importer's output on the
     members file in the books (ledger/vereniging/leden/leden-2025.csv) with the tariff
@@ -158,30 +138,3 @@ def test_the_books_contributie_is_what_the_invoicing_produces(books: Books) -> N
     assert abs(-total / 1000 - 29748) < 1  # published: vooruit gefactureerde contributie 2024
     tariff = read_tariff(list(books.entries), 2025, str(members))
     assert tariff.contributie(25000) == Decimal("47275.00")  # 5.000 x 2,023 + 20.000 x 1,858
-
-
-def test_vng_import_appends_and_archives(tmp_path: Path) -> None:
-    import shutil
-
-    from tests.conftest import vng
-
-    source = tmp_path / "ing-2024-03-01.xml"
-    shutil.copy(DATA / "camt053" / "ing-2024-03-01.xml", source)
-    target = tmp_path / "nieuw.beancount"
-    target.write_text("; bankboekingen\n", encoding="utf-8")
-    result = vng(
-        "import", str(source), "--output", str(target), "--archive", str(tmp_path / "documenten")
-    )
-    assert result.returncode == 0, result.stderr
-    text = target.read_text(encoding="utf-8")
-    assert text.startswith("; bankboekingen\n") and text.count('referentie: "NL00INGB') == 3
-    assert not source.exists()
-    assert (
-        tmp_path
-        / "documenten"
-        / "Activa"
-        / "LiquideMiddelen"
-        / "Bank"
-        / "ING"
-        / "2024-03-02.ing-2024-03-01.xml"
-    ).exists()
