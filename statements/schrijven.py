@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -31,7 +32,14 @@ from typing import Any
 
 from beancount.core import data
 
-from statements.vastlegging import LOCK_NAME, BooksRefused, books_lock, commit, uncommitted
+from statements.vastlegging import (
+    LOCK_NAME,
+    BooksRefused,
+    books_lock,
+    commit,
+    staging_folder,
+    uncommitted,
+)
 from vng_accounts.errors import BooksError, format_error
 from vng_accounts.guard import ParsedBooks, Policy, check_parsed, parse_books
 from vng_accounts.vaststelling import LOCK as VASTGESTELD
@@ -56,6 +64,24 @@ def fingerprint(entry: data.Directive) -> str:
         else:
             parts.append(repr(value))
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+_FINGERPRINTS: dict[int, tuple[Any, list[str]]] = {}
+
+
+def fingerprints(parsed: ParsedBooks) -> list[tuple[data.Directive, str]]:
+    """Every entry of the parsed books with its fingerprint; computed once per parsed
+    file (the parser's cache hands out the same file for the same content)."""
+    found: list[tuple[data.Directive, str]] = []
+    for parsed_file in parsed.files:
+        cached = _FINGERPRINTS.get(id(parsed_file))
+        if cached is None or cached[0] is not parsed_file:
+            cached = (parsed_file, [fingerprint(e) for e in parsed_file.entries])
+            if len(_FINGERPRINTS) > 256:
+                _FINGERPRINTS.clear()
+            _FINGERPRINTS[id(parsed_file)] = cached
+        found.extend(zip(parsed_file.entries, cached[1], strict=True))
+    return found
 
 
 def locked_years(entries: Iterable[data.Directive]) -> dict[int, data.Custom]:
@@ -151,6 +177,7 @@ class Change:
     message: str
     removes: list[tuple[str, int]] = field(default_factory=list)
     whole_file: str | None = None
+    _found: list[tuple[str, str]] = field(default_factory=list, repr=False)
 
     def run(self, make: Callable[[Staging], Any]) -> Any:
         root = os.path.realpath(self.policy.root)
@@ -163,8 +190,10 @@ class Change:
                     f"{dirty[0]}:0: wijkt af van de laatste vastlegging; "
                     "niets geschreven (vng herstel zet de boeken terug)"
                 )
-            with tempfile.TemporaryDirectory(prefix="vng-wijziging-") as tmp:
-                staging = Staging(root, os.path.join(tmp, "boeken"))
+            staging = Staging(root, os.path.join(staging_folder(root), "boeken"))
+            shutil.rmtree(os.path.dirname(staging.folder), ignore_errors=True)
+            os.makedirs(staging.folder, mode=0o700)
+            try:
                 before_files = _files(root)
                 for rel, content in before_files.items():
                     target = os.path.join(staging.folder, rel)
@@ -175,14 +204,15 @@ class Change:
                 before = parse_books(staged_main, staging.folder)
                 result = make(staging)
                 after = parse_books(staged_main, staging.folder)
-                state = hashlib.sha256(
-                    b"".join(rel.encode() + b"\0" + c for rel, c in sorted(before_files.items()))
-                ).hexdigest()
-                problems = self._check(staging, before, after, state)
+                problems = self._check(staging, before, after, _state(before_files))
                 if problems:
                     raise BooksRefused("\n".join(_real(staging, p) for p in problems[:MAX_ERRORS]))
                 after_files = _files(staging.folder)
                 self._write(root, before_files, after_files)
+                _BOOKS_ERRORS.clear()
+                _BOOKS_ERRORS[_state(after_files)] = self._found
+            finally:
+                shutil.rmtree(os.path.dirname(staging.folder), ignore_errors=True)
             return result
 
     def _check(
@@ -215,16 +245,14 @@ class Change:
         targets = {(staging.path(f), line) for f, line in self.removes}
         whole = staging.path(self.whole_file) if self.whole_file else None
         old: dict[str, list[data.Directive]] = {}
-        for entry in before.entries:
-            digest = fingerprint(entry)
+        for entry, digest in fingerprints(before):
             old.setdefault(digest, []).append(entry)
             spot = (entry.meta.get("filename"), entry.meta.get("lineno"))
             if spot in targets or (whole and spot[0] == whole):
                 removable[digest] += 1
         remaining = Counter({d: len(v) for d, v in old.items()})
         added: list[data.Directive] = []
-        for entry in after.entries:
-            digest = fingerprint(entry)
+        for entry, digest in fingerprints(after):
             if remaining[digest] > 0:
                 remaining[digest] -= 1
             else:
@@ -267,6 +295,7 @@ class Change:
 
         known = _books_errors(self.main, state)
         found = load_books(after.main).errors
+        self._found = [_error_key(e) for e in found]
         counts = Counter(known)
         problems = []
         for error in found:
@@ -320,6 +349,14 @@ class Change:
 
 
 _BOOKS_ERRORS: dict[str, list[tuple[str, str]]] = {}
+
+
+def _state(files: dict[str, bytes]) -> str:
+    """One digest of every file of the books."""
+    digest = hashlib.sha256()
+    for rel, content in sorted(files.items()):
+        digest.update(rel.encode("utf-8") + b"\0" + hashlib.sha256(content).digest())
+    return digest.hexdigest()
 
 
 def _books_errors(main: str, key: str) -> list[tuple[str, str]]:

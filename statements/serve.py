@@ -143,7 +143,6 @@ class _Writes:
                 )
             )
             _written(self, str(path))
-            self.ledger.load_file()
             self.ledger.extensions.after_entry_modified(entry, source_slice)
             return str(new_sha)
 
@@ -164,7 +163,6 @@ class _Writes:
                 )
             )
             _written(self, str(path))
-            self.ledger.load_file()
             self.ledger.extensions.after_delete_entry(entry)
 
     @staticmethod
@@ -189,7 +187,6 @@ class _Writes:
                 )
             )
             _written(self, str(path))
-            self.ledger.load_file()
             self.ledger.extensions.after_insert_metadata(entry, key, value)
 
     @staticmethod
@@ -197,7 +194,8 @@ class _Writes:
         from fava.core import file as fava_file
 
         with self._lock:
-            self.ledger.changed()
+            if self.ledger.fava_options.insert_entry:
+                self.ledger.changed()  # the positions of the insert-entry options
             open_accounts = {e.account for e in self.ledger.all_entries if isinstance(e, data.Open)}
             check_new_entries(entries, open_accounts)
             options = self.ledger.fava_options
@@ -224,7 +222,6 @@ class _Writes:
             change = _change(self, f"{len(entries)} boeking(en) toegevoegd: {summary}")
             options.insert_entry = change.run(make)
             _written(self, *touched)
-            self.ledger.load_file()
             for entry in entries:
                 self.ledger.extensions.after_insert_entry(entry)
 

@@ -26,7 +26,17 @@ _lock_files: dict[str, str] = {}
 def lock_file(folder: str) -> str:
     """The lock file of the books in ``folder``: in the repository's git folder when
     the books are in git (so it never shows as a change), else in the folder."""
-    key = os.path.realpath(folder)
+    return _private(folder, "vng-schrijfslot", LOCK_NAME)
+
+
+def staging_folder(folder: str) -> str:
+    """Where a change to the books in ``folder`` is made first (see
+    ``statements.schrijven``): beside the lock, one per books, used under the lock."""
+    return _private(folder, "vng-wijziging", ".vng-wijziging")
+
+
+def _private(folder: str, stem: str, fallback: str) -> str:
+    key = os.path.realpath(folder) + "\0" + stem
     if key not in _lock_files:
         found = subprocess.run(
             ["git", "-C", folder, "rev-parse", "--absolute-git-dir"],
@@ -35,10 +45,10 @@ def lock_file(folder: str) -> str:
             check=False,
         )
         if found.returncode == 0 and found.stdout.strip():
-            digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-            name = os.path.join(found.stdout.strip(), f"vng-schrijfslot-{digest}")
+            digest = hashlib.sha256(os.path.realpath(folder).encode("utf-8")).hexdigest()[:16]
+            name = os.path.join(found.stdout.strip(), f"{stem}-{digest}")
         else:
-            name = os.path.join(folder, LOCK_NAME)
+            name = os.path.join(folder, fallback)
         _lock_files[key] = name
     return _lock_files[key]
 
