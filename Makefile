@@ -50,8 +50,8 @@ bench: $(STAMP)
 	$(VENV)/bin/python -m bench.meet --groottes $(SIZES)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check vng_accounts statements importers tests bench
-	$(VENV)/bin/ruff format --check vng_accounts statements importers tests bench
+	$(VENV)/bin/ruff check vng_accounts statements vng importers tests bench
+	$(VENV)/bin/ruff format --check vng_accounts statements vng importers tests bench
 
 clean:
 	rm -rf out

@@ -36,8 +36,8 @@ from pathlib import Path
 
 from beancount.core import data
 
+from statements.balances import book_value
 from statements.consolidatie import read_group
-from statements.ledger import book_value
 from vng_accounts.books import Books, load_books
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -352,7 +352,7 @@ def main() -> None:
         if size == "100k":
             fava = fava_warm(books)
     text, met = report(results, fava, args.rondes)
-    from statements.output import write_atomic
+    from vng.output import write_atomic
 
     write_atomic(str(args.rapport), text)
     print(text)  # noqa: T201

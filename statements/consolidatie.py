@@ -47,8 +47,8 @@ from beancount import loader
 from beancount.core import data, prices
 from beancount.parser import options as bean_options
 
+from statements.balances import book_value
 from statements.errors import StatementError
-from statements.ledger import book_value
 from statements.table import Row, StatementTable
 from vng_accounts.books import Books, load_books
 from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from beancount.parser import options as bean_options
 
+from statements.balances import balances_at, budgets, movements
 from statements.errors import StatementError
-from statements.ledger import balances_at, budgets, movements
 from statements.table import Amount, Row, StatementTable
 from vng_accounts.books import Books
 from vng_accounts.layouts import BALANS, BATEN_LASTEN, SUBSIDIES, Layout

@@ -21,7 +21,7 @@ from decimal import Decimal
 from beancount.core import data
 from beancount.parser import options as bean_options
 
-from statements.ledger import book_value
+from statements.balances import book_value
 from vng_accounts.books import Books
 from vng_accounts.layouts import BALANS, BATEN_LASTEN
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from beancount.core import data
 from beancount.parser import options as bean_options
 
-from statements.ledger import book_value, remember
+from statements.balances import book_value, remember
 from statements.table import Row, StatementTable
 from vng_accounts.books import Books
 from vng_accounts.herwaardering import (

@@ -46,7 +46,7 @@ def books_copy(tmp_path: Path) -> Path:
 def vng(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the installed ``vng`` console script, as a user would."""
     script = Path(sys.executable).with_name("vng")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "statements.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "vng.cli"]
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     return subprocess.run(
         command + list(args), capture_output=True, text=True, env=env, check=False, timeout=600

@@ -1,5 +1,11 @@
-"""The import direction of the design: vng_accounts depends only on beancount;
-builders never import renderers; renderers never import the books' loader."""
+"""The layers of the design, checked over the import graph of every module:
+
+    vng  ->  statements.render  ->  statements  ->  vng_accounts  ->  beancount
+
+The application (``vng``: the command line, the build, Fava, the proxy) may use
+everything below it; renderers format statements and never read the books;
+builders never render; the books' side depends only on beancount. The importers
+read the books' side and nothing above it. No module is exempt."""
 
 from __future__ import annotations
 
@@ -9,6 +15,8 @@ from pathlib import Path
 from tests.conftest import ROOT
 from vng_accounts.layouts import LAYOUTS
 
+OURS = ("vng_accounts", "statements", "vng", "importers")
+
 
 def _imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -16,34 +24,66 @@ def _imports(path: Path) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
     return found
 
 
-def _package_imports(package: str) -> dict[str, set[str]]:
-    return {str(p.relative_to(ROOT)): _imports(p) for p in (ROOT / package).rglob("*.py")}
+def _layer(module: str) -> str | None:
+    """The layer a module name belongs to (None: not ours)."""
+    parts = module.split(".")
+    if parts[0] not in OURS:
+        return None
+    if parts[0] == "statements" and len(parts) > 1 and parts[1] == "render":
+        return "statements.render"
+    return parts[0]
 
 
-def test_vng_accounts_depends_only_on_beancount() -> None:
-    for module, imports in _package_imports("vng_accounts").items():
-        foreign = {i for i in imports if i.split(".")[0] in ("statements", "importers", "fava")}
-        assert not foreign, f"{module} imports {foreign}"
+# what each layer may import of ours
+ALLOWED = {
+    "vng_accounts": {"vng_accounts"},
+    "statements": {"statements", "vng_accounts"},
+    "statements.render": {"statements.render", "statements"},
+    "importers": {"importers", "vng_accounts"},
+    "vng": {"vng", "statements.render", "statements", "vng_accounts", "importers"},
+}
 
 
-def test_builders_do_not_import_renderers() -> None:
-    for module, imports in _package_imports("statements").items():
-        # the command line and the build of each entity (bouw: its auditfile is made
-        # where its postings are) call the renderers; the builders never do
-        if "render" in module or module.endswith(("cli.py", "bouw.py")) or "/fava/" in module:
-            continue
-        assert not {i for i in imports if "render" in i}, module
+def _modules() -> dict[str, set[str]]:
+    found = {}
+    for package in OURS:
+        for path in (ROOT / package).rglob("*.py"):
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+            found[name] = _imports(path)
+    return found
 
 
-def test_renderers_only_format() -> None:
-    for module, imports in _package_imports("statements").items():
-        if "render" in module:
-            assert not {i for i in imports if i.startswith("vng_accounts")}, module
+def test_every_module_imports_only_its_own_layer_and_those_below() -> None:
+    wrong = []
+    for module, imports in _modules().items():
+        layer = _layer(module)
+        assert layer is not None
+        for imported in imports:
+            target = _layer(imported)
+            if target is not None and target not in ALLOWED[layer]:
+                wrong.append(f"{module} ({layer}) imports {imported} ({target})")
+    assert not wrong, "\n".join(sorted(wrong))
+
+
+def test_the_layer_check_sees_a_wrong_import(tmp_path: Path) -> None:
+    """The check itself: a builder that renders would be caught."""
+    module = tmp_path / "m.py"
+    module.write_text("from statements.render.pdf import render_pdf\n", encoding="utf-8")
+    imported = _imports(module)
+    assert {_layer(i) for i in imported} == {"statements.render"}
+    assert "statements.render" not in ALLOWED["statements"]
+
+
+def test_renderers_are_a_package_of_their_own() -> None:
+    render = ROOT / "statements" / "render"
+    assert {p.stem for p in render.glob("*.py")} >= {"json", "pdf", "xlsx", "xaf"}
+    assert not list((ROOT / "statements").glob("render_*.py"))
 
 
 def test_layouts_are_consistent() -> None:

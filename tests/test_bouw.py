@@ -179,7 +179,7 @@ def test_a_rebuild_from_the_cache_gives_the_outputs_of_a_build_without_it(
 
 
 def test_entities_load_side_by_side_only_within_the_memory_headroom() -> None:
-    from statements.bouw import MEMORY_HEADROOM, Taak, _next
+    from vng.build import MEMORY_HEADROOM, Taak, _next
 
     sizes = {"a": 100, "b": 60, "c": 20, "d": 10}
     tasks = {k: Taak(k, f"{k}.beancount", 2024) for k in sizes}
@@ -191,7 +191,7 @@ def test_entities_load_side_by_side_only_within_the_memory_headroom() -> None:
 
 
 def test_work_beside_returns_its_result_and_raises_its_error() -> None:
-    from statements.bouw import beside
+    from vng.build import beside
 
     assert beside(lambda: sum(range(10)))() == 45
 

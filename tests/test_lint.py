@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-PACKAGES = ["vng_accounts", "statements", "importers", "tests", "bench"]
+PACKAGES = ["vng_accounts", "statements", "vng", "importers", "tests", "bench"]
 
 
 def _ruff() -> str:

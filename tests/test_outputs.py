@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from pycel import ExcelCompiler
 from pypdf import PdfReader
 
-from statements.render_xaf import XSD
+from statements.render.xaf import XSD
 from tests import published_2024 as pub
 from tests.conftest import BOOKS_DIR, vng
 
@@ -219,7 +219,7 @@ def test_workbook_journal_flags(outputs: Path) -> None:
 def test_auditfile_validates_and_foots_to_the_trial_balance(outputs: Path, books) -> None:  # type: ignore[no-untyped-def]
     import datetime
 
-    from statements.ledger import balances_at, movements
+    from statements.balances import balances_at, movements
 
     path = outputs / "auditfile-vereniging-van-nederlandse-gemeenten-2024.xaf"
     document = etree.parse(str(path))

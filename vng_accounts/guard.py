@@ -43,7 +43,7 @@ ALLOWED_PLUGINS: frozenset[str] = frozenset(
     }
 )
 
-ALLOWED_EXTENSIONS: frozenset[str] = frozenset({"statements.fava"})
+ALLOWED_EXTENSIONS: frozenset[str] = frozenset({"vng.fava"})
 
 _PLUGIN = re.compile(r'^\s*plugin\s+"([^"]*)"')
 _DATE = r"\d{2,4}[-/]\d{1,2}[-/]\d{1,2}"  # as beancount's lexer reads a date

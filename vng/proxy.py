@@ -8,7 +8,7 @@ Users live in one file, a line per user: ``naam:wachtwoord-hash:rol`` (the hash 
 the apr1 format of ``openssl passwd -apr1``; nginx reads the first two fields).
 ``vng gebruiker`` adds or replaces a user. The proxy passes the authenticated name to
 Fava as ``X-Remote-User``, which ``vng serve`` records as the author of each change;
-Fava takes it only together with the secret of ``statements.toegang``, which nginx
+Fava takes it only together with the secret of ``vng.toegang``, which nginx
 adds on its way to Fava's socket.
 
 For real use put TLS in front (or give nginx a certificate: see the README); this
@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from statements.toegang import SECRET_HEADER, SOCKET, ToegangError, shared_secret
+from vng.toegang import SECRET_HEADER, SOCKET, ToegangError, shared_secret
 
 ROLES = ("boekhouding", "accountant")
 # Requests with a password, per address: enough for Fava's pages and their assets

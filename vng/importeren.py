@@ -35,7 +35,7 @@ from beancount.parser import printer
 
 from importers.base import ImportFailure, new_entries
 from importers.config import importers
-from statements.output import write_atomic
+from vng.output import write_atomic
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error
 
@@ -181,8 +181,8 @@ def _report(line: str) -> None:
 def _into_books(
     files: Sequence[str], books: str, output: str, archive: str | None, user: str
 ) -> int:
-    from statements import import_git
-    from statements.vastlegging import books_lock
+    from vng import import_git
+    from vng.vastlegging import books_lock
 
     main = Path(books).resolve()
     target = Path(output).resolve()

@@ -31,7 +31,7 @@ def lock_file(folder: str) -> str:
 
 def staging_folder(folder: str) -> str:
     """Where a change to the books in ``folder`` is made first (see
-    ``statements.schrijven``): beside the lock, one per books, used under the lock."""
+    ``vng.schrijven``): beside the lock, one per books, used under the lock."""
     return _private(folder, "vng-wijziging", ".vng-wijziging")
 
 

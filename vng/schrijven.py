@@ -32,7 +32,7 @@ from typing import Any
 
 from beancount.core import data
 
-from statements.vastlegging import (
+from vng.vastlegging import (
     LOCK_NAME,
     BooksRefused,
     books_lock,
@@ -332,7 +332,7 @@ class Change:
                     _write_file(path, before[rel])
                 elif os.path.exists(path):
                     _remove_file(path)
-            from statements.vastlegging import git
+            from vng.vastlegging import git
 
             try:
                 git(root, "reset", "-q", "--", ".")

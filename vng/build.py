@@ -38,9 +38,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from statements.balances import release
 from statements.errors import StatementError
 from statements.grootboek import Grootboek, build_grootboek, summarised
-from statements.ledger import release
 from statements.table import StatementTable
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error, where
@@ -110,7 +110,7 @@ def _load(path: str) -> Books:
 def compute(taak: Taak) -> Uitkomst:
     """Load one entity's books and compute what ``taak`` asks of them."""
     from statements.consolidatie import consolidation_years, entity_cijfers, read_group
-    from statements.render_xaf import AuditfileError, render_xaf
+    from statements.render.xaf import AuditfileError, render_xaf
     from statements.wnt import build_ondertekening
 
     if not os.path.exists(taak.path):
@@ -208,7 +208,7 @@ def _cached(folder: Path, slot: str, key: str, taak: Taak) -> Uitkomst | None:
 
 
 def _store(folder: Path, slot: str, key: str, result: Uitkomst) -> None:
-    from statements.output import write_atomic
+    from vng.output import write_atomic
 
     try:
         folder.mkdir(parents=True, exist_ok=True)

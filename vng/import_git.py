@@ -1,7 +1,7 @@
 """Git for ``vng import``: the output must be in a work tree and as last committed;
 an import commits exactly the files it wrote or moved, with its user as author.
 
-Unlike Fava's commit (``statements.vastlegging.commit``, of the whole books folder),
+Unlike Fava's commit (``vng.vastlegging.commit``, of the whole books folder),
 nothing else is staged or committed: a change someone made elsewhere in the books
 stays theirs.
 """

@@ -4,12 +4,12 @@
   the last commit is named and the command stops; ``vng herstel`` puts the books
   back) and pass the guard on the parsed books (``vng_accounts.guard``).
 - Every write through Fava (the source editor, an entry's slice, new entries,
-  metadata, deletes, document and import uploads) is a ``statements.schrijven.Change``:
+  metadata, deletes, document and import uploads) is a ``vng.schrijven.Change``:
   made in a staging copy, checked, written atomically and committed with the
   authenticated user (the ``X-Remote-User`` header the proxy sets) as its author.
   A write without an authenticated user is refused.
 - Fava listens only on a Unix socket in its runtime folder, and only requests that
-  carry the proxy's secret are answered (``statements.toegang``).
+  carry the proxy's secret are answered (``vng.toegang``).
 - What Fava reads by file name (the source, documents, statements, extracts) is
   confined to the books' folder and the import folder.
 - The import page runs the project's own importers (``importers/fava_config.py``),
@@ -27,8 +27,8 @@ from typing import Any
 
 from beancount.core import data
 
-from statements.schrijven import Change, Staging, check_startup
-from statements.vastlegging import (  # noqa: F401  (the books' lock and trail, for callers)
+from vng.schrijven import Change, Staging, check_startup
+from vng.vastlegging import (  # noqa: F401  (the books' lock and trail, for callers)
     LOCK_NAME,
     BooksRefused,
     books_lock,
@@ -304,7 +304,7 @@ def _upload_import_file() -> Any:
     from fava.json_api import json_success
     from flask import g, request
 
-    from statements.schrijven import _write_file
+    from vng.schrijven import _write_file
 
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -347,7 +347,7 @@ def _own_import_config() -> None:
 
 def serve(books: str, runtime: str, group: str | None = None) -> int:
     """Check the books, install the guards and run Fava on ``runtime/fava.sock``
-    (only the proxy reaches it: see ``statements.toegang``); returns an exit status."""
+    (only the proxy reaches it: see ``vng.toegang``); returns an exit status."""
     import sys
 
     from fava.application import create_app
@@ -387,7 +387,7 @@ def serve(books: str, runtime: str, group: str | None = None) -> int:
     def refused_change(error: BooksRefused):  # type: ignore[no-untyped-def]
         return _refusal(str(error), 400)
 
-    from statements import toegang
+    from vng import toegang
 
     try:
         toegang.run(app, runtime, group)

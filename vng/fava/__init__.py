@@ -5,7 +5,7 @@ shows every statement of a year as a table, each line linking to the accounts be
 it (and from there to their postings); the PDF, the workbook and the auditfile can be
 downloaded. Listed in the books as::
 
-    2024-07-01 custom "fava-extension" "statements.fava"
+    2024-07-01 custom "fava-extension" "vng.fava"
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from beancount.core import data
 from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, request
 
-from statements.bouw import entity_tables
 from statements.grootboek import build_grootboek
-from statements.render_pdf import Report, render_pdf
-from statements.render_xaf import render_xaf
-from statements.render_xlsx import render_xlsx
+from statements.render.pdf import Report, render_pdf
+from statements.render.xaf import render_xaf
+from statements.render.xlsx import render_xlsx
 from statements.table import StatementTable
 from statements.wnt import build_ondertekening
+from vng.build import entity_tables
 from vng_accounts.books import Books
 from vng_accounts.chart import read_chart
 from vng_accounts.settings import read_settings

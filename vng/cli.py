@@ -30,7 +30,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from statements.bouw import (
+from statements.errors import StatementError
+from statements.render.json import jaarrekening_json
+from statements.table import StatementTable
+from vng.build import (
     Taak,
     Uitkomst,
     beside,
@@ -39,11 +42,8 @@ from statements.bouw import (
     run,
     store_outputs,
 )
-from statements.errors import StatementError
-from statements.output import write_all_atomic, write_atomic
-from statements.render_json import jaarrekening_json
-from statements.table import StatementTable
-from statements.toegang import RUNTIME
+from vng.output import write_all_atomic, write_atomic
+from vng.toegang import RUNTIME
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error, where
 from vng_accounts.vaststelling import file_digest, lock_text, read_locks
@@ -185,8 +185,8 @@ class _Klok:
 
 def cmd_jaarverslag(args: argparse.Namespace) -> int:
     """The whole Financieel Jaarverslag: JSON, PDF, workbook and auditfile, all or nothing."""
-    from statements.render_pdf import PdfError, Report, render_pdf
-    from statements.render_xlsx import render_xlsx
+    from statements.render.pdf import PdfError, Report, render_pdf
+    from statements.render.xlsx import render_xlsx
 
     os.makedirs(args.out, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".vng-bouw-", dir=args.out)
@@ -307,21 +307,21 @@ def cmd_vaststellen(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import files with the project's importers; print, or add to the books and commit,
-    only what is new (``statements/importeren.py``)."""
-    from statements.importeren import run
+    only what is new (``vng/importeren.py``)."""
+    from vng.importeren import run
 
     return run(args.files, args.books, args.output, args.archive, args.gebruiker)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from statements.serve import serve
+    from vng.serve import serve
 
     # Fava needs an absolute path to the books (a relative one fails an assertion)
     return serve(os.path.abspath(args.books), args.runtime, args.socket_groep)
 
 
 def cmd_herstel(args: argparse.Namespace) -> int:
-    from statements.serve import BooksRefused, restore
+    from vng.serve import BooksRefused, restore
 
     folder = os.path.dirname(os.path.abspath(args.books))
     try:
@@ -335,7 +335,7 @@ def cmd_herstel(args: argparse.Namespace) -> int:
 
 
 def cmd_proxy(args: argparse.Namespace) -> int:
-    from statements import proxy
+    from vng import proxy
 
     try:
         return proxy.run(args.runtime, args.port, args.gebruikers, args.fava_runtime)
@@ -345,7 +345,7 @@ def cmd_proxy(args: argparse.Namespace) -> int:
 
 
 def cmd_gebruiker(args: argparse.Namespace) -> int:
-    from statements import proxy
+    from vng import proxy
 
     password = sys.stdin.readline().rstrip("\n")
     if not password:

@@ -1,0 +1,1 @@
+"""The application: the vng command, the build, Fava and its proxy, the books' lock."""
