@@ -437,3 +437,42 @@ def test_herstel_after_a_kill_during_a_commit_restores_head(tmp_path: Path) -> N
     assert _git(tmp_path, "rev-parse", "HEAD").strip() == head
     status = _git(tmp_path, "status", "--porcelain").splitlines()
     assert [line for line in status if ".vng-schrijfslot" not in line] == []
+
+
+def test_only_files_of_the_books_are_written(site: Site) -> None:
+    """A default-file that is no books file (the member list beside them) is refused:
+    Fava would append an entry to it."""
+    head = site.head()
+    members = site.books / "leden" / "leden-2025.csv"
+    before = members.read_bytes()
+    option = '2024-07-02 custom "fava-option" "default-file" "leden/leden-2025.csv"'
+    status, body = site.put_source(site.main, site.source(site.main)["source"] + option + "\n")
+    assert status == 200, body  # a path inside the books: the option itself is allowed
+    head = site.head()
+    status, body = site.request("/api/add_entries", "anna", "PUT", _entry_on("2024-12-30", "X"))
+    _refused(site, head, status, body, "geen bestand van de boeken")
+    assert members.read_bytes() == before
+    text = site.source(site.main)["source"].replace(option + "\n", "")
+    status, body = site.put_source(site.main, text)
+    assert status == 200, body
+
+
+def test_a_statement_link_to_a_file_outside_the_books_is_not_served(site: Site) -> None:
+    entry = _entry_on("2024-12-26", "Met bijlage")
+    entry["entries"][0]["meta"] = {"bijlage": "/etc/passwd"}
+    status, body = site.request("/api/add_entries", "anna", "PUT", entry)
+    assert status == 200, body
+    found = next(e for e in site.journal() if e.get("narration") == "Met bijlage")
+    status, body = site.request(f"/statement/?entry_hash={found['entry_hash']}&key=bijlage")
+    assert status != 200 and "root:" not in body, (status, body[:200])
+
+
+def test_a_file_that_is_not_of_the_books_cannot_be_edited(site: Site) -> None:
+    lock = site.books / "vastgesteld-2023.txt"
+    before = lock.read_bytes()
+    status, body = site.request("/api/source?filename=" + urllib.parse.quote(str(lock)))
+    assert status >= 400
+    body = {"file_path": str(lock), "source": "leeg\n", "sha256sum": "x"}
+    status, _ = site.request("/api/source", "anna", "PUT", body)
+    assert 400 <= status < 500
+    assert lock.read_bytes() == before

@@ -208,6 +208,9 @@ class Change:
                 if problems:
                     raise BooksRefused("\n".join(_real(staging, p) for p in problems[:MAX_ERRORS]))
                 after_files = _files(staging.folder)
+                outside = _outside_books(staging, before, after, before_files, after_files)
+                if outside:
+                    raise BooksRefused(outside)
                 self._write(root, before_files, after_files)
                 _BOOKS_ERRORS.clear()
                 _BOOKS_ERRORS[_state(after_files)] = self._found
@@ -349,6 +352,25 @@ class Change:
 
 
 _BOOKS_ERRORS: dict[str, list[tuple[str, str]]] = {}
+
+
+def _outside_books(
+    staging: Staging,
+    before: ParsedBooks,
+    after: ParsedBooks,
+    before_files: dict[str, bytes],
+    after_files: dict[str, bytes],
+) -> str:
+    """A change through Fava writes only files of the books (those beancount reads):
+    not a lock file, a member list or anything else that lies in the folder."""
+    parsed = {os.path.relpath(f.path, staging.folder) for f in (*before.files, *after.files)}
+    for rel in sorted(set(before_files) | set(after_files)):
+        if before_files.get(rel) != after_files.get(rel) and rel not in parsed:
+            return (
+                f"{os.path.join(staging.root, rel)}:0: is geen bestand van de boeken "
+                "(niet ingesloten met include); niets geschreven"
+            )
+    return ""
 
 
 def _state(files: dict[str, bytes]) -> str:

@@ -277,6 +277,11 @@ def _confine_reads(app: Any) -> None:
             name = str((body or {}).get("file_path", request.args.get("filename", "")))
             if not inside(name, [policy.root]):
                 return _refusal(f"{name}:0: ligt buiten de map van de boeken", 403)
+            from flask import g
+
+            ledger = getattr(g, "ledger", None)
+            if ledger is not None and name not in ledger.options["include"]:
+                return _refusal(f"{name}:0: is geen bestand van de boeken", 403)
         elif endpoint == "json_api.get_extract":
             if not inside(request.args.get("filename", ""), list(policy.folders)):
                 return _refusal(f"{request.args.get('filename', '')}:0: niet in de importmap", 403)
