@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from beancount import loader
 
 from vng_accounts.plugins.bedragen import check_bedragen
@@ -158,3 +160,200 @@ def test_fixed_asset_movements_must_say_what_they_are() -> None:
     assert "zonder geldige mutatie" in errors[0]
     assert "kan niet op" in errors[1]
     assert "financiering" in errors[2]
+
+
+# -- jaareinde: dekking uit de bestemmingsreserves and the resultaatbestemming ----------
+
+JAAREINDE = """
+2023-01-01 open Activa:Bank EUR
+  balans: "liquide_middelen"
+2023-01-01 open Vermogen:Bestemmingsreserves:Herhuisvesting EUR
+2023-01-01 open Vermogen:OverigeReserves EUR
+2023-01-01 open Vermogen:OnverdeeldResultaat:DekkingUitVermogen EUR
+2023-01-01 open Vermogen:OnverdeeldResultaat:VorigeBoekjaren EUR
+2023-01-01 open Lasten:Afschrijvingen EUR
+2023-01-01 open Baten:Contributie EUR
+
+2023-01-01 custom "vng-bestemmingsreserve" "wh" Vermogen:Bestemmingsreserves:Herhuisvesting
+  doel: "Verbouwing"
+  dekking: "Vermogen:OnverdeeldResultaat:DekkingUitVermogen"
+
+2023-01-02 * "Vorming van de reserve"
+  Activa:Bank                                   1000.00 EUR
+  Vermogen:Bestemmingsreserves:Herhuisvesting  -1000.00 EUR
+
+2023-03-01 * "Contributie"
+  Activa:Bank            500.00 EUR
+  Baten:Contributie     -500.00 EUR
+
+2023-06-30 * "Afschrijving verbouwing"
+  Lasten:Afschrijvingen   AMOUNT EUR
+    dekking: "wh"
+  Activa:Bank
+
+2024-06-30 custom "vng-resultaatbestemming" 2023 Vermogen:OverigeReserves
+  onverdeeld: "Vermogen:OnverdeeldResultaat:VorigeBoekjaren"
+"""
+
+
+def _derived(text: str) -> tuple[list[object], list[str]]:
+    from vng_accounts.plugins.jaareinde import jaareinde
+
+    entries, errors, options = loader.load_string(OPTIONS + text)
+    assert errors == [], errors
+    result, found = jaareinde(entries, options)
+    derived = [e for e in result if getattr(e, "meta", {}).get("berekend")]
+    return derived, [e.message for e in found]
+
+
+def test_the_dekking_moves_the_covered_lasten_from_the_reserve() -> None:
+    derived, errors = _derived(JAAREINDE.replace("AMOUNT", "300.00"))
+    assert errors == []
+    dekking = next(e for e in derived if "Dekking" in e.narration)  # type: ignore[attr-defined]
+    assert str(dekking.date) == "2023-12-31"  # type: ignore[attr-defined]
+    postings = {p.account: p.units.number for p in dekking.postings}  # type: ignore[attr-defined]
+    assert postings == {
+        "Vermogen:Bestemmingsreserves:Herhuisvesting": Decimal("300.00"),
+        "Vermogen:OnverdeeldResultaat:DekkingUitVermogen": Decimal("-300.00"),
+    }
+
+
+def test_the_resultaatbestemming_moves_the_result_of_the_year() -> None:
+    derived, _ = _derived(JAAREINDE.replace("AMOUNT", "300.00"))
+    bestemming = next(e for e in derived if "Resultaatbestemming" in e.narration)  # type: ignore[attr-defined]
+    postings = {p.account: p.units.number for p in bestemming.postings}  # type: ignore[attr-defined]
+    # result 500 - 300 = 200, plus the dekking of 300 through the result: 500 to the reserve
+    assert postings == {
+        "Vermogen:OnverdeeldResultaat:VorigeBoekjaren": Decimal("500.00"),
+        "Vermogen:OverigeReserves": Decimal("-500.00"),
+    }
+
+
+def test_a_dekking_larger_than_the_reserve_is_refused() -> None:
+    derived, errors = _derived(JAAREINDE.replace("AMOUNT", "1500.00"))
+    assert errors == [
+        "dekking 2023 uit Vermogen:Bestemmingsreserves:Herhuisvesting: "
+        "1500.00 gevraagd, de reserve heeft 1000.00"
+    ]
+    assert not [e for e in derived if "Dekking" in e.narration]  # type: ignore[attr-defined]
+
+
+def test_a_dekking_with_an_unknown_key_is_refused() -> None:
+    _, errors = _derived(
+        JAAREINDE.replace("AMOUNT", "300.00").replace('dekking: "wh"', 'dekking: "x"')
+    )
+    assert errors == ['dekking "x": geen bestemmingsreserve met die sleutel']
+
+
+# -- vaststelling: a vastgesteld year is frozen --------------------------------------------
+
+VASTGESTELD = """
+2023-01-01 open Activa:Bank EUR
+2023-01-01 open Baten:Contributie EUR
+2023-03-01 * "Contributie"
+  Activa:Bank            500.00 EUR
+  Baten:Contributie     -500.00 EUR
+"""
+
+
+def _lock(tmp_path, text: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    from vng_accounts.vaststelling import file_digest, lock_text
+
+    entries, errors, _ = loader.load_string(OPTIONS + text)
+    assert errors == []
+    locked = lock_text(entries, 2023)
+    (tmp_path / "vastgesteld-2023.txt").write_text(locked, encoding="utf-8")
+    return locked, file_digest(locked)
+
+
+def _check_locked(tmp_path, text: str, digest: str) -> list[str]:  # type: ignore[no-untyped-def]
+    from vng_accounts.plugins.vaststelling import vaststelling
+
+    books = tmp_path / "main.beancount"
+    books.write_text(
+        OPTIONS
+        + text
+        + f'2024-06-30 custom "vng-vastgesteld" 2023 "vastgesteld-2023.txt" "{digest}"\n',
+        encoding="utf-8",
+    )
+    entries, errors, options = loader.load_file(str(books))
+    assert errors == [], errors
+    _, found = vaststelling(entries, options)
+    return [e.message for e in found]
+
+
+def test_a_vastgesteld_year_unchanged_passes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _, digest = _lock(tmp_path, VASTGESTELD)
+    assert _check_locked(tmp_path, VASTGESTELD, digest) == []
+
+
+def test_a_changed_entry_in_a_vastgesteld_year_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _, digest = _lock(tmp_path, VASTGESTELD)
+    changed = VASTGESTELD.replace("500.00", "501.00")
+    found = _check_locked(tmp_path, changed, digest)
+    assert any("toegevoegd of gewijzigd: Contributie" in m for m in found), found
+    assert any("verwijderd" in m for m in found), found
+
+
+def test_a_tampered_lock_file_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _, digest = _lock(tmp_path, VASTGESTELD)
+    with open(tmp_path / "vastgesteld-2023.txt", "a", encoding="utf-8") as handle:
+        handle.write("0" * 64 + " 2023-01-01 erbij\n")
+    assert _check_locked(tmp_path, VASTGESTELD, digest) == [
+        "vastgesteld 2023: vastgesteld-2023.txt is gewijzigd na de vaststelling"
+    ]
+
+
+# -- wnt: every function complete, within its norm year, reconciled with the payroll -----
+
+WNT = """
+2024-01-01 open Lasten:Personeel:Salarissen EUR
+  wnt: "beloning"
+2024-01-01 open Activa:Bank EUR
+2024-01-01 custom "vng-entiteit" "Vereniging Voorbeeld"
+2024-01-01 custom "wnt-norm" 2024 233000.00 EUR
+  bron: "Regeling bezoldigingsmaxima 2024"
+  zonder_dienstbetrekking_1_6: 30800.00 EUR
+  zonder_dienstbetrekking_7_12: 23400.00 EUR
+  uurtarief: 221.00 EUR
+  drempel: 2100.00 EUR
+2024-01-01 custom "wnt-functie" "jansen" "Directeur"
+  naam: "A. Jansen"
+  instelling: "Vereniging Voorbeeld"
+  soort: "leidinggevend"
+  begin: 2024-01-01
+  einde: 2024-12-31
+  deeltijdfactor: 1.0
+  dienstbetrekking: TRUE
+  beloning: BELONING EUR
+  termijn: 0.00 EUR
+2024-12-31 * "Salarissen 2024"
+  Lasten:Personeel:Salarissen   120000.00 EUR
+    medewerker: "jansen"
+  Activa:Bank
+"""
+
+
+def _wnt(text: str) -> list[str]:
+    from vng_accounts.plugins.wnt import check_wnt
+
+    entries, errors, options = loader.load_string(OPTIONS + text)
+    assert errors == [], errors
+    _, found = check_wnt(entries, options)
+    return [e.message for e in found]
+
+
+def test_a_reconciled_wnt_function_passes() -> None:
+    assert _wnt(WNT.replace("BELONING", "120000.00")) == []
+
+
+def test_a_beloning_that_does_not_reconcile_with_the_payroll_is_named() -> None:
+    found = _wnt(WNT.replace("BELONING", "119000.00"))
+    assert len(found) == 1 and "jansen" in found[0] and "120000.00" in found[0], found
+
+
+def test_a_function_without_a_norm_for_its_year_is_named() -> None:
+    text = WNT.replace("BELONING", "120000.00").replace(
+        '2024-01-01 custom "wnt-norm" 2024', '2024-01-01 custom "wnt-norm" 2023'
+    )
+    assert "wnt: geen wnt-norm voor 2024" in _wnt(text)
