@@ -11,36 +11,23 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
 from beancount.core import data
 
 from statements.errors import StatementError
+from vng_accounts.books import Books
 
 Balances = Mapping[str, Decimal]
 T = TypeVar("T")
 CURRENCY = "EUR"
 
 
-# The books a statement is built from are read many times (every note, both years);
-# the last books read keep an index: per account the running total at each date, so a
-# movement over a period is the difference of two running totals.
-_LAST: list[tuple[Sequence[data.Directive], Any]] = []
-
-
-def remember(entries: Sequence[data.Directive], name: str, compute: Callable[[], T]) -> T:
-    """``compute()``, once per ``name`` for the last books read."""
-    if not _LAST or _LAST[0][0] is not entries:
-        _LAST[:] = [(entries, {})]
-    memo = _LAST[0][1]
-    if name not in memo:
-        memo[name] = compute()
-    return cast(T, memo[name])
-
-
-def release() -> None:
-    """Forget the index, so that the books it was built from can be freed."""
-    _LAST.clear()
+def remember(books: Books, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, once per ``name`` for these books (kept in ``books.derived``)."""
+    if name not in books.derived:
+        books.derived[name] = compute()
+    return cast(T, books.derived[name])
 
 
 class _Index:
@@ -96,15 +83,20 @@ class _Index:
 
 
 def movements(
-    entries: Iterable[data.Directive],
+    source: Books | Iterable[data.Directive],
     begin: datetime.date | None,
     end: datetime.date,
     accounts: frozenset[str] | None = None,
 ) -> dict[str, Decimal]:
-    """Sum of the EUR postings per account dated in ``[begin, end)``."""
-    if isinstance(entries, tuple):  # immutable: the index stays true
-        index = remember(entries, "index", lambda: _Index(entries))
+    """Sum of the EUR postings per account dated in ``[begin, end)``. Of loaded books
+    through their index (per account the running total at each date, built once per
+    books: a movement over a period is the difference of two running totals); of a
+    plain list of entries by one pass."""
+    if isinstance(source, Books):
+        books = source
+        index = remember(books, "index", lambda: _Index(books.entries))
         return index.movements(begin, end, accounts)
+    entries = source
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for entry in entries:
         if not isinstance(entry, data.Transaction):
@@ -135,7 +127,9 @@ def book_value(entry: data.Transaction, posting: data.Posting) -> Decimal:
     )
 
 
-def balances_at(entries: Iterable[data.Directive], end: datetime.date) -> dict[str, Decimal]:
+def balances_at(
+    entries: Books | Iterable[data.Directive], end: datetime.date
+) -> dict[str, Decimal]:
     """Balances at the close of the day before ``end`` (all postings dated before it)."""
     return movements(entries, None, end)
 

@@ -61,7 +61,7 @@ def balance_lines(books: Books, year: int, netted: bool | None = None) -> LineVa
     values = LineValues()
     netting: dict[str, Decimal] = defaultdict(Decimal)
     netting_accounts: dict[str, set[str]] = defaultdict(set)
-    for account, amount in sorted(balances_at(books.entries, end).items()):
+    for account, amount in sorted(balances_at(books, end).items()):
         if _is_result_account(books, account):
             values.add(result_line, account, amount)
             continue
@@ -86,7 +86,7 @@ def result_lines(books: Books, year: int) -> LineValues:
     """The staat van baten en lasten lines: movements over ``year``."""
     values = LineValues()
     begin, end = datetime.date(year, 1, 1), _year_end(year)
-    for account, amount in sorted(movements(books.entries, begin, end).items()):
+    for account, amount in sorted(movements(books, begin, end).items()):
         line_id = books.chart.line_of(account, BATEN_LASTEN)
         if line_id is not None:
             values.add(line_id, account, amount)
@@ -242,13 +242,11 @@ def build_note(books: Books, note: Note, year: int) -> StatementTable:
             members[ref[1]].append(account)
     if note.kind == "balans":
         columns: tuple[str, ...] = (str(year), str(year - 1))
-        data = [balances_at(books.entries, _year_end(y)) for y in (year, year - 1)]
+        data = [balances_at(books, _year_end(y)) for y in (year, year - 1)]
         layout = BALANS
     else:
         columns = (f"Realisatie {year}", f"Begroot {year}", f"Realisatie {year - 1}")
-        data = [
-            movements(books.entries, datetime.date(y, 1, 1), _year_end(y)) for y in (year, year - 1)
-        ]
+        data = [movements(books, datetime.date(y, 1, 1), _year_end(y)) for y in (year, year - 1)]
         data.insert(1, budgets(books.entries, year))
         layout = BATEN_LASTEN
     optional = [False] * len(data)

@@ -132,7 +132,7 @@ def _category_balances(books: Books, year: int, kind: str) -> dict[str, Decimal]
 def _events_in(books: Books, year: int) -> list[object]:
     return [
         e
-        for e in remember(books.entries, "herwaardering", lambda: evaluate(books.entries)).events
+        for e in remember(books, "herwaardering", lambda: evaluate(books.entries)).events
         if e.date.year == year and not (isinstance(e, Movement) and e.kind == OPENING)
     ]
 

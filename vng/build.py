@@ -38,7 +38,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from statements.balances import release
 from statements.errors import StatementError
 from statements.grootboek import Grootboek, build_grootboek, summarised
 from statements.table import StatementTable
@@ -134,7 +133,6 @@ def compute(taak: Taak) -> Uitkomst:
             ledger = build_grootboek(books, taak.year)
             company = books.settings.entity
             del books  # the postings are in the ledger now; their memory goes back
-            release()
             gc.collect()
             out.xaf_path = os.path.join(taak.staging, f"{taak.key}.xaf")
             render_xaf(ledger, company, taak.today or datetime.date.today(), out.xaf_path)

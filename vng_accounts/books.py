@@ -7,7 +7,7 @@ it runs the project's checks even when the books forget to list them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from beancount import loader
@@ -45,6 +45,9 @@ class Books:
     chart: Chart
     settings: Settings
     errors: tuple[Any, ...]
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """What builders compute once from these books (the posting index, the
+    revaluation events): kept with the books and freed with them."""
 
 
 def load_books(filename: str) -> Books:
