@@ -17,10 +17,16 @@ def _readable(fd: int) -> None:
 
 
 def write_atomic(path: str, content: str | bytes) -> None:
+    """``content`` to a temp file beside ``path``, fsynced, renamed over it, and the
+    folder fsynced; an existing file keeps its mode."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
+    mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else None
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    _readable(fd)
+    if mode is None:
+        _readable(fd)
+    else:
+        os.fchmod(fd, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content.encode("utf-8") if isinstance(content, str) else content)
@@ -31,6 +37,16 @@ def write_atomic(path: str, content: str | bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    sync_folder(folder)
+
+
+def sync_folder(folder: str) -> None:
+    """Make a rename or removal in ``folder`` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_all_atomic(files: dict[str, str | bytes], written: dict[str, str] | None = None) -> None:

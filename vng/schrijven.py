@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from typing import Any
 
 from beancount.core import data
 
+from vng.output import sync_folder, write_atomic
 from vng.vastlegging import (
     LOCK_NAME,
     BooksRefused,
@@ -95,36 +95,9 @@ def locked_years(entries: Iterable[data.Directive]) -> dict[int, data.Custom]:
     return years
 
 
-def _write_file(path: str, content: bytes) -> None:
-    """A temp file in the same folder, fsynced, renamed over ``path``, folder fsynced."""
-    folder = os.path.dirname(path)
-    mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
 def _remove_file(path: str) -> None:
     os.unlink(path)
-    dir_fd = os.open(os.path.dirname(path), os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    sync_folder(os.path.dirname(path))
 
 
 @dataclass
@@ -320,7 +293,7 @@ class Change:
                 path = os.path.join(root, rel)
                 os.makedirs(os.path.dirname(path), exist_ok=True)
                 done.append(rel)
-                _write_file(path, content)
+                write_atomic(path, content)
                 with open(path, "rb") as handle:
                     if handle.read() != content:
                         raise BooksRefused(f"{path}:0: teruggelezen inhoud wijkt af")
@@ -332,7 +305,7 @@ class Change:
             for rel in done:
                 path = os.path.join(root, rel)
                 if rel in before:
-                    _write_file(path, before[rel])
+                    write_atomic(path, before[rel])
                 elif os.path.exists(path):
                     _remove_file(path)
             from vng.vastlegging import git

@@ -309,7 +309,7 @@ def _upload_import_file() -> Any:
     from fava.json_api import json_success
     from flask import g, request
 
-    from vng.schrijven import _write_file
+    from vng.output import write_atomic
 
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -324,7 +324,7 @@ def _upload_import_file() -> Any:
     if target.exists():
         return _refusal(f"{target}:0: bestaat al")
     target.parent.mkdir(parents=True, exist_ok=True)
-    _write_file(str(target), upload.read())
+    write_atomic(str(target), upload.read())
     return json_success(f"Uploaded to {target}")
 
 

@@ -46,12 +46,12 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from statements.render.format import euros, percentage, thousands
 from statements.table import Row, StatementTable
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
 BLUE = colors.HexColor("#00508C")
 LIGHT = colors.HexColor("#E6EEF6")
-THOUSAND = Decimal(1000)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -84,27 +84,6 @@ def _fonts() -> tuple[str, str]:
 def text(value: object) -> str:
     """Text from the books, safe for reportlab's paragraph markup."""
     return escape(_CONTROL.sub("", "" if value is None else str(value)))
-
-
-def thousands(amount: Decimal | None) -> str:
-    if amount is None:
-        return "-"
-    rounded = (amount / THOUSAND).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        return "-"
-    return f"{rounded:,}".replace(",", ".")
-
-
-def euros(amount: Decimal | None) -> str:
-    if amount is None:
-        return "-"
-    return f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def percentage(amount: Decimal | None) -> str:
-    if amount is None:
-        return "-"
-    return f"{amount * 100:.2f}%".replace(".", ",")
 
 
 class _Styles:
