@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from beancount.core import account_types
 from beancount.parser import options as bean_options
 
 from statements.balances import balances_at, budgets, movements
@@ -41,9 +42,10 @@ def _year_end(year: int) -> datetime.date:
     return datetime.date(year + 1, 1, 1)
 
 
-def _is_result_account(books: Books, account: str) -> bool:
+def is_result_account(books: Books, account: str) -> bool:
+    """An account of the staat van baten en lasten (not of the balans)."""
     types = bean_options.get_account_types(books.options)
-    return account.split(":", 1)[0] in (types.income, types.expenses)
+    return account_types.is_income_statement_account(account, types)
 
 
 def balance_lines(books: Books, year: int, netted: bool | None = None) -> LineValues:
@@ -62,7 +64,7 @@ def balance_lines(books: Books, year: int, netted: bool | None = None) -> LineVa
     netting: dict[str, Decimal] = defaultdict(Decimal)
     netting_accounts: dict[str, set[str]] = defaultdict(set)
     for account, amount in sorted(balances_at(books, end).items()):
-        if _is_result_account(books, account):
+        if is_result_account(books, account):
             values.add(result_line, account, amount)
             continue
         line_id = books.chart.line_of(account, BALANS)
@@ -90,7 +92,7 @@ def result_lines(books: Books, year: int) -> LineValues:
         line_id = books.chart.line_of(account, BATEN_LASTEN)
         if line_id is not None:
             values.add(line_id, account, amount)
-        elif _is_result_account(books, account):
+        elif is_result_account(books, account):
             raise StatementError(None, f"rekening {account} heeft geen regel in {BATEN_LASTEN.id}")
     return values
 

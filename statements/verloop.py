@@ -14,9 +14,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 from beancount.core import data
-from beancount.parser import options as bean_options
 
 from statements.balances import book_value, remember
+from statements.enkelvoudig import is_result_account
 from statements.table import Row, StatementTable
 from vng_accounts.books import Books
 from vng_accounts.herwaardering import (
@@ -41,11 +41,6 @@ def _in_begin(entry: data.Transaction, year: int) -> bool:
     return entry.date < start or (entry.date == start and entry.meta.get("mutatie") == OPENING)
 
 
-def _is_result(books: Books, account: str) -> bool:
-    types = bean_options.get_account_types(books.options)
-    return account.split(":", 1)[0] in (types.income, types.expenses)
-
-
 def _schedule_year(books: Books, spec: Verloop, year: int) -> tuple[Decimal, dict[str, Decimal]]:
     accounts = {a for a, s in books.chart.accounts.items() if s.lines.get(BALANS.id) in spec.lines}
     labels = dict(spec.rows)
@@ -56,7 +51,7 @@ def _schedule_year(books: Books, spec: Verloop, year: int) -> tuple[Decimal, dic
         if not isinstance(entry, data.Transaction) or entry.date >= end:
             continue
         for posting in entry.postings:
-            result = spec.result is not None and _is_result(books, posting.account)
+            result = spec.result is not None and is_result_account(books, posting.account)
             if posting.account not in accounts and not result:
                 continue
             amount = book_value(entry, posting)

@@ -15,27 +15,8 @@ from beancount.core import data
 
 from vng_accounts.chart import Chart, read_chart
 from vng_accounts.guard import check_sources
-from vng_accounts.plugins import (
-    bedragen,
-    herwaardering,
-    jaareinde,
-    mutaties,
-    rekeningschema,
-    vaststelling,
-    wnt,
-)
+from vng_accounts.plugins import PROJECT_PLUGINS
 from vng_accounts.settings import Settings, read_settings
-
-# In the order the books list them: deriving plugins first, then the checks.
-_PROJECT_PLUGINS = {
-    "vng_accounts.plugins.herwaardering": herwaardering.herwaardering,
-    "vng_accounts.plugins.jaareinde": jaareinde.jaareinde,
-    "vng_accounts.plugins.rekeningschema": rekeningschema.check_rekeningschema,
-    "vng_accounts.plugins.bedragen": bedragen.check_bedragen,
-    "vng_accounts.plugins.mutaties": mutaties.check_mutaties,
-    "vng_accounts.plugins.wnt": wnt.check_wnt,
-    "vng_accounts.plugins.vaststelling": vaststelling.vaststelling,
-}
 
 
 @dataclass(frozen=True)
@@ -59,7 +40,7 @@ def load_books(filename: str) -> Books:
     entries, errors, options = loader.load_file(filename)
     errors = list(errors)
     listed = {name for name, _ in options.get("plugin", [])}
-    for name, plugin in _PROJECT_PLUGINS.items():
+    for name, plugin in PROJECT_PLUGINS:
         if name not in listed:
             entries, plugin_errors = plugin(entries, options)
             errors.extend(plugin_errors)

@@ -24,16 +24,10 @@ from beancount.core import data
 from beancount.parser import parser
 
 from vng_accounts.errors import BooksError
+from vng_accounts.plugins import PROJECT_PLUGINS
 
-ALLOWED_PLUGINS: frozenset[str] = frozenset(
+BEANCOUNT_PLUGINS = frozenset(
     {
-        "vng_accounts.plugins.rekeningschema",
-        "vng_accounts.plugins.bedragen",
-        "vng_accounts.plugins.mutaties",
-        "vng_accounts.plugins.herwaardering",
-        "vng_accounts.plugins.jaareinde",
-        "vng_accounts.plugins.vaststelling",
-        "vng_accounts.plugins.wnt",
         "beancount.plugins.check_commodity",
         "beancount.plugins.leafonly",
         "beancount.plugins.noduplicates",
@@ -42,6 +36,9 @@ ALLOWED_PLUGINS: frozenset[str] = frozenset(
         "beancount.plugins.implicit_prices",
     }
 )
+"""beancount's own plugins that only check or add prices: allowed beside ours."""
+
+ALLOWED_PLUGINS: frozenset[str] = frozenset(name for name, _ in PROJECT_PLUGINS) | BEANCOUNT_PLUGINS
 
 ALLOWED_EXTENSIONS: frozenset[str] = frozenset({"vng.fava"})
 
