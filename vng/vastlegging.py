@@ -10,12 +10,14 @@ killed halfway.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import hashlib
 import os
+import signal
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 LOCK_NAME = ".vng-schrijfslot"
 
@@ -80,6 +82,23 @@ def books_lock(folder: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+_LIBC = ctypes.CDLL(None, use_errno=True)  # loaded once, before any fork
+PR_SET_PDEATHSIG = 1
+
+
+def _dies_with_us(parent: int) -> Callable[[], None]:
+    """For a git child: killed when the process (the thread) that started it dies, so
+    a commit never finishes behind the back of a server that was killed — and so
+    never lands after ``vng herstel`` restored the books."""
+
+    def arrange() -> None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return arrange
+
+
 def git(folder: str, *args: str, env: dict[str, str] | None = None) -> str:
     result = subprocess.run(
         ["git", "-C", folder, *args],
@@ -87,6 +106,7 @@ def git(folder: str, *args: str, env: dict[str, str] | None = None) -> str:
         text=True,
         check=False,
         env={**os.environ, **(env or {})},
+        preexec_fn=_dies_with_us(os.getpid()),
     )
     if result.returncode != 0:
         raise BooksRefused(f"git {' '.join(args)}: {result.stderr.strip()}")
@@ -128,12 +148,23 @@ def commit(folder: str, user: str, message: str, paths: list[str] | None = None)
 
 
 def _stale_index_lock(folder: str) -> None:
-    """A commit killed halfway leaves git's index lock behind; with the books' lock
-    held no git process of ours is running, so it can go."""
+    """A commit killed halfway leaves git's locks behind (the index, HEAD, the branch);
+    with the books' lock held no git process of ours is running (a git child dies with
+    the server that started it), so they can go."""
     git_dir = git(folder, "rev-parse", "--absolute-git-dir").strip()
-    lock = os.path.join(git_dir, "index.lock")
-    if os.path.exists(lock):
-        os.unlink(lock)
+    branch = git(folder, "symbolic-ref", "-q", "HEAD").strip() if _on_branch(folder) else ""
+    for name in ("index", "HEAD", branch):
+        lock = os.path.join(git_dir, f"{name}.lock") if name else ""
+        if lock and os.path.exists(lock):
+            os.unlink(lock)
+
+
+def _on_branch(folder: str) -> bool:
+    try:
+        git(folder, "symbolic-ref", "-q", "HEAD")
+    except BooksRefused:
+        return False
+    return True
 
 
 def restore(folder: str) -> list[str]:
