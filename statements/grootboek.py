@@ -6,6 +6,19 @@ holds it, so the opening balance foots); the year's transactions grouped in jour
 (dagboeken), each line with its document reference back to the books
 (``file:line``); and per transaction the flags auditors select on.
 
+For the auditfile also: per transaction its source (``file:line``), the user who booked
+it (from a function the caller passes, e.g. the git author of its lines) and a document
+number (the books' ``referentie``, ``document`` or ``factuur``, else the transaction's
+own number); per line on a debtor or creditor account the customer or supplier
+(``relatie`` metadata, else the payee) and the invoice (``factuur`` metadata, or the
+reference of a sales or purchase entry); and the customers and suppliers with their
+balances on 1 January and 31 December.
+
+The journal of a transaction: its ``dagboek`` metadata, else the ``dagboek`` of an
+account's ``open`` (``bank``, ``verkoop``, ``inkoop``, ``salaris``, ``memoriaal``), else
+the lines its accounts land on: liquide middelen (bank), personeelslasten without
+cash (salaris), handelsdebiteuren (verkoop), handelscrediteuren (inkoop), memoriaal.
+
 The XAF auditfile and the workbook format this model; they do not compute.
 """
 
@@ -15,6 +28,7 @@ import datetime
 import hashlib
 import os
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,8 +36,14 @@ from beancount.core import data
 from beancount.parser import options as bean_options
 
 from statements.balances import book_value
+from statements.errors import StatementError
 from vng_accounts.books import Books
-from vng_accounts.layouts import BALANS, BATEN_LASTEN
+from vng_accounts.layouts import (
+    BALANS,
+    BATEN_LASTEN,
+    GECONSOLIDEERD_BALANS,
+    GECONSOLIDEERD_BATEN_LASTEN,
+)
 
 ZERO = Decimal(0)
 ROUND = Decimal(1000)
@@ -35,8 +55,20 @@ JOURNALS = {
     "B": "Bank en kas",
     "P": "Inkopen",
     "S": "Verkopen",
+    "Y": "Salarissen",
     "M": "Memoriaal",
 }
+# the books' names of the journals (``dagboek`` metadata)
+DAGBOEKEN = {"bank": "B", "inkoop": "P", "verkoop": "S", "salaris": "Y", "memoriaal": "M"}
+# the order in which an entry's accounts decide its journal
+_PRIORITY = ("B", "Y", "S", "P")
+_BANK_LINES = frozenset({"liquide_middelen"})
+_SALARY_LINES = frozenset({"salarissen", "sociale_lasten", "pensioenbijdragen"})
+CUSTOMER_LINES = frozenset({"handelsdebiteuren"})
+SUPPLIER_LINES = frozenset({"handelscrediteuren"})
+UNKNOWN_USER = "onbekend"
+# who booked the lines (file, line numbers) of a transaction
+Users = Callable[[str, Sequence[int]], str]
 
 FLAGS = {
     "na_jaareinde": "geboekt na het einde van het boekjaar",
@@ -58,6 +90,8 @@ class LedgerAccount:
     rgs: str
     line: str
     note: str
+    line_id: str = ""  # the line it lands on, in the entity's own layout
+    journal: str = ""  # the dagboek of its open, as a journal code
 
 
 @dataclass(frozen=True)
@@ -65,6 +99,8 @@ class Line:
     account: str
     amount: Decimal  # debit positive
     description: str
+    cust_sup: str = ""  # the customer or supplier, on a debtor or creditor account
+    inv_ref: str = ""  # the invoice
 
 
 @dataclass(frozen=True)
@@ -76,10 +112,25 @@ class Entry:
     docref: str
     lines: tuple[Line, ...]
     flags: tuple[str, ...]
+    source: str = ""  # file:line in the books
+    user: str = ""  # who booked it
+    document: str = ""  # the document or reference number
 
     @property
     def total_debit(self) -> Decimal:
         return sum((line.amount for line in self.lines if line.amount > 0), ZERO)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A customer (C), supplier (S) or both (B), with its balance on the debtor and
+    creditor accounts on 1 January and at the end of the year (debit positive)."""
+
+    ident: str
+    name: str
+    kind: str
+    opening: Decimal
+    closing: Decimal
 
 
 @dataclass(frozen=True)
@@ -92,6 +143,7 @@ class Grootboek:
     currency: str = "EUR"
     # account, debit, credit over the year; kept when the entries are left out
     turnover: tuple[tuple[str, Decimal, Decimal], ...] | None = None
+    relations: tuple[Relation, ...] = ()
 
     def debit_credit(self) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
         """Per account the year's debit and credit (both positive)."""
@@ -128,7 +180,14 @@ def summarised(ledger: Grootboek) -> Grootboek:
     accounts = sorted(set(debit) | set(credit))
     turnover = tuple((a, debit.get(a, ZERO), credit.get(a, ZERO)) for a in accounts)
     return Grootboek(
-        ledger.entity, ledger.year, ledger.accounts, ledger.opening, (), ledger.currency, turnover
+        ledger.entity,
+        ledger.year,
+        ledger.accounts,
+        ledger.opening,
+        (),
+        ledger.currency,
+        turnover,
+        ledger.relations,
     )
 
 
@@ -147,6 +206,8 @@ def _accounts(books: Books) -> dict[str, LedgerAccount]:
         balance_sheet = account.split(":", 1)[0] in (types.assets, types.liabilities, types.equity)
         layout = BALANS if balance_sheet else BATEN_LASTEN
         line_id = spec.lines.get(layout.id)
+        group = GECONSOLIDEERD_BALANS if balance_sheet else GECONSOLIDEERD_BATEN_LASTEN
+        own_line = line_id or spec.lines.get(group.id) or ""
         result[account] = LedgerAccount(
             account,
             account_number(account, dict(spec.meta)),
@@ -155,19 +216,80 @@ def _accounts(books: Books) -> dict[str, LedgerAccount]:
             spec.rgs,
             layout.line(line_id).label if line_id else "",
             str(spec.note or ""),
+            own_line,
+            DAGBOEKEN.get(str(spec.meta.get("dagboek", "")), ""),
         )
     return result
 
 
-def _journal(entry: data.Transaction, accounts: dict[str, LedgerAccount]) -> str:
-    lines = {accounts[p.account].line for p in entry.postings if p.account in accounts}
-    if "Liquide middelen" in lines:
+def _account_journal(account: LedgerAccount) -> str:
+    if account.journal:
+        return account.journal
+    if account.line_id in _BANK_LINES:
         return "B"
-    if "Handelscrediteuren" in lines:
-        return "P"
-    if "Handelsdebiteuren" in lines:
+    if account.line_id in _SALARY_LINES:
+        return "Y"
+    if account.line_id in CUSTOMER_LINES:
         return "S"
-    return "M"
+    if account.line_id in SUPPLIER_LINES:
+        return "P"
+    return ""
+
+
+def _journal(entry: data.Transaction, accounts: dict[str, LedgerAccount]) -> str:
+    own = DAGBOEKEN.get(str(entry.meta.get("dagboek", "")))
+    if own:
+        return own
+    found = {_account_journal(accounts[p.account]) for p in entry.postings}
+    return next((code for code in _PRIORITY if code in found), "M")
+
+
+def _relation_kind(account: LedgerAccount) -> str:
+    if account.line_id in CUSTOMER_LINES:
+        return "C"
+    if account.line_id in SUPPLIER_LINES:
+        return "S"
+    return ""
+
+
+def relation_id(entry: data.Transaction, posting: data.Posting) -> tuple[str, str]:
+    """(custSupID, name) of a debtor or creditor line: ``relatie`` metadata on the posting
+    or the entry, else the payee; an id longer than 35 characters is shortened with a
+    hash, so it stays unique."""
+    name = str(entry.payee or entry.narration or UNKNOWN_USER)
+    meta = posting.meta or {}
+    ident = str(meta.get("relatie") or entry.meta.get("relatie") or name)
+    if len(ident) > 35:
+        ident = ident[:26] + "~" + hashlib.sha1(ident.encode("utf-8")).hexdigest()[:8]
+    return ident, name
+
+
+def _document(entry: data.Transaction, number: str) -> str:
+    meta = entry.meta
+    reference = meta.get("referentie") or meta.get("document") or meta.get("factuur")
+    return str(reference) if reference else number
+
+
+def _invoice(entry: data.Transaction, posting: data.Posting, journal: str) -> str:
+    invoice = (posting.meta or {}).get("factuur") or entry.meta.get("factuur")
+    if invoice:
+        return str(invoice)
+    if journal in ("S", "P"):  # the entry of a sales or purchase invoice
+        return str(entry.meta.get("referentie") or entry.meta.get("document") or "")
+    return ""
+
+
+def _source(entry: data.Directive) -> str:
+    meta = entry.meta
+    return f"{os.path.basename(str(meta.get('filename', '')))}:{meta.get('lineno', 0)}"
+
+
+def _user(entry: data.Transaction, users: Users | None) -> str:
+    if users is None:
+        return UNKNOWN_USER
+    lines = [int(entry.meta.get("lineno", 0))]
+    lines += [int(p.meta["lineno"]) for p in entry.postings if p.meta and "lineno" in p.meta]
+    return users(str(entry.meta.get("filename", "")), lines) or UNKNOWN_USER
 
 
 def _docref(entry: data.Directive) -> str:
@@ -210,7 +332,9 @@ def _amount(entry: data.Transaction, posting: data.Posting, currency: str) -> De
     return book_value(entry, posting)
 
 
-def build_grootboek(books: Books, year: int) -> Grootboek:
+def build_grootboek(books: Books, year: int, users: Users | None = None) -> Grootboek:
+    """The general ledger of ``year``; ``users`` says who booked a transaction (its
+    file and line numbers), else every user is "onbekend"."""
     accounts = _accounts(books)
     types = bean_options.get_account_types(books.options)
     currency = (books.options.get("operating_currency") or ["EUR"])[0]
@@ -220,6 +344,7 @@ def build_grootboek(books: Books, year: int) -> Grootboek:
         e for e in books.entries if isinstance(e, data.Transaction) and start <= e.date < end
     ]
     earlier_result = ZERO
+    relations = _Relations()
     for entry in books.entries:
         if isinstance(entry, data.Transaction) and entry.date < start:
             for posting in entry.postings:
@@ -228,6 +353,7 @@ def build_grootboek(books: Books, year: int) -> Grootboek:
                     earlier_result += amount
                 else:
                     opening[posting.account] += amount
+                    relations.add(entry, posting, accounts[posting.account], amount, True)
     if earlier_result:
         opening[_previous_result_account(books, types)] += earlier_result
     usage: Counter[str] = Counter(p.account for e in in_year for p in e.postings)
@@ -237,18 +363,25 @@ def build_grootboek(books: Books, year: int) -> Grootboek:
         journal = _journal(entry, accounts)
         counters[journal] += 1
         description = " ".join(x for x in (entry.payee, entry.narration) if x)
-        lines = tuple(
-            Line(p.account, _amount(entry, p, currency), description) for p in entry.postings
-        )
+        lines = []
+        for p in entry.postings:
+            amount = _amount(entry, p, currency)
+            ident = relations.add(entry, p, accounts[p.account], amount, False)
+            invoice = _invoice(entry, p, journal) if ident else ""
+            lines.append(Line(p.account, amount, description, ident, invoice))
+        number = f"{journal}{year}-{counters[journal]:05d}"
         entries.append(
             Entry(
-                f"{journal}{year}-{counters[journal]:05d}",
+                number,
                 journal,
                 entry.date,
                 description,
                 _docref(entry),
-                lines,
+                tuple(lines),
                 _flags(entry, journal, year, usage, currency),
+                _source(entry),
+                _user(entry, users),
+                _document(entry, number),
             )
         )
     ordered = tuple(sorted(accounts.values(), key=lambda a: a.number))
@@ -259,7 +392,68 @@ def build_grootboek(books: Books, year: int) -> Grootboek:
         tuple(sorted((a, v) for a, v in opening.items() if v)),
         tuple(entries),
         currency,
+        None,
+        relations.result(),
     )
+
+
+class _Relations:
+    """The customers and suppliers met on the debtor and creditor accounts, with their
+    balances before the year and at its end."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self.kinds: dict[str, set[str]] = defaultdict(set)
+        self.opening: dict[str, Decimal] = defaultdict(Decimal)
+        self.closing: dict[str, Decimal] = defaultdict(Decimal)
+
+    def add(
+        self,
+        entry: data.Transaction,
+        posting: data.Posting,
+        account: LedgerAccount,
+        amount: Decimal,
+        before: bool,
+    ) -> str:
+        """The custSupID of this line ("" when it is no debtor or creditor line)."""
+        kind = _relation_kind(account)
+        if not kind:
+            return ""
+        ident, name = relation_id(entry, posting)
+        self.names.setdefault(ident, name)
+        self.kinds[ident].add(kind)
+        if before:
+            self.opening[ident] += amount
+        self.closing[ident] += amount
+        return ident
+
+    def result(self) -> tuple[Relation, ...]:
+        return tuple(
+            Relation(
+                ident,
+                self.names[ident],
+                "B" if len(self.kinds[ident]) > 1 else next(iter(self.kinds[ident])),
+                self.opening.get(ident, ZERO),
+                self.closing[ident],
+            )
+            for ident in sorted(self.names)
+        )
+
+
+def company_ids(books: Books) -> dict[str, str]:
+    """The entity's KvK number, BTW number and RGS version for the auditfile; a missing
+    KvK or BTW number is an error at the books' ``vng-entiteit`` entry, naming it."""
+    settings = books.settings
+    source = dict(settings.entity_source) or None
+    name = settings.entity_name or "(geen vng-entiteit)"
+    for key, what in (("kvk", "KvK-nummer"), ("btw", "btw-identificatienummer")):
+        if not str(settings.entity.get(key, "")).strip():
+            message = (
+                f'entiteit "{name}": instelling {key} ({what}) ontbreekt; de auditfile '
+                f'vraagt haar (vng-entiteit ... {key}: "...")'
+            )
+            raise StatementError(source, message)
+    return {k: str(v).strip() for k, v in settings.entity.items()}
 
 
 def _previous_result_account(books: Books, types: object) -> str:

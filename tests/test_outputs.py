@@ -15,11 +15,12 @@ from openpyxl import load_workbook
 from pycel import ExcelCompiler
 from pypdf import PdfReader
 
-from statements.render.xaf import XSD
+from statements.render.xaf40 import NS as XAF40
+from statements.render.xaf40 import XSD
 from tests import published_2024 as pub
 from tests.conftest import BOOKS_DIR, vng
 
-NS = {"x": "http://www.auditfiles.nl/XAF/3.2"}
+NS = {"x": XAF40}
 
 
 @pytest.fixture(scope="module")
@@ -224,8 +225,10 @@ def test_auditfile_validates_and_foots_to_the_trial_balance(outputs: Path, books
     path = outputs / "auditfile-vereniging-van-nederlandse-gemeenten-2024.xaf"
     document = etree.parse(str(path))
     assert etree.XMLSchema(etree.parse(str(XSD))).validate(document)
-    accounts = {
-        a.findtext("x:accID", namespaces=NS): a.findtext("x:leadCrossRef", namespaces=NS)
+    accounts = {  # the description is the account's name, its parts joined by " - "
+        a.findtext("x:accID", namespaces=NS): a.findtext("x:accDesc", namespaces=NS).replace(
+            " - ", ":"
+        )
         for a in document.iterfind(".//x:ledgerAccount", NS)
     }
     totals: dict[str, Decimal] = defaultdict(Decimal)

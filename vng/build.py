@@ -61,6 +61,7 @@ class Taak:
     full: bool = False  # its auditfile and ledger for the workbook
     today: datetime.date | None = None  # the auditfile's date of creation
     staging: str = ""  # the folder the auditfile is written to (not part of the key)
+    xaf: str = "4.0"  # the version of the auditfile: 4.0 or 3.2
 
 
 @dataclass
@@ -109,8 +110,11 @@ def _load(path: str) -> Books:
 def compute(taak: Taak) -> Uitkomst:
     """Load one entity's books and compute what ``taak`` asks of them."""
     from statements.consolidatie import consolidation_years, entity_cijfers, read_group
-    from statements.render.xaf import AuditfileError, render_xaf
+    from statements.grootboek import company_ids
+    from statements.render.auditfile import render_auditfile
+    from statements.render.xaf import AuditfileError
     from statements.wnt import build_ondertekening
+    from vng.auteurs import Auteurs
 
     if not os.path.exists(taak.path):
         return Uitkomst(taak.key, (f"{taak.path}:0: boeken niet gevonden",))
@@ -130,12 +134,14 @@ def compute(taak: Taak) -> Uitkomst:
         if taak.full:
             if taak.reporting:
                 out.ondertekening = build_ondertekening(books, taak.year)
-            ledger = build_grootboek(books, taak.year)
-            company = books.settings.entity
+            # 4.0 asks the KvK and BTW numbers of the books (an error names the setting)
+            company = company_ids(books) if taak.xaf == "4.0" else books.settings.entity
+            ledger = build_grootboek(books, taak.year, Auteurs())
             del books  # the postings are in the ledger now; their memory goes back
             gc.collect()
             out.xaf_path = os.path.join(taak.staging, f"{taak.key}.xaf")
-            render_xaf(ledger, company, taak.today or datetime.date.today(), out.xaf_path)
+            created = taak.today or datetime.date.today()
+            render_auditfile(ledger, company, created, out.xaf_path, taak.xaf)
             lines = sum(len(e.lines) for e in ledger.entries)
             out.ledger = (
                 ledger if taak.reporting and lines <= WORKBOOK_LINES else summarised(ledger)
@@ -185,8 +191,28 @@ def _key(taak: Taak, files: list[tuple[str, str]]) -> tuple[str, str]:
     if taak.group_file:
         for path, sha in read_sources(taak.group_file)[0]:
             digest.update(f"group {path}\0{sha}\n".encode())
+    if taak.full:  # the auditfile names who booked each line: the books' git history
+        digest.update(_history(taak.path).encode())
     slot = hashlib.sha256(f"{os.path.abspath(taak.path)} {taak.key} {taak.year}".encode())
     return slot.hexdigest()[:20], digest.hexdigest()
+
+
+def _history(path: str) -> str:
+    """The books' last commit and what is not committed: the same content with another
+    history (a change committed since) has other users in its auditfile."""
+    import subprocess
+
+    folder = os.path.dirname(os.path.abspath(path))
+    parts = []
+    for args in (["rev-parse", "HEAD"], ["status", "--porcelain", "--", "."]):
+        try:
+            result = subprocess.run(
+                ["git", "-C", folder, *args], capture_output=True, text=True, check=False
+            )
+        except OSError:
+            return ""
+        parts.append(result.stdout if result.returncode == 0 else "")
+    return "\0".join(parts)
 
 
 def _cached(folder: Path, slot: str, key: str, taak: Taak) -> Uitkomst | None:

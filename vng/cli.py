@@ -75,20 +75,34 @@ def _plan(args: argparse.Namespace, year: int, full: bool) -> tuple[list[Taak], 
     path = _group_path(args)
     own = os.path.abspath(args.books)
     today = datetime.date.today() if full else None
+    xaf = getattr(args, "xaf", "4.0")
     if not path:
-        return [Taak("eigen", args.books, year, "", bool(year), full, today)], None, "eigen"
+        return (
+            [Taak("eigen", args.books, year, "", bool(year), full, today, xaf=xaf)],
+            None,
+            "eigen",
+        )
     from statements.consolidatie import read_group
 
     group = read_group(path)
     reporting = next((e.key for e in group.entities if e.books_path == own), "")
     figures = path if year else ""  # a check computes nothing
     taken = [
-        Taak(e.key, e.books_path, year, figures, bool(year) and e.key == reporting, full, today)
+        Taak(
+            e.key,
+            e.books_path,
+            year,
+            figures,
+            bool(year) and e.key == reporting,
+            full,
+            today,
+            xaf=xaf,
+        )
         for e in group.entities
     ]
     if not reporting:
         reporting = "eigen"
-        taken.insert(0, Taak(reporting, args.books, year, "", bool(year), full, today))
+        taken.insert(0, Taak(reporting, args.books, year, "", bool(year), full, today, xaf=xaf))
     return taken, group, reporting
 
 
@@ -387,6 +401,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--groep", default=None, help="het groepsbestand (standaard bij de ingebedde boeken)"
     )
     full.add_argument("--out", required=True)
+    full.add_argument(
+        "--xaf",
+        choices=("4.0", "3.2"),
+        default="4.0",
+        help="versie van de auditfiles (standaard 4.0; 3.2 voor wie die nog vraagt)",
+    )
     full.set_defaults(func=cmd_jaarverslag)
     imp = sub.add_parser("import", help="lees bankafschriften, salarisjournaal, bewaarder, leden")
     imp.add_argument("files", nargs="+")

@@ -39,7 +39,8 @@ from vng_accounts.toelichting import note_reference
 Account = str
 RgsCode = str
 
-_RGS = re.compile(r"^[BW][A-Za-z]{2,}$")
+# RGS reference codes: letters, and in a few (BVorVogVr1) a digit at the end of a part
+_RGS = re.compile(r"^[BW][A-Za-z][A-Za-z0-9]+$")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,15 @@
 
 A presentation setting applies from its date until the next one for the same
 subject; the balance at a date uses the setting in force on that date.
+
+The entity's metadata (``kvk``, the KvK number; ``btw``, the BTW identification number,
+the fiscal unity's where there is one; ``rgs_versie``, the RGS release of the chart's
+codes; ``plaats``) is kept with the place of the last ``vng-entiteit`` entry, so that
+an output that needs a missing one can name it at its ``file:line``. A later entry adds
+to the metadata of earlier ones (so the entry of an adopted year stays as locked)::
+
+    2024-01-01 custom "vng-entiteit" "Vereniging van Nederlandse Gemeenten"
+      btw: "NL001234567B01"
 """
 
 from __future__ import annotations
@@ -37,6 +46,8 @@ class Settings:
     presentations: tuple[Presentation, ...]
     entity: dict[str, str] = field(default_factory=dict)  # kvk, btw, plaats
     voorwoord: dict[int, str] = field(default_factory=dict)  # per year
+    # the meta (filename, lineno) of the vng-entiteit entry; {} when there is none
+    entity_source: dict[str, object] = field(default_factory=dict)
 
     def presentation(self, subject: str, on: datetime.date, default: str) -> str:
         """The value in force on ``on`` for ``subject``."""
@@ -53,17 +64,23 @@ def read_settings(entries: Iterable[data.Directive]) -> tuple[Settings, list[Boo
     errors: list[BooksError] = []
     entity: dict[str, str] = {}
     voorwoord: dict[int, str] = {}
+    source: dict[str, object] = {}
     for entry in entries:
         if not isinstance(entry, data.Custom):
             continue
         values = [v.value for v in entry.values]
         if entry.type == "vng-entiteit" and values:
             name = str(values[0])
-            entity = {
-                k: str(v)
-                for k, v in entry.meta.items()
-                if k not in ("filename", "lineno") and not k.startswith("__")
-            }
+            source = {"filename": entry.meta.get("filename"), "lineno": entry.meta.get("lineno")}
+            # a later entry adds to (or changes) the entity's metadata: a year the ALV
+            # adopted stays as it was locked
+            entity.update(
+                {
+                    k: str(v)
+                    for k, v in entry.meta.items()
+                    if k not in ("filename", "lineno") and not k.startswith("__")
+                }
+            )
         elif entry.type == "vng-jaarverslag" and values and "voorwoord" in entry.meta:
             voorwoord[int(values[0])] = str(entry.meta["voorwoord"])
         elif entry.type == "vng-presentatie":
@@ -73,4 +90,4 @@ def read_settings(entries: Iterable[data.Directive]) -> tuple[Settings, list[Boo
             else:
                 message = f"onbekende presentatie-instelling {values}"
                 errors.append(BooksError(entry.meta, message, entry))
-    return Settings(name, tuple(presentations), entity, voorwoord), errors
+    return Settings(name, tuple(presentations), entity, voorwoord, source), errors

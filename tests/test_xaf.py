@@ -1,0 +1,280 @@
+"""The auditfiles: XAF 4.0 for every entity of the group, validated twice (the official
+XSD, and read back by pyxaf, an independent implementation), its trial balance equal to
+the product's per account; what the books must hold for it (an RGS code per account, a
+KvK and BTW number per entity); who booked each transaction; XAF 3.2 on request."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import pyxaf
+from lxml import etree
+
+from statements.grootboek import build_grootboek
+from statements.render import xaf as xaf32
+from statements.render.xaf40 import NS, XSD
+from tests.conftest import ROOT, vng
+from vng.auteurs import Auteurs
+from vng_accounts.books import load_books
+
+X = {"x": NS}
+LEDGER = ROOT / "ledger"
+GROUP = LEDGER / "groep" / "groep.beancount"
+VERENIGING = "auditfile-vereniging-van-nederlandse-gemeenten-2024.xaf"
+
+
+def _jaarverslag(books: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    args = ["jaarverslag", "--year", "2024", "--books", str(books), "--out", str(out), *extra]
+    return vng(*args)
+
+
+@pytest.fixture(scope="module")
+def auditfiles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("xaf")
+    result = _jaarverslag(LEDGER / "vereniging" / "main.beancount", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def _entity_books() -> dict[str, str]:
+    """entity name -> its books' main file, from the group file."""
+    text = GROUP.read_text(encoding="utf-8")
+    found = re.findall(r'custom "vng-groepsentiteit" "\w+" "([^"]+)"\n  naam: "([^"]+)"', text)
+    return {name: str((GROUP.parent / path).resolve()) for path, name in found}
+
+
+def test_ten_auditfiles_in_xaf_40_valid_against_the_xsd(auditfiles: Path) -> None:
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    paths = sorted(auditfiles.glob("auditfile-*-2024.xaf"))
+    assert len(paths) == 10
+    for path in paths:
+        document = etree.parse(str(path))
+        assert document.getroot().tag == f"{{{NS}}}auditfile", path.name
+        assert schema.validate(document), (path.name, schema.error_log.last_error)
+
+
+def test_pyxaf_reads_every_auditfile_without_errors(auditfiles: Path) -> None:
+    for path in sorted(auditfiles.glob("auditfile-*-2024.xaf")):
+        report = pyxaf.validate(str(path), xsd=True)
+        assert report.ok and not list(report.errors), (path.name, list(report.errors)[:5])
+        with pyxaf.open(str(path)) as af:
+            assert af.version == "4.0", path.name
+
+
+def test_pyxaf_trial_balance_equals_the_products_per_account(auditfiles: Path) -> None:
+    """Read back by pyxaf: control totals and, per account, opening balance plus the
+    year's lines equal the product's proefbalans (``Grootboek.closing``) to the cent."""
+    books_of = _entity_books()
+    for path in sorted(auditfiles.glob("auditfile-*-2024.xaf")):
+        with pyxaf.open(str(path)) as af:
+            name = af.company.name
+            totals: dict[str, Decimal] = defaultdict(Decimal)
+            for account, amount in af.opening_balance().by_account().items():
+                totals[account] += amount
+            debit = credit = Decimal(0)
+            count = 0
+            for transaction in af.transactions():
+                assert transaction.balanced, (path.name, transaction.number)
+                for line in transaction.lines:
+                    assert line.signed_amount is not None
+                    totals[str(line.account_id)] += line.signed_amount
+                    debit += max(line.signed_amount, Decimal(0))
+                    credit += max(-line.signed_amount, Decimal(0))
+                    count += 1
+        root = etree.parse(str(path)).getroot()
+        assert int(root.findtext(".//x:transactions/x:linesCount", namespaces=X)) == count
+        assert Decimal(root.findtext(".//x:transactions/x:totalDebit", namespaces=X)) == debit
+        assert Decimal(root.findtext(".//x:transactions/x:totalCredit", namespaces=X)) == credit
+        books = load_books(books_of[name])
+        assert books.errors == ()
+        ledger = build_grootboek(books, 2024)
+        numbers = {a.account: a.number for a in ledger.accounts}
+        product = {numbers[a]: v for a, v in ledger.closing().items() if v}
+        assert {a: v for a, v in totals.items() if v} == product, path.name
+
+
+def test_every_account_has_a_readable_number_and_an_rgs_code(auditfiles: Path) -> None:
+    for path in sorted(auditfiles.glob("auditfile-*-2024.xaf")):
+        root = etree.parse(str(path)).getroot()
+        assert root.findtext(".//x:header/x:RGSVersion", namespaces=X), path.name
+        for account in root.iterfind(".//x:ledgerAccount", X):
+            number = account.findtext("x:accID", namespaces=X)
+            assert re.fullmatch(r"\d{4}", number), (path.name, number)
+            assert re.fullmatch(r"[BW]\w+", account.findtext("x:RGScode", namespaces=X))
+
+
+def test_company_has_its_kvk_and_btw_number(auditfiles: Path) -> None:
+    for path in sorted(auditfiles.glob("auditfile-*-2024.xaf")):
+        root = etree.parse(str(path)).getroot()
+        assert root.findtext(".//x:company/x:Commercenr", namespaces=X), path.name
+        assert root.findtext(".//x:company/x:taxRegIdent", namespaces=X), path.name
+    root = etree.parse(str(auditfiles / VERENIGING)).getroot()
+    assert root.findtext(".//x:company/x:Commercenr", namespaces=X) == "40409418"
+
+
+def test_vereniging_has_the_gemeenten_as_customers_and_a_user_on_every_transaction(
+    auditfiles: Path,
+) -> None:
+    root = etree.parse(str(auditfiles / VERENIGING)).getroot()
+    customers = {
+        c.findtext("x:custSupID", namespaces=X): c
+        for c in root.iterfind(".//x:customerSupplier", X)
+        if c.findtext("x:custSupTp", namespaces=X) in ("C", "B")
+    }
+    for gemeente in ("Amsterdam", "Rotterdam", "'s-Gravenhage", "Utrecht", "Eindhoven"):
+        assert gemeente in customers, gemeente
+    amsterdam = customers["Amsterdam"]
+    assert amsterdam.findtext("x:clBalDesc", namespaces=X) == "907925.61"
+    assert amsterdam.findtext("x:clBalTp", namespaces=X) == "D"
+    # the contributie invoice: on the debiteuren line the customer and the invoice
+    invoiced = [
+        line
+        for line in root.iterfind(".//x:trLine", X)
+        if line.findtext("x:custSupID", namespaces=X) == "Amsterdam"
+    ]
+    assert any(
+        line.findtext("x:invRef", namespaces=X) == "contributie/2025/GM0363"
+        and line.findtext("x:docRef", namespaces=X) == "contributie/2025/GM0363"
+        for line in invoiced
+    )
+    authors = set(
+        subprocess.run(
+            ["git", "-C", str(ROOT), "log", "--format=%an", "--", "ledger"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split("\n")
+    )
+    transactions = list(root.iterfind(".//x:transaction", X))
+    assert transactions
+    for transaction in transactions:
+        user = transaction.findtext("x:User", namespaces=X)
+        assert user and user in authors, (transaction.findtext("x:nr", namespaces=X), user)
+        assert re.fullmatch(
+            r"[\w.-]+\.beancount:\d+", transaction.findtext("x:Source", namespaces=X)
+        )
+    journals = {j.findtext("x:jrnTp", namespaces=X) for j in root.iterfind(".//x:journal", X)}
+    assert {"B", "S", "P", "Y", "M"} <= journals
+
+
+def test_dochters_have_their_journals(auditfiles: Path) -> None:
+    path = auditfiles / "auditfile-vng-realisatie-b-v-2024.xaf"
+    root = etree.parse(str(path)).getroot()
+    journals = {j.findtext("x:jrnTp", namespaces=X) for j in root.iterfind(".//x:journal", X)}
+    assert {"B", "S", "P"} <= journals
+
+
+# --- what the books must hold -------------------------------------------------------
+
+
+def _remove_line(path: Path, pattern: str) -> int:
+    """Remove the first metadata line matching ``pattern``; return the line number of
+    the entry it belonged to (the line above the entry's metadata)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for index, line in enumerate(lines):
+        if re.match(pattern, line):
+            entry = index
+            while lines[entry].startswith(" "):
+                entry -= 1
+            del lines[index]
+            path.write_text("\n".join(lines), encoding="utf-8")
+            return entry + 1
+    raise AssertionError(pattern)
+
+
+def test_an_account_without_rgs_code_is_an_error_at_its_open(tmp_path: Path) -> None:
+    shutil.copytree(LEDGER, tmp_path / "ledger")
+    chart = tmp_path / "ledger" / "realisatie" / "main.beancount"
+    line = _remove_line(chart, r'  rgs: "BLimBanRba"')
+    out = tmp_path / "uit"
+    books = tmp_path / "ledger" / "vereniging" / "main.beancount"
+    result = _jaarverslag(books, out, "--groep", str(tmp_path / "ledger/groep/groep.beancount"))
+    assert result.returncode != 0
+    assert f"{chart}:{line}: rekening Activa:LiquideMiddelen:Bank: geen geldige RGS-code" in (
+        result.stderr
+    ), result.stderr
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_an_entity_without_kvk_number_is_an_error_naming_the_setting(tmp_path: Path) -> None:
+    shutil.copytree(LEDGER, tmp_path / "ledger")
+    books = tmp_path / "ledger" / "diensten" / "main.beancount"
+    line = _remove_line(books, r"  kvk: ")
+    out = tmp_path / "uit"
+    main = tmp_path / "ledger" / "vereniging" / "main.beancount"
+    result = _jaarverslag(main, out, "--groep", str(tmp_path / "ledger/groep/groep.beancount"))
+    assert result.returncode != 0
+    assert f"{books}:{line}: " in result.stderr and "instelling kvk" in result.stderr, result.stderr
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_the_vereniging_without_btw_number_is_an_error(tmp_path: Path) -> None:
+    target = tmp_path / "boeken"
+    shutil.copytree(LEDGER / "vereniging", target)
+    settings = target / "instellingen.beancount"
+    line = _remove_line(settings, r"  btw: ")
+    result = _jaarverslag(target / "main.beancount", tmp_path / "uit")
+    assert result.returncode != 0
+    assert f"{settings}:{line}: " in result.stderr and "instelling btw" in result.stderr
+
+
+def test_xaf_32_on_request(tmp_path: Path) -> None:
+    target = tmp_path / "boeken"
+    shutil.copytree(LEDGER / "vereniging", target)
+    result = _jaarverslag(target / "main.beancount", tmp_path / "uit", "--xaf", "3.2")
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "uit" / VERENIGING
+    schema = etree.XMLSchema(etree.parse(str(xaf32.XSD)))
+    document = etree.parse(str(path))
+    assert document.getroot().tag == f"{{{xaf32.NS}}}auditfile"
+    assert schema.validate(document)
+    assert pyxaf.validate(str(path), xsd=True).ok
+
+
+# --- who booked it --------------------------------------------------------------------
+
+
+def _git(folder: Path, *args: str, author: str = "", date: str = "") -> None:
+    env = dict(os.environ)
+    if author:
+        env.update(
+            GIT_AUTHOR_DATE=date,
+            GIT_AUTHOR_NAME=author,
+            GIT_AUTHOR_EMAIL=f"{author}@vng.test",
+            GIT_COMMITTER_NAME=author,
+            GIT_COMMITTER_EMAIL=f"{author}@vng.test",
+        )
+    subprocess.run(["git", "-C", str(folder), *args], check=True, env=env, capture_output=True)
+
+
+def test_the_user_is_the_author_who_changed_the_lines_last(tmp_path: Path) -> None:
+    books = tmp_path / "boeken.beancount"
+    books.write_text("regel 1\nregel 2\nregel 3\n", encoding="utf-8")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "boeken.beancount")
+    _git(tmp_path, "commit", "-q", "-m", "eerste", author="anna", date="2024-01-02T10:00:00")
+    books.write_text("regel 1\nregel 2 gewijzigd\nregel 3\n", encoding="utf-8")
+    _git(tmp_path, "commit", "-q", "-am", "tweede", author="kees", date="2024-02-03T10:00:00")
+    books.write_text("regel 1\nregel 2 gewijzigd\nregel 3 niet vastgelegd\n", encoding="utf-8")
+    auteurs = Auteurs()
+    assert auteurs(str(books), [1]) == "anna"
+    assert auteurs(str(books), [1, 2]) == "kees"  # the last change of its lines
+    assert auteurs(str(books), [3]) == ""  # not committed: no author
+    assert auteurs(str(tmp_path / "elders.beancount"), [1]) == ""
+
+
+def test_books_outside_git_have_user_onbekend(tmp_path: Path) -> None:
+    target = tmp_path / "boeken"
+    shutil.copytree(LEDGER / "vereniging", target)
+    result = _jaarverslag(target / "main.beancount", tmp_path / "uit")
+    assert result.returncode == 0, result.stderr
+    root = etree.parse(str(tmp_path / "uit" / VERENIGING)).getroot()
+    users = {t.findtext("x:User", namespaces=X) for t in root.iterfind(".//x:transaction", X)}
+    assert users == {"onbekend"}
