@@ -83,9 +83,10 @@ def camt(
     closing: str,
     day: str = "2024-03-01",
     bookings: tuple[tuple[str, str, str, str], ...] = (),
+    iban: str = "NL00INGB0000000001",
 ) -> Path:
-    """A CAMT.053 statement of the ING account; bookings (amount, CRDT/DBIT, name,
-    text)."""
+    """A CAMT.053 statement, of the ING account unless ``iban`` says otherwise;
+    bookings (amount, CRDT/DBIT, name, text)."""
     entries = "".join(
         f"<Ntry><Amt Ccy='EUR'>{amount}</Amt><CdtDbtInd>{sign}</CdtDbtInd><Sts>BOOK</Sts>"
         f"<BookgDt><Dt>{day}</Dt></BookgDt><AcctSvcrRef>T{n}</AcctSvcrRef>"
@@ -104,7 +105,7 @@ def camt(
     path.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>\n'
-        "<Stmt><Id>S</Id><Acct><Id><IBAN>NL00INGB0000000001</IBAN></Id></Acct>\n"
+        f"<Stmt><Id>S</Id><Acct><Id><IBAN>{iban}</IBAN></Id></Acct>\n"
         + balance("OPBD", opening)
         + balance("CLBD", closing)
         + entries

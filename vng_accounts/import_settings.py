@@ -233,7 +233,7 @@ class _Reader:
             if not isinstance(number, str) or not number.strip():
                 self.error(
                     entry,
-                    f"wnt-functie {person!r}: {EMPLOYEE_NUMBER} {number!r} moet tekst zijn "
+                    f"wnt-functie {person!r}: {EMPLOYEE_NUMBER} {number} moet tekst zijn "
                     '(tussen aanhalingstekens: "1001")',
                 )
             elif number in keys and keys[number][0] != person:
