@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,7 +102,7 @@ class Accounts(Mapping[str, str]):
             raise MissingSetting(self.kind, role)
         return self.by_role[role]
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[str]:
         return iter(self.by_role)
 
     def __len__(self) -> int:
