@@ -17,7 +17,8 @@ from decimal import Decimal
 from beancount.core import amount as bean_amount
 from beancount.core import data
 
-from importers.base import REFERENCE, ImportFailure, clean_text
+from importers.base import REFERENCE, Importer, ImportFailure, clean_text
+from vng_accounts.import_settings import normal_iban
 
 CURRENCY = "EUR"
 
@@ -45,10 +46,51 @@ class Statement:
 
 
 def account_for(iban: str, accounts: Mapping[str, str], filename: str, lineno: int) -> str:
-    account = accounts.get(iban.replace(" ", "").upper())
+    """The account whose ``open`` carries ``iban``; refused, saying how to add it."""
+    account = accounts.get(normal_iban(iban))
     if account is None:
-        raise ImportFailure(filename, lineno, f"rekening {iban} is niet bekend in de boeken")
+        raise ImportFailure(
+            filename,
+            lineno,
+            f"IBAN {iban} staat bij geen rekening in de boeken: geef de rekening "
+            f'iban: "{normal_iban(iban)}" in de metadata van haar open, bijvoorbeeld '
+            f'2025-01-01 open Activa:LiquideMiddelen:Bank:Naam EUR met iban: "{normal_iban(iban)}"',
+        )
     return account
+
+
+def statement_date(statements: Sequence[Statement]) -> datetime.date:
+    """The document's date: the day of its last closing ``balance`` assertion."""
+    return max(s.closing_date for s in statements) + datetime.timedelta(days=1)
+
+
+class BankImporter(Importer):
+    """A bank statement format: ``parse`` the file into statements of the books' bank
+    accounts (IBAN -> account, from the ``open`` entries' ``iban``); unmatched
+    bookings wait on the ``te_verwerken`` account of ``custom "vng-import" "bank"``."""
+
+    def __init__(self, ibans: Mapping[str, str], accounts: Mapping[str, str]) -> None:
+        self.ibans = {normal_iban(k): v for k, v in ibans.items()}
+        self.accounts = accounts
+
+    def parse(self, filepath: str) -> list[Statement]:
+        raise NotImplementedError
+
+    def account(self, filepath: str) -> str:
+        statement = self.parse(filepath)[0]
+        return account_for(statement.iban, self.ibans, filepath, statement.lineno)
+
+    def document_date(self, filepath: str) -> datetime.date | None:
+        return statement_date(self.parse(filepath))
+
+    def entries(self, filepath: str, existing: data.Entries) -> data.Entries:
+        entries: list[data.Directive] = []
+        for statement in self.parse(filepath):
+            account = account_for(statement.iban, self.ibans, filepath, statement.lineno)
+            entries += statement_entries(
+                statement, account, self.accounts["te_verwerken"], filepath, [*existing, *entries]
+            )
+        return entries
 
 
 def balance_before(existing: Sequence[data.Directive], account: str, day: datetime.date) -> Decimal:

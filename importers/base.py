@@ -11,13 +11,16 @@ year the books record as vastgesteld.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 
 import beangulp
+import beangulp.extract
 from beancount.core import data
 
+from vng_accounts.import_settings import MissingSetting
 from vng_accounts.vaststelling import describe, read_locks
 
 REFERENCE = "referentie"
@@ -132,13 +135,29 @@ class Importer(beangulp.Importer):
     date and payee is kept; the same bank booking imported twice is not.
 
     Subclasses implement ``entries``; ``extract`` (what beangulp and Fava call) checks
-    every entry with ``check_entry``, so no importer can bypass it."""
+    every entry with ``check_entry``, so no importer can bypass it. An account the
+    books' settings lack (``vng_accounts.import_settings``) refuses the file, naming
+    the setting. ``date`` is the document's date for beangulp's archive (the last day
+    the file covers), from ``document_date``; ``None`` when the file cannot be read
+    (``extract`` says why)."""
 
     def entries(self, filepath: str, existing: data.Entries) -> data.Entries:
         raise NotImplementedError
 
+    def document_date(self, filepath: str) -> datetime.date | None:
+        return None
+
+    def date(self, filepath: str) -> datetime.date | None:
+        try:
+            return self.document_date(filepath)
+        except (ImportFailure, OSError, ValueError):
+            return None
+
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
-        entries = self.entries(filepath, existing)
+        try:
+            entries = self.entries(filepath, existing)
+        except MissingSetting as missing:
+            raise ImportFailure(filepath, 0, str(missing)) from None
         for entry in entries:
             check_entry(entry)
         return entries
@@ -174,10 +193,11 @@ def check_period_lock(
 def new_entries(
     importer: beangulp.Importer, filepath: str, existing: data.Entries
 ) -> list[data.Directive]:
-    """Extract, deduplicate and keep what is new (balance assertions already in the
-    books are left out as well); what is new may not fall in a vastgesteld year."""
-    entries = importer.extract(filepath, existing)
-    importer.deduplicate(entries, existing)
+    """Extract (beangulp's: the importer's entries, sorted, their types checked),
+    deduplicate and keep what is new (balance assertions already in the books are
+    left out as well); what is new may not fall in a vastgesteld year."""
+    entries = beangulp.extract.extract_from_file(importer, filepath, list(existing))
+    importer.deduplicate(entries, list(existing))
     balances = {(e.date, e.account, e.amount) for e in existing if isinstance(e, data.Balance)}
     new = [
         e

@@ -10,11 +10,10 @@ import datetime
 import os
 from decimal import Decimal
 
-from beancount.core import data
 from lxml import etree
 
-from importers.bank import Booking, Statement, account_for, statement_entries
-from importers.base import Importer, ImportFailure, decimal_amount
+from importers.bank import BankImporter, Booking, Statement
+from importers.base import ImportFailure, decimal_amount
 
 MAX_BYTES = 20 * 1024 * 1024
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:camt.053"
@@ -125,12 +124,8 @@ def parse(filepath: str) -> list[Statement]:
     return statements
 
 
-class Camt053Importer(Importer):
-    """CAMT.053 statements of the books' bank accounts (IBAN -> account)."""
-
-    def __init__(self, accounts: dict[str, str], suspense: str) -> None:
-        self.accounts = {k.replace(" ", "").upper(): v for k, v in accounts.items()}
-        self.suspense = suspense
+class Camt053Importer(BankImporter):
+    """CAMT.053 statements of the books' bank accounts."""
 
     def identify(self, filepath: str) -> bool:
         if not filepath.lower().endswith(".xml"):
@@ -138,15 +133,5 @@ class Camt053Importer(Importer):
         with open(filepath, "rb") as handle:
             return b"camt.053" in handle.read(4096)
 
-    def account(self, filepath: str) -> str:
-        statements = parse(filepath)
-        return account_for(statements[0].iban, self.accounts, filepath, statements[0].lineno)
-
-    def entries(self, filepath: str, existing: data.Entries) -> data.Entries:
-        entries: list[data.Directive] = []
-        for statement in parse(filepath):
-            account = account_for(statement.iban, self.accounts, filepath, statement.lineno)
-            entries += statement_entries(
-                statement, account, self.suspense, filepath, [*existing, *entries]
-            )
-        return entries
+    def parse(self, filepath: str) -> list[Statement]:
+        return parse(filepath)

@@ -10,6 +10,8 @@ assertion in units. The fund's category comes from its ``commodity`` in the book
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
 from decimal import Decimal
 
 from beancount.core import amount as bean_amount
@@ -36,9 +38,10 @@ def _units(value: str, filepath: str, lineno: int) -> Decimal:
 
 
 class EffectenImporter(Importer):
-    def __init__(self, accounts: dict[str, str]) -> None:
+    def __init__(self, accounts: Mapping[str, str]) -> None:
         """``accounts``: effecten (parent of the lot accounts per category), rekening
-        (custodian cash), koersresultaat, dividend, dividendbelasting, kosten."""
+        (custodian cash), koersresultaat, dividend, dividendbelasting, kosten
+        (``custom "vng-import" "bewaarder"``)."""
         self.accounts = accounts
 
     def identify(self, filepath: str) -> bool:
@@ -46,6 +49,12 @@ class EffectenImporter(Importer):
 
     def account(self, filepath: str) -> str:
         return self.accounts["rekening"]
+
+    def document_date(self, filepath: str) -> datetime.date | None:
+        days = [
+            csvfile.date(row["datum"], filepath, n) for n, row in csvfile.rows(filepath, COLUMNS)
+        ]
+        return max(days, default=None)
 
     def entries(self, filepath: str, existing: data.Entries) -> data.Entries:
         categories = {

@@ -1,5 +1,33 @@
-"""Fava's import page: ``custom "fava-option" "import-config"`` points here."""
+"""Fava's import page: ``custom "fava-option" "import-config"`` points here, and
+``vng serve`` runs this file whatever the books name.
 
-from importers.config import CONFIG
+Fava runs this file once and keeps ``CONFIG``: nothing here reads the books. Each
+importer reads its accounts from the books Fava has loaded, when it is used: from
+the entries Fava passes to ``extract``, and for the import page's list (account and
+date of each file) from the ledger of Fava's current request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from beancount.core import data
+
+from importers.base import ImportFailure
+from importers.config import from_books
+
+
+def favas_books() -> Sequence[data.Directive]:
+    """The entries of the books Fava has loaded (only inside a Fava request)."""
+    from fava.context import g
+
+    try:
+        entries: Sequence[data.Directive] = g.ledger.all_entries  # Fava's are beancount's
+    except (RuntimeError, AttributeError):
+        raise ImportFailure(__file__, 0, "alleen in Fava: geen geladen boeken") from None
+    return entries
+
+
+CONFIG = from_books(favas_books)
 
 __all__ = ["CONFIG"]

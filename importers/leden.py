@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,6 +27,7 @@ from beancount.core import data
 
 from importers import csvfile
 from importers.base import REFERENCE, Importer, ImportFailure, clean_text, whole_number
+from vng_accounts.import_settings import DEFAULT_INVOICE_DAY
 
 COLUMNS = ("gemeente", "cbs-code", "inwoners", "incasso")
 CENT = Decimal("0.01")
@@ -75,10 +77,22 @@ def read_tariff(existing: data.Entries, year: int, filepath: str) -> Tariff:
 
 
 class LedenImporter(Importer):
-    def __init__(self, accounts: dict[str, str], invoice_day: tuple[int, int] = (11, 15)) -> None:
-        """``accounts``: debiteuren, contributie (vooruitgefactureerd), ggu. Invoices are
-        dated ``invoice_day`` (month, day) of the year before the contributiejaar."""
+    def __init__(
+        self, accounts: Mapping[str, str], invoice_day: tuple[int, int] = DEFAULT_INVOICE_DAY
+    ) -> None:
+        """``accounts``: debiteuren, contributie (vooruitgefactureerd), ggu
+        (``custom "vng-import" "leden"``). Invoices are dated ``invoice_day`` (month,
+        day; its ``factuurdag``) of the year before the contributiejaar."""
         self.accounts, self.invoice_day = accounts, invoice_day
+
+    def _year(self, filepath: str) -> int:
+        match = _FILE.match(os.path.basename(filepath))
+        if not match:
+            raise ImportFailure(filepath, 0, "bestandsnaam moet leden-<jaar>.csv zijn")
+        return int(match[1])
+
+    def document_date(self, filepath: str) -> datetime.date | None:
+        return datetime.date(self._year(filepath) - 1, *self.invoice_day)
 
     def identify(self, filepath: str) -> bool:
         return bool(_FILE.match(os.path.basename(filepath))) and csvfile.header_matches(
@@ -89,10 +103,7 @@ class LedenImporter(Importer):
         return self.accounts["debiteuren"]
 
     def entries(self, filepath: str, existing: data.Entries) -> data.Entries:
-        match = _FILE.match(os.path.basename(filepath))
-        if not match:
-            raise ImportFailure(filepath, 0, "bestandsnaam moet leden-<jaar>.csv zijn")
-        year = int(match[1])
+        year = self._year(filepath)
         tariff = read_tariff(existing, year, filepath)
         day = datetime.date(year - 1, *self.invoice_day)
         seen: set[str] = set()

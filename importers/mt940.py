@@ -11,10 +11,8 @@ import datetime
 import re
 from decimal import Decimal
 
-from beancount.core import data
-
-from importers.bank import Booking, Statement, account_for, statement_entries
-from importers.base import Importer, ImportFailure, sane
+from importers.bank import BankImporter, Booking, Statement
+from importers.base import ImportFailure, sane
 
 # ASCII digits only: ``\d`` would also admit other scripts' digits, which Decimal reads
 _BALANCE = re.compile(
@@ -128,10 +126,8 @@ def _booking(value: str, filepath: str, lineno: int) -> Booking:
     )
 
 
-class Mt940Importer(Importer):
-    def __init__(self, accounts: dict[str, str], suspense: str) -> None:
-        self.accounts = {k.replace(" ", "").upper(): v for k, v in accounts.items()}
-        self.suspense = suspense
+class Mt940Importer(BankImporter):
+    """MT940 statements of the books' bank accounts."""
 
     def identify(self, filepath: str) -> bool:
         if not filepath.lower().endswith((".sta", ".940", ".mt940", ".txt")):
@@ -140,15 +136,5 @@ class Mt940Importer(Importer):
             head = handle.read(2048)
         return b":20:" in head and b":25:" in head
 
-    def account(self, filepath: str) -> str:
-        statement = parse(filepath)[0]
-        return account_for(statement.iban, self.accounts, filepath, statement.lineno)
-
-    def entries(self, filepath: str, existing: data.Entries) -> data.Entries:
-        entries: list[data.Directive] = []
-        for statement in parse(filepath):
-            account = account_for(statement.iban, self.accounts, filepath, statement.lineno)
-            entries += statement_entries(
-                statement, account, self.suspense, filepath, [*existing, *entries]
-            )
-        return entries
+    def parse(self, filepath: str) -> list[Statement]:
+        return parse(filepath)

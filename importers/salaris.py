@@ -11,6 +11,7 @@ Belastingdienst, ABP and the employee. Topfunctionarissen carry their WNT key
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 
 from beancount.core import amount as bean_amount
 from beancount.core import data
@@ -34,9 +35,10 @@ AMOUNTS = COLUMNS[4:]
 
 
 class SalarisImporter(Importer):
-    def __init__(self, accounts: dict[str, str], wnt_keys: dict[str, str]) -> None:
+    def __init__(self, accounts: Mapping[str, str], wnt_keys: Mapping[str, str]) -> None:
         """``accounts``: salarissen, sociale_lasten, pensioenlasten, loonheffing,
-        pensioenen, netto. ``wnt_keys``: personeelsnummer -> WNT key."""
+        pensioenen, netto (``custom "vng-import" "salaris"``). ``wnt_keys``:
+        personeelsnummer -> WNT key (``personeelsnummer`` of a ``wnt-functie``)."""
         self.accounts, self.wnt_keys = accounts, wnt_keys
 
     def identify(self, filepath: str) -> bool:
@@ -44,6 +46,12 @@ class SalarisImporter(Importer):
 
     def account(self, filepath: str) -> str:
         return self.accounts["salarissen"]
+
+    def document_date(self, filepath: str) -> datetime.date | None:
+        days = [
+            _period_end(row["periode"], filepath, n) for n, row in csvfile.rows(filepath, COLUMNS)
+        ]
+        return max(days, default=None)
 
     def entries(self, filepath: str, existing: data.Entries) -> data.Entries:
         return [
@@ -59,13 +67,7 @@ class SalarisImporter(Importer):
             raise ImportFailure(
                 filepath, lineno, "bruto - loonheffing - pensioen werknemer is " "niet het netto"
             )
-        try:
-            period = datetime.datetime.strptime(row["periode"], "%Y-%m").date()
-        except ValueError:
-            raise ImportFailure(filepath, lineno, f"periode {row['periode']!r} ongeldig") from None
-        day = (period.replace(day=28) + datetime.timedelta(days=4)).replace(
-            day=1
-        ) - datetime.timedelta(days=1)
+        day = _period_end(row["periode"], filepath, lineno)
         number = row["personeelsnummer"]
         person = {"medewerker": self.wnt_keys[number]} if number in self.wnt_keys else {}
         cost = {"kostenplaats": row["kostenplaats"], "personeelsnummer": number, **person}
@@ -98,3 +100,13 @@ class SalarisImporter(Importer):
             frozenset(),
             postings,
         )
+
+
+def _period_end(text: str, filepath: str, lineno: int) -> datetime.date:
+    """The last day of the month ``2024-03``."""
+    try:
+        period = datetime.datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise ImportFailure(filepath, lineno, f"periode {text!r} ongeldig") from None
+    next_month = (period.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return next_month - datetime.timedelta(days=1)

@@ -21,14 +21,15 @@ import pytest
 
 from importers.bank import Statement, balance_before, statement_entries
 from importers.base import ImportFailure, decimal_amount, dutch_amount, new_entries
-from importers.config import BANK_ACCOUNTS, TE_VERWERKEN, importers
+from importers.config import importers_for
 from tests.conftest import BOOKS_DIR, vng
 from vng_accounts.books import Books
 
 DATA = Path(__file__).resolve().parent / "importers"
 MT940 = DATA / "mt940" / "abn-2024-03.sta"
 CAMT = DATA / "camt053" / "ing-2024-03-01.xml"
-ING = BANK_ACCOUNTS["NL00INGB0000000001"]
+ING = "Activa:LiquideMiddelen:Bank:ING"  # the open with iban: "NL00INGB0000000001"
+TE_VERWERKEN = "Activa:Vorderingen:Overlopend:TeVerwerken"
 
 
 def _git(folder: Path, *args: str) -> str:
@@ -82,9 +83,10 @@ def camt(
     closing: str,
     day: str = "2024-03-01",
     bookings: tuple[tuple[str, str, str, str], ...] = (),
+    iban: str = "NL00INGB0000000001",
 ) -> Path:
-    """A CAMT.053 statement of the ING account; bookings (amount, CRDT/DBIT, name,
-    text)."""
+    """A CAMT.053 statement, of the ING account unless ``iban`` says otherwise;
+    bookings (amount, CRDT/DBIT, name, text)."""
     entries = "".join(
         f"<Ntry><Amt Ccy='EUR'>{amount}</Amt><CdtDbtInd>{sign}</CdtDbtInd><Sts>BOOK</Sts>"
         f"<BookgDt><Dt>{day}</Dt></BookgDt><AcctSvcrRef>T{n}</AcctSvcrRef>"
@@ -103,7 +105,7 @@ def camt(
     path.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>\n'
-        "<Stmt><Id>S</Id><Acct><Id><IBAN>NL00INGB0000000001</IBAN></Id></Acct>\n"
+        f"<Stmt><Id>S</Id><Acct><Id><IBAN>{iban}</IBAN></Id></Acct>\n"
         + balance("OPBD", opening)
         + balance("CLBD", closing)
         + entries
@@ -113,8 +115,8 @@ def camt(
     return path
 
 
-def _importer(path: Path):  # type: ignore[no-untyped-def]
-    return next(i for i in importers() if i.identify(str(path)))
+def _importer(books: Books, path: Path):  # type: ignore[no-untyped-def]
+    return next(i for i in importers_for(books.entries) if i.identify(str(path)))
 
 
 # --- one commit per import, by who ran it -----------------------------------------------
@@ -306,7 +308,7 @@ def test_an_mt940_amount_too_large_is_refused(books: Books, tmp_path: Path) -> N
         encoding="utf-8",
     )
     with pytest.raises(ImportFailure, match=r"groot.sta:4: bedrag '99999999999999,00'"):
-        new_entries(_importer(path), str(path), list(books.entries))
+        new_entries(_importer(books, path), str(path), list(books.entries))
 
 
 def test_csv_counts_only_ascii_digits(books: Books, tmp_path: Path) -> None:
@@ -317,7 +319,7 @@ def test_csv_counts_only_ascii_digits(books: Books, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(ImportFailure, match="bewaarder.csv:2: aantal stukken"):
-        new_entries(_importer(path), str(path), list(books.entries))
+        new_entries(_importer(books, path), str(path), list(books.entries))
 
 
 # --- the statement continues the books ----------------------------------------------------
@@ -391,7 +393,7 @@ def test_a_formula_like_payee_or_narration_refuses_the_file(
         bookings=(("25.00", "CRDT", name, text),),
     )
     with pytest.raises(ImportFailure, match=r"formule.xml:\d+: .* begint met een formuleteken"):
-        new_entries(_importer(path), str(path), list(books.entries))
+        new_entries(_importer(books, path), str(path), list(books.entries))
 
 
 def test_a_formula_like_mt940_description_refuses_the_file(books: Books, tmp_path: Path) -> None:
@@ -401,4 +403,4 @@ def test_a_formula_like_mt940_description_refuses_the_file(books: Books, tmp_pat
         encoding="utf-8",
     )
     with pytest.raises(ImportFailure, match=r"formule.sta:5: omschrijving '=Rente"):
-        new_entries(_importer(path), str(path), list(books.entries))
+        new_entries(_importer(books, path), str(path), list(books.entries))

@@ -9,7 +9,7 @@ import pytest
 from beancount.parser import printer
 
 from importers.base import ImportFailure, dutch_amount, new_entries
-from importers.config import importers
+from importers.config import importers_for
 from vng_accounts.books import Books
 
 DATA = Path(__file__).resolve().parent / "importers"
@@ -18,8 +18,12 @@ GOLDEN = sorted(
 )
 
 
-def _importer(path: Path):  # type: ignore[no-untyped-def]
-    found = [i for i in importers() if i.identify(str(path))]
+def _importers(books: Books) -> list:  # type: ignore[type-arg]
+    return importers_for(books.entries)
+
+
+def _importer(books: Books, path: Path):  # type: ignore[no-untyped-def]
+    found = [i for i in _importers(books) if i.identify(str(path))]
     assert len(found) == 1, (path, found)
     return found[0]
 
@@ -30,7 +34,7 @@ def _render(entries: list) -> str:  # type: ignore[type-arg]
 
 @pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.name)
 def test_golden(books: Books, path: Path) -> None:
-    entries = new_entries(_importer(path), str(path), list(books.entries))
+    entries = new_entries(_importer(books, path), str(path), list(books.entries))
     expected = (path.parent / (path.name + ".beancount")).read_text(encoding="utf-8")
     assert _render(entries) == expected
 
@@ -41,7 +45,7 @@ def test_golden_files_exist() -> None:
 
 def test_reimporting_adds_nothing_and_overlap_adds_only_the_new(books: Books) -> None:
     first = DATA / "camt053" / "ing-2024-03-01.xml"
-    importer = _importer(first)
+    importer = _importer(books, first)
     once = new_entries(importer, str(first), list(books.entries))
     assert len(once) == 4
     # the two genuine € 25 payments of two members on the same day are both kept
@@ -54,7 +58,7 @@ def test_reimporting_adds_nothing_and_overlap_adds_only_the_new(books: Books) ->
 
 def test_a_statement_that_does_not_continue_is_refused(books: Books) -> None:
     first = DATA / "camt053" / "ing-2024-03-01.xml"
-    importer = _importer(first)
+    importer = _importer(books, first)
     once = new_entries(importer, str(first), list(books.entries))
     gap = DATA / "camt053" / "ing-2024-03-02-sluit-niet-aan.xml"
     with pytest.raises(
@@ -79,7 +83,7 @@ REFUSED = {
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_hostile_or_broken_files_are_refused_whole(books: Books, name: str) -> None:
     path = DATA / name
-    importer = [i for i in importers() if i.identify(str(path))]
+    importer = [i for i in _importers(books) if i.identify(str(path))]
     assert importer, name
     with pytest.raises(ImportFailure) as caught:
         new_entries(importer[0], str(path), list(books.entries))
@@ -114,11 +118,12 @@ def test_the_books_contributie_is_what_the_invoicing_produces(books: Books) -> N
 
     from beancount.core import data
 
-    from importers.config import MEMBERS
+    from importers.config import settings_of
     from importers.leden import LedenImporter, read_tariff
     from tests.conftest import BOOKS_DIR
 
     members = BOOKS_DIR / "leden" / "leden-2025.csv"
+    MEMBERS = settings_of(books.entries).accounts("leden")  # noqa: N806
     fresh = LedenImporter(MEMBERS).extract(str(members), list(books.entries))
     booked = [
         e

@@ -16,11 +16,24 @@ Without ``--output`` the new entries are printed. With ``--output``:
 
 Every refusal is ``file:line: reason``; a refused run writes, moves and commits
 nothing: several files are imported together or not at all.
+
+The importers are built from the loaded books (``importers.config.importers_for``:
+IBANs from the ``open`` entries, accounts from ``custom "vng-import"``).
+
+The run is made of beangulp's building blocks — ``identify.identify``,
+``extract.extract_from_file`` (in ``importers.base.new_entries``), the importer's
+``deduplicate``, ``archive.filepath`` and ``archive.move`` — not of its ``Ingest``
+command line, whose commands do not give these guarantees: ``Ingest`` loads the
+existing books with beancount's loader (no source guard, the books' own plugins
+run), extracts every file against the same books so a second statement in one run
+cannot continue the first, reports a failing file and carries on with the others
+(then ``sys.exit``), writes to a stream without lock or atomic write, and files the
+documents in a separate ``archive`` command, so extract and archive are not one
+refusable, committed unit.
 """
 
 from __future__ import annotations
 
-import datetime
 import getpass
 import os
 import re
@@ -30,11 +43,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import beangulp
+import beangulp.archive
+import beangulp.exceptions
+import beangulp.identify
 from beancount.core import data
 from beancount.parser import printer
 
 from importers.base import ImportFailure, new_entries
-from importers.config import importers
+from importers.config import importers_for
 from vng.output import write_atomic
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error
@@ -65,50 +81,44 @@ def user_name(given: str | None) -> str:
     return name
 
 
-def _importer(filepath: str) -> beangulp.Importer:
-    matching = [i for i in importers() if i.identify(filepath)]
-    if len(matching) != 1:
-        raise ImportFailure(
-            filepath,
-            0,
-            "geen importer herkent dit bestand"
-            if not matching
-            else "meer dan één importer herkent dit bestand",
-        )
-    return matching[0]
+def _importer(importers: Sequence[beangulp.Importer], filepath: str) -> beangulp.Importer:
+    try:
+        importer = beangulp.identify.identify(importers, filepath)
+    except beangulp.exceptions.Error:
+        raise ImportFailure(filepath, 0, "meer dan één importer herkent dit bestand") from None
+    if importer is None:
+        raise ImportFailure(filepath, 0, "geen importer herkent dit bestand")
+    return importer
 
 
-def _archive_path(
-    folder: str | None,
-    importer: beangulp.Importer,
-    filepath: str,
-    entries: Sequence[data.Directive],
-) -> str:
-    """beangulp's document layout: <folder>/<account as path>/<date>.<name>."""
+def _archive_path(folder: str | None, importer: beangulp.Importer, filepath: str) -> str:
+    """beangulp's document layout: <folder>/<account as path>/<date>.<name>, the
+    date the document's own (``importer.date``)."""
     if not folder:
         return ""
-    account = importer.account(filepath)
-    dates = [e.date for e in entries]
-    day = max(dates) if dates else datetime.date.today()
-    return os.path.join(folder, *account.split(":"), f"{day}.{os.path.basename(filepath)}")
+    try:
+        return os.path.join(folder, beangulp.archive.filepath(importer, filepath))
+    except beangulp.exceptions.Error as exc:
+        raise ImportFailure(filepath, 0, f"niet te archiveren: {exc}") from None
 
 
 def extract_all(
     files: Sequence[str], existing: Sequence[data.Directive], archive: str | None
 ) -> list[Found]:
-    """What is new in each file, against the books and the files before it."""
+    """What is new in each file, against the books and the files before it (so a
+    statement can continue the one before it in the same run)."""
+    importers = importers_for(existing)
     found: list[Found] = []
     so_far: list[data.Directive] = []
     for filepath in files:
-        importer = _importer(filepath)
+        importer = _importer(importers, filepath)
         try:
             entries = new_entries(importer, filepath, [*existing, *so_far])
-        except (ValueError, ArithmeticError, KeyError) as exc:
+            target = _archive_path(archive, importer, filepath)
+        except (ValueError, ArithmeticError, KeyError, AssertionError) as exc:
             raise ImportFailure(filepath, 0, f"onleesbaar: {exc}") from None
         so_far += entries
-        found.append(
-            Found(filepath, tuple(entries), _archive_path(archive, importer, filepath, entries))
-        )
+        found.append(Found(filepath, tuple(entries), target))
     return found
 
 
@@ -131,21 +141,23 @@ class _Reported(Exception):
     """A refusal already worded as ``file:line: reason``."""
 
 
-def _archive(found: Sequence[Found]) -> list[tuple[str, str]]:
-    moved: list[tuple[str, str]] = []
+def _archive(found: Sequence[Found], moved: list[tuple[str, str]]) -> None:
+    """Move the files into the archive, every target checked first (as beangulp's
+    ``archive`` does); what is moved is appended to ``moved`` as it happens, so a
+    failure halfway can be put back."""
+    targets = [item.archive for item in found if item.archive]
+    for item in found:
+        if item.archive and (os.path.exists(item.archive) or targets.count(item.archive) > 1):
+            raise ImportFailure(item.path, 0, f"{item.archive} bestaat al in het archief")
     for item in found:
         if item.archive:
-            if os.path.exists(item.archive):
-                raise ImportFailure(item.path, 0, f"{item.archive} bestaat al in het archief")
-            os.makedirs(os.path.dirname(item.archive), exist_ok=True)
-            os.replace(item.path, item.archive)
+            beangulp.archive.move(item.path, item.archive)
             moved.append((item.path, item.archive))
-    return moved
 
 
 def _unarchive(moved: Sequence[tuple[str, str]]) -> None:
     for source, target in reversed(moved):
-        os.replace(target, source)
+        beangulp.archive.move(target, source)
 
 
 def run(
@@ -161,8 +173,13 @@ def run(
             count = _into_books(files, books, output, archive, user_name(user))
         else:
             found = extract_all(files, list(_load(books).entries), archive)
+            moved: list[tuple[str, str]] = []
+            try:
+                _archive(found, moved)
+            except BaseException:
+                _unarchive(moved)
+                raise
             sys.stdout.write(_text(found))
-            _archive(found)
             count = sum(len(f.entries) for f in found)
     except (ImportFailure, _Reported) as exc:
         _report(str(exc))
@@ -212,7 +229,7 @@ def _into_books(
             if count:
                 _check_after(str(main), output)
             tracked = import_git.tracked(repository, [f.path for f in found if f.archive])
-            moved = _archive(found)
+            _archive(found, moved)
             paths = [str(target)] if count else []
             paths += [t for _, t in moved if import_git.inside(repository, t)]
             paths += [s for s, _ in moved if s in tracked]
