@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from importers.base import ImportFailure
+from vng.vastlegging import dies_with_us
 
 COMMITTER = ("vng import", "import@boeken.vng.invalid")
 
@@ -25,6 +26,7 @@ def _git(folder: Path | str, *args: str, env: dict[str, str] | None = None) -> s
         text=True,
         check=False,
         env={**os.environ, **(env or {})},
+        preexec_fn=dies_with_us(os.getpid()),
     )
     if result.returncode != 0:
         raise ImportFailure(str(folder), 0, f"git {args[0]}: {result.stderr.strip()}")

@@ -86,7 +86,7 @@ _LIBC = ctypes.CDLL(None, use_errno=True)  # loaded once, before any fork
 PR_SET_PDEATHSIG = 1
 
 
-def _dies_with_us(parent: int) -> Callable[[], None]:
+def dies_with_us(parent: int) -> Callable[[], None]:
     """For a git child: killed when the process (the thread) that started it dies, so
     a commit never finishes behind the back of a server that was killed — and so
     never lands after ``vng herstel`` restored the books."""
@@ -106,7 +106,7 @@ def git(folder: str, *args: str, env: dict[str, str] | None = None) -> str:
         text=True,
         check=False,
         env={**os.environ, **(env or {})},
-        preexec_fn=_dies_with_us(os.getpid()),
+        preexec_fn=dies_with_us(os.getpid()),
     )
     if result.returncode != 0:
         raise BooksRefused(f"git {' '.join(args)}: {result.stderr.strip()}")

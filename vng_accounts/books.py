@@ -15,6 +15,7 @@ from beancount.core import data
 
 from vng_accounts.chart import Chart, read_chart
 from vng_accounts.guard import check_sources
+from vng_accounts.import_settings import read_import_settings
 from vng_accounts.plugins import PROJECT_PLUGINS
 from vng_accounts.settings import Settings, read_settings
 
@@ -47,4 +48,6 @@ def load_books(filename: str) -> Books:
     chart, _ = read_chart(entries, options)
     settings, setting_errors = read_settings(entries)
     errors.extend(setting_errors)
+    _, import_errors = read_import_settings(entries)  # wrong ones, not missing ones
+    errors.extend(import_errors)
     return Books(tuple(entries), options, chart, settings, tuple(errors))
