@@ -34,7 +34,6 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -43,7 +42,8 @@ from statements.errors import StatementError
 from statements.grootboek import Grootboek, build_grootboek, summarised
 from statements.table import StatementTable
 from vng_accounts.books import Books, load_books
-from vng_accounts.errors import format_error, where
+from vng_accounts.errors import format_error
+from vng_accounts.groep import check_references
 from vng_accounts.guard import read_sources
 from vng_accounts.settings import Settings
 
@@ -71,7 +71,6 @@ class Uitkomst:
     directives: int = 0
     settings: Settings | None = None
     figures: dict[tuple[str, int], Any] = field(default_factory=dict)
-    herwaardering: dict[tuple[str, int], Decimal] = field(default_factory=dict)
     tables: tuple[StatementTable, ...] = ()
     ondertekening: StatementTable | None = None
     ledger: Grootboek | None = None
@@ -109,7 +108,12 @@ def _load(path: str) -> Books:
 
 def compute(taak: Taak) -> Uitkomst:
     """Load one entity's books and compute what ``taak`` asks of them."""
-    from statements.consolidatie import consolidation_years, entity_cijfers, read_group
+    from statements.consolidatie import (
+        check_years,
+        consolidation_years,
+        entity_figures,
+        read_group,
+    )
     from statements.render.xaf import AuditfileError, render_xaf
     from statements.wnt import build_ondertekening
 
@@ -123,9 +127,16 @@ def compute(taak: Taak) -> Uitkomst:
     try:
         if taak.group_file:
             group = read_group(taak.group_file)
-            out.figures, out.herwaardering = entity_cijfers(
-                group, taak.key, books, consolidation_years(taak.year)
+            wrong = check_references(group, taak.key, books.entries)
+            if wrong:
+                out.errors = tuple(format_error(e) for e in wrong)
+                return out
+            years = (
+                consolidation_years(taak.year)
+                if taak.year
+                else check_years(group, books, taak.today)
             )
+            out.figures = entity_figures(group, taak.key, books, years)
         if taak.reporting:
             out.tables = entity_tables(books, taak.year)
         if taak.full:
@@ -143,7 +154,7 @@ def compute(taak: Taak) -> Uitkomst:
                 ledger if taak.reporting and lines <= WORKBOOK_LINES else summarised(ledger)
             )
     except StatementError as exc:
-        out.errors = (f"{where(exc.source)}: {exc.message}",)
+        out.errors = tuple(exc.lines())
     except AuditfileError as exc:
         out.errors = (f"{taak.path}:0: {exc}",)
     return out
