@@ -236,3 +236,99 @@ def test_a_deelneming_that_differs_from_the_net_assets_fails_check_on_both_sides
         f"{moeder}:{_line_of(moeder, opening)}: {text}",
         f"{dochter}:{_line_of(dochter, opening)}: {text}",
     ]
+
+
+# -- the notes come from the chart and the group file --------------------------------
+
+
+def _unlocked_copy(tmp_path: Path) -> Path:
+    """The vereniging's books, alone and without the lock of 2023, so the test may
+    change their chart."""
+    target = tmp_path / "vereniging"
+    shutil.copytree(ROOT / "ledger" / "vereniging", target)
+    main = target / "main.beancount"
+    main.write_text(
+        "".join(
+            line
+            for line in main.read_text(encoding="utf-8").splitlines(keepends=True)
+            if '"vng-vastgesteld"' not in line
+        ),
+        encoding="utf-8",
+    )
+    return target
+
+
+def _without(path: Path, *lines: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    for line in lines:
+        assert f"\n{line}\n" in text, line
+        text = text.replace(f"\n{line}\n", "\n", 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_the_notes_per_counterparty_are_the_charts() -> None:
+    from statements.enkelvoudig import build_enkelvoudig
+    from vng_accounts.books import load_books
+
+    books = load_books(str(ROOT / "ledger" / "vereniging" / "main.beancount"))
+    group, _ = load_group(str(ROOT / "ledger" / "groep" / "groep.beancount"))
+    names = {e.key: e.name for e in group.entities}
+    tables = {t.id: t for t in build_enkelvoudig(books, 2024, names)}
+    for note, line in (("intercompany_vordering", "5"), ("intercompany_schuld", "12")):
+        accounts = sorted(
+            (str(s.meta["nummer"]), s.meta["tegenpartij"])
+            for s in books.chart.accounts.values()
+            if str(s.note).startswith(note + ".")
+        )
+        table = tables[f"toelichting.{note}"]
+        assert table.title == f"Intercompany ({line})"
+        assert [r.label for r in table.rows if r.kind == "line"] == [n for _, n in accounts]
+    deelnemingen = tables["toelichting.deelnemingen"]
+    assert [r.label for r in deelnemingen.rows if r.kind == "line"] == [names["diensten"]]
+    # without the group the account's own key names the counterparty
+    alone = {t.id: t for t in build_enkelvoudig(books, 2024)}
+    assert alone["toelichting.deelnemingen"].rows[0].label == "diensten"
+
+
+def test_a_note_no_account_feeds_is_left_out(tmp_path: Path) -> None:
+    from statements.enkelvoudig import build_enkelvoudig
+    from vng_accounts.books import load_books
+
+    folder = _unlocked_copy(tmp_path)
+    chart = folder / "rekeningschema.beancount"
+    _without(
+        chart,
+        '  toelichting: "liquide_middelen.bank"',
+        '  toelichting: "liquide_middelen.bank"',
+        '  toelichting: "liquide_middelen.bank"',
+        '  toelichting: "liquide_middelen.kas"',
+    )
+    books = load_books(str(folder / "main.beancount"))
+    assert books.errors == ()
+    ids = {t.id for t in build_enkelvoudig(books, 2024)}
+    assert "toelichting.liquide_middelen" not in ids
+    assert "toelichting.handelsdebiteuren" in ids
+
+
+def test_a_note_that_leaves_out_an_account_with_an_amount_is_an_error(tmp_path: Path) -> None:
+    from statements.enkelvoudig import build_enkelvoudig
+    from statements.errors import StatementError
+    from vng_accounts.books import load_books
+
+    folder = _unlocked_copy(tmp_path)
+    chart = folder / "rekeningschema.beancount"
+    text = chart.read_text(encoding="utf-8")
+    start = text.index("open Activa:LiquideMiddelen:Bank:Spaarrekening")
+    end = text.index('  toelichting: "liquide_middelen.bank"\n', start)
+    chart.write_text(
+        text[:end] + text[end + len('  toelichting: "liquide_middelen.bank"\n') :],
+        encoding="utf-8",
+    )
+    books = load_books(str(folder / "main.beancount"))
+    assert books.errors == ()
+    with pytest.raises(StatementError) as caught:
+        build_enkelvoudig(books, 2024)
+    assert caught.value.source is not None
+    assert caught.value.source["filename"] == str(chart)
+    assert "Liquide middelen (7) mist" in caught.value.message
+    assert "Activa:LiquideMiddelen:Bank:Spaarrekening" in caught.value.message

@@ -79,17 +79,20 @@ class Uitkomst:
     content_key: str = ""  # the cache key of the books and the task; "" when unknown
 
 
-def entity_tables(books: Books, year: int) -> tuple[StatementTable, ...]:
-    """The statements of one entity: enkelvoudig, specifications, verloop, WNT."""
+def entity_tables(
+    books: Books, year: int, names: dict[str, str] | None = None
+) -> tuple[StatementTable, ...]:
+    """The statements of one entity: enkelvoudig, specifications, verloop, WNT;
+    ``names`` the group's entities by key."""
     from statements.enkelvoudig import build_enkelvoudig
     from statements.specificaties import build_specificaties
     from statements.verloop import build_verlopen
     from statements.wnt import build_wnt
 
     return (
-        build_enkelvoudig(books, year)
+        build_enkelvoudig(books, year, names)
         + build_specificaties(books, year)
-        + build_verlopen(books, year)
+        + build_verlopen(books, year, names)
         + build_wnt(books, year)
     )
 
@@ -124,6 +127,7 @@ def compute(taak: Taak) -> Uitkomst:
     if books.errors:
         out.errors = tuple(format_error(e) for e in books.errors)
         return out
+    names: dict[str, str] = {}
     try:
         if taak.group_file:
             group = read_group(taak.group_file)
@@ -137,8 +141,9 @@ def compute(taak: Taak) -> Uitkomst:
                 else check_years(group, books, taak.today)
             )
             out.figures = entity_figures(group, taak.key, books, years)
+            names = {e.key: e.name for e in group.entities}
         if taak.reporting:
-            out.tables = entity_tables(books, taak.year)
+            out.tables = entity_tables(books, taak.year, names)
         if taak.full:
             if taak.reporting:
                 out.ondertekening = build_ondertekening(books, taak.year)
