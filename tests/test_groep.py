@@ -332,3 +332,34 @@ def test_a_note_that_leaves_out_an_account_with_an_amount_is_an_error(tmp_path: 
     assert caught.value.source["filename"] == str(chart)
     assert "Liquide middelen (7) mist" in caught.value.message
     assert "Activa:LiquideMiddelen:Bank:Spaarrekening" in caught.value.message
+
+
+def test_a_deelneming_held_by_another_than_the_moeder_fails_check(tmp_path: Path) -> None:
+    (tmp_path / "groep.beancount").write_text(
+        SMALL_GROUP
+        + '2024-01-01 custom "vng-groepsentiteit" "klein" "klein.beancount"\n'
+        + '  naam: "Klein B.V."\n  moeder: "dochter"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "moeder.beancount").write_text(
+        MOEDER.replace("214160.00", "214800.00").replace("314160.00", "314800.00"),
+        encoding="utf-8",
+    )
+    (tmp_path / "dochter.beancount").write_text(DOCHTER, encoding="utf-8")
+    klein = MOEDER.replace('deelneming: "dochter"', 'deelneming: "moeder"')
+    klein = klein.replace("Vereniging Voorbeeld", "Klein B.V.")
+    (tmp_path / "klein.beancount").write_text(klein, encoding="utf-8")
+    done = vng(
+        "check",
+        "--books",
+        str(tmp_path / "moeder.beancount"),
+        "--groep",
+        str(tmp_path / "groep.beancount"),
+    )
+    assert done.returncode != 0
+    books = tmp_path / "klein.beancount"
+    assert (
+        f"{books}:{_line_of(books, 'Openingsbalans')}: "
+        "deelneming moeder 2024: klein boekt een deelneming in moeder, "
+        "maar moeder is de top van de groep"
+    ) in done.stderr, done.stderr

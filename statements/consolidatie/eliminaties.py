@@ -218,6 +218,33 @@ def differences(group: Group, figures: GroupFigures, year: int) -> list[Problem]
             )
     for ka, kb, kind in _pairs(group, found):
         problems += _intercompany_problems(found[ka], found[kb], kind, group, year)
+    for fig in found.values():
+        problems += _foreign_deelnemingen(group, fig, year)
+    return problems
+
+
+def _foreign_deelnemingen(group: Group, fig: Figures, year: int) -> list[Problem]:
+    """A deelneming is held by the entity the group file names as its moeder; held by
+    another, it would stay on the group balance uneliminated."""
+    problems: list[Problem] = []
+    for key in sorted(set(fig.deelneming) | set(fig.deelneming_result)):
+        if not (fig.deelneming.get(key) or fig.deelneming_result.get(key)):
+            continue
+        parent = next((e.parent for e in group.entities if e.key == key), None)
+        if parent != fig.entity.key:
+            location = fig.deelneming_at.get(key) or fig.deelneming_result_at.get(key)
+            problems.append(
+                (
+                    _side(group, fig.entity.key, location),
+                    f"deelneming {key} {year}: {fig.entity.key} boekt een deelneming in "
+                    f"{key}, maar "
+                    + (
+                        f"de moeder van {key} in het groepsbestand is {parent}"
+                        if parent
+                        else f"{key} is de top van de groep"
+                    ),
+                )
+            )
     return problems
 
 
