@@ -11,6 +11,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from beancount.core import account_types
 from beancount.parser import options as bean_options
@@ -20,7 +21,7 @@ from statements.errors import StatementError
 from statements.table import Amount, Row, StatementTable
 from vng_accounts.books import Books
 from vng_accounts.layouts import BALANS, BATEN_LASTEN, SUBSIDIES, Layout
-from vng_accounts.toelichting import NOTES, Note, note_reference
+from vng_accounts.toelichting import NOTES, Note, note_lines, note_members
 
 ZERO = Decimal(0)
 RATIO = Decimal("0.0001")
@@ -235,13 +236,19 @@ def build_kengetallen(books: Books, year: int, balans: StatementTable) -> Statem
     return StatementTable("enkelvoudig.kengetallen", "Kengetallen", balans.columns, rows)
 
 
-def build_note(books: Books, note: Note, year: int) -> StatementTable:
-    """A specification table of the toelichting, from the accounts' ``toelichting``."""
-    members: dict[str, list[str]] = defaultdict(list)
-    for account, spec in sorted(books.chart.accounts.items()):
-        ref = note_reference(str(spec.note)) if spec.note else None
-        if ref and ref[0] is note:
-            members[ref[1]].append(account)
+def _chart_notes(books: Books) -> list[tuple[str, str | None, Mapping[str, Any]]]:
+    return [(a, s.note, s.meta) for a, s in sorted(books.chart.accounts.items())]
+
+
+def build_note(
+    books: Books, note: Note, year: int, names: Mapping[str, str] | None = None
+) -> StatementTable:
+    """A specification table of the toelichting, from the accounts' ``toelichting``;
+    ``names`` the group's entities by key (the labels of a note per counterparty)."""
+    note = note_lines(note, _chart_notes(books), names)
+    members = defaultdict(
+        list, {k: sorted(v) for k, v in note_members(note, _chart_notes(books)).items()}
+    )
     if note.kind == "balans":
         columns: tuple[str, ...] = (str(year), str(year - 1))
         data = [balances_at(books, _year_end(y)) for y in (year, year - 1)]
@@ -258,6 +265,7 @@ def build_note(books: Books, note: Note, year: int) -> StatementTable:
         _note_row(books, layout, line_id, label, members[line_id], data, optional)
         for line_id, label in note.lines
     ]
+    _complete(books, note, layout, data, {a for accounts in members.values() for a in accounts})
     totals = tuple(_sum_column([row.amounts[i] for row in rows]) for i in range(len(columns)))
     accounts = tuple(sorted(a for row in rows for a in row.accounts))
     rows.append(
@@ -273,6 +281,38 @@ def build_note(books: Books, note: Note, year: int) -> StatementTable:
     return StatementTable(
         f"toelichting.{note.key}", f"{note.title} ({note.number})", columns, tuple(rows)
     )
+
+
+def _complete(
+    books: Books,
+    note: Note,
+    layout: Layout,
+    data: Sequence[Mapping[str, Decimal]],
+    members: set[str],
+) -> None:
+    """A note on a line of the statement holds every account of that line with an
+    amount: never a specification that leaves out part of the line."""
+    if note.key not in {line.id for line in layout.lines}:
+        return
+    missing = sorted(
+        account
+        for account in books.chart.accounts
+        if books.chart.line_of(account, layout) == note.key
+        and account not in members
+        and any(column.get(account) for column in data)
+    )
+    if missing:
+        raise StatementError(
+            books.chart.accounts[missing[0]].meta,
+            f"toelichting {note.title} ({note.number}) mist rekening(en) van regel "
+            f"{note.key} met een bedrag: {', '.join(missing)} "
+            f'(geef ze toelichting: "{note.key}.<regel>")',
+        )
+
+
+def fed(books: Books, note: Note) -> bool:
+    """Whether an account joins ``note``: a note without one is left out."""
+    return any(note_members(note, _chart_notes(books)).values())
 
 
 def _note_row(
@@ -300,8 +340,10 @@ def _sum_column(values: Sequence[Amount]) -> Amount:
     return sum(present, ZERO) if present else None
 
 
-def build_enkelvoudig(books: Books, year: int) -> tuple[StatementTable, ...]:
+def build_enkelvoudig(
+    books: Books, year: int, names: Mapping[str, str] | None = None
+) -> tuple[StatementTable, ...]:
     balans = build_balance_sheet(books, year)
     tables = [balans, build_baten_lasten(books, year), build_kengetallen(books, year, balans)]
-    tables.extend(build_note(books, note, year) for note in NOTES)
+    tables.extend(build_note(books, note, year, names) for note in NOTES if fed(books, note))
     return tuple(tables)

@@ -209,7 +209,14 @@ def _financiering_groups(books: Books, spec: Financiering) -> dict[str, tuple[st
 
 
 def build_specificaties(books: Books, year: int) -> tuple[StatementTable, ...]:
+    """The movement schedule of the materiële vaste activa and the split of lasten;
+    a split that no account feeds is left out."""
+    mva = build_mva_schedule(books, year)
     return (
-        build_mva_schedule(books, year),
-        *(build_financiering(books, spec, year) for spec in FINANCIERINGEN),
+        *((mva,) if mva.rows[0].accounts else ()),
+        *(
+            build_financiering(books, spec, year)
+            for spec in FINANCIERINGEN
+            if any(accounts for _, accounts in _financiering_groups(books, spec).values())
+        ),
     )

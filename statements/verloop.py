@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 
 from beancount.core import data
@@ -28,7 +29,7 @@ from vng_accounts.herwaardering import (
     read_policies,
 )
 from vng_accounts.layouts import BALANS
-from vng_accounts.toelichting import VERLOPEN, Verloop
+from vng_accounts.toelichting import VERLOPEN, Verloop, verloop_schedules
 
 ZERO = Decimal(0)
 OPENING = "beginbalans"
@@ -42,7 +43,9 @@ def _in_begin(entry: data.Transaction, year: int) -> bool:
 
 
 def _schedule_year(books: Books, spec: Verloop, year: int) -> tuple[Decimal, dict[str, Decimal]]:
-    accounts = {a for a, s in books.chart.accounts.items() if s.lines.get(BALANS.id) in spec.lines}
+    accounts = set(spec.accounts) or {
+        a for a, s in books.chart.accounts.items() if s.lines.get(BALANS.id) in spec.lines
+    }
     labels = dict(spec.rows)
     begin = ZERO
     moves: dict[str, Decimal] = defaultdict(Decimal)
@@ -233,9 +236,19 @@ def build_herwaarderingsreserve(books: Books, year: int) -> StatementTable:
     )
 
 
-def build_verlopen(books: Books, year: int) -> tuple[StatementTable, ...]:
+def build_verlopen(
+    books: Books, year: int, names: Mapping[str, str] | None = None
+) -> tuple[StatementTable, ...]:
+    """Every movement schedule; ``names`` the group's entities by key (the titles of
+    the schedule per deelneming)."""
     return (
         build_effecten(books, year),
         build_herwaarderingsreserve(books, year),
-        *(build_verloop(books, spec, year) for spec in VERLOPEN),
+        *(
+            build_verloop(books, schedule, year)
+            for spec in VERLOPEN
+            for schedule in verloop_schedules(
+                spec, [(a, s.note, s.meta) for a, s in books.chart.accounts.items()], names
+            )
+        ),
     )

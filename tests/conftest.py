@@ -51,3 +51,19 @@ def vng(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         command + list(args), capture_output=True, text=True, env=env, check=False, timeout=600
     )
+
+
+def group_figures(path: str | Path, year: int):  # type: ignore[no-untyped-def]
+    """The group of ``path`` and the figures of every entity for a consolidation of
+    ``year``, computed the way ``vng jaarrekening`` computes them (``vng.build``)."""
+    from statements.consolidatie import read_group
+    from vng.build import Taak, run
+
+    group = read_group(str(path))
+    results = run([Taak(e.key, e.books_path, year, str(path)) for e in group.entities])
+    errors = [error for result in results.values() for error in result.errors]
+    assert errors == [], errors
+    figures = {}
+    for result in results.values():
+        figures.update(result.figures)
+    return group, figures

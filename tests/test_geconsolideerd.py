@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from statements.consolidatie import build_geconsolideerd, consolidate, load_group
+from statements.consolidatie import build_geconsolideerd, consolidate
 from statements.table import StatementTable
 from tests import published_2024 as pub
-from tests.conftest import ROOT
+from tests.conftest import ROOT, group_figures
 from tests.test_published_report import assert_close
 
 GROUP = ROOT / "ledger" / "groep" / "groep.beancount"
@@ -18,9 +18,7 @@ GROUP = ROOT / "ledger" / "groep" / "groep.beancount"
 
 @pytest.fixture(scope="module")
 def group():  # type: ignore[no-untyped-def]
-    loaded = load_group(str(GROUP))
-    assert loaded[2] == []
-    return loaded[0], loaded[1]
+    return group_figures(GROUP, 2024)
 
 
 @pytest.fixture(scope="module")

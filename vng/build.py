@@ -34,7 +34,6 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -42,7 +41,8 @@ from statements.errors import StatementError
 from statements.grootboek import Grootboek, build_grootboek, summarised
 from statements.table import StatementTable
 from vng_accounts.books import Books, load_books
-from vng_accounts.errors import format_error, where
+from vng_accounts.errors import format_error
+from vng_accounts.groep import check_references
 from vng_accounts.guard import read_sources
 from vng_accounts.settings import Settings
 
@@ -71,7 +71,6 @@ class Uitkomst:
     directives: int = 0
     settings: Settings | None = None
     figures: dict[tuple[str, int], Any] = field(default_factory=dict)
-    herwaardering: dict[tuple[str, int], Decimal] = field(default_factory=dict)
     tables: tuple[StatementTable, ...] = ()
     ondertekening: StatementTable | None = None
     ledger: Grootboek | None = None
@@ -80,17 +79,20 @@ class Uitkomst:
     content_key: str = ""  # the cache key of the books and the task; "" when unknown
 
 
-def entity_tables(books: Books, year: int) -> tuple[StatementTable, ...]:
-    """The statements of one entity: enkelvoudig, specifications, verloop, WNT."""
+def entity_tables(
+    books: Books, year: int, names: dict[str, str] | None = None
+) -> tuple[StatementTable, ...]:
+    """The statements of one entity: enkelvoudig, specifications, verloop, WNT;
+    ``names`` the group's entities by key."""
     from statements.enkelvoudig import build_enkelvoudig
     from statements.specificaties import build_specificaties
     from statements.verloop import build_verlopen
     from statements.wnt import build_wnt
 
     return (
-        build_enkelvoudig(books, year)
+        build_enkelvoudig(books, year, names)
         + build_specificaties(books, year)
-        + build_verlopen(books, year)
+        + build_verlopen(books, year, names)
         + build_wnt(books, year)
     )
 
@@ -109,7 +111,12 @@ def _load(path: str) -> Books:
 
 def compute(taak: Taak) -> Uitkomst:
     """Load one entity's books and compute what ``taak`` asks of them."""
-    from statements.consolidatie import consolidation_years, entity_cijfers, read_group
+    from statements.consolidatie import (
+        check_years,
+        consolidation_years,
+        entity_figures,
+        read_group,
+    )
     from statements.grootboek import company_ids
     from statements.render.auditfile import render_auditfile
     from statements.render.xaf import AuditfileError
@@ -123,14 +130,23 @@ def compute(taak: Taak) -> Uitkomst:
     if books.errors:
         out.errors = tuple(format_error(e) for e in books.errors)
         return out
+    names: dict[str, str] = {}
     try:
         if taak.group_file:
             group = read_group(taak.group_file)
-            out.figures, out.herwaardering = entity_cijfers(
-                group, taak.key, books, consolidation_years(taak.year)
+            wrong = check_references(group, taak.key, books.entries)
+            if wrong:
+                out.errors = tuple(format_error(e) for e in wrong)
+                return out
+            years = (
+                consolidation_years(taak.year)
+                if taak.year
+                else check_years(group, books, taak.today)
             )
+            out.figures = entity_figures(group, taak.key, books, years)
+            names = {e.key: e.name for e in group.entities}
         if taak.reporting:
-            out.tables = entity_tables(books, taak.year)
+            out.tables = entity_tables(books, taak.year, names)
         if taak.full:
             if taak.reporting:
                 out.ondertekening = build_ondertekening(books, taak.year)
@@ -147,7 +163,7 @@ def compute(taak: Taak) -> Uitkomst:
                 ledger if taak.reporting and lines <= WORKBOOK_LINES else summarised(ledger)
             )
     except StatementError as exc:
-        out.errors = (f"{where(exc.source)}: {exc.message}",)
+        out.errors = tuple(exc.lines())
     except AuditfileError as exc:
         out.errors = (f"{taak.path}:0: {exc}",)
     return out

@@ -45,7 +45,7 @@ from vng.build import (
 from vng.output import write_all_atomic, write_atomic
 from vng.toegang import RUNTIME
 from vng_accounts.books import Books, load_books
-from vng_accounts.errors import format_error, where
+from vng_accounts.errors import format_error
 from vng_accounts.vaststelling import file_digest, lock_text, read_locks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -74,7 +74,7 @@ def _plan(args: argparse.Namespace, year: int, full: bool) -> tuple[list[Taak], 
     them), or the books alone. Returns (tasks, group or None, the reporting key)."""
     path = _group_path(args)
     own = os.path.abspath(args.books)
-    today = datetime.date.today() if full else None
+    today = datetime.date.today() if full or not year else None
     xaf = getattr(args, "xaf", "4.0")
     if not path:
         return (
@@ -86,13 +86,12 @@ def _plan(args: argparse.Namespace, year: int, full: bool) -> tuple[list[Taak], 
 
     group = read_group(path)
     reporting = next((e.key for e in group.entities if e.books_path == own), "")
-    figures = path if year else ""  # a check computes nothing
     taken = [
         Taak(
             e.key,
             e.books_path,
             year,
-            figures,
+            path,
             bool(year) and e.key == reporting,
             full,
             today,
@@ -116,7 +115,7 @@ def _results(
     try:
         taken, group, reporting = _plan(args, year, full)
     except StatementError as exc:
-        print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
+        _report(exc)
         return None
     results = run([dataclasses.replace(t, staging=staging) for t in taken])
     failed = False
@@ -127,8 +126,14 @@ def _results(
     return None if failed else (results, group, reporting)
 
 
+def _report(exc: StatementError) -> None:
+    for line in exc.lines():
+        print(line, file=sys.stderr)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    """Check the books, and with a group every entity's books."""
+    """Check the books, and with a group every entity's books and the consolidation of
+    every year: the equity method and the intercompany pairs."""
     found = _results(args, 0, False)
     if found is None:
         return 1
@@ -137,6 +142,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     for key, result in results.items():
         path = paths.get(key, args.books)
         print(f"{os.path.relpath(path)}: {result.directives} boekingen en rekeningen, geen fouten")
+    if group is None:
+        return 0
+    from statements.consolidatie import group_problems
+
+    figures: dict[Any, Any] = {}
+    for result in results.values():
+        figures.update(result.figures)
+    try:
+        years, problems = group_problems(group, figures)
+    except StatementError as exc:
+        _report(exc)
+        return 1
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        return 1
+    span = f"{years[0]}-{years[-1]}" if years else "geen jaren"
+    print(f"{os.path.relpath(group.path)}: consolidatie {span} sluit, geen fouten")
     return 0
 
 
@@ -146,14 +169,12 @@ def _statements(
     tables = results[reporting].tables
     if group is None:
         return tables
-    from statements.consolidatie import Cijfers, build_geconsolideerd
+    from statements.consolidatie import build_geconsolideerd
 
     figures: dict[Any, Any] = {}
-    herwaardering: dict[Any, Any] = {}
     for result in results.values():
         figures.update(result.figures)
-        herwaardering.update(result.herwaardering)
-    return tables + build_geconsolideerd(group, Cijfers(group, {}, figures, herwaardering), year)
+    return tables + build_geconsolideerd(group, figures, year)
 
 
 def cmd_jaarrekening(args: argparse.Namespace) -> int:
@@ -164,7 +185,7 @@ def cmd_jaarrekening(args: argparse.Namespace) -> int:
     try:
         tables = _statements(results, group, reporting, args.year)
     except StatementError as exc:
-        print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
+        _report(exc)
         return 1
     settings = results[reporting].settings
     assert settings is not None
@@ -267,7 +288,7 @@ def _jaarverslag(
             contents = (jaarrekening_json(year, settings.entity_name, tables), pdf(), workbook)
             clock.tick("opmaak")
         except StatementError as exc:
-            print(f"{where(exc.source)}: {exc.message}", file=sys.stderr)
+            _report(exc)
             return 1
         except PdfError as exc:
             print(f"{args.books}:0: {exc}", file=sys.stderr)

@@ -12,14 +12,34 @@ Each note lists its lines in the published order with the published labels. A
 balance note shows the balance at the year-end (bruto: the nog te ontvangen and nog
 te besteden subsidies unnetted, as the published notes show them); a baten-en-lasten
 note shows realisatie, begroting and realisatie of the year before.
+
+The notes per counterparty (the deelnemingen, the intercompany positions) have no
+lines here: each account that joins them names its line, and the line's label is the
+name of the counterparty: the account's ``tegenpartij``, else the name in the group
+file of the entity its ``deelneming`` or ``intercompany`` names. The lines are in the
+order of the accounts' ``nummer`` (then their place in the books)::
+
+    2023-01-01 open Activa:Vorderingen:Intercompany:Realisatie EUR
+      rgs: "BVorVgmVgm"
+      balans: "intercompany_vordering"
+      intercompany: "realisatie"
+      tegenpartij: "VNG Realisatie B.V."
+      nummer: "0300"
+      toelichting: "intercompany_vordering.realisatie"
+
+A note that no account joins is left out of the jaarrekening.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 NoteKind = Literal["balans", "baten_lasten"]
+COUNTERPARTY = "tegenpartij"  # the metadata key of a counterparty's name
+_LINE_ID = re.compile(r"^[a-z0-9_]+$")
 
 
 @dataclass(frozen=True)
@@ -30,9 +50,14 @@ class Note:
     kind: NoteKind
     lines: tuple[tuple[str, str], ...]  # (line id, label)
     total_label: str = "Stand per 31 december"
+    per_counterparty: bool = False  # lines from the accounts, labelled by ``tegenpartij``
 
     def labels(self) -> dict[str, str]:
         return dict(self.lines)
+
+
+def _c(key: str, number: str, title: str) -> Note:
+    return Note(key, number, title, "balans", (), per_counterparty=True)
 
 
 def _b(key: str, number: str, title: str, *lines: tuple[str, str]) -> Note:
@@ -44,7 +69,7 @@ def _w(key: str, number: str, title: str, total: str, *lines: tuple[str, str]) -
 
 
 NOTES: tuple[Note, ...] = (
-    _b("deelnemingen", "2", "Deelnemingen", ("vng_diensten", "VNG Diensten B.V.")),
+    _c("deelnemingen", "2", "Deelnemingen"),
     _b(
         "overige_effecten",
         "2",
@@ -65,17 +90,7 @@ NOTES: tuple[Note, ...] = (
         "Belastingen",
         ("dividendbelasting", "Terug te vorderen Dividendbelasting"),
     ),
-    _b(
-        "intercompany_vordering",
-        "5",
-        "Intercompany",
-        ("congres_studiecentrum", "Congres- en Studiecentrum VNG B.V."),
-        ("vng_international", "VNG International B.V."),
-        ("opleiding_detachering", "VNG Opleiding & Detachering B.V."),
-        ("vng_realisatie", "VNG Realisatie B.V."),
-        ("vng_risicobeheer", "VNG Risicobeheer B.V."),
-        ("vng_diensten", "VNG Diensten B.V."),
-    ),
+    _c("intercompany_vordering", "5", "Intercompany"),
     _b(
         "overlopende_activa",
         "6",
@@ -95,15 +110,7 @@ NOTES: tuple[Note, ...] = (
         ("pensioenen", "Pensioenen"),
         ("omzetbelasting", "Omzetbelasting"),
     ),
-    _b(
-        "intercompany_schuld",
-        "12",
-        "Intercompany",
-        ("congres_studiecentrum", "Congres- en Studiecentrum VNG B.V."),
-        ("vng_international", "VNG International B.V."),
-        ("opleiding_detachering", "VNG Opleiding & Detachering B.V."),
-        ("vng_realisatie", "VNG Realisatie B.V."),
-    ),
+    _c("intercompany_schuld", "12", "Intercompany"),
     _b(
         "overlopende_passiva",
         "13",
@@ -206,9 +213,64 @@ def note_reference(value: str) -> tuple[Note, str] | None:
     """The note and line of a ``toelichting`` value, or None when it names nothing."""
     key, _, line = value.partition(".")
     note = NOTES_BY_KEY.get(key)
-    if note is None or line not in note.labels():
+    if note is None:
+        return None
+    if note.per_counterparty:
+        return (note, line) if _LINE_ID.match(line) else None
+    if line not in note.labels():
         return None
     return note, line
+
+
+def note_members(
+    note: Note, accounts: Iterable[tuple[str, str | None, Mapping[str, Any]]]
+) -> dict[str, list[str]]:
+    """The accounts of each line of ``note``, from (account, toelichting, open meta)."""
+    members: dict[str, list[str]] = {line: [] for line, _ in note.lines}
+    for account, value, _ in sorted(accounts, key=_chart_order):
+        ref = note_reference(str(value)) if value else None
+        if ref and ref[0].key == note.key:
+            members.setdefault(ref[1], []).append(account)
+    return members
+
+
+def note_lines(
+    note: Note,
+    accounts: Iterable[tuple[str, str | None, Mapping[str, Any]]],
+    names: Mapping[str, str] | None = None,
+) -> Note:
+    """``note`` with its lines: as written here, or for a note per counterparty from
+    the accounts that join it, labelled with the counterparty's name (``names``: the
+    group's entities by key)."""
+    if not note.per_counterparty:
+        return note
+    accounts = list(accounts)
+    meta = {account: m for account, _, m in accounts}
+    lines = tuple(
+        (line, counterparty(meta[members[0]], names or {}) or line)
+        for line, members in note_members(note, accounts).items()
+        if members
+    )
+    return replace(note, lines=lines)
+
+
+def counterparty(meta: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """The name of an account's counterparty: its ``tegenpartij``, else the group's
+    name of the entity it is a deelneming in or intercompany with, else that key."""
+    if meta.get(COUNTERPARTY):
+        return str(meta[COUNTERPARTY])
+    key = meta.get("deelneming") or meta.get("intercompany")
+    return names.get(str(key), str(key)) if key else ""
+
+
+def _chart_order(item: tuple[str, str | None, Mapping[str, Any]]) -> tuple[str, str, int, str]:
+    account, _, meta = item
+    return (
+        str(meta.get("nummer", "")),
+        str(meta.get("filename", "")),
+        int(meta.get("lineno", 0)),
+        account,
+    )
 
 
 @dataclass(frozen=True)
@@ -284,19 +346,24 @@ class Verloop:
     lines: tuple[str, ...]
     rows: tuple[tuple[str, str], ...]
     result: str | None = None
+    # a schedule per line of this note (key ``<key>_<line>``, titled with its label),
+    # of that line's accounts only
+    per_line_of: str | None = None
+    accounts: tuple[str, ...] = ()
 
 
 VERLOPEN: tuple[Verloop, ...] = (
     Verloop(
-        "deelneming_vng_diensten",
+        "deelneming",
         "2",
-        "VNG Diensten B.V.",
+        "Deelneming",
         ("deelnemingen",),
         (
             ("aandeel-resultaat", "Aandeel in resultaat"),
             ("dividend", "Dividend"),
             ("omrekenverschillen", "Omrekenverschillen vreemde valuta"),
         ),
+        per_line_of="deelnemingen",
     ),
     Verloop(
         "overige_reserves",
@@ -368,3 +435,27 @@ VERLOPEN: tuple[Verloop, ...] = (
         (("dotatie", "Dotaties"), ("onttrekking", "Onttrekkingen/vrijval")),
     ),
 )
+
+
+def verloop_schedules(
+    spec: Verloop,
+    accounts: Iterable[tuple[str, str | None, Mapping[str, Any]]],
+    names: Mapping[str, str] | None = None,
+) -> list[Verloop]:
+    """The schedules of ``spec``: itself, or one per line of its note that an account
+    joins (none when no account does)."""
+    if spec.per_line_of is None:
+        return [spec]
+    accounts = list(accounts)
+    note = note_lines(NOTES_BY_KEY[spec.per_line_of], accounts, names)
+    members = note_members(note, accounts)
+    return [
+        replace(
+            spec,
+            key=f"{spec.key}_{line}",
+            title=label,
+            per_line_of=None,
+            accounts=tuple(members[line]),
+        )
+        for line, label in note.lines
+    ]

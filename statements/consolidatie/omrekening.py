@@ -1,0 +1,283 @@
+"""The figures of one entity of the group, in euros: step 1 of the consolidation.
+
+Every entity's accounts say on which line of the geconsolideerde jaarrekening they land
+(``geconsolideerd_balans`` / ``geconsolideerd_baten_lasten``). Intercompany accounts
+carry ``intercompany: "<entity>"`` (on the account, or on a posting); the deelneming
+in an entity and the account of its result carry ``deelneming: "<entity>"``.
+
+An entity in another currency is translated: its balance at the closing rate, its
+baten and lasten at the rate of each posting's date; the difference is the
+translation result (omrekenverschillen), inside group equity. The rates are the
+``price`` entries of the group file.
+
+``entity_figures`` is what the build computes of each entity's books, in the process
+that loaded them; the consolidation reads nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from beancount.core import data, prices
+from beancount.parser import options as bean_options
+
+from statements.balances import book_value
+from statements.errors import StatementError
+from vng_accounts.books import Books
+from vng_accounts.groep import Entity, Group
+from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
+from vng_accounts.layouts import GECONSOLIDEERD_BATEN_LASTEN as GW
+from vng_accounts.layouts import SUBSIDIES
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+# where a posting is: (file, line)
+Location = tuple[str, int]
+# an intercompany posting: its value in euros and where it is
+IcPosting = tuple[Decimal, str, int]
+
+
+@dataclass
+class Figures:
+    """One entity in one year, in euros, books' sign: balance per line at 31 December,
+    result per line over the year, what is intercompany or deelneming in them, the
+    movement of its herwaarderingsreserve, and where the postings behind them are."""
+
+    entity: Entity
+    year: int = 0
+    balance: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    result: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    ic_balance: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    ic_result: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    # (kind, counterparty) -> the intercompany postings, in the order of the books
+    ic_postings: dict[tuple[str, str], list[IcPosting]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    deelneming: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    deelneming_result: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    # the last posting on each deelneming's account, and on its result account
+    deelneming_at: dict[str, Location] = field(default_factory=dict)
+    deelneming_result_at: dict[str, Location] = field(default_factory=dict)
+    equity_at: Location | None = None  # the last posting that changed the net assets
+    result_at: Location | None = None  # the last posting of the year's result
+    translation: Decimal = ZERO  # cumulative omrekenverschil at the year-end
+    historical_equity: Decimal = ZERO
+    herwaardering: Decimal = ZERO  # movement of the herwaarderingsreserve (credit positive)
+
+    def net_assets(self) -> Decimal:
+        return -self.balance.get("groepsvermogen", ZERO)
+
+    def total_result(self) -> Decimal:
+        return -sum(self.result.values(), ZERO)
+
+    def has_ic(self, other: str, kind: str) -> bool:
+        source = self.ic_balance if kind == "balans" else self.ic_result
+        return any(value for (o, _), value in source.items() if o == other)
+
+    def ic_with(self, other: str, kind: str) -> Decimal:
+        source = self.ic_balance if kind == "balans" else self.ic_result
+        return sum((v for (o, _), v in source.items() if o == other), ZERO)
+
+
+# (entity key, year) -> the figures of that entity in that year
+GroupFigures = Mapping[tuple[str, int], Figures]
+
+
+def consolidation_years(year: int) -> tuple[int, ...]:
+    """The years a consolidation of ``year`` reads: the year, the comparative year and
+    the opening."""
+    return (year, year - 1, year - 2)
+
+
+def check_years(group: Group, books: Books, today: datetime.date | None) -> tuple[int, ...]:
+    """The years ``vng check`` consolidates: from the group's first year to the last
+    year of the entity's books, or the current year when that is later (every entity
+    computes the same years, also one whose books end earlier)."""
+    first = min((e.since.year for e in group.entities), default=0)
+    last = max(
+        [e.date.year for e in books.entries if isinstance(e, data.Transaction)]
+        + [today.year if today else first]
+    )
+    return tuple(range(first, last + 1))
+
+
+def entity_figures(
+    group: Group, key: str, books: Books, years: tuple[int, ...]
+) -> dict[tuple[str, int], Figures]:
+    """The figures of the entity ``key`` for each of ``years``."""
+    entity = group.entity(key)
+    return {(key, year): figures_of(group, entity, books, year) for year in years}
+
+
+def _rate(group: Group, currency: str, date: datetime.date) -> Decimal:
+    if currency == "EUR":
+        return Decimal(1)
+    found = prices.get_price(group.rates, (currency, "EUR"), date)
+    if found is None or found[1] is None:
+        raise StatementError(
+            None, f"geen koers {currency}/EUR op of voor {date} in het groepsbestand"
+        )
+    return Decimal(found[1])
+
+
+def _at(meta: Mapping[str, Any] | None) -> Location:
+    meta = meta or {}
+    return (str(meta.get("filename", "")), int(meta.get("lineno", 0)))
+
+
+def figures_of(group: Group, entity: Entity, books: Books, year: int) -> Figures:
+    result_roots = _result_roots(books)
+    fig = Figures(entity, year)
+    fig.herwaardering = herwaardering(books, year)
+    start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    if not any(isinstance(e, data.Transaction) and _by_year_end(e, end) for e in books.entries):
+        return fig  # the entity has no books yet at this year-end
+    closing = _rate(group, entity.currency, end - datetime.timedelta(days=1))
+    metas: dict[str, dict[str, Any]] = {}  # the chart's meta per account, read once
+    for entry in books.entries:
+        if not isinstance(entry, data.Transaction) or not _by_year_end(entry, end):
+            continue
+        rate = _rate(group, entity.currency, min(entry.date, end - datetime.timedelta(days=1)))
+        for posting in entry.postings:
+            amount = (
+                book_value(entry, posting)
+                if entity.currency == "EUR"
+                else Decimal(posting.units.number)
+            )
+            spec = books.chart.accounts.get(posting.account)
+            if posting.account not in metas:
+                metas[posting.account] = dict(spec.meta) if spec else {}
+            meta = metas[posting.account]
+            ic = (posting.meta or {}).get("intercompany") or meta.get("intercompany")
+            is_result = posting.account.split(":", 1)[0] in result_roots
+            in_year = start <= entry.date < end
+            if in_year:
+                _add_result(fig, books, entry, posting, amount * rate, ic, meta)
+            line = "groepsvermogen" if is_result else (spec.lines.get(GB.id) if spec else None)
+            if line is None:
+                raise StatementError(
+                    entry.meta,
+                    f"{entity.key}: rekening {posting.account} heeft " f"geen regel in {GB.id}",
+                )
+            value = amount * closing
+            fig.balance[line] += value
+            if line == "groepsvermogen":
+                fig.historical_equity -= amount * rate
+                fig.equity_at = _at(entry.meta)
+            if ic and not is_result:
+                fig.ic_balance[(str(ic), line)] += value
+                fig.ic_postings[("balans", str(ic))].append(
+                    (value.quantize(CENT), *_at(entry.meta))
+                )
+            if meta.get("deelneming") and not is_result:
+                fig.deelneming[str(meta["deelneming"])] += value
+                fig.deelneming_at[str(meta["deelneming"])] = _at(entry.meta)
+    _net_subsidies(fig, books, end - datetime.timedelta(days=1), closing)
+    for source in (
+        fig.balance,
+        fig.result,
+        fig.ic_balance,
+        fig.ic_result,
+        fig.deelneming,
+        fig.deelneming_result,
+    ):
+        for key in list(source):
+            source[key] = source[key].quantize(CENT)
+    # equity at the rates of its postings against net assets at the closing rate
+    fig.translation = (fig.net_assets() - fig.historical_equity).quantize(CENT)
+    return fig
+
+
+def _by_year_end(entry: data.Transaction, end: datetime.date) -> bool:
+    """Dated before ``end``, or the opening balance dated on it (the eindbalans of the
+    year before, booked on the first day of the books)."""
+    return entry.date < end or (entry.date == end and entry.meta.get("mutatie") == "beginbalans")
+
+
+def _net_subsidies(fig: Figures, books: Books, day: datetime.date, rate: Decimal) -> None:
+    """The entity's own presentation setting: receivable and payable of a subsidy netted."""
+    if books.settings.presentation(SUBSIDIES.subject, day, "bruto") != "gesaldeerd":
+        return
+    net: dict[str, Decimal] = defaultdict(Decimal)
+    for entry in books.entries:
+        if isinstance(entry, data.Transaction) and entry.date <= day:
+            for posting in entry.postings:
+                spec = books.chart.accounts.get(posting.account)
+                item = spec.meta.get(SUBSIDIES.meta_key) if spec else None
+                if spec is not None and item is not None:
+                    value = book_value(entry, posting) * rate
+                    fig.balance[str(spec.lines.get(GB.id))] -= value
+                    net[str(item)] += value
+    for value in net.values():
+        fig.balance["overlopende_activa" if value > 0 else "overlopende_passiva"] += value
+
+
+def _add_result(
+    fig: Figures,
+    books: Books,
+    entry: data.Transaction,
+    posting: data.Posting,
+    value: Decimal,
+    ic: object,
+    meta: dict[str, Any],
+) -> None:
+    spec = books.chart.accounts.get(posting.account)
+    line = spec.lines.get(GW.id) if spec else None
+    if line is None:
+        if posting.account.split(":", 1)[0] in _result_roots(books):
+            raise StatementError(
+                entry.meta,
+                f"{fig.entity.key}: rekening {posting.account} heeft " f"geen regel in {GW.id}",
+            )
+        return
+    fig.result[line] += value
+    fig.result_at = _at(entry.meta)
+    if ic:
+        fig.ic_result[(str(ic), line)] += value
+        fig.ic_postings[("baten_lasten", str(ic))].append((value.quantize(CENT), *_at(entry.meta)))
+    if meta.get("deelneming"):
+        fig.deelneming_result[str(meta["deelneming"])] += value
+        fig.deelneming_result_at[str(meta["deelneming"])] = _at(entry.meta)
+
+
+def _result_roots(books: Books) -> tuple[str, str]:
+    types = bean_options.get_account_types(books.options)
+    return (types.income, types.expenses)
+
+
+def herwaardering(books: Books, year: int) -> Decimal:
+    """Movement of the herwaarderingsreserve over the year (credit positive)."""
+    from vng_accounts.herwaardering import read_policies
+
+    policies, _ = read_policies(books.entries)
+    prefixes = tuple(p.reserve + ":" for p in policies)
+    if not prefixes:
+        return ZERO
+    return -sum(
+        (
+            p.units.number
+            for e in books.entries
+            if isinstance(e, data.Transaction) and e.date.year == year
+            for p in e.postings
+            if p.account.startswith(prefixes)
+        ),
+        ZERO,
+    )
+
+
+def where(location: Location | None) -> dict[str, Any]:
+    """An error source for a location."""
+    if location is None:
+        return {}
+    return {"filename": location[0], "lineno": location[1]}
+
+
+def short(location: Location) -> str:
+    return f"{os.path.basename(location[0])}:{location[1]}"

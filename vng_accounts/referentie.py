@@ -1,0 +1,112 @@
+"""The reference of what the books may name: every line id of every layout (the value
+of ``balans:``, ``baten_lasten:``, ``geconsolideerd_balans:`` and
+``geconsolideerd_baten_lasten:`` on an ``open``), every note key and line (the value of
+``toelichting:``) and the keys of the group file, as Markdown.
+
+``docs/referentie.md`` is this text; a test holds it to the code. Regenerate it with::
+
+    .venv/bin/python -m vng_accounts.referentie > docs/referentie.md
+"""
+
+from __future__ import annotations
+
+from vng_accounts.groep import ACCEPTED, ENTITY, REFERENCES
+from vng_accounts.layouts import LAYOUTS, Layout
+from vng_accounts.toelichting import COUNTERPARTY, NOTES, VERLOPEN
+
+
+def _layout(layout: Layout) -> list[str]:
+    lines = [
+        f"### `{layout.metadata_key}:` — {layout.title.replace('{year}', 'JAAR')}",
+        "",
+        "| line id | label | takes accounts | note |",
+        "|---|---|---|---|",
+    ]
+    for line in layout.lines:
+        if line.kind == "header" and not line.id:
+            continue
+        accounts = "yes" if line.kind == "line" else line.kind
+        label = line.label.replace("|", "\\|")
+        lines.append(f"| `{line.id}` | {label} | {accounts} | {line.note or ''} |")
+    return lines + [""]
+
+
+def _notes() -> list[str]:
+    lines = [
+        "## Note keys: `toelichting:`",
+        "",
+        'An account joins a specification with `toelichting: "<note>.<line>"`. A note that',
+        "no account joins is left out of the jaarrekening. The notes marked *per",
+        "tegenpartij* have no fixed lines: any line id (lower case, digits, `_`) is a line,",
+        f"labelled with the account's `{COUNTERPARTY}:` or else the group file's `naam` of",
+        "the entity its `deelneming:` or `intercompany:` names.",
+        "",
+        "| note | number | title | kind | lines |",
+        "|---|---|---|---|---|",
+    ]
+    for note in NOTES:
+        if note.per_counterparty:
+            members = "*per tegenpartij*"
+        else:
+            members = ", ".join(f"`{line}` ({label})" for line, label in note.lines)
+        kind = "balans" if note.kind == "balans" else "baten en lasten"
+        lines.append(f"| `{note.key}` | {note.number} | {note.title} | {kind} | {members} |")
+    lines += [
+        "",
+        "## Movement schedules: `mutatie:`",
+        "",
+        "A transaction's `mutatie:` names its row in the schedule of the balance lines it",
+        "touches; any other movement shows as *Overige mutaties*.",
+        "",
+        "| schedule | number | balance lines | mutatie (row) |",
+        "|---|---|---|---|",
+    ]
+    for spec in VERLOPEN:
+        key = f"{spec.key}_<line>" if spec.per_line_of else spec.key
+        rows = ", ".join(f"`{m}` ({label})" for m, label in spec.rows)
+        balance = ", ".join(f"`{line}`" for line in spec.lines)
+        lines.append(f"| `toelichting.{key}` | {spec.number} | {balance} | {rows} |")
+    return lines + [""]
+
+
+def _group() -> list[str]:
+    return [
+        "## The group file",
+        "",
+        f'`custom "{ENTITY}" KEY PATH` — one per entity: `naam`, `moeder` (the key of the',
+        "entity holding it; exactly one entity has none), `belang` (0 < belang <= 1,",
+        'default 1), `valuta` (default `EUR`), `fiscale_eenheid: "hoofd"`, `toelichting`',
+        "(its name in the resultaat deelnemingen, when that differs).",
+        "",
+        f'`custom "{ACCEPTED}" A B AMOUNT EUR "REASON"` — an accepted intercompany',
+        "difference, shown as a kruispost.",
+        "",
+        "`price CUR RATE EUR` — the rates of an entity in another currency.",
+        "",
+        "In an entity's books, "
+        + ", ".join(f"`{key}:`" for key in REFERENCES)
+        + " must name another entity of the group (`tegenpartij:` by key or `naam`).",
+        "",
+    ]
+
+
+def reference() -> str:
+    lines = [
+        "# Reference: line ids, note keys, the group file",
+        "",
+        "Generated from the code by `python -m vng_accounts.referentie`; "
+        "`tests/test_referentie.py` keeps it true.",
+        "",
+        "## Line ids",
+        "",
+    ]
+    for layout in LAYOUTS:
+        lines += _layout(layout)
+    lines += _notes() + _group()
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(reference())
