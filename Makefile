@@ -52,6 +52,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check vng_accounts statements vng importers tests bench
 	$(VENV)/bin/ruff format --check vng_accounts statements vng importers tests bench
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf out

@@ -16,6 +16,7 @@ from typing import TypeVar, cast
 from beancount.core import data
 
 from statements.errors import StatementError
+from vng_accounts import bedrag
 from vng_accounts.books import Books
 
 Balances = Mapping[str, Decimal]
@@ -116,12 +117,13 @@ def book_value(entry: data.Transaction, posting: data.Posting) -> Decimal:
     Securities are held at cost; their market value is cost plus the herwaardering
     accounts (derived by the books' revaluation), so no price is applied here.
     """
-    units = posting.units
+    units = bedrag.units(posting)
     if units.currency == CURRENCY:
-        return Decimal(units.number)
+        return Decimal(bedrag.number(posting))
     cost = posting.cost
-    if cost is not None and cost.currency == CURRENCY and cost.number is not None:
-        return Decimal(units.number * cost.number)
+    cost_number = bedrag.cost_number(posting)
+    if cost is not None and cost.currency == CURRENCY and cost_number is not None:
+        return Decimal(bedrag.number(posting) * cost_number)
     raise StatementError(
         entry.meta, f"{posting.account}: bedrag in {units.currency} zonder " "kostprijs in EUR"
     )

@@ -45,7 +45,7 @@ def _year_end(year: int) -> datetime.date:
 
 def is_result_account(books: Books, account: str) -> bool:
     """An account of the staat van baten en lasten (not of the balans)."""
-    types = bean_options.get_account_types(books.options)
+    types = bean_options.get_account_types(books.options)  # type: ignore[no-untyped-call]
     return account_types.is_income_statement_account(account, types)
 
 

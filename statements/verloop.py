@@ -19,6 +19,7 @@ from beancount.core import data
 from statements.balances import book_value, remember
 from statements.enkelvoudig import is_result_account
 from statements.table import Row, StatementTable
+from vng_accounts import bedrag
 from vng_accounts.books import Books
 from vng_accounts.herwaardering import (
     Movement,
@@ -119,7 +120,7 @@ def _category_balances(books: Books, year: int, kind: str) -> dict[str, Decimal]
             if not posting.account.startswith(prefixes):
                 continue
             if kind == "effecten":
-                category = category_of.get(posting.units.currency)
+                category = category_of.get(bedrag.units(posting).currency)
             else:
                 category = posting.account.rsplit(":", 1)[-1].lower()
             if category is not None:

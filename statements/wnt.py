@@ -23,6 +23,7 @@ from beancount.core import data
 
 from statements.errors import StatementError
 from statements.table import Row, StatementTable
+from vng_accounts import bedrag
 from vng_accounts.books import Books
 from vng_accounts.wnt import Function, Norm, Outcome, assess, read_functions, read_norms
 
@@ -227,7 +228,7 @@ def build_overige(books: Books, year: int, entity: str) -> StatementTable:
             for posting in entry.postings:
                 person = (posting.meta or {}).get("medewerker")
                 if person and person not in tops and posting.account in components:
-                    paid[str(person)] += posting.units.number
+                    paid[str(person)] += bedrag.number(posting)
     norm = norms.get(year)
     rows: Sequence[Row] = ()
     if norm is not None:

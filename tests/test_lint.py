@@ -1,4 +1,5 @@
-"""The code passes the project's linter and formatter (ruff, configured in pyproject)."""
+"""The code passes the project's linter, formatter and type checker (ruff and mypy --strict,
+configured in pyproject)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ from tests.conftest import ROOT
 PACKAGES = ["vng_accounts", "statements", "vng", "importers", "tests", "bench"]
 
 
+def _tool(name: str) -> str:
+    local = Path(sys.executable).with_name(name)
+    return str(local) if local.exists() else (shutil.which(name) or name)
+
+
 def _ruff() -> str:
-    local = Path(sys.executable).with_name("ruff")
-    return str(local) if local.exists() else (shutil.which("ruff") or "ruff")
+    return _tool("ruff")
 
 
 def test_ruff_check() -> None:
@@ -32,4 +37,10 @@ def test_ruff_format() -> None:
         text=True,
         check=False,
     )
+    assert result.returncode == 0, result.stdout
+
+
+def test_mypy_strict() -> None:
+    """mypy --strict over the modules pyproject lists, without a single error."""
+    result = subprocess.run([_tool("mypy")], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout

@@ -38,8 +38,8 @@ def load_books(filename: str) -> Books:
     if guard_errors:
         return Books((), {}, Chart({}), Settings("", ()), tuple(guard_errors))
     loader.initialize(use_cache=False)
-    entries, errors, options = loader.load_file(filename)
-    errors = list(errors)
+    entries, load_errors, options = loader.load_file(filename)
+    errors: list[Any] = list(load_errors)
     listed = {name for name, _ in options.get("plugin", [])}
     for name, plugin in PROJECT_PLUGINS:
         if name not in listed:

@@ -80,7 +80,7 @@ def required_layout(
     account: Account, options_map: Mapping[str, Any], group: bool = False
 ) -> Layout | None:
     """The layout an account must map to, by its root; None for an unknown root."""
-    types = bean_options.get_account_types(options_map)
+    types = bean_options.get_account_types(options_map)  # type: ignore[no-untyped-call]
     root = account.split(":", 1)[0]
     if root in (types.assets, types.liabilities, types.equity):
         return GECONSOLIDEERD_BALANS if group else BALANS

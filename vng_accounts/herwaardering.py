@@ -42,7 +42,9 @@ from typing import Any
 
 from beancount.core import amount as bean_amount
 from beancount.core import data, prices
+from beancount.core.position import Cost
 
+from vng_accounts import bedrag
 from vng_accounts.errors import BooksError
 
 POLICIES = ("effect", "categorie", "portefeuille")
@@ -126,7 +128,15 @@ def read_policies(entries: Iterable[data.Directive]) -> tuple[list[Policy], list
             errors.append(BooksError(entry.meta, message, entry))
             continue
         policies.append(
-            Policy(entry.date, group, *(str(entry.meta[k]) for k in keys), meta=entry.meta)
+            Policy(
+                entry.date,
+                group,
+                effecten=str(entry.meta["effecten"]),
+                herwaardering=str(entry.meta["herwaardering"]),
+                reserve=str(entry.meta["reserve"]),
+                resultaat=str(entry.meta["resultaat"]),
+                meta=entry.meta,
+            )
         )
     policies.sort(key=lambda p: p.since)
     return policies, errors
@@ -165,7 +175,7 @@ class _Engine:
     def __init__(self, entries: Sequence[data.Directive], policies: list[Policy]) -> None:
         self.policies = policies
         self.category_of = categories(entries)
-        self.price_map = prices.build_price_map(list(entries))
+        self.price_map = prices.build_price_map(list(entries))  # type: ignore[no-untyped-call]
         self.result = Evaluation()
         self.lots: dict[str, list[list[Any]]] = defaultdict(
             list
@@ -211,7 +221,9 @@ class _Engine:
                         f"{posting.account} wordt berekend door de "
                         "herwaardering; een eigen boeking daarop is niet toegestaan",
                     )
-            elif self.is_lot_account(posting.account) and posting.units.currency != CURRENCY:
+            elif (
+                self.is_lot_account(posting.account) and bedrag.units(posting).currency != CURRENCY
+            ):
                 self.lot_posting(entry, posting, opening, sold)
         if opening:
             self.check_opening(entry)
@@ -225,12 +237,16 @@ class _Engine:
         opening: bool,
         sold: dict[str, Decimal],
     ) -> None:
-        commodity, units, cost = posting.units.currency, posting.units.number, posting.cost
+        commodity, units, cost = (
+            bedrag.units(posting).currency,
+            bedrag.number(posting),
+            posting.cost,
+        )
         category = self.category_of.get(commodity)
         if category is None:
             self.error(entry.meta, f"effect {commodity} heeft geen categorie (commodity-metadata)")
             return
-        if cost is None or cost.currency != CURRENCY:
+        if not isinstance(cost, Cost) or cost.currency != CURRENCY:
             self.error(
                 entry.meta, f"effect {commodity} zonder kostprijs in EUR op {posting.account}"
             )
@@ -247,7 +263,7 @@ class _Engine:
         commodity: str,
         category: str,
         units: Decimal,
-        cost: Any,
+        cost: Cost,
         opening: bool,
     ) -> None:
         self.lots[commodity].append([units, cost.number, cost.date])
@@ -273,10 +289,11 @@ class _Engine:
         commodity: str,
         category: str,
         units: Decimal,
-        cost: Any,
+        cost: Cost,
         sold: dict[str, Decimal],
     ) -> None:
-        if posting.price is None or posting.price.currency != CURRENCY:
+        price = posting.price
+        if price is None or price.currency != CURRENCY or price.number is None:
             self.error(entry.meta, f"verkoop van {commodity} zonder verkoopkoers (@ ... EUR)")
             return
         u_prev = self.take_lots(entry, commodity, units, cost)
@@ -287,14 +304,14 @@ class _Engine:
                 entry.date,
                 category,
                 commodity,
-                units * posting.price.number,
+                units * price.number,
                 units * cost.number,
                 u_prev,
             )
         )
 
     def take_lots(
-        self, entry: data.Transaction, commodity: str, units: Decimal, cost: Any
+        self, entry: data.Transaction, commodity: str, units: Decimal, cost: Cost
     ) -> Decimal:
         last = self.lastval.get(commodity)
         remaining = units
@@ -315,9 +332,9 @@ class _Engine:
         assert policy is not None
         category = posting.account.rsplit(":", 1)[-1].lower()
         if posting.account.startswith(policy.herwaardering + ":"):
-            self.u_rec[category] += posting.units.number
+            self.u_rec[category] += bedrag.number(posting)
         else:
-            self.r_rec[category] -= posting.units.number
+            self.r_rec[category] -= bedrag.number(posting)
 
     def check_opening(self, entry: data.Transaction) -> None:
         policy = self.policy(entry.date)
@@ -424,7 +441,7 @@ class _Engine:
     def price_before(
         self, commodity: str, date: datetime.date
     ) -> tuple[datetime.date, Decimal] | None:
-        found = prices.get_price(self.price_map, (commodity, CURRENCY), date)
+        found = prices.get_price(self.price_map, (commodity, CURRENCY), date)  # type: ignore[no-untyped-call]
         if found is None or found[0] is None or found[1] is None:
             return None
         return found[0], found[1]
@@ -437,7 +454,7 @@ def _posting(account: str, number: Decimal) -> data.Posting:
 def _merge(postings: list[data.Posting]) -> list[data.Posting]:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for posting in postings:
-        totals[posting.account] += posting.units.number
+        totals[posting.account] += bedrag.number(posting)
     return [_posting(account, number) for account, number in totals.items() if number]
 
 

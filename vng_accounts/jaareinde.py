@@ -34,6 +34,7 @@ from beancount.core import amount as bean_amount
 from beancount.core import data
 from beancount.parser import options as bean_options
 
+from vng_accounts import bedrag
 from vng_accounts.errors import BooksError
 
 CURRENCY = "EUR"
@@ -118,7 +119,7 @@ def dekkingen(entries: Sequence[data.Directive]) -> tuple[list[data.Transaction]
                     )
                 )
                 continue
-            covered[(str(key), entry.date.year)] += posting.units.number
+            covered[(str(key), entry.date.year)] += bedrag.number(posting)
     derived = []
     for (key, year), amount in sorted(covered.items()):
         earmark = by_key[key]
@@ -155,7 +156,7 @@ def _balance(entries: Sequence[data.Directive], account: str, date: datetime.dat
         if isinstance(entry, data.Transaction) and entry.date <= date:
             for posting in entry.postings:
                 if posting.account == account:
-                    total += posting.units.number
+                    total += bedrag.number(posting)
     return total
 
 
@@ -170,7 +171,7 @@ def resultaatbestemmingen(
     entries: Sequence[data.Directive], options_map: dict[str, Any]
 ) -> tuple[list[data.Transaction], list[BooksError]]:
     """Move each vastgestelde year's onverdeeld resultaat as the ALV decided."""
-    types = bean_options.get_account_types(options_map)
+    types = bean_options.get_account_types(options_map)  # type: ignore[no-untyped-call]
     derived: list[data.Transaction] = []
     errors: list[BooksError] = []
     for entry in entries:
@@ -200,7 +201,7 @@ def resultaatbestemmingen(
                         types.income,
                         types.expenses,
                     ):
-                        amount += posting.units.number
+                        amount += bedrag.number(posting)
         derived.append(
             _derived(
                 entry.meta,

@@ -68,9 +68,11 @@ def _a(id_: str, label: str, note: str | None = None, level: int = 2) -> Line:
     return Line(id_, label, "line", sign=1, note=note, level=level)
 
 
-def _p(id_: str, label: str, note: str | None = None, level: int = 2, **kw: bool) -> Line:
+def _p(
+    id_: str, label: str, note: str | None = None, level: int = 2, takes_result: bool = False
+) -> Line:
     """A line presented with its credit balance (passiva, vermogen, baten)."""
-    return Line(id_, label, "line", sign=-1, note=note, level=level, **kw)
+    return Line(id_, label, "line", sign=-1, note=note, level=level, takes_result=takes_result)
 
 
 def _sum(id_: str, label: str, *ids: str, kind: LineKind = "subtotal", level: int = 1) -> Line:

@@ -44,6 +44,7 @@ from typing import Any
 
 from beancount.core import data
 
+from vng_accounts import bedrag
 from vng_accounts.errors import BooksError
 
 ZERO = Decimal(0)
@@ -290,7 +291,7 @@ def reconcile(
             component = components.get(posting.account)
             if person is not None and component is not None:
                 key = (str(person), entry.date.year, component)
-                paid[key] += posting.units.number
+                paid[key] += bedrag.number(posting)
                 paid_source.setdefault(key, posting.meta or entry.meta)
     errors = []
     declared: dict[tuple[str, int, str], Decimal] = defaultdict(Decimal)

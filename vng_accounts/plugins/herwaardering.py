@@ -21,4 +21,4 @@ def herwaardering(
     result = evaluate(entries)
     if not result.derived:
         return entries, result.errors
-    return sorted(entries + result.derived, key=data.entry_sortkey), result.errors
+    return sorted([*entries, *result.derived], key=data.entry_sortkey), result.errors

@@ -21,6 +21,6 @@ def jaareinde(
     entries: list[data.Directive], options_map: dict[str, Any]
 ) -> tuple[list[data.Directive], list[BooksError]]:
     dekking, errors = dekkingen(entries)
-    entries = sorted(entries + dekking, key=data.entry_sortkey)
+    entries = sorted([*entries, *dekking], key=data.entry_sortkey)
     bestemming, more = resultaatbestemmingen(entries, options_map)
-    return sorted(entries + bestemming, key=data.entry_sortkey), errors + more
+    return sorted([*entries, *bestemming], key=data.entry_sortkey), errors + more
