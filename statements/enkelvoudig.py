@@ -303,7 +303,7 @@ def _complete(
     )
     if missing:
         raise StatementError(
-            books.chart.accounts[missing[0]].meta,
+            dict(books.chart.accounts[missing[0]].meta),
             f"toelichting {note.title} ({note.number}) mist rekening(en) van regel "
             f"{note.key} met een bedrag: {', '.join(missing)} "
             f'(geef ze toelichting: "{note.key}.<regel>")',
