@@ -256,22 +256,25 @@ def _as(site: dict, user: str) -> str:  # type: ignore[type-arg]
 
 
 def _add_in_fava(driver, base: str, narration: str, amount: str) -> None:  # type: ignore[no-untyped-def]
-    """Fava's own 'add transaction' dialog (keyboard shortcut n), as a user fills it."""
+    """Fava's own 'add transaction' dialog (keyboard shortcut n), as a user fills it;
+    returns when Fava has answered (its notification: saved, or the refusal)."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.get(f"{base}/journal/")
-    time.sleep(2)
-    driver.find_element(By.TAG_NAME, "body").send_keys("n")
-    time.sleep(1)
-
-    def field(placeholder: str, index: int = 0):  # type: ignore[no-untyped-def]
-        found = [
+    def fields(placeholder: str):  # type: ignore[no-untyped-def]
+        return [
             e
             for e in driver.find_elements(By.CSS_SELECTOR, f'input[placeholder="{placeholder}"]')
-            if not e.get_attribute("data-key")
+            if not e.get_attribute("data-key") and e.is_displayed()
         ]
-        return found[index]
 
+    def dialog_open(_: object) -> bool:
+        if not fields("Begunstigde"):
+            driver.find_element(By.TAG_NAME, "body").send_keys("n")
+        return bool(fields("Begunstigde"))
+
+    driver.get(f"{base}/journal/")
+    WebDriverWait(driver, 60, poll_frequency=0.5).until(dialog_open)
     date = driver.find_element(By.CSS_SELECTOR, 'input[type="date"]')
     driver.execute_script(
         "arguments[0].value = '2024-12-30';"
@@ -279,17 +282,17 @@ def _add_in_fava(driver, base: str, narration: str, amount: str) -> None:  # typ
         "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
         date,
     )
-    field("Begunstigde").send_keys("Drukkerij Haagland")
-    field("Omschrijving").send_keys(narration)
-    field("Rekening").send_keys("Lasten:KantoorHuisvesting:Drukwerk")
-    field("Hoeveelheid").send_keys(f"{amount} EUR")
-    time.sleep(0.3)
-    field("Rekening", 1).send_keys("Passiva:Kortlopend:Handelscrediteuren")
-    field("Hoeveelheid", 1).send_keys(f"-{amount} EUR")
+    fields("Begunstigde")[0].send_keys("Drukkerij Haagland")
+    fields("Omschrijving")[0].send_keys(narration)
+    fields("Rekening")[0].send_keys("Lasten:KantoorHuisvesting:Drukwerk")
+    fields("Hoeveelheid")[0].send_keys(f"{amount} EUR")
+    WebDriverWait(driver, 10).until(lambda _: len(fields("Rekening")) > 1)
+    fields("Rekening")[1].send_keys("Passiva:Kortlopend:Handelscrediteuren")
+    fields("Hoeveelheid")[1].send_keys(f"-{amount} EUR")
     [b for b in driver.find_elements(By.CSS_SELECTOR, 'button[type="submit"]') if b.is_displayed()][
         -1
     ].click()
-    time.sleep(2)
+    WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".notifications li"))
 
 
 def test_boekhouding_adds_in_fava_and_sees_it_in_the_jaarrekening_and_git(
@@ -300,7 +303,19 @@ def test_boekhouding_adds_in_fava_and_sees_it_in_the_jaarrekening_and_git(
     _add_in_fava(browser, _as(site, "anna"), "Drukwerk ALV-stukken via Fava", "23456.00")
     log = _git(site["root"], "log", "-1", "--format=%an|%s").strip()
     assert log == "anna|Fava: 1 boeking(en) toegevoegd: Drukwerk ALV-stukken via Fava"
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.get(f"{_as(site, 'anna')}/extension/VngJaarrekening/?jaar=2024")
+    # the page waits for the build of the changed books, or says it is computing
+
+    def computed(driver) -> bool:  # type: ignore[no-untyped-def]
+        if driver.find_elements(By.ID, "toelichting.kantoor_huisvesting"):
+            return True
+        if driver.find_elements(By.ID, "vng-bezig"):
+            driver.refresh()
+        return False
+
+    WebDriverWait(browser, 120, poll_frequency=1).until(computed)
     table = browser.find_element(By.ID, "toelichting.kantoor_huisvesting")
     rows = table.find_element(By.XPATH, "following-sibling::table[1]").text
     lines = [line for line in rows.splitlines() if line.strip()]
@@ -310,6 +325,7 @@ def test_boekhouding_adds_in_fava_and_sees_it_in_the_jaarrekening_and_git(
 
 def test_the_accountant_downloads_and_cannot_write(site: dict, browser) -> None:  # type: ignore[type-arg,no-untyped-def]
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     base = _as(site, "kees")
     browser.get(f"{base}/extension/VngJaarrekening/?jaar=2024")
@@ -321,10 +337,9 @@ def test_the_accountant_downloads_and_cannot_write(site: dict, browser) -> None:
     )
     browser.find_element(By.LINK_TEXT, "werkmap (XLSX)").click()
     target = downloads / "werkmap-accountant-2024.xlsx"
-    for _ in range(300):
-        if target.exists() and target.stat().st_size > 10000:
-            break
-        time.sleep(0.1)
+    WebDriverWait(browser, 120).until(
+        lambda _: target.exists() and not list(downloads.glob("*.crdownload"))
+    )
     from openpyxl import load_workbook
 
     assert "Proefbalans" in load_workbook(target).sheetnames
