@@ -5,7 +5,7 @@
     vng jaarverslag --year YEAR [--books PATH] --out DIR      (JSON, PDF, XLSX, XAF)
     vng vaststellen --year YEAR --datum DATE [--books PATH]
     vng import FILE... [--books PATH] [--output FILE] [--archive DIR] [--gebruiker NAAM]
-    vng serve [--books PATH] [--runtime .proxy] [--socket-groep GROUP]
+    vng serve [--books PATH] [--groep PATH] [--runtime .proxy] [--socket-groep GROUP]
                                                (Fava on .proxy/fava.sock, for vng proxy only)
     vng proxy --gebruikers FILE [--port 8080] [--runtime .proxy] [--fava-runtime DIR]
                                                (nginx: authentication and roles)
@@ -185,8 +185,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from vng.fava import GROUP_ENV
     from vng.serve import serve
 
+    # the Jaarrekening page finds the group as the other commands do, or is given it
+    os.environ[GROUP_ENV] = os.path.abspath(_group_path(args)) if _group_path(args) else ""
     # Fava needs an absolute path to the books (a relative one fails an assertion)
     return serve(os.path.abspath(args.books), args.runtime, args.socket_groep)
 
@@ -274,6 +277,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     imp.set_defaults(func=cmd_import)
     srv = sub.add_parser("serve", help="Fava op de boeken, met slot en audit trail")
     srv.add_argument("--books", default=DEFAULT_BOOKS)
+    srv.add_argument(
+        "--groep", default=None, help="het groepsbestand (standaard bij de ingebedde boeken)"
+    )
     srv.add_argument(
         "--runtime", default=RUNTIME, help="map voor fava.sock en fava.geheim (standaard .proxy)"
     )
