@@ -129,9 +129,7 @@ def test_the_first_page_and_a_warm_page(group_site: dict) -> None:  # type: igno
     assert "Geconsolideerde balans per 31 december 2024" in page
 
 
-def test_the_downloads_are_the_files_of_vng_jaarverslag(
-    group_site: dict, tmp_path: Path
-) -> None:  # type: ignore[type-arg]
+def test_the_downloads_are_the_files_of_vng_jaarverslag(group_site: dict, tmp_path: Path) -> None:  # type: ignore[type-arg]
     result = vng(
         "jaarverslag",
         "--books",
@@ -238,7 +236,9 @@ def test_a_line_opens_its_accounts_and_they_keep_the_year(group_site: dict, brow
     WebDriverWait(browser, 10).until(lambda _: accounts.is_displayed())
     first = accounts.find_elements(By.TAG_NAME, "tr")[0]
     number, name, amount = (c.text for c in first.find_elements(By.TAG_NAME, "td"))
-    assert number == "0100" and name == "Activa:MaterieleVasteActiva:Bedrijfsgebouwen:Aanschafwaarde"
+    assert (
+        number == "0100" and name == "Activa:MaterieleVasteActiva:Bedrijfsgebouwen:Aanschafwaarde"
+    )
     assert re.fullmatch(r"€ -?\d{1,3}(\.\d{3})*,\d{2}", amount), amount
     first.find_element(By.TAG_NAME, "a").click()
     WebDriverWait(browser, WAIT).until(ec.url_contains("/account/Activa:MaterieleVasteActiva"))
