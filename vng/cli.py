@@ -5,7 +5,7 @@
     vng jaarverslag --year YEAR [--books PATH] --out DIR      (JSON, PDF, XLSX, XAF)
     vng vaststellen --year YEAR --datum DATE [--books PATH]
     vng import FILE... [--books PATH] [--output FILE] [--archive DIR] [--gebruiker NAAM]
-    vng serve [--books PATH] [--runtime .proxy] [--socket-groep GROUP]
+    vng serve [--books PATH] [--groep PATH] [--runtime .proxy] [--socket-groep GROUP]
                                                (Fava on .proxy/fava.sock, for vng proxy only)
     vng proxy --gebruikers FILE [--port 8080] [--runtime .proxy] [--fava-runtime DIR]
                                                (nginx: authentication and roles)
@@ -19,8 +19,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import datetime
 import json
 import os
 import shutil
@@ -32,25 +30,20 @@ from typing import Any
 
 from statements.errors import StatementError
 from statements.render.json import jaarrekening_json
-from statements.table import StatementTable
-from vng.build import (
-    Taak,
-    Uitkomst,
-    beside,
-    cached_outputs,
-    outputs_key,
-    run,
-    store_outputs,
+from vng.build import Uitkomst
+from vng.jaarverslag import (
+    DEFAULT_BOOKS,
+    BuildError,
+    build_jaarverslag,
+    compute_entities,
+    group_path,
+    group_statements,
 )
 from vng.output import write_all_atomic, write_atomic
 from vng.toegang import RUNTIME
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error
 from vng_accounts.vaststelling import file_digest, lock_text, read_locks
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_BOOKS = os.path.join(ROOT, "ledger", "vereniging", "main.beancount")
-DEFAULT_GROUP = os.path.join(ROOT, "ledger", "groep", "groep.beancount")
 
 
 def _load_or_report(path: str) -> Books | None:
@@ -64,66 +57,19 @@ def _load_or_report(path: str) -> Books | None:
 
 
 def _group_path(args: argparse.Namespace) -> str:
-    if getattr(args, "groep", None) is not None:
-        return str(args.groep)
-    return DEFAULT_GROUP if os.path.abspath(args.books) == DEFAULT_BOOKS else ""
-
-
-def _plan(args: argparse.Namespace, year: int, full: bool) -> tuple[list[Taak], Any, str]:
-    """The tasks of a build: one per entity of the group (the reporting entity among
-    them), or the books alone. Returns (tasks, group or None, the reporting key)."""
-    path = _group_path(args)
-    own = os.path.abspath(args.books)
-    today = datetime.date.today() if full or not year else None
-    xaf = getattr(args, "xaf", "4.0")
-    if not path:
-        return (
-            [Taak("eigen", args.books, year, "", bool(year), full, today, xaf=xaf)],
-            None,
-            "eigen",
-        )
-    from statements.consolidatie import read_group
-
-    group = read_group(path)
-    reporting = next((e.key for e in group.entities if e.books_path == own), "")
-    taken = [
-        Taak(
-            e.key,
-            e.books_path,
-            year,
-            path,
-            bool(year) and e.key == reporting,
-            full,
-            today,
-            xaf=xaf,
-        )
-        for e in group.entities
-    ]
-    if not reporting:
-        reporting = "eigen"
-        taken.insert(0, Taak(reporting, args.books, year, "", bool(year), full, today, xaf=xaf))
-    return taken, group, reporting
+    return group_path(args.books, getattr(args, "groep", None))
 
 
 def _results(
     args: argparse.Namespace, year: int, full: bool, staging: str = ""
 ) -> tuple[dict[str, Uitkomst], Any, str] | None:
     """Every entity computed, or None after printing what is wrong."""
-    if not os.path.exists(args.books):
-        print(f"{args.books}:0: boeken niet gevonden", file=sys.stderr)
-        return None
     try:
-        taken, group, reporting = _plan(args, year, full)
-    except StatementError as exc:
-        _report(exc)
-        return None
-    results = run([dataclasses.replace(t, staging=staging) for t in taken])
-    failed = False
-    for taak in taken:
-        for error in results[taak.key].errors:
+        return compute_entities(args.books, _group_path(args), year, full, staging)
+    except BuildError as exc:
+        for error in exc.errors:
             print(error, file=sys.stderr)
-            failed = True
-    return None if failed else (results, group, reporting)
+        return None
 
 
 def _report(exc: StatementError) -> None:
@@ -163,27 +109,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _statements(
-    results: dict[str, Uitkomst], group: Any, reporting: str, year: int
-) -> tuple[StatementTable, ...]:
-    tables = results[reporting].tables
-    if group is None:
-        return tables
-    from statements.consolidatie import build_geconsolideerd
-
-    figures: dict[Any, Any] = {}
-    for result in results.values():
-        figures.update(result.figures)
-    return tables + build_geconsolideerd(group, figures, year)
-
-
 def cmd_jaarrekening(args: argparse.Namespace) -> int:
     found = _results(args, args.year, False)
     if found is None:
         return 1
     results, group, reporting = found
     try:
-        tables = _statements(results, group, reporting, args.year)
+        tables = group_statements(results, group, reporting, args.year)
     except StatementError as exc:
         _report(exc)
         return 1
@@ -193,10 +125,6 @@ def cmd_jaarrekening(args: argparse.Namespace) -> int:
     write_atomic(target, jaarrekening_json(args.year, settings.entity_name, tables))
     print(target)
     return 0
-
-
-def _slug(name: str) -> str:
-    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split()) or "entiteit"
 
 
 class _Klok:
@@ -220,90 +148,24 @@ class _Klok:
 
 def cmd_jaarverslag(args: argparse.Namespace) -> int:
     """The whole Financieel Jaarverslag: JSON, PDF, workbook and auditfile, all or nothing."""
-    from statements.render.pdf import PdfError, Report, render_pdf
-    from statements.render.xlsx import render_xlsx
-
     os.makedirs(args.out, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".vng-bouw-", dir=args.out)
+    clock = _Klok()
     try:
-        return _jaarverslag(args, staging, PdfError, Report, render_pdf, render_xlsx)
+        built = build_jaarverslag(
+            args.books, _group_path(args), args.year, staging, clock.tick, xaf=args.xaf
+        )
+        targets = {os.path.join(args.out, n): path for n, path in built.files.items()}
+        write_all_atomic({}, targets)
+    except BuildError as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        return 1
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def _jaarverslag(
-    args: argparse.Namespace,
-    staging: str,
-    PdfError: Any,
-    Report: Any,
-    render_pdf: Any,
-    render_xlsx: Any,
-) -> int:
-    year = args.year
-    clock = _Klok()
-    found = _results(args, year, True, staging)
-    clock.tick("entiteiten")
-    if found is None:
-        return 1
-    results, group, reporting = found
-    own = results[reporting]
-    settings = own.settings
-    assert settings is not None and own.ledger is not None and own.ondertekening is not None
-    names = [
-        f"jaarrekening-{year}.json",
-        f"financieel-jaarverslag-{year}.pdf",
-        f"werkmap-accountant-{year}.xlsx",
-    ]
-    auditfiles = {}
-    for key, result in results.items():
-        if key == "eigen" and len(results) > 1:
-            continue  # the reporting books outside the group: no auditfile of their own
-        assert result.settings is not None and result.xaf_path
-        name = f"auditfile-{_slug(result.settings.entity_name)}-{year}.xaf"
-        auditfiles[os.path.join(args.out, name)] = result.xaf_path
-    # the same books, group, year and program as the last build: the same outputs
-    key = outputs_key(results, str(year), reporting, *names)
-    staged = cached_outputs(key, names, staging)
-    if staged is None:
-        try:
-            tables = _statements(results, group, reporting, year)
-            clock.tick("consolidatie")
-            report = Report(
-                settings.entity_name,
-                year,
-                settings.voorwoord.get(year, ""),
-                settings.entity.get("plaats", ""),
-            )
-            others = [
-                (r.settings.entity_name, r.ledger)
-                for k, r in results.items()
-                if k != reporting
-                and r.settings
-                and r.ledger
-                and r.settings.entity_name != settings.entity_name
-            ]
-            # the PDF is set in a process of its own while the workbook is made here
-            pdf = beside(lambda: render_pdf(report, tables + (own.ondertekening,)))
-            workbook = render_xlsx(own.ledger, tables, others)
-            contents = (jaarrekening_json(year, settings.entity_name, tables), pdf(), workbook)
-            clock.tick("opmaak")
-        except StatementError as exc:
-            _report(exc)
-            return 1
-        except PdfError as exc:
-            print(f"{args.books}:0: {exc}", file=sys.stderr)
-            return 1
-        files = {os.path.join(args.out, n): c for n, c in zip(names, contents, strict=True)}
-        write_all_atomic(files, auditfiles)
-        store_outputs(key, {n: os.path.join(args.out, n) for n in names})
-    else:
-        clock.tick("consolidatie")
-        clock.tick("opmaak")
-        written = {os.path.join(args.out, n): staged[n] for n in names}
-        write_all_atomic({}, {**written, **auditfiles})
     clock.tick("schrijven")
     clock.save()
-    for path in [os.path.join(args.out, n) for n in names] + list(auditfiles):
+    for path in targets:
         print(path)
     return 0
 
@@ -349,8 +211,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from vng.fava import GROUP_ENV
     from vng.serve import serve
 
+    # the Jaarrekening page finds the group as the other commands do, or is given it
+    os.environ[GROUP_ENV] = os.path.abspath(_group_path(args)) if _group_path(args) else ""
     # Fava needs an absolute path to the books (a relative one fails an assertion)
     return serve(os.path.abspath(args.books), args.runtime, args.socket_groep)
 
@@ -444,6 +309,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     imp.set_defaults(func=cmd_import)
     srv = sub.add_parser("serve", help="Fava op de boeken, met slot en audit trail")
     srv.add_argument("--books", default=DEFAULT_BOOKS)
+    srv.add_argument(
+        "--groep", default=None, help="het groepsbestand (standaard bij de ingebedde boeken)"
+    )
     srv.add_argument(
         "--runtime", default=RUNTIME, help="map voor fava.sock en fava.geheim (standaard .proxy)"
     )

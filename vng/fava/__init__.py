@@ -1,110 +1,319 @@
-"""Fava extension "Jaarrekening": the statements in Fava, with drill-down and downloads.
+"""Fava extension "Jaarrekening": the Financieel Jaarverslag in Fava, with drill-down
+and downloads.
 
-A thin adapter over the same builders and renderers the command line uses: the page
-shows every statement of a year as a table, each line linking to the accounts behind
-it (and from there to their postings); the PDF, the workbook and the auditfile can be
-downloaded. Listed in the books as::
+A thin adapter over the build of ``vng jaarverslag`` (``vng.jaarverslag``): for the
+books Fava shows and their group (found as the command line finds it, or given to
+``vng serve --groep``), the page shows the statements of a year, enkelvoudig or
+geconsolideerd, each line opening the accounts behind it with their number and
+amount, and offers the very files the command line writes: the PDF, the workbook and
+the auditfile of every entity. Listed in the books as::
 
     2024-07-01 custom "fava-extension" "vng.fava"
+
+The build runs in a process of its own (``vng.fava.bouw``), once per year and state of
+the books: the SHA-256 of every file of every entity's books and of the group file.
+A page waits for it up to ``WAIT`` seconds and otherwise says it is being computed
+(the page's script reloads it when it is done); it never blocks for minutes.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime
-from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+import hashlib
+import io
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
 
 from beancount.core import data
 from fava.ext import FavaExtensionBase, extension_endpoint
-from flask import Response, request
+from flask import Response, abort, jsonify, request, send_file
 
-from statements.grootboek import build_grootboek
-from statements.render.pdf import Report, render_pdf
-from statements.render.xaf import render_xaf
-from statements.render.xlsx import render_xlsx
-from statements.table import StatementTable
-from statements.wnt import build_ondertekening
-from vng.build import entity_tables
-from vng_accounts.books import Books
-from vng_accounts.chart import read_chart
-from vng_accounts.settings import read_settings
+from statements.render.pdf import euros, percentage, thousands
+from statements.table import Row, StatementTable
+from vng.fava.bouw import RESULT, Pagina, Rekening
+from vng.jaarverslag import group_path, slug
+from vng_accounts.chart import Chart, read_chart
+from vng_accounts.errors import format_error
+from vng_accounts.guard import read_sources
+from vng_accounts.layouts import GECONSOLIDEERD_BALANS, GECONSOLIDEERD_BATEN_LASTEN
+
+WAIT = 20.0  # seconds a page waits for its build before it says it is being computed
+DOWNLOAD_WAIT = 600.0  # a download asked for waits longer
+GROUP_ENV = "VNG_GROEP"  # set by ``vng serve --groep``
+
+
+@dataclass
+class _Bouw:
+    """One build of a year's jaarverslag for one state of the books."""
+
+    key: str
+    folder: str
+    process: subprocess.Popen[bytes]
+    started: float = field(default_factory=time.monotonic)
+    result: Pagina | None = None
+    seconds: float = 0.0
+
+    def wait(self, seconds: float) -> Pagina | None:
+        if self.result is not None:
+            return self.result
+        try:
+            _, stderr = self.process.communicate(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            return None
+        except ValueError:  # another request read its output first
+            self.process.wait()
+            stderr = b""
+        self.seconds = time.monotonic() - self.started
+        try:
+            with open(os.path.join(self.folder, RESULT), "rb") as handle:
+                self.result = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            message = stderr.decode("utf-8", "replace").strip() or f"exit {self.process.returncode}"
+            self.result = Pagina(0, "", errors=(f"berekening afgebroken: {message}",))
+        return self.result
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class VngJaarrekening(FavaExtensionBase):
     report_title = "Jaarrekening"
+    has_js_module = True
 
-    def _books(self) -> Books:
-        entries = list(self.ledger.all_entries)
-        options = self.ledger.options
-        chart, _ = read_chart(entries, options)
-        settings, _ = read_settings(entries)
-        return Books(tuple(entries), dict(options), chart, settings, ())
+    def __init__(self, ledger: Any, config: str | None = None) -> None:
+        super().__init__(ledger, config)
+        self._lock = threading.Lock()
+        self._builds: dict[int, _Bouw] = {}
+        self._group: tuple[str, tuple[str, ...]] | None = None  # (digest, books paths)
+        self._years: tuple[object, list[int]] | None = None
+        self._chart: tuple[object, tuple[Chart, list[str]]] | None = None
+        atexit.register(self._stop_all)
+
+    # --- which books, which year -------------------------------------------------
+
+    def books_path(self) -> str:
+        return str(self.ledger.beancount_file_path)
+
+    def group_path(self) -> str:
+        return group_path(self.books_path(), os.environ.get(GROUP_ENV) or None)
 
     def years(self) -> list[int]:
-        years = {e.date.year for e in self.ledger.all_entries if isinstance(e, data.Transaction)}
-        today = datetime.date.today()
-        return sorted(
-            (y for y in years if datetime.date(y, 12, 31) < today), reverse=True
-        ) or sorted(years, reverse=True)
+        """The closed years with transactions, latest first (all years if none closed)."""
+        entries = self.ledger.all_entries
+        if self._years is None or self._years[0] is not entries:
+            years = {e.date.year for e in entries if isinstance(e, data.Transaction)}
+            today = datetime.date.today()
+            closed = sorted((y for y in years if datetime.date(y, 12, 31) < today), reverse=True)
+            self._years = (entries, closed or sorted(years, reverse=True))
+        return self._years[1]
 
     def year(self) -> int:
-        asked = request.args.get("jaar", "")
-        return int(asked) if asked.isdigit() else self.years()[0]
+        """``jaar``, else Fava's time filter when it is one year, else the latest."""
+        for asked in (request.args.get("jaar", ""), request.args.get("time", "")):
+            if asked.isdigit() and len(asked) == 4:
+                return int(asked)
+        years = self.years()
+        return years[0] if years else datetime.date.today().year - 1
 
-    def tables(self) -> Sequence[StatementTable]:
-        # computed once per year and state of the books: Fava reloads the books when a
-        # file changes, which gives them a new mtime and the page a new computation
-        year = self.year()
-        key = (self.ledger.mtime, id(self.ledger.all_entries), year)
-        cached = getattr(self, "_tables", None)
-        if cached is None or cached[0] != key:
-            tables = entity_tables(self._books(), year)
-            self._tables = (key, tables)
-            return tables
-        return cached[1]
+    def part(self) -> str:
+        return "geconsolideerd" if request.args.get("deel") == "geconsolideerd" else "enkelvoudig"
+
+    # --- the build, once per year and state of the books --------------------------
+
+    def _entity_books(self) -> tuple[str, ...]:
+        group = self.group_path()
+        if not group:
+            return ()
+        files, _ = read_sources(group)
+        digest = hashlib.sha256(repr(files).encode()).hexdigest()
+        if self._group is None or self._group[0] != digest:
+            from statements.consolidatie import read_group
+            from statements.errors import StatementError
+
+            try:
+                paths = tuple(e.books_path for e in read_group(group).entities)
+            except StatementError:
+                paths = ()  # the build reports it
+            self._group = (digest, paths)
+        return self._group[1]
+
+    def state(self, year: int) -> str:
+        """The key of the books' state: every file of every entity and the group."""
+        digest = hashlib.sha256(f"{year}\0{self.books_path()}\0{self.group_path()}".encode())
+        group = self.group_path()
+        for path in (self.books_path(), *([group] if group else []), *self._entity_books()):
+            files, errors = read_sources(path)
+            digest.update(repr((path, files, [e.message for e in errors])).encode())
+        return digest.hexdigest()
+
+    def _start(self, year: int, key: str) -> _Bouw:
+        folder = tempfile.mkdtemp(prefix=f"vng-jaarrekening-{year}-")
+        command = [
+            sys.executable,
+            "-m",
+            "vng.fava.bouw",
+            self.books_path(),
+            self.group_path(),
+            str(year),
+            folder,
+        ]
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        return _Bouw(key, folder, process)
+
+    def build(self, year: int) -> _Bouw:
+        """The build of ``year`` for the books as they are now, started if need be."""
+        key = self.state(year)
+        with self._lock:
+            current = self._builds.get(year)
+            if current is None or current.key != key:
+                if current is not None:
+                    current.stop()
+                current = self._builds[year] = self._start(year, key)
+            return current
+
+    def pagina(self, wait: float = WAIT) -> Pagina | None:
+        return self.build(self.year()).wait(wait)
+
+    def after_load_file(self) -> None:
+        """The books were (re)loaded: start the latest year's build right away."""
+        years = self.years()
+        if years:
+            try:
+                self.build(years[0])
+            except OSError:
+                pass  # the page starts it again and shows what is wrong
+
+    def _stop_all(self) -> None:
+        for bouw in list(self._builds.values()):
+            bouw.stop()
+
+    # --- what the template shows --------------------------------------------------
+
+    def tables(self, page: Pagina) -> tuple[StatementTable, ...]:
+        return page.geconsolideerd if self.part() == "geconsolideerd" else page.enkelvoudig
 
     @staticmethod
-    def amount(value: Decimal | None, kind: str) -> str:
-        if value is None:
+    def cell(table: StatementTable, row: Row, column: int) -> str:
+        """A cell as the PDF shows it: statements in € 1.000, the WNT in euros."""
+        if row.texts and column < len(row.texts) and row.texts[column] is not None:
+            return str(row.texts[column])
+        value = row.amounts[column] if column < len(row.amounts) else None
+        if row.kind == "header" or value is None:
             return ""
-        if kind == "ratio":
-            return f"{value * 100:.2f}%".replace(".", ",")
-        rounded = (value / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        return "-" if rounded == 0 else f"{rounded:,}".replace(",", ".")
+        if row.kind == "ratio":
+            return percentage(value)
+        return euros(value) if table.id.startswith("wnt.") else thousands(value)
 
-    def _download(self, content: bytes, name: str, mime: str) -> Response:
-        return Response(
-            content,
-            mimetype=mime,
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+    @staticmethod
+    def in_euros(table: StatementTable) -> bool:
+        return table.id.startswith("wnt.")
+
+    @staticmethod
+    def amount(rekening: Rekening) -> str:
+        sign = "€ " if rekening.currency == "EUR" else f"{rekening.currency} "
+        return sign + euros(rekening.amount)
+
+    def behind(self, page: Pagina, table: StatementTable, row: Row) -> tuple[Rekening, ...]:
+        """The accounts behind a row: named on it; in the group's statements the row
+        names its line, behind which are the reporting entity's accounts on that line
+        and each other entity's amount."""
+        if not table.id.startswith("geconsolideerd."):
+            return tuple(r for name in row.accounts for r in page.accounts.get(name, ()))
+        balans = table.id == GECONSOLIDEERD_BALANS.id
+        layout = GECONSOLIDEERD_BALANS if balans else GECONSOLIDEERD_BATEN_LASTEN
+        chart = self.chart()[0]
+        found: list[Rekening] = []
+        for line in row.accounts:
+            for account, spec in sorted(chart.accounts.items()):
+                if spec.lines.get(layout.id) == line:
+                    found.extend(r for r in page.accounts.get(account, ()) if r.amount)
+            found.extend(page.entity_lines.get(("balans" if balans else "resultaat", line), ()))
+        return tuple(found)
+
+    def chart(self) -> tuple[Chart, list[str]]:
+        """The chart of the books Fava shows, and its errors (shown on the page)."""
+        entries = self.ledger.all_entries
+        if self._chart is None or self._chart[0] is not entries:
+            chart, errors = read_chart(entries, self.ledger.options)
+            self._chart = (entries, (chart, [format_error(e) for e in errors]))
+        return self._chart[1]
+
+    def errors(self, page: Pagina | None) -> list[str]:
+        """The build's errors and the chart's, each once."""
+        found = list(page.errors) if page is not None else []
+        return found + [e for e in self.chart()[1] if e not in found]
+
+    def entity_slugs(self, page: Pagina) -> list[tuple[str, str]]:
+        return [(name, slug(name)) for name in page.auditfiles]
+
+    # --- endpoints ----------------------------------------------------------------
+
+    @extension_endpoint("status")
+    def status(self) -> Response:
+        bouw = self.build(self.year())
+        return jsonify({"klaar": bouw.wait(0) is not None})
+
+    def _ready(self) -> Pagina:
+        page = self.pagina(DOWNLOAD_WAIT)
+        if page is None:
+            abort(503, "de jaarrekening wordt nog berekend")
+        if page.errors:
+            abort(409, "\n".join(page.errors))
+        return page
+
+    def _file(self, page: Pagina, name: str, mime: str) -> Response:
+        return send_file(page.files[name], mimetype=mime, as_attachment=True, download_name=name)
 
     @extension_endpoint("pdf")
     def pdf(self) -> Response:
-        books, year = self._books(), self.year()
-        report = Report(
-            books.settings.entity_name,
-            year,
-            books.settings.voorwoord.get(year, ""),
-            books.settings.entity.get("plaats", ""),
-        )
-        content = render_pdf(report, tuple(self.tables()) + (build_ondertekening(books, year),))
-        return self._download(content, f"financieel-jaarverslag-{year}.pdf", "application/pdf")
+        page = self._ready()
+        return self._file(page, f"financieel-jaarverslag-{page.year}.pdf", "application/pdf")
 
     @extension_endpoint("xlsx")
     def xlsx(self) -> Response:
-        books, year = self._books(), self.year()
-        content = render_xlsx(build_grootboek(books, year), self.tables())
-        return self._download(
-            content,
-            f"werkmap-accountant-{year}.xlsx",
-            "application/vnd." "openxmlformats-officedocument.spreadsheetml.sheet",
+        page = self._ready()
+        return self._file(
+            page,
+            f"werkmap-accountant-{page.year}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+
+    @extension_endpoint("json")
+    def json(self) -> Response:
+        page = self._ready()
+        return self._file(page, f"jaarrekening-{page.year}.json", "application/json")
 
     @extension_endpoint("xaf")
     def xaf(self) -> Response:
-        books, year = self._books(), self.year()
-        content = render_xaf(
-            build_grootboek(books, year), books.settings.entity, datetime.date.today()
+        """One entity's auditfile (``entiteit``), or all of them in a zip."""
+        page = self._ready()
+        asked = request.args.get("entiteit", "")
+        names = {slug(entity): name for entity, name in page.auditfiles.items()}
+        if asked:
+            if asked not in names:
+                abort(404)
+            return self._file(page, names[asked], "application/xml")
+        content = io.BytesIO()
+        with zipfile.ZipFile(content, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in names.values():
+                archive.write(page.files[name], name)
+        return Response(
+            content.getvalue(),
+            mimetype="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="auditfiles-{page.year}.zip"'},
         )
-        return self._download(content, f"auditfile-{year}.xaf", "application/xml")

@@ -1,0 +1,288 @@
+"""The Jaarrekening page in Fava, behind the proxy, on the group's books: it runs the
+build of ``vng jaarverslag`` and hands out the same files; a real browser switches
+between enkelvoudig and geconsolideerd, reads the WNT in euros, opens a line's
+accounts in the page's year and downloads an auditfile."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, vng
+from tests.fava_site import wait_for_socket
+from tests.test_serve import BFILE, USERS, _as, _free_port, _git, _request, _wait, browser
+
+__all__ = ["browser"]  # the browser fixture, shared with tests/test_serve.py
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
+    reason="nginx ontbreekt (make test installeert het)",
+)
+
+PAGE = "/extension/VngJaarrekening/"
+WAIT = 120  # seconds a condition may take: a cold build of the whole group
+
+
+@pytest.fixture(scope="module")
+def group_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    """Every entity's books and the group file in one repository, served with the group."""
+    root = tmp_path_factory.mktemp("groep")
+    shutil.copytree(ROOT / "ledger", root / "ledger")
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "-c", "user.name=setup", "-c", "user.email=setup@x", "commit", "-qm", "boeken")
+    vng_bin = str(Path(sys.executable).with_name("vng"))
+    users = root / "gebruikers"
+    for name, (password, role) in USERS.items():
+        subprocess.run(
+            [vng_bin, "gebruiker", name, "--rol", role, "--gebruikers", str(users)],
+            input=password + "\n",
+            text=True,
+            check=True,
+            capture_output=True,
+        )
+    books = root / "ledger" / "vereniging" / "main.beancount"
+    group = root / "ledger" / "groep" / "groep.beancount"
+    port = _free_port()
+    runtime = root / "proxy"
+    fava = subprocess.Popen(
+        [vng_bin, "serve", "--books", str(books), "--groep", str(group), "--runtime", str(runtime)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    proxy = subprocess.Popen(
+        [vng_bin, "proxy", "--gebruikers", str(users), "--port", str(port)]
+        + ["--runtime", str(runtime)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_socket(runtime / "fava.sock", fava)
+        _wait(port)
+        yield {
+            "root": root,
+            "books": books,
+            "group": group,
+            "url": f"http://127.0.0.1:{port}/{BFILE}",
+        }
+    finally:
+        proxy.terminate()
+        fava.terminate()
+        proxy.wait(10)
+        fava.wait(10)
+
+
+def _download(url: str, user: str = "kees") -> tuple[int, bytes, str]:
+    import base64
+
+    request = urllib.request.Request(url)
+    token = base64.b64encode(f"{user}:{USERS[user][0]}".encode()).decode()
+    request.add_header("Authorization", f"Basic {token}")
+    with urllib.request.urlopen(request, timeout=600) as response:
+        disposition = response.headers.get("Content-Disposition", "")
+        return response.status, response.read(), disposition
+
+
+def _pdf_text(content: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def _cells(content: bytes) -> dict[str, list[tuple[object, ...]]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content))
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+def _without_timestamps(xaf: bytes) -> bytes:
+    return re.sub(rb"<dateCreated>[^<]*</dateCreated>", b"", xaf)
+
+
+def test_the_first_page_and_a_warm_page(group_site: dict) -> None:  # type: ignore[type-arg]
+    """The first page waits for the build (or says it is being computed) and never
+    for minutes; a warm page answers within two seconds."""
+    url = f"{group_site['url']}{PAGE}?jaar=2024"
+    started = time.perf_counter()
+    status, page = _request(url, "kees")
+    first = time.perf_counter() - started
+    assert status == 200 and first < 30, first
+    deadline = time.monotonic() + WAIT
+    while "Geconsolideerd" not in page and time.monotonic() < deadline:
+        status, page = _request(url, "kees")  # the page's script does the same
+    assert 'id="vng-deel-geconsolideerd"' in page
+    started = time.perf_counter()
+    status, page = _request(f"{url}&deel=geconsolideerd", "kees")
+    warm = time.perf_counter() - started
+    assert status == 200 and warm < 2.0, warm
+    assert "Geconsolideerde balans per 31 december 2024" in page
+
+
+def test_the_downloads_are_the_files_of_vng_jaarverslag(group_site: dict, tmp_path: Path) -> None:  # type: ignore[type-arg]
+    result = vng(
+        "jaarverslag",
+        "--books",
+        str(group_site["books"]),
+        "--groep",
+        str(group_site["group"]),
+        "--year",
+        "2024",
+        "--out",
+        str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    base = f"{group_site['url']}{PAGE}"
+    status, pdf, disposition = _download(f"{base}pdf?jaar=2024")
+    assert status == 200 and "financieel-jaarverslag-2024.pdf" in disposition
+    assert _pdf_text(pdf) == _pdf_text((tmp_path / "financieel-jaarverslag-2024.pdf").read_bytes())
+    _, workbook, _ = _download(f"{base}xlsx?jaar=2024")
+    expected = _cells((tmp_path / "werkmap-accountant-2024.xlsx").read_bytes())
+    found = _cells(workbook)
+    assert list(found) == list(expected) and len(found) > 45
+    assert found == expected
+    _, document, _ = _download(f"{base}json?jaar=2024")
+    assert document == (tmp_path / "jaarrekening-2024.json").read_bytes()
+    _, archive, disposition = _download(f"{base}xaf?jaar=2024")
+    assert "auditfiles-2024.zip" in disposition
+    written = {p.name: p.read_bytes() for p in tmp_path.glob("auditfile-*.xaf")}
+    assert len(written) == 10  # every entity of the group
+    with zipfile.ZipFile(io.BytesIO(archive)) as files:
+        assert sorted(files.namelist()) == sorted(written)
+        for name in written:
+            assert _without_timestamps(files.read(name)) == _without_timestamps(written[name])
+    status, one, disposition = _download(f"{base}xaf?jaar=2024&entiteit=vng-realisatie-b-v")
+    assert "auditfile-vng-realisatie-b-v-2024.xaf" in disposition
+    assert _without_timestamps(one) == _without_timestamps(
+        written["auditfile-vng-realisatie-b-v-2024.xaf"]
+    )
+
+
+def _page(driver, site: dict, query: str) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Log in as the accountant, open the page and wait until its statements are there
+    (the build may run). The browser keeps the login for the address without the
+    password in it, the one Fava's own requests (fetch) can use."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{_as(site, 'kees')}{PAGE}{query}")
+    driver.get(f"{site['url']}{PAGE}{query}")
+    WebDriverWait(driver, WAIT).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "table.vng-jaarrekening"))
+    )
+
+
+def test_the_switch_shows_the_geconsolideerde_jaarrekening(group_site: dict, browser) -> None:  # type: ignore[type-arg,no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _page(browser, group_site, "?jaar=2024")
+    headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h3")]
+    assert "Enkelvoudige balans per 31 december 2024" in headings
+    assert "Geconsolideerde balans per 31 december 2024" not in headings
+    browser.find_element(By.ID, "vng-deel-geconsolideerd").click()
+    WebDriverWait(browser, WAIT).until(
+        ec.presence_of_element_located((By.ID, "geconsolideerd.balans"))
+    )
+    assert browser.find_element(By.ID, "geconsolideerd.balans").text == (
+        "Geconsolideerde balans per 31 december 2024"
+    )
+    assert not browser.find_elements(By.ID, "enkelvoudig.balans")
+    browser.find_element(By.ID, "vng-deel-enkelvoudig").click()
+    WebDriverWait(browser, WAIT).until(
+        ec.presence_of_element_located((By.ID, "enkelvoudig.balans"))
+    )
+
+
+def test_the_wnt_is_in_euros(group_site: dict, browser) -> None:  # type: ignore[type-arg,no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    _page(browser, group_site, "?jaar=2024")
+    top = browser.find_element(By.CSS_SELECTOR, 'table[data-table="wnt.topfunctionarissen"]')
+    bezoldiging = top.find_element(By.CSS_SELECTOR, 'tr[data-row="bezoldiging"]')
+    cells = [c.text for c in bezoldiging.find_elements(By.CSS_SELECTOR, "td.num")]
+    assert cells[0] == "201.641,42"  # Geluk 2024, not "202"
+    supervisors = browser.find_element(
+        By.CSS_SELECTOR, 'table[data-table="wnt.toezichthouders"]'
+    ).text
+    assert "2.100,82" in supervisors
+    balance = browser.find_element(By.CSS_SELECTOR, 'table[data-table="enkelvoudig.balans"]')
+    assert re.search(r"\b\d{1,3}\.\d{3}\b", balance.text)  # the statements in € 1.000
+
+
+def test_a_line_opens_its_accounts_and_they_keep_the_year(group_site: dict, browser) -> None:  # type: ignore[type-arg,no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _page(browser, group_site, "?jaar=2023")
+    row = browser.find_element(
+        By.CSS_SELECTOR, 'table[data-table="enkelvoudig.balans"] tr[data-row="bedrijfsgebouwen"]'
+    )
+    row.find_element(By.TAG_NAME, "summary").click()
+    accounts = row.find_element(By.CSS_SELECTOR, "table.vng-rekeningen")
+    WebDriverWait(browser, 10).until(lambda _: accounts.is_displayed())
+    first = accounts.find_elements(By.TAG_NAME, "tr")[0]
+    number, name, amount = (c.text for c in first.find_elements(By.TAG_NAME, "td"))
+    assert (
+        number == "0100" and name == "Activa:MaterieleVasteActiva:Bedrijfsgebouwen:Aanschafwaarde"
+    )
+    assert re.fullmatch(r"€ -?\d{1,3}(\.\d{3})*,\d{2}", amount), amount
+    first.find_element(By.TAG_NAME, "a").click()
+    WebDriverWait(browser, WAIT).until(ec.url_contains("/account/Activa:MaterieleVasteActiva"))
+    assert "time=2023" in browser.current_url
+    time_filter = WebDriverWait(browser, WAIT).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, 'input[placeholder="Periode"]'))
+    )
+    WebDriverWait(browser, 10).until(lambda _: time_filter.get_attribute("value") == "2023")
+
+
+def test_a_download_from_the_page(group_site: dict, browser, tmp_path: Path) -> None:  # type: ignore[type-arg,no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _page(browser, group_site, "?jaar=2024")
+    browser.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    browser.find_element(By.LINK_TEXT, "VNG Realisatie B.V.").click()
+    target = tmp_path / "auditfile-vng-realisatie-b-v-2024.xaf"
+    WebDriverWait(browser, WAIT).until(
+        lambda _: target.exists() and not list(tmp_path.glob("*.crdownload"))
+    )
+    assert b"<auditfile" in target.read_bytes()[:2000]
+
+
+def test_chart_and_settings_errors_are_shown(tmp_path: Path) -> None:
+    """Books Fava loads with errors: the page lists them instead of dropping them."""
+    from fava.application import create_app
+
+    books = tmp_path / "boeken"
+    shutil.copytree(ROOT / "ledger" / "vereniging", books)
+    main = books / "main.beancount"
+    main.write_text(
+        main.read_text(encoding="utf-8")
+        + '\n2024-01-01 custom "vng-presentatie" "bestaat-niet" "ook-niet"\n'
+        + "\n2024-01-01 open Activa:Vorderingen:Zonder:Rgs EUR\n",
+        encoding="utf-8",
+    )
+    app = create_app([str(main)], load=True)
+    page = ""
+    deadline = time.monotonic() + WAIT
+    while "vng-fouten" not in page and time.monotonic() < deadline:
+        page = app.test_client().get(f"/{BFILE}{PAGE}?jaar=2024").get_data(as_text=True)
+    assert "onbekende presentatie-instelling" in page
+    assert "Activa:Vorderingen:Zonder:Rgs" in page
+    assert "Enkelvoudige balans per 31 december 2024" not in page

@@ -1,0 +1,136 @@
+"""The Jaarrekening page's build, in a process of its own.
+
+    python -m vng.fava.bouw BOOKS GROUP YEAR FOLDER
+
+runs ``build_jaarverslag`` (the function behind ``vng jaarverslag``) on the books and
+their group, moves its files into ``FOLDER`` and writes ``FOLDER/pagina.pickle``: what
+the page shows (the statements, enkelvoudig and geconsolideerd, and the accounts behind
+every line with their number and amount) or the errors of the books. Its own process
+keeps the entities' books out of Fava's memory and Fava answering while it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from statements.table import StatementTable
+from vng.jaarverslag import BuildError, Jaarverslag, build_jaarverslag
+from vng.output import write_atomic
+
+RESULT = "pagina.pickle"
+
+
+@dataclass(frozen=True)
+class Rekening:
+    """One account behind a line: in whose books, its number, and its amount (the
+    balance at year end, or the year's result; books' sign, debit positive)."""
+
+    entity: str
+    account: str
+    number: str
+    amount: Decimal
+    currency: str
+    own: bool  # an account of the books Fava shows (its page can be opened)
+
+
+Index = dict[str, tuple[Rekening, ...]]
+
+
+@dataclass(frozen=True)
+class Pagina:
+    year: int
+    entity: str
+    enkelvoudig: tuple[StatementTable, ...] = ()
+    geconsolideerd: tuple[StatementTable, ...] = ()
+    files: dict[str, str] = field(default_factory=dict)  # output name -> file in the folder
+    auditfiles: dict[str, str] = field(default_factory=dict)  # entity -> output name
+    # the reporting entity's accounts; and per line of the group's balance ("balans")
+    # and staat van baten en lasten ("resultaat") each other entity's amount on it
+    accounts: Index = field(default_factory=dict)
+    entity_lines: dict[tuple[str, str], tuple[Rekening, ...]] = field(default_factory=dict)
+    errors: tuple[str, ...] = ()
+
+
+def _accounts(built: Jaarverslag) -> Index:
+    result = built.results[built.reporting]
+    ledger, settings = result.ledger, result.settings
+    if ledger is None or settings is None:
+        return {}
+    closing = ledger.closing()
+    return {
+        a.account: (
+            Rekening(
+                settings.entity_name,
+                a.account,
+                a.number,
+                closing.get(a.account, Decimal(0)),
+                ledger.currency,
+                True,
+            ),
+        )
+        for a in ledger.accounts
+    }
+
+
+def _entity_lines(built: Jaarverslag) -> dict[tuple[str, str], tuple[Rekening, ...]]:
+    """Per line of the group's statements, every other entity's amount on it (in euros,
+    books' sign, before eliminations)."""
+    found: dict[tuple[str, str], list[Rekening]] = {}
+    for key, result in built.results.items():
+        figures = result.figures.get((key, built.year))
+        if key == built.reporting or figures is None or result.settings is None:
+            continue
+        name = result.settings.entity_name
+        for kind, amounts in (("balans", figures.balance), ("resultaat", figures.result)):
+            for line, amount in sorted(amounts.items()):
+                if amount:
+                    rekening = Rekening(name, f"regel {line}", "", amount, "EUR", False)
+                    found.setdefault((kind, line), []).append(rekening)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def pagina(books: str, group: str, year: int, folder: str) -> Pagina:
+    """Build, move the files into ``folder``, and say what the page shows."""
+    staging = tempfile.mkdtemp(prefix=".bouw-", dir=folder)
+    try:
+        built = build_jaarverslag(books, group, year, staging, tables=True)
+        files = {}
+        for name, path in built.files.items():
+            files[name] = os.path.join(folder, name)
+            os.replace(path, files[name])
+    except BuildError as exc:
+        return Pagina(year, "", errors=exc.errors)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    own = len(built.results[built.reporting].tables)
+    return Pagina(
+        year,
+        built.entity,
+        built.tables[:own],
+        built.tables[own:],
+        files,
+        built.auditfiles,
+        _accounts(built),
+        _entity_lines(built),
+    )
+
+
+def main(argv: Sequence[str]) -> int:
+    books, group, year, folder = argv
+    result = pagina(books, group, int(year), folder)
+    write_atomic(os.path.join(folder, RESULT), pickle.dumps(result, protocol=5))
+    return 0
+
+
+if __name__ == "__main__":
+    # run as vng.fava.bouw, not as __main__: the page unpickles vng.fava.bouw.Pagina
+    from vng.fava import bouw
+
+    sys.exit(bouw.main(sys.argv[1:]))

@@ -1,0 +1,204 @@
+"""The Financieel Jaarverslag of one year, built once for the command line and Fava.
+
+``build_jaarverslag(books, group_file, year, staging)`` computes every entity of the
+group (``vng.build``: worker processes and the cache), consolidates, and writes the
+JSON, the PDF, the workbook and one auditfile per entity into ``staging``.
+``vng jaarverslag`` renames those files into its ``--out`` folder; the Fava page
+serves them as its downloads, so both hand out the same files for the same books.
+
+``group_path(books, explicit)`` is how both find the group file: the one given, else
+``ledger/groep/groep.beancount`` for the embedded books, else none (the books alone).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from statements.errors import StatementError
+from statements.render.json import jaarrekening_json
+from statements.table import StatementTable
+from vng.build import Taak, Uitkomst, beside, cached_outputs, outputs_key, run, store_outputs
+from vng.output import write_atomic
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_BOOKS = os.path.join(ROOT, "ledger", "vereniging", "main.beancount")
+DEFAULT_GROUP = os.path.join(ROOT, "ledger", "groep", "groep.beancount")
+
+
+class BuildError(Exception):
+    """The build cannot be made; ``errors`` are ``file:line: reason`` lines."""
+
+    def __init__(self, errors: tuple[str, ...]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def group_path(books: str, explicit: str | None = None) -> str:
+    """The group file of ``books``: ``explicit`` when given, the embedded group for
+    the embedded books, else "" (the books are reported alone)."""
+    if explicit is not None:
+        return explicit
+    return DEFAULT_GROUP if os.path.abspath(books) == DEFAULT_BOOKS else ""
+
+
+def plan(
+    books: str, group_file: str, year: int, full: bool, xaf: str = "4.0"
+) -> tuple[list[Taak], Any, str]:
+    """The tasks of a build: one per entity of the group (the reporting entity among
+    them), or the books alone. Returns (tasks, group or None, the reporting key)."""
+    own = os.path.abspath(books)
+    today = datetime.date.today() if full or not year else None
+    if not group_file:
+        return [Taak("eigen", books, year, "", bool(year), full, today, xaf=xaf)], None, "eigen"
+    from statements.consolidatie import read_group
+
+    group = read_group(group_file)
+    reporting = next((e.key for e in group.entities if e.books_path == own), "")
+    taken = [
+        Taak(
+            e.key,
+            e.books_path,
+            year,
+            group_file,
+            bool(year) and e.key == reporting,
+            full,
+            today,
+            xaf=xaf,
+        )
+        for e in group.entities
+    ]
+    if not reporting:
+        reporting = "eigen"
+        taken.insert(0, Taak(reporting, books, year, "", bool(year), full, today, xaf=xaf))
+    return taken, group, reporting
+
+
+def compute_entities(
+    books: str, group_file: str, year: int, full: bool, staging: str = "", xaf: str = "4.0"
+) -> tuple[dict[str, Uitkomst], Any, str]:
+    """Every entity computed: (results, group or None, the reporting key); raises
+    ``BuildError`` with every entity's errors."""
+    if not os.path.exists(books):
+        raise BuildError((f"{books}:0: boeken niet gevonden",))
+    try:
+        taken, group, reporting = plan(books, group_file, year, full, xaf)
+    except StatementError as exc:
+        raise BuildError(tuple(exc.lines())) from exc
+    results = run([dataclasses.replace(t, staging=staging) for t in taken])
+    errors = tuple(error for taak in taken for error in results[taak.key].errors)
+    if errors:
+        raise BuildError(errors)
+    return results, group, reporting
+
+
+def group_statements(
+    results: dict[str, Uitkomst], group: Any, reporting: str, year: int
+) -> tuple[StatementTable, ...]:
+    """The reporting entity's statements, followed by the group's when there is one."""
+    tables = results[reporting].tables
+    if group is None:
+        return tables
+    from statements.consolidatie import build_geconsolideerd
+
+    figures: dict[Any, Any] = {}
+    for result in results.values():
+        figures.update(result.figures)
+    return tables + build_geconsolideerd(group, figures, year)
+
+
+def slug(name: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split()) or "entiteit"
+
+
+@dataclass(frozen=True)
+class Jaarverslag:
+    year: int
+    entity: str
+    files: dict[str, str]  # output name -> the file in staging (JSON, PDF, XLSX, XAFs)
+    auditfiles: dict[str, str]  # entity name -> output name of its auditfile
+    results: dict[str, Uitkomst]
+    reporting: str
+    tables: tuple[StatementTable, ...] = ()  # when asked for, or made anyway
+
+
+def build_jaarverslag(
+    books: str,
+    group_file: str,
+    year: int,
+    staging: str,
+    tick: Callable[[str], None] = lambda phase: None,
+    tables: bool = False,
+    xaf: str = "4.0",
+) -> Jaarverslag:
+    """The whole Financieel Jaarverslag, written into ``staging``; ``tables`` asks for
+    the statements too when the outputs come from the cache. Raises ``BuildError``."""
+    from statements.render.pdf import PdfError, Report, render_pdf
+    from statements.render.xlsx import render_xlsx
+
+    results, group, reporting = compute_entities(books, group_file, year, True, staging, xaf)
+    tick("entiteiten")
+    own = results[reporting]
+    settings = own.settings
+    assert settings is not None and own.ledger is not None and own.ondertekening is not None
+    names = [
+        f"jaarrekening-{year}.json",
+        f"financieel-jaarverslag-{year}.pdf",
+        f"werkmap-accountant-{year}.xlsx",
+    ]
+    auditfiles: dict[str, str] = {}
+    xaf: dict[str, str] = {}
+    for key, result in results.items():
+        if key == "eigen" and len(results) > 1:
+            continue  # the reporting books outside the group: no auditfile of their own
+        assert result.settings is not None and result.xaf_path
+        name = f"auditfile-{slug(result.settings.entity_name)}-{year}.xaf"
+        auditfiles[result.settings.entity_name] = name
+        xaf[name] = result.xaf_path
+    # the same books, group, year and program as the last build: the same outputs
+    key = outputs_key(results, str(year), reporting, *names)
+    staged = cached_outputs(key, names, staging)
+    made: tuple[StatementTable, ...] = ()
+    if staged is None:
+        try:
+            made = group_statements(results, group, reporting, year)
+            tick("consolidatie")
+            report = Report(
+                settings.entity_name,
+                year,
+                settings.voorwoord.get(year, ""),
+                settings.entity.get("plaats", ""),
+            )
+            others = [
+                (r.settings.entity_name, r.ledger)
+                for k, r in results.items()
+                if k != reporting
+                and r.settings
+                and r.ledger
+                and r.settings.entity_name != settings.entity_name
+            ]
+            # the PDF is set in a process of its own while the workbook is made here
+            pdf = beside(lambda: render_pdf(report, made + (own.ondertekening,)))
+            workbook = render_xlsx(own.ledger, made, others)
+            contents = (jaarrekening_json(year, settings.entity_name, made), pdf(), workbook)
+            tick("opmaak")
+        except StatementError as exc:
+            raise BuildError(tuple(exc.lines())) from exc
+        except PdfError as exc:
+            raise BuildError((f"{books}:0: {exc}",)) from exc
+        staged = {}
+        for name, content in zip(names, contents, strict=True):
+            staged[name] = os.path.join(staging, f"uitvoer-{name}")
+            write_atomic(staged[name], content)
+        store_outputs(key, staged)
+    else:
+        tick("consolidatie")
+        tick("opmaak")
+        if tables:
+            made = group_statements(results, group, reporting, year)
+    files = {**{n: staged[n] for n in names}, **xaf}
+    return Jaarverslag(year, settings.entity_name, files, auditfiles, results, reporting, made)
