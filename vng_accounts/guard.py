@@ -236,6 +236,12 @@ def parse_books(main: str, root: str) -> ParsedBooks:
             full = (
                 pattern if os.path.isabs(pattern) else os.path.join(os.path.dirname(path), pattern)
             )
+            tops = {os.path.normpath(os.path.abspath(root)), os.path.realpath(root)}
+            spot = os.path.normpath(full)
+            if not any(spot.startswith(top.rstrip(os.sep) + os.sep) for top in tops):
+                message = f'include "{pattern}": ligt buiten de map van de boeken ({root})'
+                errors.append(BooksError(_meta(path, lineno), message, None))
+                continue
             matches = sorted(glob.glob(full, recursive=True))
             if not matches:
                 message = f'include "{pattern}": bestand bestaat niet'
