@@ -43,6 +43,12 @@ def _line_of(path: Path, text: str) -> int:
     return next(i for i, line in enumerate(lines, 1) if text in line)
 
 
+def _open_above(path: Path, lineno: int) -> int:
+    """The line of the ``open`` whose metadata holds line ``lineno``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i in range(lineno, 0, -1) if " open " in lines[i - 1])
+
+
 def test_the_embedded_group_checks_and_consolidates_every_year() -> None:
     done = vng("check")
     assert done.returncode == 0, done.stderr
@@ -129,7 +135,8 @@ def test_every_reference_names_an_entity_of_the_group(ledger: Path) -> None:
     )
     done = vng("check", *_group_args(ledger))
     assert done.returncode != 0
-    assert f"{books}:{line - 3}: intercompany: 'verenging' is geen andere entiteit" in done.stderr
+    opened = _open_above(books, line)
+    assert f"{books}:{opened}: intercompany: 'verenging' is geen andere entiteit" in done.stderr
 
 
 def test_an_intercompany_pair_that_differs_by_100_fails_check_on_both_sides(
