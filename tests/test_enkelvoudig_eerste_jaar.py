@@ -7,8 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from statements.enkelvoudig import build_balance_sheet, build_note
-from vng_accounts.toelichting import NOTES
 from vng_accounts.books import load_books
+from vng_accounts.toelichting import NOTES
 
 BOOKS = """
 option "name_assets" "Activa"
@@ -72,3 +72,22 @@ def test_a_note_of_the_first_year_shows_the_opening_balance_too(tmp_path: Path) 
 def test_the_year_before_the_opening_is_empty(tmp_path: Path) -> None:
     balans = build_balance_sheet(_books(tmp_path), 2023)
     assert balans.row("liquide_middelen").amounts == (Decimal("1500.00"), Decimal("0"))
+
+
+def test_a_kasstroom_key_that_is_no_flow_is_an_error_at_its_open(tmp_path: Path) -> None:
+    text = BOOKS.replace(
+        '  balans: "handelscrediteuren"\n',
+        '  balans: "handelscrediteuren"\n  kasstroom: "belasting"\n',
+    ).replace(
+        '  baten_lasten: "contributie"\n', '  baten_lasten: "contributie"\n  kasstroom: "vpb"\n'
+    )
+    path = tmp_path / "main.beancount"
+    path.write_text(text, encoding="utf-8")
+    errors = [f"{e.source['lineno']}: {e.message}" for e in load_books(str(path)).errors]
+    assert errors == [
+        '14: rekening Passiva:Crediteuren: kasstroom "belasting" is geen regel van het '
+        "kasstroomoverzicht (afschrijvingen, betaalde_interest, bijzondere_baten_lasten, "
+        "financiering, imva, kortlopende_schulden, mva, ontvangen_interest, "
+        "resultaat_effecten, voorgaande_jaren, voorzieningen, vorderingen, vpb)",
+        "21: rekening Baten:Contributie: kasstroom alleen op balansrekeningen",
+    ], errors

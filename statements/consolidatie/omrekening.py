@@ -22,18 +22,19 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from beancount.core import data, prices
 from beancount.parser import options as bean_options
 
 from statements.balances import book_value
 from statements.errors import StatementError
+from vng_accounts import bedrag
 from vng_accounts.books import Books
 from vng_accounts.groep import Entity, Group
 from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
 from vng_accounts.layouts import GECONSOLIDEERD_BATEN_LASTEN as GW
-from vng_accounts.layouts import SUBSIDIES
+from vng_accounts.layouts import KASSTROOM_METADATA_KEY, SUBSIDIES
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -70,6 +71,9 @@ class Figures:
     translation: Decimal = ZERO  # cumulative omrekenverschil at the year-end
     historical_equity: Decimal = ZERO
     herwaardering: Decimal = ZERO  # movement of the herwaarderingsreserve (credit positive)
+    # (flow, balance line) -> the balance of the accounts whose movement is that flow of
+    # the kasstroomoverzicht (``kasstroom:`` on their ``open``) rather than their line's
+    flows: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
     def net_assets(self) -> Decimal:
         return -self.balance.get("groepsvermogen", ZERO)
@@ -119,7 +123,7 @@ def entity_figures(
 def _rate(group: Group, currency: str, date: datetime.date) -> Decimal:
     if currency == "EUR":
         return Decimal(1)
-    found = prices.get_price(group.rates, (currency, "EUR"), date)
+    found = prices.get_price(group.rates, (currency, "EUR"), date)  # type: ignore[no-untyped-call]
     if found is None or found[1] is None:
         raise StatementError(
             None, f"geen koers {currency}/EUR op of voor {date} in het groepsbestand"
@@ -147,9 +151,7 @@ def figures_of(group: Group, entity: Entity, books: Books, year: int) -> Figures
         rate = _rate(group, entity.currency, min(entry.date, end - datetime.timedelta(days=1)))
         for posting in entry.postings:
             amount = (
-                book_value(entry, posting)
-                if entity.currency == "EUR"
-                else Decimal(posting.units.number)
+                book_value(entry, posting) if entity.currency == "EUR" else bedrag.number(posting)
             )
             spec = books.chart.accounts.get(posting.account)
             if posting.account not in metas:
@@ -179,20 +181,24 @@ def figures_of(group: Group, entity: Entity, books: Books, year: int) -> Figures
             if meta.get("deelneming") and not is_result:
                 fig.deelneming[str(meta["deelneming"])] += value
                 fig.deelneming_at[str(meta["deelneming"])] = _at(entry.meta)
+            if meta.get(KASSTROOM_METADATA_KEY) and not is_result:
+                fig.flows[(str(meta[KASSTROOM_METADATA_KEY]), line)] += value
     _net_subsidies(fig, books, end - datetime.timedelta(days=1), closing)
-    for source in (
-        fig.balance,
-        fig.result,
-        fig.ic_balance,
-        fig.ic_result,
-        fig.deelneming,
-        fig.deelneming_result,
-    ):
-        for key in list(source):
-            source[key] = source[key].quantize(CENT)
+    for by_line in (fig.balance, fig.result, fig.deelneming, fig.deelneming_result):
+        _to_cents(by_line)
+    for by_pair in (fig.ic_balance, fig.ic_result, fig.flows):
+        _to_cents(by_pair)
     # equity at the rates of its postings against net assets at the closing rate
     fig.translation = (fig.net_assets() - fig.historical_equity).quantize(CENT)
     return fig
+
+
+K = TypeVar("K")
+
+
+def _to_cents(amounts: dict[K, Decimal]) -> None:
+    for key in list(amounts):
+        amounts[key] = amounts[key].quantize(CENT)
 
 
 def _by_year_end(entry: data.Transaction, end: datetime.date) -> bool:
@@ -248,7 +254,7 @@ def _add_result(
 
 
 def _result_roots(books: Books) -> tuple[str, str]:
-    types = bean_options.get_account_types(books.options)
+    types = bean_options.get_account_types(books.options)  # type: ignore[no-untyped-call]
     return (types.income, types.expenses)
 
 
@@ -262,7 +268,7 @@ def herwaardering(books: Books, year: int) -> Decimal:
         return ZERO
     return -sum(
         (
-            p.units.number
+            bedrag.number(p)
             for e in books.entries
             if isinstance(e, data.Transaction) and e.date.year == year
             for p in e.postings
