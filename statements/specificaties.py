@@ -15,10 +15,9 @@ from statements.errors import StatementError
 from statements.table import Amount, Row, StatementTable
 from vng_accounts.books import Books
 from vng_accounts.layouts import BALANS, BATEN_LASTEN
+from vng_accounts.metadata import BEGINBALANS, MUTATIE
 from vng_accounts.plugins.mutaties import components
 from vng_accounts.toelichting import FINANCIERINGEN, MVA_ROWS, NOTES_BY_KEY, Financiering
-
-BEGIN = "beginbalans"
 
 
 def build_mva_schedule(books: Books, year: int) -> StatementTable:
@@ -32,12 +31,12 @@ def build_mva_schedule(books: Books, year: int) -> StatementTable:
     for entry in books.entries:
         if not isinstance(entry, data.Transaction) or entry.date >= end:
             continue
-        mutatie = str(entry.meta.get("mutatie"))
+        mutatie = str(entry.meta.get(MUTATIE))
         for posting in entry.postings:
             if posting.account not in component_of:
                 continue
             key = (group_of[posting.account], component_of[posting.account])
-            if entry.date < start or mutatie == BEGIN:
+            if entry.date < start or mutatie == BEGINBALANS:
                 begin[key] += posting.units.number
             elif (mutatie, key[1]) in {pair for _, _, pairs in MVA_ROWS for pair in pairs}:
                 moves[(key[0], mutatie, key[1])] += posting.units.number
