@@ -18,11 +18,11 @@ from beancount.core import data
 from statements.errors import StatementError
 from vng_accounts import bedrag
 from vng_accounts.books import Books
+from vng_accounts.metadata import BEGINBALANS, MUTATIE
 
 Balances = Mapping[str, Decimal]
 T = TypeVar("T")
 CURRENCY = "EUR"
-OPENING = "beginbalans"  # ``mutatie`` of the books' opening balance
 
 
 def remember(books: Books, name: str, compute: Callable[[], T]) -> T:
@@ -155,7 +155,7 @@ def balances_at_year_end(books: Books, year: int) -> dict[str, Decimal]:
 def _openings(entries: Iterable[data.Directive]) -> dict[datetime.date, list[data.Transaction]]:
     found: dict[datetime.date, list[data.Transaction]] = defaultdict(list)
     for entry in entries:
-        if isinstance(entry, data.Transaction) and entry.meta.get("mutatie") == OPENING:
+        if isinstance(entry, data.Transaction) and entry.meta.get(MUTATIE) == BEGINBALANS:
             found[entry.date].append(entry)
     return dict(found)
 

@@ -35,6 +35,7 @@ from vng_accounts.groep import Entity, Group
 from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
 from vng_accounts.layouts import GECONSOLIDEERD_BATEN_LASTEN as GW
 from vng_accounts.layouts import KASSTROOM_METADATA_KEY, SUBSIDIES
+from vng_accounts.metadata import BEGINBALANS, MUTATIE
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -204,7 +205,7 @@ def _to_cents(amounts: dict[K, Decimal]) -> None:
 def _by_year_end(entry: data.Transaction, end: datetime.date) -> bool:
     """Dated before ``end``, or the opening balance dated on it (the eindbalans of the
     year before, booked on the first day of the books)."""
-    return entry.date < end or (entry.date == end and entry.meta.get("mutatie") == "beginbalans")
+    return entry.date < end or (entry.date == end and entry.meta.get(MUTATIE) == BEGINBALANS)
 
 
 def _net_subsidies(fig: Figures, books: Books, day: datetime.date, rate: Decimal) -> None:
