@@ -14,12 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from beancount.core import account_types
-from beancount.parser import options as bean_options
 
 from statements.balances import balances_at_year_end, budgets, movements
 from statements.errors import StatementError
 from statements.table import Amount, Row, StatementTable
 from vng_accounts.books import Books
+from vng_accounts.chart import account_types_of
 from vng_accounts.layouts import BALANS, BATEN_LASTEN, SUBSIDIES, Layout
 from vng_accounts.toelichting import NOTES, Note, note_lines, note_members
 
@@ -45,7 +45,7 @@ def _year_end(year: int) -> datetime.date:
 
 def is_result_account(books: Books, account: str) -> bool:
     """An account of the staat van baten en lasten (not of the balans)."""
-    types = bean_options.get_account_types(books.options)  # type: ignore[no-untyped-call]
+    types = account_types_of(books.options)
     return account_types.is_income_statement_account(account, types)
 
 

@@ -16,12 +16,13 @@ staat van baten en lasten: its movement over the year is shown there (the
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from beancount.core import data
+from beancount.core import account_types, data
 from beancount.parser import options as bean_options
 
 from vng_accounts.errors import BooksError
@@ -78,11 +79,32 @@ def group_only(entries: Iterable[data.Directive]) -> bool:
     )
 
 
+_ROOT_OPTIONS = tuple(
+    f"name_{kind}" for kind in ("assets", "liabilities", "equity", "income", "expenses")
+)
+
+
+@functools.lru_cache(maxsize=16)
+def _account_types(names: tuple[str, ...]) -> account_types.AccountTypes:
+    return account_types.AccountTypes(*names)
+
+
+def account_types_of(options_map: Mapping[str, Any]) -> account_types.AccountTypes:
+    """The books' root names (beancount's ``get_account_types``), made once per set of
+    names: the checks ask it for every account and every posting."""
+    return _account_types(
+        tuple(
+            str(options_map.get(name, bean_options.OPTIONS_DEFAULTS[name]))
+            for name in _ROOT_OPTIONS
+        )
+    )
+
+
 def required_layout(
     account: Account, options_map: Mapping[str, Any], group: bool = False
 ) -> Layout | None:
     """The layout an account must map to, by its root; None for an unknown root."""
-    types = bean_options.get_account_types(options_map)  # type: ignore[no-untyped-call]
+    types = account_types_of(options_map)
     root = account.split(":", 1)[0]
     if root in (types.assets, types.liabilities, types.equity):
         return GECONSOLIDEERD_BALANS if group else BALANS

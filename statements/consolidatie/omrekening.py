@@ -25,12 +25,12 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from beancount.core import data, prices
-from beancount.parser import options as bean_options
 
 from statements.balances import book_value
 from statements.errors import StatementError
 from vng_accounts import bedrag
 from vng_accounts.books import Books
+from vng_accounts.chart import account_types_of
 from vng_accounts.groep import Entity, Group
 from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
 from vng_accounts.layouts import GECONSOLIDEERD_BATEN_LASTEN as GW
@@ -278,7 +278,7 @@ def _add_result(
 
 
 def _result_roots(books: Books) -> tuple[str, str]:
-    types = bean_options.get_account_types(books.options)  # type: ignore[no-untyped-call]
+    types = account_types_of(books.options)
     return (types.income, types.expenses)
 
 
