@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from beancount.core import data
@@ -183,15 +183,31 @@ EFFECTEN_ROWS = (
 )
 
 
-def build_effecten(books: Books, year: int) -> StatementTable:
+CategoryRows = Callable[[Books, int], dict[str, dict[str, Decimal]]]
+
+
+def _per_category(
+    books: Books,
+    year: int,
+    table: tuple[str, str],
+    rows_of: CategoryRows,
+    layout: tuple[tuple[str, str, str], ...],
+) -> StatementTable:
+    """A schedule with a column per category of securities, the year's total and the
+    year before's; ``table`` its id and title, ``rows_of`` its rows by category."""
     cats = _category_columns(books, year)
-    now, before = _effecten_rows(books, year), _effecten_rows(books, year - 1)
+    now, before = rows_of(books, year), rows_of(books, year - 1)
     rows = tuple(
         Row(rid, label, kind, _four_columns(now[rid], cats, sum(before[rid].values(), ZERO)))
-        for rid, label, kind in EFFECTEN_ROWS
+        for rid, label, kind in layout
     )
     columns = (*(c.capitalize() for c in cats), f"Totaal {year}", f"Totaal {year - 1}")
-    return StatementTable("toelichting.effecten", "Verloop effectenportefeuille (2)", columns, rows)
+    return StatementTable(table[0], table[1], columns, rows)
+
+
+def build_effecten(books: Books, year: int) -> StatementTable:
+    table = ("toelichting.effecten", "Verloop effectenportefeuille (2)")
+    return _per_category(books, year, table, _effecten_rows, EFFECTEN_ROWS)
 
 
 def _herwaardering_rows(books: Books, year: int) -> dict[str, dict[str, Decimal]]:
@@ -222,19 +238,11 @@ HERWAARDERING_ROWS = (
 
 
 def build_herwaarderingsreserve(books: Books, year: int) -> StatementTable:
-    cats = _category_columns(books, year)
-    now, before = _herwaardering_rows(books, year), _herwaardering_rows(books, year - 1)
-    rows = tuple(
-        Row(rid, label, kind, _four_columns(now[rid], cats, sum(before[rid].values(), ZERO)))
-        for rid, label, kind in HERWAARDERING_ROWS
-    )
-    columns = (*(c.capitalize() for c in cats), f"Totaal {year}", f"Totaal {year - 1}")
-    return StatementTable(
+    table = (
         "toelichting.herwaarderingsreserve",
-        "Herwaarderingsreserve (gesplitst): cumulatieve ongerealiseerde " "koerseffecten",
-        columns,
-        rows,
+        "Herwaarderingsreserve (gesplitst): cumulatieve ongerealiseerde koerseffecten",
     )
+    return _per_category(books, year, table, _herwaardering_rows, HERWAARDERING_ROWS)
 
 
 def build_verlopen(

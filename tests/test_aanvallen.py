@@ -6,7 +6,6 @@ that nothing was written, nothing ran and nothing outside the books was read."""
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import shutil
@@ -25,16 +24,13 @@ import pytest
 from beancount.parser import parser
 
 from tests.conftest import BOOKS_DIR, vng
-from tests.fava_site import wait_for_socket
-from tests.test_serve import ENTRY, _free_port, _git, _wait
+from tests.fava_site import BFILE, NEEDS_NGINX, commit_all, http, start_site, wait_for_socket
+from tests.fava_site import git as _git
+from tests.test_serve import ENTRY
 
-BFILE = "vereniging-van-nederlandse-gemeenten"
 USERS = {"anna": ("geheim-anna", "boekhouding"), "piet": ("geheim-piet", "boekhouding")}
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-    reason="nginx ontbreekt (make test installeert het)",
-)
+pytestmark = NEEDS_NGINX
 
 
 def _vng_bin() -> str:
@@ -47,9 +43,7 @@ def make_books(root: Path) -> Path:
     books = root / "ledger" / "vereniging"
     shutil.copytree(BOOKS_DIR, books)
     (root / "import").mkdir()
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "-c", "user.name=setup", "-c", "user.email=setup@x", "commit", "-qm", "boeken")
+    commit_all(root)
     return books / "main.beancount"
 
 
@@ -60,17 +54,6 @@ class Site:
         self.root = root
         self.main = make_books(root)
         self.books = self.main.parent
-        users = root / "gebruikers"
-        for name, (password, role) in USERS.items():
-            result = subprocess.run(
-                [_vng_bin(), "gebruiker", name, "--rol", role, "--gebruikers", str(users)],
-                input=password + "\n",
-                text=True,
-                capture_output=True,
-            )
-            assert result.returncode == 0, result.stderr
-        self.proxy_port = _free_port()
-        self.runtime = root / "proxy"
 
         def small_files() -> None:
             if limit is not None:
@@ -78,35 +61,19 @@ class Site:
 
                 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-        self.fava = subprocess.Popen(
-            [_vng_bin(), "serve", "--books", str(self.main), "--runtime", str(self.runtime)],
-            stdout=subprocess.DEVNULL,
-            stderr=open(root / "serve.log", "wb"),
-            preexec_fn=small_files,
+        self.served = start_site(
+            root,
+            str(self.main),
+            USERS,
+            fava_stderr=open(root / "serve.log", "wb"),
+            before_fava=small_files,
         )
-        self.proxy = subprocess.Popen(
-            [
-                _vng_bin(),
-                "proxy",
-                "--gebruikers",
-                str(users),
-                "--port",
-                str(self.proxy_port),
-                "--runtime",
-                str(self.runtime),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_socket(self.runtime / "fava.sock", self.fava)
-        _wait(self.proxy_port)
-        self.url = f"http://127.0.0.1:{self.proxy_port}/{BFILE}"
+        self.fava, self.proxy = self.served.fava, self.served.proxy
+        self.proxy_port, self.runtime = self.served.port, self.served.runtime
+        self.url = self.served.url(BFILE)
 
     def stop(self) -> None:
-        for process in (self.proxy, self.fava):
-            if process.poll() is None:
-                process.terminate()
-                process.wait(10)
+        self.served.stop()
         subprocess.run(["pkill", "-f", f"nginx -p {self.root}/proxy"], check=False)
 
     def request(
@@ -134,16 +101,7 @@ class Site:
         elif body is not None:
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(self.url + path, data=data, method=method)
-        for key, value in headers.items():
-            request.add_header(key, value)
-        token = base64.b64encode(f"{user}:{USERS[user][0]}".encode()).decode()
-        request.add_header("Authorization", f"Basic {token}")
-        try:
-            with urllib.request.urlopen(request, timeout=120) as response:
-                return response.status, response.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode("utf-8", "replace")
+        return http(self.url + path, method, data, headers, (user, USERS[user][0]), 120)
 
     def source(self, path: Path) -> dict:  # type: ignore[type-arg]
         status, body = self.request("/api/source?filename=" + urllib.parse.quote(str(path)))

@@ -6,15 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import vng
+from tests.test_plugins import OPTIONS
 from vng_accounts.books import load_books
 from vng_accounts.errors import format_error
 
-LEDGER = """option "name_assets" "Activa"
-option "name_liabilities" "Passiva"
-option "name_equity" "Vermogen"
-option "name_income" "Baten"
-option "name_expenses" "Lasten"
-option "operating_currency" "EUR"
+LEDGER = """option "operating_currency" "EUR"
 {plugins}
 2024-01-01 open Activa:Bank EUR
   rgs: "BLimBanRba"
@@ -30,26 +26,28 @@ option "operating_currency" "EUR"
 RGS = "rekening Baten:Contributie: geen geldige RGS-code"
 
 
-def _write(tmp_path: Path, plugins: str = "") -> Path:
+def _write(tmp_path: Path, plugins: str = "") -> tuple[Path, int]:
+    """The ledger in a file, and the line of the open with the wrong RGS code."""
     main = tmp_path / "main.beancount"
-    main.write_text(LEDGER.format(plugins=plugins), encoding="utf-8")
-    return main
+    text = OPTIONS + LEDGER.format(plugins=plugins)
+    main.write_text(text, encoding="utf-8")
+    return main, text.splitlines().index("2024-01-01 open Baten:Contributie EUR") + 1
 
 
 def test_an_error_in_the_chart_names_its_file_and_line(tmp_path: Path) -> None:
-    main = _write(tmp_path)
+    main, line = _write(tmp_path)
     errors = [format_error(e) for e in load_books(str(main)).errors]
-    assert errors.count(f"{main}:11: {RGS}") == 1, errors
+    assert errors.count(f"{main}:{line}: {RGS}") == 1, errors
 
 
 def test_the_chart_error_is_named_once_when_the_books_list_the_check(tmp_path: Path) -> None:
-    main = _write(tmp_path, 'plugin "vng_accounts.plugins.rekeningschema"\n')
+    main, line = _write(tmp_path, 'plugin "vng_accounts.plugins.rekeningschema"\n')
     errors = [format_error(e) for e in load_books(str(main)).errors]
-    assert errors.count(f"{main}:12: {RGS}") == 1, errors
+    assert errors.count(f"{main}:{line}: {RGS}") == 1, errors
 
 
 def test_vng_check_reports_it_and_fails(tmp_path: Path) -> None:
-    main = _write(tmp_path)
+    main, line = _write(tmp_path)
     result = vng("check", "--books", str(main))
     assert result.returncode != 0
-    assert f"{main}:11: {RGS}" in result.stderr + result.stdout
+    assert f"{main}:{line}: {RGS}" in result.stderr + result.stdout

@@ -8,26 +8,22 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
-import sys
 import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, vng
-from tests.fava_site import wait_for_socket
-from tests.test_serve import BFILE, USERS, _as, _free_port, _git, _request, _wait, browser
+from tests.fava_site import BFILE, NEEDS_NGINX, USERS, commit_all, entry, start_site
+from tests.test_serve import _as, _request, browser
 
 __all__ = ["browser"]  # the browser fixture, shared with tests/test_serve.py
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-    reason="nginx ontbreekt (make test installeert het)",
-)
+pytestmark = NEEDS_NGINX
 
 PAGE = "/extension/VngJaarrekening/"
 WAIT = 120  # seconds a condition may take: a cold build of the whole group
@@ -38,48 +34,14 @@ def group_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, o
     """Every entity's books and the group file in one repository, served with the group."""
     root = tmp_path_factory.mktemp("groep")
     shutil.copytree(ROOT / "ledger", root / "ledger")
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "-c", "user.name=setup", "-c", "user.email=setup@x", "commit", "-qm", "boeken")
-    vng_bin = str(Path(sys.executable).with_name("vng"))
-    users = root / "gebruikers"
-    for name, (password, role) in USERS.items():
-        subprocess.run(
-            [vng_bin, "gebruiker", name, "--rol", role, "--gebruikers", str(users)],
-            input=password + "\n",
-            text=True,
-            check=True,
-            capture_output=True,
-        )
+    commit_all(root)
     books = root / "ledger" / "vereniging" / "main.beancount"
     group = root / "ledger" / "groep" / "groep.beancount"
-    port = _free_port()
-    runtime = root / "proxy"
-    fava = subprocess.Popen(
-        [vng_bin, "serve", "--books", str(books), "--groep", str(group), "--runtime", str(runtime)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    proxy = subprocess.Popen(
-        [vng_bin, "proxy", "--gebruikers", str(users), "--port", str(port)]
-        + ["--runtime", str(runtime)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    served = start_site(root, str(books), USERS, group=str(group))
     try:
-        wait_for_socket(runtime / "fava.sock", fava)
-        _wait(port)
-        yield {
-            "root": root,
-            "books": books,
-            "group": group,
-            "url": f"http://127.0.0.1:{port}/{BFILE}",
-        }
+        yield {"root": root, "books": books, "group": group, "url": served.url(BFILE)}
     finally:
-        proxy.terminate()
-        fava.terminate()
-        proxy.wait(10)
-        fava.wait(10)
+        served.stop()
 
 
 def _download(url: str, user: str = "kees") -> tuple[int, bytes, str]:
@@ -286,3 +248,75 @@ def test_chart_and_settings_errors_are_shown(tmp_path: Path) -> None:
     assert "onbekende presentatie-instelling" in page
     assert "Activa:Vorderingen:Zonder:Rgs" in page
     assert "Enkelvoudige balans per 31 december 2024" not in page
+
+
+def _euros(text: str) -> Decimal:
+    """An amount as the page shows it ("€ -1.234,56") as a number."""
+    return Decimal(text.removeprefix("€ ").replace(".", "").replace(",", "."))
+
+
+def test_a_group_line_opens_each_entitys_accounts_in_the_year(group_site: dict, browser) -> None:  # type: ignore[type-arg,no-untyped-def]
+    """Behind a line of the geconsolideerde balans: the Vereniging's accounts (opening
+    their postings in the page's year) and each dochter's account numbers and names
+    with their amounts, then the dochter's amount on the line, which its accounts make."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _page(browser, group_site, "?jaar=2023&deel=geconsolideerd")
+    row = browser.find_element(
+        By.CSS_SELECTOR,
+        'table[data-table="geconsolideerd.balans"] tr[data-row="liquide_middelen"]',
+    )
+    row.find_element(By.TAG_NAME, "summary").click()
+    accounts = row.find_element(By.CSS_SELECTOR, "table.vng-rekeningen")
+    WebDriverWait(browser, 10).until(lambda _: accounts.is_displayed())
+    lines: dict[str, list[tuple[str, str, str]]] = {}
+    for tr in accounts.find_elements(By.TAG_NAME, "tr"):
+        cells = tuple(c.text for c in tr.find_elements(By.TAG_NAME, "td"))
+        lines.setdefault(str(tr.get_attribute("data-entiteit")), []).append(cells)  # type: ignore[arg-type]
+    own = lines.pop("Vereniging van Nederlandse Gemeenten")
+    assert ("0430", "Activa:LiquideMiddelen:Bank:ING") in [r[:2] for r in own], own
+    realisatie = lines["VNG Realisatie B.V."]
+    number, name, amount = realisatie[0]
+    assert (number, name) == ("1000", "VNG Realisatie B.V.: Activa:LiquideMiddelen:Bank")
+    assert re.fullmatch(r"€ -?\d{1,3}(\.\d{3})*,\d{2}", amount), amount
+    assert len(lines) >= 5, sorted(lines)  # the dochters with a bank balance in 2023
+    for entity, rows in lines.items():
+        *its_accounts, (_, total_name, total) = rows
+        assert total_name == f"{entity}: op deze regel, in euro's", rows
+        assert its_accounts and all(r[0] and r[1].startswith(f"{entity}: ") for r in its_accounts)
+        if all(r[2].startswith("€ ") for r in its_accounts):
+            assert sum(_euros(r[2]) for r in its_accounts) == _euros(total), rows
+    link = accounts.find_element(By.LINK_TEXT, "Activa:LiquideMiddelen:Bank:ING")
+    link.click()
+    WebDriverWait(browser, WAIT).until(ec.url_contains("/account/Activa:LiquideMiddelen"))
+    assert "time=2023" in browser.current_url
+
+
+def test_a_write_starts_the_build_of_the_books_new_state(tmp_path: Path) -> None:
+    """Fava's hooks after a write: a new entry starts the page's build for the books as
+    they now are, before any page asks for it."""
+    from fava.application import create_app
+    from fava.serialisation import deserialise
+
+    books = tmp_path / "boeken"
+    shutil.copytree(ROOT / "ledger" / "vereniging", books)
+    app = create_app([str(books / "main.beancount")], load=True)
+    ledger = app.config["LEDGERS"].ledgers[0]
+    page = ledger.extensions.get_extension("VngJaarrekening")
+    year = page.years()[0]
+    try:
+        before = page.state(year)
+        ledger.file.insert_entries([deserialise(entry("Na het schrijven"))])
+        after = page.state(year)
+        assert after != before
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            bouw = page._builds.get(year)
+            if bouw is not None and bouw.key == after:
+                break
+            time.sleep(0.05)
+        assert page._builds[year].key == after
+    finally:
+        page._stop_all()

@@ -7,9 +7,7 @@ once, committed by its author, and nothing else is."""
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -20,26 +18,19 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import vng
-from tests.fava_site import wait_for_socket
+from tests.fava_site import NEEDS_NGINX, entry, wait_for_socket
+from tests.fava_site import git as _git
 from tests.test_aanvallen import USERS, Site, _vng_bin
-from tests.test_serve import ENTRY, _git, browser  # noqa: F401  (browser: a fixture)
+from tests.test_serve import browser  # noqa: F401  (browser: a fixture)
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-    reason="nginx ontbreekt (make test installeert het)",
-)
+pytestmark = NEEDS_NGINX
 
 MT940 = Path(__file__).resolve().parent / "importers" / "mt940" / "abn-2024-03.sta"
 NARRATION = re.compile(r'"(Samen (\w+) w\d+ r\d+ n\d+)"')
 
 
-def _entry(narration: str, day: str = "2024-12-30") -> dict:  # type: ignore[type-arg]
-    entry = json.loads(json.dumps(ENTRY["entries"][0]))  # type: ignore[index]
-    entry["date"] = day
-    entry["narration"] = narration
-    for posting, amount in zip(entry["postings"], ("1.00 EUR", "-1.00 EUR"), strict=True):
-        posting["amount"] = amount
-    return entry  # type: ignore[no-any-return]
+def _entry(narration: str, day: str = "2024-12-30") -> dict[str, object]:
+    return entry(narration, "1.00", day)
 
 
 def _add(site: Site, user: str, *narrations: str) -> tuple[int, str]:

@@ -3,51 +3,32 @@ lock, the checks and the audit trail, and a real browser on the Jaarrekening pag
 
 from __future__ import annotations
 
-import base64
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import BOOKS_DIR, vng
-from tests.fava_site import secret, unix_request, wait_for_socket
-
-BFILE = "vereniging-van-nederlandse-gemeenten"
-USERS = {"anna": ("geheim-anna", "boekhouding"), "kees": ("geheim-kees", "accountant")}
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-    reason="nginx ontbreekt (make test installeert het)",
+from tests.fava_site import (
+    BFILE,
+    NEEDS_NGINX,
+    USERS,
+    commit_all,
+    entry,
+    http,
+    secret,
+    start_site,
+    unix_request,
+    wait_for_socket,
 )
+from tests.fava_site import git as _git
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait(port: int) -> None:
-    for _ in range(200):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(port)
-
-
-def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
-    ).stdout
+pytestmark = NEEDS_NGINX
 
 
 @pytest.fixture(scope="module")
@@ -55,107 +36,23 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
     root = tmp_path_factory.mktemp("site")
     books = root / "boeken"
     shutil.copytree(BOOKS_DIR, books)
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "-c", "user.name=setup", "-c", "user.email=setup@x", "commit", "-qm", "boeken")
-    users = root / "gebruikers"
-    for name, (password, role) in USERS.items():
-        result = subprocess.run(
-            [
-                str(Path(sys.executable).with_name("vng")),
-                "gebruiker",
-                name,
-                "--rol",
-                role,
-                "--gebruikers",
-                str(users),
-            ],
-            input=password + "\n",
-            text=True,
-            capture_output=True,
-        )
-        assert result.returncode == 0, result.stderr
-    proxy_port = _free_port()
-    runtime = root / "proxy"
-    vng_bin = str(Path(sys.executable).with_name("vng"))
-    fava = subprocess.Popen(
-        [vng_bin, "serve", "--books", str(books / "main.beancount"), "--runtime", str(runtime)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    proxy = subprocess.Popen(
-        [
-            vng_bin,
-            "proxy",
-            "--gebruikers",
-            str(users),
-            "--port",
-            str(proxy_port),
-            "--runtime",
-            str(runtime),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    commit_all(root)
+    served = start_site(root, str(books / "main.beancount"), USERS)
     try:
-        wait_for_socket(runtime / "fava.sock", fava)
-        _wait(proxy_port)
-        yield {
-            "root": root,
-            "books": books,
-            "url": f"http://127.0.0.1:{proxy_port}/{BFILE}",
-            "runtime": runtime,
-        }
+        yield {"root": root, "books": books, "url": served.url(BFILE), "runtime": served.runtime}
     finally:
-        proxy.terminate()
-        fava.terminate()
-        proxy.wait(10)
-        fava.wait(10)
+        served.stop()
 
 
 def _request(
     url: str, user: str | None = None, method: str = "GET", body: object | None = None
 ) -> tuple[int, str]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    if user:
-        token = base64.b64encode(f"{user}:{USERS[user][0]}".encode()).decode()
-        request.add_header("Authorization", f"Basic {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
+    headers = {"Content-Type": "application/json"} if data is not None else {}
+    return http(url, method, data, headers, (user, USERS[user][0]) if user else None)
 
 
-ENTRY = {
-    "entries": [
-        {
-            "t": "Transaction",
-            "date": "2024-12-30",
-            "flag": "*",
-            "payee": "Drukkerij Haagland",
-            "narration": "Drukwerk jaarverslag",
-            "meta": {},
-            "tags": [],
-            "links": [],
-            "postings": [
-                {
-                    "account": "Lasten:KantoorHuisvesting:Drukwerk",
-                    "amount": "120.00 EUR",
-                    "meta": {},
-                },
-                {
-                    "account": "Passiva:Kortlopend:Handelscrediteuren",
-                    "amount": "-120.00 EUR",
-                    "meta": {},
-                },
-            ],
-        }
-    ]
-}
+ENTRY = {"entries": [entry("Drukwerk jaarverslag")]}
 
 
 def test_authentication_is_required(site: dict) -> None:  # type: ignore[type-arg]
@@ -372,9 +269,7 @@ def test_a_write_that_fails_halfway_loses_nothing(tmp_path: Path) -> None:
 
     books = tmp_path / "boeken"
     shutil.copytree(BOOKS_DIR, books)
-    _git(tmp_path, "init", "-q")
-    _git(tmp_path, "add", "-A")
-    _git(tmp_path, "-c", "user.name=s", "-c", "user.email=s@x", "commit", "-qm", "boeken")
+    commit_all(tmp_path)
     main = books / "main.beancount"
     committed = main.read_bytes()
     limit = len(committed) + 64

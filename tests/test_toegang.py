@@ -22,68 +22,30 @@ import pytest
 
 from tests.conftest import BOOKS_DIR
 from tests.fava_site import (
+    BFILE,
+    NEEDS_NGINX,
+    USERS,
     VNG,
+    commit_all,
+    entry,
     free_port,
     secret,
+    start_site,
     unix_request,
     wait_for_port,
     wait_for_socket,
 )
+from tests.fava_site import git as _git
 
-BFILE = "vereniging-van-nederlandse-gemeenten"
-USERS = {"anna": ("geheim-anna", "boekhouding"), "kees": ("geheim-kees", "accountant")}
-ENTRY = {
-    "entries": [
-        {
-            "t": "Transaction",
-            "date": "2024-12-30",
-            "flag": "*",
-            "payee": "Drukkerij Haagland",
-            "narration": "Langs de proxy heen",
-            "meta": {},
-            "tags": [],
-            "links": [],
-            "postings": [
-                {"account": "Lasten:KantoorHuisvesting:Drukwerk", "amount": "1.00 EUR", "meta": {}},
-                {
-                    "account": "Passiva:Kortlopend:Handelscrediteuren",
-                    "amount": "-1.00 EUR",
-                    "meta": {},
-                },
-            ],
-        }
-    ]
-}
+ENTRY = {"entries": [entry("Langs de proxy heen", "1.00")]}
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(),
-    reason="nginx ontbreekt (make test installeert het)",
-)
-
-
-def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
-    ).stdout
+pytestmark = NEEDS_NGINX
 
 
 def _books(root: Path) -> Path:
     shutil.copytree(BOOKS_DIR, root / "boeken")
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "-c", "user.name=setup", "-c", "user.email=setup@x", "commit", "-qm", "boeken")
+    commit_all(root)
     return root / "boeken"
-
-
-def _users(path: Path) -> None:
-    for name, (password, role) in USERS.items():
-        result = subprocess.run(
-            [VNG, "gebruiker", name, "--rol", role, "--gebruikers", str(path)],
-            input=password + "\n",
-            text=True,
-            capture_output=True,
-        )
-        assert result.returncode == 0, result.stderr
 
 
 def _proxy(root: Path, port: int, runtime: str, *extra: str) -> subprocess.Popen[bytes]:
@@ -110,22 +72,17 @@ def site() -> Iterator[dict[str, object]]:
     root = Path(tempfile.mkdtemp(prefix="vng-toegang-"))
     root.chmod(0o755)
     _books(root)
-    _users(root / "gebruikers")
-    port = free_port()
-    proxy = _proxy(root, port, "rt")
-    fava = subprocess.Popen(
-        [VNG, "serve", "--books", "boeken/main.beancount", "--runtime", "rt"],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    served = start_site(root, "boeken/main.beancount", USERS, runtime="rt", proxy_first=True)
     try:
-        wait_for_socket(root / "rt" / "fava.sock", fava)
-        wait_for_port(port, proxy)
-        yield {"root": root, "runtime": root / "rt", "port": port, "fava": fava, "proxy": proxy}
+        yield {
+            "root": root,
+            "runtime": served.runtime,
+            "port": served.port,
+            "fava": served.fava,
+            "proxy": served.proxy,
+        }
     finally:
-        _stop(proxy)
-        _stop(fava)
+        served.stop()
         shutil.rmtree(root, ignore_errors=True)
 
 

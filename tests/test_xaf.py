@@ -189,30 +189,29 @@ def _remove_line(path: Path, pattern: str) -> int:
     raise AssertionError(pattern)
 
 
-def test_an_account_without_rgs_code_is_an_error_at_its_open(tmp_path: Path) -> None:
+def _group_refused(tmp_path: Path, entity: str, pattern: str) -> tuple[Path, int, str]:
+    """The group's books with the line ``pattern`` of ``entity`` removed: the
+    jaarverslag refuses and writes nothing. Returns the file, the line and the errors."""
     shutil.copytree(LEDGER, tmp_path / "ledger")
-    chart = tmp_path / "ledger" / "realisatie" / "main.beancount"
-    line = _remove_line(chart, r'  rgs: "BLimBanRba"')
-    out = tmp_path / "uit"
-    books = tmp_path / "ledger" / "vereniging" / "main.beancount"
-    result = _jaarverslag(books, out, "--groep", str(tmp_path / "ledger/groep/groep.beancount"))
-    assert result.returncode != 0
-    assert f"{chart}:{line}: rekening Activa:LiquideMiddelen:Bank: geen geldige RGS-code" in (
-        result.stderr
-    ), result.stderr
-    assert not out.exists() or not list(out.iterdir())
-
-
-def test_an_entity_without_kvk_number_is_an_error_naming_the_setting(tmp_path: Path) -> None:
-    shutil.copytree(LEDGER, tmp_path / "ledger")
-    books = tmp_path / "ledger" / "diensten" / "main.beancount"
-    line = _remove_line(books, r"  kvk: ")
+    books = tmp_path / "ledger" / entity / "main.beancount"
+    line = _remove_line(books, pattern)
     out = tmp_path / "uit"
     main = tmp_path / "ledger" / "vereniging" / "main.beancount"
     result = _jaarverslag(main, out, "--groep", str(tmp_path / "ledger/groep/groep.beancount"))
     assert result.returncode != 0
-    assert f"{books}:{line}: " in result.stderr and "instelling kvk" in result.stderr, result.stderr
     assert not out.exists() or not list(out.iterdir())
+    return books, line, result.stderr
+
+
+def test_an_account_without_rgs_code_is_an_error_at_its_open(tmp_path: Path) -> None:
+    chart, line, errors = _group_refused(tmp_path, "realisatie", r'  rgs: "BLimBanRba"')
+    expected = f"{chart}:{line}: rekening Activa:LiquideMiddelen:Bank: geen geldige RGS-code"
+    assert expected in errors, errors
+
+
+def test_an_entity_without_kvk_number_is_an_error_naming_the_setting(tmp_path: Path) -> None:
+    books, line, errors = _group_refused(tmp_path, "diensten", r"  kvk: ")
+    assert f"{books}:{line}: " in errors and "instelling kvk" in errors, errors
 
 
 def test_the_vereniging_without_btw_number_is_an_error(tmp_path: Path) -> None:

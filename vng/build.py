@@ -75,6 +75,9 @@ class Uitkomst:
     ondertekening: StatementTable | None = None
     ledger: Grootboek | None = None
     xaf_path: str = ""  # the auditfile, written and validated
+    # per account its line in the group's balance and staat van baten en lasten ("" for
+    # none): what the Fava page opens behind a line of the geconsolideerde jaarrekening
+    group_lines: tuple[tuple[str, str, str], ...] = ()
     from_cache: bool = False
     content_key: str = ""  # the cache key of the books and the task; "" when unknown
 
@@ -107,6 +110,20 @@ def _load(path: str) -> Books:
     finally:
         gc.freeze()
         gc.enable()
+
+
+def group_lines(books: Books) -> tuple[tuple[str, str, str], ...]:
+    """(account, its line in the group's balance, in its staat van baten en lasten)."""
+    from vng_accounts.layouts import GECONSOLIDEERD_BALANS, GECONSOLIDEERD_BATEN_LASTEN
+
+    return tuple(
+        (
+            account,
+            spec.lines.get(GECONSOLIDEERD_BALANS.id) or "",
+            spec.lines.get(GECONSOLIDEERD_BATEN_LASTEN.id) or "",
+        )
+        for account, spec in sorted(books.chart.accounts.items())
+    )
 
 
 def compute(taak: Taak) -> Uitkomst:
@@ -144,6 +161,7 @@ def compute(taak: Taak) -> Uitkomst:
             )
             out.figures = entity_figures(group, taak.key, books, years)
             names = {e.key: e.name for e in group.entities}
+            out.group_lines = group_lines(books)
         if taak.reporting:
             out.tables = entity_tables(books, taak.year, names)
         if taak.full:
@@ -183,6 +201,7 @@ def _program() -> str:
         for package in ("statements", "vng_accounts"):
             for path in sorted((root / package).rglob("*.py")):
                 digest.update(path.name.encode() + path.read_bytes())
+        digest.update(Path(__file__).read_bytes())  # what a task's result holds
         _PROGRAM.append(digest.hexdigest())
     return _PROGRAM[0]
 

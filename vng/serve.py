@@ -101,7 +101,17 @@ def _written(module: Any, *paths: str) -> None:
 
 
 class _Writes:
-    """Fava's FileModule writes, each made as a ``Change``."""
+    """Fava's FileModule writes, each made as a ``Change``.
+
+    Why a wrap and not Fava's extension hooks: Fava 1.30 calls ``after_write_source``,
+    ``after_entry_modified``, ``after_delete_entry``, ``after_insert_metadata`` and
+    ``after_insert_entry`` after the file is written, and an exception there does not
+    undo it. A write must be refused before it lands (staged, checked, then written and
+    committed as one step, or not at all), so the five write methods are replaced.
+    Hooks would also run only for extensions the books list: books that leave one out
+    would switch their own guard off. Each replacement ends as Fava's own does: it
+    tells the watcher and calls those hooks, so extensions that only react to a write
+    (the Jaarrekening page starts its build there) use them unchanged."""
 
     @staticmethod
     def set_source(self: Any, path: Path, source: str, sha256sum: str) -> str:
@@ -243,7 +253,9 @@ def _load_under_lock(load: Any) -> Any:
 
 
 def install_guards() -> None:
-    """Make every write of Fava's FileModule a checked, atomic, committed change."""
+    """Make every write of Fava's FileModule a checked, atomic, committed change (a
+    wrap, since Fava's hooks come after the write: see ``_Writes``), and every load
+    of the books one under their lock."""
     from fava.core import FavaLedger
     from fava.core.file import FileModule
 

@@ -14,21 +14,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from statements.grootboek import Entry, Grootboek
-from statements.render.auditfile import (
-    SCHEMAS,
-    Writer,
-    clean,
-    header,
-    opening,
-    periods,
-    tr_lines,
-    transaction_head,
-    transactions,
-    write_auditfile,
-)
+from statements.render import auditfile as af
 
 NS = "http://www.auditfiles.nl/XAF/3.2"
-XSD: Path = SCHEMAS / "XmlAuditfileFinancieel3.2.xsd"
+XSD: Path = af.SCHEMAS / "XmlAuditfileFinancieel3.2.xsd"
 VERSION = "3.2"
 
 
@@ -41,41 +30,41 @@ def render_xaf(
     """The auditfile, validated against the XSD; written to ``target`` (then b"" is
     returned) or returned whole."""
 
-    def body(w: Writer) -> None:
-        with header(w, ledger, created, "1"):
+    def body(w: af.Writer) -> None:
+        with af.header(w, ledger, created, "1"):
             pass
         with w.open("company"):
             if company.get("kvk"):
-                w.el("companyIdent", clean(company["kvk"], 35))
-            w.el("companyName", clean(ledger.entity or "Onbekend", 999))
+                w.el("companyIdent", af.clean(company["kvk"], 35))
+            w.el("companyName", af.clean(ledger.entity or "Onbekend", 999))
             w.el("taxRegistrationCountry", "NL")
-            w.el("taxRegIdent", clean(company.get("btw", ""), 30))
+            w.el("taxRegIdent", af.clean(company.get("btw", ""), 30))
             _general_ledger(w, ledger)
-            periods(w, ledger.year)
-            opening(w, ledger, dated=True)
-            transactions(w, ledger, _transaction)
+            af.periods(w, ledger.year)
+            af.opening(w, ledger, dated=True)
+            af.transactions(w, ledger, _transaction)
 
-    return write_auditfile(target, NS, XSD, VERSION, body)
+    return af.write_auditfile(target, NS, XSD, VERSION, body)
 
 
-def _general_ledger(w: Writer, ledger: Grootboek) -> None:
+def _general_ledger(w: af.Writer, ledger: Grootboek) -> None:
     with w.open("generalLedger"):
         for account in ledger.accounts:
             with w.open("ledgerAccount"):
-                w.el("accID", clean(account.number, 35))
-                w.el("accDesc", clean(account.name, 999))
+                w.el("accID", af.clean(account.number, 35))
+                w.el("accDesc", af.clean(account.name, 999))
                 w.el("accTp", account.kind)
                 if account.line:
-                    w.el("leadCode", clean(account.line, 999))
+                    w.el("leadCode", af.clean(account.line, 999))
                 if account.rgs:
-                    w.el("leadReference", clean(account.rgs, 999))
-                w.el("leadCrossRef", clean(account.account, 999))
+                    w.el("leadReference", af.clean(account.rgs, 999))
+                w.el("leadCrossRef", af.clean(account.account, 999))
 
 
-def _transaction(w: Writer, entry: Entry, numbers: dict[str, str]) -> None:
+def _transaction(w: af.Writer, entry: Entry, numbers: dict[str, str]) -> None:
     w.write(
-        f"{transaction_head(entry)}"
+        f"{af.transaction_head(entry)}"
         f"<amnt>{entry.total_debit:.2f}</amnt><amntTp>D</amntTp>"
-        f"<sourceID>{escape(clean(entry.docref, 35))}</sourceID>"
-        f"{tr_lines(entry, numbers, escape(clean(entry.docref, 999)), None)}</transaction>\n"
+        f"<sourceID>{escape(af.clean(entry.docref, 35))}</sourceID>"
+        f"{af.tr_lines(entry, numbers, escape(af.clean(entry.docref, 999)), None)}</transaction>\n"
     )

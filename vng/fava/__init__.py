@@ -46,11 +46,12 @@ from vng.jaarverslag import group_path, slug
 from vng_accounts.chart import Chart, read_chart
 from vng_accounts.errors import format_error
 from vng_accounts.guard import read_sources
-from vng_accounts.layouts import GECONSOLIDEERD_BALANS, GECONSOLIDEERD_BATEN_LASTEN
+from vng_accounts.layouts import GECONSOLIDEERD_BALANS
 
 WAIT = 20.0  # seconds a page waits for its build before it says it is being computed
 DOWNLOAD_WAIT = 600.0  # a download asked for waits longer
 GROUP_ENV = "VNG_GROEP"  # set by ``vng serve --groep``
+WRITE_SETTLE = 0.5  # seconds after a write before its build starts (one per batch)
 
 _Endpoint = TypeVar("_Endpoint", bound=Callable[..., Response])
 
@@ -108,6 +109,7 @@ class VngJaarrekening(FavaExtensionBase):
         self._group: tuple[str, tuple[str, ...]] | None = None  # (digest, books paths)
         self._years: tuple[object, list[int]] | None = None
         self._chart: tuple[object, tuple[Chart, list[str]]] | None = None
+        self._pending: threading.Timer | None = None  # a build asked for by a write
         atexit.register(self._stop_all)
 
     # --- which books, which year -------------------------------------------------
@@ -206,6 +208,35 @@ class VngJaarrekening(FavaExtensionBase):
             except OSError:
                 pass  # the page starts it again and shows what is wrong
 
+    # Fava calls these after a write has landed (through ``vng serve`` it is then checked
+    # and committed): they only react, so hooks suffice here. The refusal of a write
+    # cannot be a hook; it is ``vng.serve``'s wrap of Fava's FileModule.
+
+    def _written(self) -> None:
+        """The books changed: start the build of the latest year for their new state,
+        before the next page asks for it; once for the entries of one insert."""
+        with self._lock:
+            if self._pending is not None and self._pending.is_alive():
+                return
+            self._pending = threading.Timer(WRITE_SETTLE, self.after_load_file)
+            self._pending.daemon = True
+            self._pending.start()
+
+    def after_write_source(self, path: str, source: str) -> None:
+        self._written()
+
+    def after_insert_entry(self, entry: Any) -> None:
+        self._written()
+
+    def after_delete_entry(self, entry: Any) -> None:
+        self._written()
+
+    def after_entry_modified(self, entry: Any, new_lines: str) -> None:
+        self._written()
+
+    def after_insert_metadata(self, entry: Any, key: str, value: str) -> None:
+        self._written()
+
     def _stop_all(self) -> None:
         for bouw in list(self._builds.values()):
             bouw.stop()
@@ -238,20 +269,12 @@ class VngJaarrekening(FavaExtensionBase):
 
     def behind(self, page: Pagina, table: StatementTable, row: Row) -> tuple[Rekening, ...]:
         """The accounts behind a row: named on it; in the group's statements the row
-        names its line, behind which are the reporting entity's accounts on that line
-        and each other entity's amount."""
+        names its line, behind which are every entity's accounts on that line, each
+        other entity with its amount on the line in euros."""
         if not table.id.startswith("geconsolideerd."):
             return tuple(r for name in row.accounts for r in page.accounts.get(name, ()))
-        balans = table.id == GECONSOLIDEERD_BALANS.id
-        layout = GECONSOLIDEERD_BALANS if balans else GECONSOLIDEERD_BATEN_LASTEN
-        chart = self.chart()[0]
-        found: list[Rekening] = []
-        for line in row.accounts:
-            for account, spec in sorted(chart.accounts.items()):
-                if spec.lines.get(layout.id) == line:
-                    found.extend(r for r in page.accounts.get(account, ()) if r.amount)
-            found.extend(page.entity_lines.get(("balans" if balans else "resultaat", line), ()))
-        return tuple(found)
+        kind = "balans" if table.id == GECONSOLIDEERD_BALANS.id else "resultaat"
+        return tuple(r for line in row.accounts for r in page.group_lines.get((kind, line), ()))
 
     def chart(self) -> tuple[Chart, list[str]]:
         """The chart of the books Fava shows, and its errors (shown on the page)."""

@@ -30,7 +30,9 @@ RESULT = "pagina.pickle"
 @dataclass(frozen=True)
 class Rekening:
     """One account behind a line: in whose books, its number, and its amount (the
-    balance at year end, or the year's result; books' sign, debit positive)."""
+    balance at year end, or the year's result; books' sign, debit positive, in the
+    currency of its books). ``total``: not an account but the entity's amount on the
+    line in euros, as the consolidation adds it up (before eliminations)."""
 
     entity: str
     account: str
@@ -38,6 +40,7 @@ class Rekening:
     amount: Decimal
     currency: str
     own: bool  # an account of the books Fava shows (its page can be opened)
+    total: bool = False
 
 
 Index = dict[str, tuple[Rekening, ...]]
@@ -52,9 +55,10 @@ class Pagina:
     files: dict[str, str] = field(default_factory=dict)  # output name -> file in the folder
     auditfiles: dict[str, str] = field(default_factory=dict)  # entity -> output name
     # the reporting entity's accounts; and per line of the group's balance ("balans")
-    # and staat van baten en lasten ("resultaat") each other entity's amount on it
+    # and staat van baten en lasten ("resultaat") every entity's accounts on it, each
+    # other entity followed by its amount on the line in euros
     accounts: Index = field(default_factory=dict)
-    entity_lines: dict[tuple[str, str], tuple[Rekening, ...]] = field(default_factory=dict)
+    group_lines: dict[tuple[str, str], tuple[Rekening, ...]] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
 
 
@@ -79,20 +83,39 @@ def _accounts(built: Jaarverslag) -> Index:
     }
 
 
-def _entity_lines(built: Jaarverslag) -> dict[tuple[str, str], tuple[Rekening, ...]]:
-    """Per line of the group's statements, every other entity's amount on it (in euros,
-    books' sign, before eliminations)."""
+def _group_lines(built: Jaarverslag) -> dict[tuple[str, str], tuple[Rekening, ...]]:
+    """Per line of the group's statements, every entity's accounts on it with their
+    amounts, the reporting entity first; after each other entity's accounts its amount
+    on the line (in euros, books' sign, before eliminations)."""
     found: dict[tuple[str, str], list[Rekening]] = {}
-    for key, result in built.results.items():
-        figures = result.figures.get((key, built.year))
-        if key == built.reporting or figures is None or result.settings is None:
+    keys = sorted(built.results, key=lambda k: k != built.reporting)
+    for key in keys:
+        result = built.results[key]
+        ledger, settings = result.ledger, result.settings
+        if ledger is None or settings is None:
             continue
-        name = result.settings.entity_name
+        own = key == built.reporting
+        name = settings.entity_name
+        closing = ledger.closing()
+        numbers = {a.account: a.number for a in ledger.accounts}
+        for account, balans, resultaat in result.group_lines:
+            amount = closing.get(account, Decimal(0))
+            if not amount:
+                continue
+            rekening = Rekening(
+                name, account, numbers.get(account, ""), amount, ledger.currency, own
+            )
+            for kind, line in (("balans", balans), ("resultaat", resultaat)):
+                if line:
+                    found.setdefault((kind, line), []).append(rekening)
+        figures = result.figures.get((key, built.year))
+        if own or figures is None:
+            continue
         for kind, amounts in (("balans", figures.balance), ("resultaat", figures.result)):
             for line, amount in sorted(amounts.items()):
                 if amount:
-                    rekening = Rekening(name, f"regel {line}", "", amount, "EUR", False)
-                    found.setdefault((kind, line), []).append(rekening)
+                    total = Rekening(name, "", "", amount, "EUR", False, total=True)
+                    found.setdefault((kind, line), []).append(total)
     return {k: tuple(v) for k, v in found.items()}
 
 
@@ -118,7 +141,7 @@ def pagina(books: str, group: str, year: int, folder: str) -> Pagina:
         files,
         built.auditfiles,
         _accounts(built),
-        _entity_lines(built),
+        _group_lines(built),
     )
 
 
