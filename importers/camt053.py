@@ -43,6 +43,10 @@ def _safe_parse(filepath: str) -> etree._Element:
         raise ImportFailure(filepath, exc.lineno or 0, f"geen geldige XML: {exc.msg}") from None
 
 
+def _line(node: etree._Element) -> int:
+    return node.sourceline or 0
+
+
 def _find(node: etree._Element, path: str) -> etree._Element | None:
     found = node.xpath("./" + "/".join(f"*[local-name()='{p}']" for p in path.split("/")))
     return found[0] if found else None
@@ -55,9 +59,9 @@ def _text(node: etree._Element, path: str) -> str | None:
 
 def _amount(node: etree._Element, filepath: str) -> Decimal:
     sign = _text(node, "CdtDbtInd")
-    value = decimal_amount(_text(node, "Amt"), filepath, node.sourceline or 0)
+    value = decimal_amount(_text(node, "Amt"), filepath, _line(node))
     if sign not in ("CRDT", "DBIT"):
-        raise ImportFailure(filepath, node.sourceline or 0, f"CdtDbtInd {sign!r} ongeldig")
+        raise ImportFailure(filepath, _line(node), f"CdtDbtInd {sign!r} ongeldig")
     return value if sign == "CRDT" else -value
 
 
@@ -66,7 +70,7 @@ def _date(node: etree._Element, path: str, filepath: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise ImportFailure(filepath, node.sourceline, f"datum {text!r} ongeldig") from None
+        raise ImportFailure(filepath, _line(node), f"datum {text!r} ongeldig") from None
 
 
 def _booking(entry: etree._Element, filepath: str) -> Booking:
@@ -77,7 +81,7 @@ def _booking(entry: etree._Element, filepath: str) -> Booking:
     reference = _text(entry, "AcctSvcrRef") or end_to_end
     if not reference:
         raise ImportFailure(
-            filepath, entry.sourceline, "boeking zonder bankreferentie (AcctSvcrRef of EndToEndId)"
+            filepath, _line(entry), "boeking zonder bankreferentie (AcctSvcrRef of EndToEndId)"
         )
     credit = _text(entry, "CdtDbtInd") == "CRDT"
     party = None
@@ -91,7 +95,7 @@ def _booking(entry: etree._Element, filepath: str) -> Booking:
         end_to_end,
         party or "",
         description or _text(entry, "AddtlNtryInf") or "",
-        entry.sourceline,
+        _line(entry),
     )
 
 
@@ -99,18 +103,18 @@ def _balance(statement: etree._Element, code: str, filepath: str) -> tuple[datet
     for balance in statement.xpath("./*[local-name()='Bal']"):
         if _text(balance, "Tp/CdOrPrtry/Cd") == code:
             return _date(balance, "Dt", filepath), _amount(balance, filepath)
-    raise ImportFailure(filepath, statement.sourceline, f"saldo {code} ontbreekt")
+    raise ImportFailure(filepath, _line(statement), f"saldo {code} ontbreekt")
 
 
 def parse(filepath: str) -> list[Statement]:
     root = _safe_parse(filepath)
     if not (root.nsmap.get(None) or "").startswith(NAMESPACE):
-        raise ImportFailure(filepath, root.sourceline, "geen CAMT.053-bestand")
+        raise ImportFailure(filepath, _line(root), "geen CAMT.053-bestand")
     statements = []
     for node in root.xpath(".//*[local-name()='Stmt']"):
         iban = _text(node, "Acct/Id/IBAN")
         if not iban:
-            raise ImportFailure(filepath, node.sourceline, "IBAN van de rekening ontbreekt")
+            raise ImportFailure(filepath, _line(node), "IBAN van de rekening ontbreekt")
         bookings = tuple(
             _booking(e, filepath)
             for e in node.xpath("./*[local-name()='Ntry']")
@@ -119,7 +123,7 @@ def parse(filepath: str) -> list[Statement]:
         (opening_date, opening) = _balance(node, "OPBD", filepath)
         (closing_date, closing) = _balance(node, "CLBD", filepath)
         statements.append(
-            Statement(iban, opening_date, opening, closing_date, closing, bookings, node.sourceline)
+            Statement(iban, opening_date, opening, closing_date, closing, bookings, _line(node))
         )
     return statements
 
