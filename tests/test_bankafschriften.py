@@ -125,3 +125,39 @@ def test_booking_lines_as_banks_write_them(
         value,
         reference,
     )
+
+
+CAMT = DATA / "camt053"
+
+
+@pytest.mark.parametrize("version", ["02", "04", "08"])
+def test_camt053_of_each_version_has_a_golden_file(version: str) -> None:
+    assert any(
+        f"camt.053.001.{version}" in p.read_text(encoding="utf-8")[:400]
+        for p in CAMT.glob("*.xml")
+        if (p.parent / (p.name + ".beancount")).exists()
+    )
+
+
+def test_a_camt_batch_is_one_booking_per_transaction_and_once(books: Books) -> None:
+    existing = with_accounts(books)
+    path = CAMT / "ing-2024-06-03-v08.xml"
+    importer = _importer(books, path)
+    once = new_entries(importer, str(path), existing)
+    batch = [e for e in _transactions(once) if "leergang" in e.narration]
+    assert [e.postings[0].units.number for e in batch] == [Decimal(500), Decimal(600), Decimal(400)]
+    # two statements of two accounts in one file, each with its closing balance
+    assert {e.account for e in once if isinstance(e, data.Balance)} == {
+        "Activa:LiquideMiddelen:Bank:ING",
+        "Activa:LiquideMiddelen:Bank:Spaarrekening",
+    }
+    # the entry without AcctSvcrRef, the pending entry left out, nothing twice
+    assert not any("Nog niet geboekt" in e.narration for e in _transactions(once))
+    assert new_entries(importer, str(path), existing + once) == []
+
+
+def test_a_camt_batch_without_amounts_is_one_booking(books: Books) -> None:
+    path = CAMT / "rabobank-2024-04-05-v02.xml"
+    entries = _transactions(new_entries(_importer(books, path), str(path), with_accounts(books)))
+    assert [e.narration for e in entries][-1] == "Verzamelbetaling 2 posten"
+    assert [e.meta.get("storno") for e in entries] == [None, "ja", None]
