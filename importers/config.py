@@ -19,8 +19,10 @@ from collections.abc import Callable, Sequence
 import beangulp
 from beancount.core import data
 
+from importers.bank import Coder
 from importers.base import ImportFailure
 from importers.camt053 import Camt053Importer
+from importers.coderen import coder_for
 from importers.effecten import EffectenImporter
 from importers.leden import LedenImporter
 from importers.mt940 import Mt940Importer
@@ -31,12 +33,21 @@ Builder = Callable[[ImportSettings], beangulp.Importer]
 Books = Callable[[], Sequence[data.Directive]]
 
 
+def _coder(settings: ImportSettings) -> Callable[[data.Entries, str], Coder] | None:
+    """Invoices, history, suspense (``importers.coderen``): with the books' suspense
+    account, and their receivable when the member invoicing is set up."""
+    suspense = settings.roles.get("bank", {}).get("te_verwerken")
+    if suspense is None:
+        return None  # the importer names the missing setting when it books
+    return coder_for(suspense, settings.roles.get("leden", {}).get("debiteuren"))
+
+
 def _camt053(settings: ImportSettings) -> beangulp.Importer:
-    return Camt053Importer(settings.bank_accounts, settings.accounts("bank"))
+    return Camt053Importer(settings.bank_accounts, settings.accounts("bank"), _coder(settings))
 
 
 def _mt940(settings: ImportSettings) -> beangulp.Importer:
-    return Mt940Importer(settings.bank_accounts, settings.accounts("bank"))
+    return Mt940Importer(settings.bank_accounts, settings.accounts("bank"), _coder(settings))
 
 
 def _salaris(settings: ImportSettings) -> beangulp.Importer:
