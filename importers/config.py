@@ -20,7 +20,7 @@ import beangulp
 from beancount.core import data
 
 from importers.bank import Coder
-from importers.base import ImportFailure
+from importers.base import ImportFailure, new_entries
 from importers.camt053 import Camt053Importer
 from importers.coderen import coder_for
 from importers.effecten import EffectenImporter
@@ -121,7 +121,10 @@ class FromBooks(beangulp.Importer):
         return self._built().account(filepath)
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
-        return self._built(existing).extract(filepath, existing)
+        """What ``vng import`` adds from this file to these books (``new_entries``:
+        deduplicated on the source's reference, known balances left out, no entry in
+        a vastgesteld year), so Fava's import page offers exactly that."""
+        return new_entries(self._built(existing), filepath, existing)
 
     def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
         self._shape.deduplicate(entries, existing)  # on the source's reference only
