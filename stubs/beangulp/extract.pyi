@@ -1,5 +1,4 @@
 from beancount.core import data
-
 from beangulp import Importer
 
 def extract_from_file(
