@@ -47,7 +47,7 @@ from vng_accounts.guard import read_sources
 from vng_accounts.settings import Settings
 
 # above this many posting lines in the year, the workbook carries the trial balance of
-# the reporting entity but not its grootboekkaarten and journaal (the auditfile has them)
+# an entity but not its grootboekkaarten and journaal (the auditfile has them)
 WORKBOOK_LINES = 10_000
 
 
@@ -74,6 +74,8 @@ class Uitkomst:
     tables: tuple[StatementTable, ...] = ()
     ondertekening: StatementTable | None = None
     ledger: Grootboek | None = None
+    prior: Grootboek | None = None  # the trial balance of the year before, for the workbook
+    analysis: Any = None  # the journal-entry tests of the year (statements.journaalposten)
     xaf_path: str = ""  # the auditfile, written and validated
     from_cache: bool = False
     content_key: str = ""  # the cache key of the books and the task; "" when unknown
@@ -117,7 +119,8 @@ def compute(taak: Taak) -> Uitkomst:
         entity_figures,
         read_group,
     )
-    from statements.grootboek import company_ids
+    from statements.grootboek import build_proefbalans, company_ids
+    from statements.journaalposten import analyse
     from statements.render.auditfile import render_auditfile
     from statements.render.xaf import AuditfileError
     from statements.wnt import build_ondertekening
@@ -152,16 +155,17 @@ def compute(taak: Taak) -> Uitkomst:
                 out.ondertekening = build_ondertekening(books, taak.year)
             # 4.0 asks the KvK and BTW numbers of the books (an error names the setting)
             company = company_ids(books) if taak.xaf == "4.0" else books.settings.entity
-            ledger = build_grootboek(books, taak.year, Auteurs())
+            auteurs = Auteurs()
+            ledger = build_grootboek(books, taak.year, auteurs, auteurs.tijd)
+            out.prior = build_proefbalans(books, taak.year - 1)
             del books  # the postings are in the ledger now; their memory goes back
             gc.collect()
             out.xaf_path = os.path.join(taak.staging, f"{taak.key}.xaf")
             created = taak.today or datetime.date.today()
             render_auditfile(ledger, company, created, out.xaf_path, taak.xaf)
+            out.analysis = analyse(ledger)
             lines = sum(len(e.lines) for e in ledger.entries)
-            out.ledger = (
-                ledger if taak.reporting and lines <= WORKBOOK_LINES else summarised(ledger)
-            )
+            out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
     except StatementError as exc:
         out.errors = tuple(exc.lines())
     except AuditfileError as exc:
