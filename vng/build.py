@@ -440,6 +440,10 @@ def _next(queue: list[Taak], running: list[Taak], sizes: dict[str, int], budget:
 
 
 def _compute_all(todo: list[Taak], sizes: dict[str, int]) -> list[Uitkomst]:
+    if any(t.full for t in todo):
+        # pandas, for the journal-entry tests, is imported once here, before the
+        # workers fork, and not again in each of them
+        import statements.journaalposten  # noqa: F401
     workers = min(processes(), len(todo))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [compute(t) for t in todo]

@@ -104,12 +104,13 @@ class _Writer:
         self.notes.append((sheet if isinstance(sheet, str) else sheet.title, cell, message))
 
     def text(self, sheet: Worksheet, row: int, column: int, value: object) -> Cell:
-        raw = "" if value is None else str(value)
-        cleaned = _ILLEGAL.sub("", raw)
-        if cleaned != raw:
+        cleaned = "" if value is None else str(value)
+        if _ILLEGAL.search(cleaned):
+            cleaned = _ILLEGAL.sub("", cleaned)
             self.note(sheet, f"{get_column_letter(column)}{row}", "stuurtekens verwijderd")
         cell = sheet.cell(row=row, column=column, value=cleaned)
-        cell.data_type = "s"  # never a formula, whatever the text starts with
+        if cleaned.startswith("="):
+            cell.data_type = "s"  # never a formula, whatever the text starts with
         return cell
 
     def amount(
