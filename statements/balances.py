@@ -18,6 +18,7 @@ from beancount.core import data
 from statements.errors import StatementError
 from vng_accounts import bedrag
 from vng_accounts.books import Books
+from vng_accounts.metadata import BEGINBALANS, MUTATIE
 
 Balances = Mapping[str, Decimal]
 T = TypeVar("T")
@@ -134,6 +135,29 @@ def balances_at(
 ) -> dict[str, Decimal]:
     """Balances at the close of the day before ``end`` (all postings dated before it)."""
     return movements(entries, None, end)
+
+
+def balances_at_year_end(books: Books, year: int) -> dict[str, Decimal]:
+    """The balances at 31 December of ``year``: every posting dated in or before the
+    year, and the books' opening balance dated on the first day of the next year (the
+    balance sheet at that year-end, ``mutatie: "beginbalans"``), so that the first year
+    of new books shows its opening balance as the comparative column."""
+    end = datetime.date(year + 1, 1, 1)
+    totals = balances_at(books, end)
+    for entry in remember(books, "openings", lambda: _openings(books.entries)).get(end, ()):
+        for posting in entry.postings:
+            totals[posting.account] = totals.get(posting.account, Decimal(0)) + book_value(
+                entry, posting
+            )
+    return totals
+
+
+def _openings(entries: Iterable[data.Directive]) -> dict[datetime.date, list[data.Transaction]]:
+    found: dict[datetime.date, list[data.Transaction]] = defaultdict(list)
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and entry.meta.get(MUTATIE) == BEGINBALANS:
+            found[entry.date].append(entry)
+    return dict(found)
 
 
 _PERIODS_PER_YEAR = {"yearly": 1, "quarterly": 4, "monthly": 12}

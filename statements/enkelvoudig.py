@@ -16,7 +16,7 @@ from typing import Any
 from beancount.core import account_types
 from beancount.parser import options as bean_options
 
-from statements.balances import balances_at, budgets, movements
+from statements.balances import balances_at_year_end, budgets, movements
 from statements.errors import StatementError
 from statements.table import Amount, Row, StatementTable
 from vng_accounts.books import Books
@@ -64,7 +64,7 @@ def balance_lines(books: Books, year: int, netted: bool | None = None) -> LineVa
     values = LineValues()
     netting: dict[str, Decimal] = defaultdict(Decimal)
     netting_accounts: dict[str, set[str]] = defaultdict(set)
-    for account, amount in sorted(balances_at(books, end).items()):
+    for account, amount in sorted(balances_at_year_end(books, year).items()):
         if is_result_account(books, account):
             values.add(result_line, account, amount)
             continue
@@ -251,7 +251,7 @@ def build_note(
     )
     if note.kind == "balans":
         columns: tuple[str, ...] = (str(year), str(year - 1))
-        data = [balances_at(books, _year_end(y)) for y in (year, year - 1)]
+        data = [balances_at_year_end(books, y) for y in (year, year - 1)]
         layout = BALANS
     else:
         columns = (f"Realisatie {year}", f"Begroot {year}", f"Realisatie {year - 1}")

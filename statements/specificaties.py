@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 from beancount.core import data
@@ -13,12 +14,12 @@ from beancount.core import data
 from statements.enkelvoudig import ZERO
 from statements.errors import StatementError
 from statements.table import Amount, Row, StatementTable
+from vng_accounts.bedrag import number
 from vng_accounts.books import Books
 from vng_accounts.layouts import BALANS, BATEN_LASTEN
+from vng_accounts.metadata import BEGINBALANS, MUTATIE
 from vng_accounts.plugins.mutaties import components
 from vng_accounts.toelichting import FINANCIERINGEN, MVA_ROWS, NOTES_BY_KEY, Financiering
-
-BEGIN = "beginbalans"
 
 
 def build_mva_schedule(books: Books, year: int) -> StatementTable:
@@ -32,23 +33,23 @@ def build_mva_schedule(books: Books, year: int) -> StatementTable:
     for entry in books.entries:
         if not isinstance(entry, data.Transaction) or entry.date >= end:
             continue
-        mutatie = str(entry.meta.get("mutatie"))
+        mutatie = str(entry.meta.get(MUTATIE))
         for posting in entry.postings:
             if posting.account not in component_of:
                 continue
             key = (group_of[posting.account], component_of[posting.account])
-            if entry.date < start or mutatie == BEGIN:
-                begin[key] += posting.units.number
+            if entry.date < start or mutatie == BEGINBALANS:
+                begin[key] += number(posting)
             elif (mutatie, key[1]) in {pair for _, _, pairs in MVA_ROWS for pair in pairs}:
-                moves[(key[0], mutatie, key[1])] += posting.units.number
+                moves[(key[0], mutatie, key[1])] += number(posting)
             else:
                 raise StatementError(entry.meta, f"mutatie {mutatie} past niet in toelichting (1)")
 
-    def per_column(value) -> tuple[Amount, ...]:  # type: ignore[no-untyped-def]
+    def per_column(value: Callable[[str], Decimal]) -> tuple[Amount, ...]:
         amounts = [value(g) for g in groups]
         return (*amounts, sum(amounts, ZERO))
 
-    def stand(kind: str, extra: bool):  # type: ignore[no-untyped-def]
+    def stand(kind: str, extra: bool) -> Callable[[str], Decimal]:
         return lambda g: begin[(g, kind)] + (
             sum(
                 (
@@ -85,16 +86,12 @@ def build_mva_schedule(books: Books, year: int) -> StatementTable:
             ),
         ),
     ]
+
+    def moved(pairs: tuple[tuple[str, str], ...]) -> Callable[[str], Decimal]:
+        return lambda g: sum((moves[(g, m, c)] for m, c in pairs), ZERO)
+
     for row_id, label, pairs in MVA_ROWS:
-        rows.append(
-            Row(
-                row_id,
-                label,
-                "line",
-                per_column(lambda g, pairs=pairs: sum((moves[(g, m, c)] for m, c in pairs), ZERO)),
-                1,
-            )
-        )
+        rows.append(Row(row_id, label, "line", per_column(moved(pairs)), 1))
     rows += [
         Row(
             "totaal_mutaties",
@@ -155,7 +152,7 @@ def build_financiering(books: Books, spec: Financiering, year: int) -> Statement
                 continue
             sign = BATEN_LASTEN.line(books.chart.line_of(posting.account, BATEN_LASTEN) or "").sign
             project = (posting.meta or {}).get("financiering") == "project"
-            split[group][0 if project else 1] += posting.units.number * sign
+            split[group][0 if project else 1] += number(posting) * sign
     rows = [
         Row(
             g,
@@ -169,7 +166,7 @@ def build_financiering(books: Books, spec: Financiering, year: int) -> Statement
         for g, (label, accounts) in groups.items()
     ]
     if spec.per_line:
-        totals = tuple(sum((r.amounts[i] for r in rows), ZERO) for i in range(3))  # type: ignore[misc]
+        totals = tuple(sum((r.amounts[i] or ZERO for r in rows), ZERO) for i in range(3))
         rows.append(
             Row(
                 "totaal",

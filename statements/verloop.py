@@ -30,17 +30,17 @@ from vng_accounts.herwaardering import (
     read_policies,
 )
 from vng_accounts.layouts import BALANS
+from vng_accounts.metadata import BEGINBALANS, MUTATIE
 from vng_accounts.toelichting import VERLOPEN, Verloop, verloop_schedules
 
 ZERO = Decimal(0)
-OPENING = "beginbalans"
 OTHER = "Overige mutaties"
 
 
 def _in_begin(entry: data.Transaction, year: int) -> bool:
     """Before the year, or the books' opening balance dated on its first day."""
     start = datetime.date(year, 1, 1)
-    return entry.date < start or (entry.date == start and entry.meta.get("mutatie") == OPENING)
+    return entry.date < start or (entry.date == start and entry.meta.get(MUTATIE) == BEGINBALANS)
 
 
 def _schedule_year(books: Books, spec: Verloop, year: int) -> tuple[Decimal, dict[str, Decimal]]:
@@ -64,7 +64,7 @@ def _schedule_year(books: Books, spec: Verloop, year: int) -> tuple[Decimal, dic
             elif result:
                 moves[spec.result or OTHER] += amount
             else:
-                moves[labels.get(str(entry.meta.get("mutatie")), OTHER)] += amount
+                moves[labels.get(str(entry.meta.get(MUTATIE)), OTHER)] += amount
     return begin, moves
 
 
@@ -132,7 +132,7 @@ def _events_in(books: Books, year: int) -> list[object]:
     return [
         e
         for e in remember(books, "herwaardering", lambda: evaluate(books.entries)).events
-        if e.date.year == year and not (isinstance(e, Movement) and e.kind == OPENING)
+        if e.date.year == year and not (isinstance(e, Movement) and e.kind == BEGINBALANS)
     ]
 
 

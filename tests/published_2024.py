@@ -560,8 +560,10 @@ KASSTROOM_2024 = {
     "voorzieningen": -608,
     "betaalde_interest": -21,
     "omrekenverschillen": 12,
-    "vpb": -682,
     "investering": -1040,
     "netto_kasstroom": -12425,
     "mutatie_liquide": -12425,
 }
+# Printed as "Betaalde/ontvangen vennootschapsbelasting" (2024, 2023): the charge of each
+# year (the staat van baten en lasten's -682 and -455), not what was paid.
+KASSTROOM_VPB_PRINTED = (-682, -455)

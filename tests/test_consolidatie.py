@@ -137,3 +137,29 @@ def test_an_accepted_difference_is_shown_as_kruispost(tmp_path: Path) -> None:
     result = consolidate(group, books, 2024)
     assert sum(result.balance.values()) == 0
     assert any("betaling onderweg" in e.description for e in result.eliminations)
+
+
+@pytest.mark.parametrize("key", ["vereniging", "cilg"])
+def test_the_years_read_in_one_pass_are_each_year_read_alone(key: str) -> None:
+    """Every entity's figures of the three years of a consolidation are computed in one
+    pass over its entries; each equals that year computed on its own (cilg: in another
+    currency, with its rates per year)."""
+    import dataclasses
+
+    from statements.consolidatie import read_group
+    from statements.consolidatie.omrekening import figures_of, figures_of_years
+    from tests.conftest import ROOT
+    from vng_accounts.books import load_books
+
+    group = read_group(str(ROOT / "ledger" / "groep" / "groep.beancount"))
+    entity = group.entity(key)
+    books = load_books(entity.books_path)
+    together = figures_of_years(group, entity, books, (2024, 2023, 2022))
+    for year in (2024, 2023, 2022):
+        alone = figures_of(group, entity, books, year)
+        for field in dataclasses.fields(alone):
+            assert getattr(together[year], field.name) == getattr(alone, field.name), (
+                year,
+                field.name,
+            )
+    assert together[2024].balance != together[2023].balance

@@ -126,3 +126,27 @@ def test_netto_kasstroom_is_the_change_in_liquide_middelen(
     assert table.row("mutatie_liquide").amounts[column] == now - before
     parts = ("operationeel", "investering", "financiering")
     assert sum((table.row(p).amounts[column] for p in parts), Decimal(0)) == now - before
+
+
+def test_erratum_betaalde_vpb_is_what_was_paid(group, tables: dict[str, StatementTable]) -> None:  # type: ignore[no-untyped-def]
+    """The report prints the year's VpB charge as "Betaalde/ontvangen
+    vennootschapsbelasting". The fiscal unity's VpB of a year is payable at its end and
+    paid the year after (the payable carries ``kasstroom: "vpb"``), so the line shows the
+    charge plus the movement of the payable: in 2024 the 2023 tax paid, not the 682
+    charged; the rest of the movement is no longer in the mutatie kortlopende schulden.
+    The operationele kasstroom and the netto kasstroom are the same either way."""
+    table = tables["geconsolideerd.kasstroomoverzicht"]
+    figures = group[1]
+    payable = {
+        year: figures[("diensten", year)].flows[("vpb", "belastingen_schuld")]
+        for year in (2022, 2023, 2024)
+    }
+    charge = {year: figures[("diensten", year)].result["vpb"] for year in (2023, 2024)}
+    for column, year in enumerate((2024, 2023)):
+        paid = -charge[year] - (payable[year] - payable[year - 1])
+        assert table.row("vpb").amounts[column] == paid
+        # the published figure is the charge, which the books do not show as paid
+        assert_close(-charge[year], pub.KASSTROOM_VPB_PRINTED[column], "vpb charge")
+        assert round(paid / 1000) != pub.KASSTROOM_VPB_PRINTED[column]
+    # 2024: the 2023 liability of 456 paid; 2023: the 2022 liability of 400
+    assert [round(a / 1000) for a in table.row("vpb").amounts] == [-456, -400]

@@ -256,10 +256,15 @@ def test_a_socket_group_opens_the_socket_to_that_group_only(tmp_path: Path) -> N
         [VNG, "serve", "--books", str(books / "main.beancount"), "--runtime", str(runtime)]
         + ["--socket-groep", group],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         wait_for_socket(runtime / "fava.sock", fava)
+        # the socket takes its group right after it listens (inside a folder only that
+        # group may enter); the server says it serves once both are set
+        assert fava.stderr is not None
+        while b"luistert" not in (line := fava.stderr.readline()):
+            assert line, "vng serve stopte zonder te luisteren"
         gid = grp.getgrnam(group).gr_gid
         assert (_mode(runtime), runtime.stat().st_gid) == (0o750, gid)
         assert (_mode(runtime / "fava.sock"), (runtime / "fava.sock").stat().st_gid) == (0o660, gid)

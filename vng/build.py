@@ -121,8 +121,7 @@ def compute(taak: Taak) -> Uitkomst:
     )
     from statements.grootboek import build_proefbalans, company_ids
     from statements.journaalposten import analyse
-    from statements.render.auditfile import render_auditfile
-    from statements.render.xaf import AuditfileError
+    from statements.render.auditfile import AuditfileError, render_auditfile
     from statements.wnt import build_ondertekening
     from vng.auteurs import Auteurs
 
@@ -448,7 +447,7 @@ def _compute_all(todo: list[Taak], sizes: dict[str, int]) -> list[Uitkomst]:
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [compute(t) for t in todo]
     context = multiprocessing.get_context("fork")
-    running: dict[Any, tuple[Any, Taak]] = {}
+    running: dict[multiprocessing.connection.Connection, tuple[Any, Taak]] = {}
     done: list[Uitkomst] = []
     queue = list(todo)
     budget = MEMORY_HEADROOM * max(sizes[t.key] for t in todo)
@@ -463,10 +462,11 @@ def _compute_all(todo: list[Taak], sizes: dict[str, int]) -> list[Uitkomst]:
             process.start()
             send.close()
             running[receive] = (process, taak)
-        for connection in multiprocessing.connection.wait(list(running)):
+        for ready in multiprocessing.connection.wait(list(running)):
+            connection = cast(multiprocessing.connection.Connection, ready)
             process, taak = running.pop(connection)
             try:
-                result = connection.recv()
+                result: Uitkomst = connection.recv()
             except EOFError:
                 result = Uitkomst(
                     taak.key, (f"{taak.path}:0: berekening afgebroken ({process.exitcode})",)

@@ -29,6 +29,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from statements.errors import StatementError
+from statements.render.auditfile import DEFAULT as XAF_DEFAULT
+from statements.render.auditfile import VERSIONS as XAF_VERSIONS
 from statements.render.json import jaarrekening_json
 from vng.build import Uitkomst
 from vng.jaarverslag import (
@@ -221,7 +223,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_herstel(args: argparse.Namespace) -> int:
-    from vng.serve import BooksRefused, restore
+    from vng.vastlegging import BooksRefused, restore
 
     folder = os.path.dirname(os.path.abspath(args.books))
     try:
@@ -264,39 +266,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="vng", description="De boeken en de jaarrekening van de VNG"
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="controleer de boeken")
-    check.add_argument("--books", default=DEFAULT_BOOKS)
-    check.add_argument(
-        "--groep",
-        default=None,
-        help="controleer ook de dochters (standaard bij de ingebedde boeken)",
-    )
-    check.set_defaults(func=cmd_check)
-    jr = sub.add_parser("jaarrekening", help="bereken de jaarrekening")
-    jr.add_argument("--year", type=int, required=True)
-    jr.add_argument("--books", default=DEFAULT_BOOKS)
-    jr.add_argument(
+    # the options several commands share, each defined once
+    books = argparse.ArgumentParser(add_help=False)
+    books.add_argument("--books", default=DEFAULT_BOOKS)
+    groep = argparse.ArgumentParser(add_help=False)
+    groep.add_argument(
         "--groep", default=None, help="het groepsbestand (standaard bij de ingebedde boeken)"
     )
-    jr.add_argument("--out", required=True)
-    jr.set_defaults(func=cmd_jaarrekening)
-    full = sub.add_parser("jaarverslag", help="het hele jaarverslag: JSON, PDF, werkmap, XAF")
-    full.add_argument("--year", type=int, required=True)
-    full.add_argument("--books", default=DEFAULT_BOOKS)
-    full.add_argument(
-        "--groep", default=None, help="het groepsbestand (standaard bij de ingebedde boeken)"
+    year = argparse.ArgumentParser(add_help=False)
+    year.add_argument("--year", type=int, required=True)
+    out = argparse.ArgumentParser(add_help=False)
+    out.add_argument("--out", required=True)
+    runtime = argparse.ArgumentParser(add_help=False)
+    runtime.add_argument(
+        "--runtime", default=RUNTIME, help="map voor fava.sock, fava.geheim en nginx (.proxy)"
     )
-    full.add_argument("--out", required=True)
+
+    def command(name: str, func: Any, about: str, *parents: argparse.ArgumentParser) -> Any:
+        parser = sub.add_parser(name, help=about, parents=list(parents))
+        parser.set_defaults(func=func)
+        return parser
+
+    command("check", cmd_check, "controleer de boeken (en de dochters van de groep)", books, groep)
+    command("jaarrekening", cmd_jaarrekening, "bereken de jaarrekening", year, books, groep, out)
+    full = command(
+        "jaarverslag",
+        cmd_jaarverslag,
+        "het hele jaarverslag: JSON, PDF, werkmap, XAF",
+        year,
+        books,
+        groep,
+        out,
+    )
     full.add_argument(
         "--xaf",
-        choices=("4.0", "3.2"),
-        default="4.0",
+        choices=XAF_VERSIONS,
+        default=XAF_DEFAULT,
         help="versie van de auditfiles (standaard 4.0; 3.2 voor wie die nog vraagt)",
     )
-    full.set_defaults(func=cmd_jaarverslag)
-    imp = sub.add_parser("import", help="lees bankafschriften, salarisjournaal, bewaarder, leden")
+    imp = command(
+        "import", cmd_import, "lees bankafschriften, salarisjournaal, bewaarder, leden", books
+    )
     imp.add_argument("files", nargs="+")
-    imp.add_argument("--books", default=DEFAULT_BOOKS)
     imp.add_argument(
         "--output",
         help="voeg de nieuwe boekingen toe aan dit bestand van de boeken en leg dat vast in git",
@@ -306,44 +317,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--gebruiker",
         help="auteur van de vastlegging (standaard $VNG_GEBRUIKER, anders de inlognaam)",
     )
-    imp.set_defaults(func=cmd_import)
-    srv = sub.add_parser("serve", help="Fava op de boeken, met slot en audit trail")
-    srv.add_argument("--books", default=DEFAULT_BOOKS)
-    srv.add_argument(
-        "--groep", default=None, help="het groepsbestand (standaard bij de ingebedde boeken)"
-    )
-    srv.add_argument(
-        "--runtime", default=RUNTIME, help="map voor fava.sock en fava.geheim (standaard .proxy)"
+    srv = command(
+        "serve", cmd_serve, "Fava op de boeken, met slot en audit trail", books, groep, runtime
     )
     srv.add_argument(
         "--socket-groep",
         default=None,
         help="groep (van nginx) die de socket mag gebruiken: socket 0660, map 0750",
     )
-    srv.set_defaults(func=cmd_serve)
-    her = sub.add_parser("herstel", help="zet de boeken terug naar de laatste vastlegging")
-    her.add_argument("--books", default=DEFAULT_BOOKS)
-    her.set_defaults(func=cmd_herstel)
-    prx = sub.add_parser("proxy", help="nginx met wachtwoorden en rollen voor Fava")
+    command("herstel", cmd_herstel, "zet de boeken terug naar de laatste vastlegging", books)
+    prx = command("proxy", cmd_proxy, "nginx met wachtwoorden en rollen voor Fava", runtime)
     prx.add_argument("--port", type=int, default=8080)
     prx.add_argument("--gebruikers", required=True)
-    prx.add_argument("--runtime", default=RUNTIME, help="map voor nginx (standaard .proxy)")
     prx.add_argument(
         "--fava-runtime",
         default=None,
         help="de --runtime van vng serve, als die een andere is (fava.sock, fava.geheim)",
     )
-    prx.set_defaults(func=cmd_proxy)
-    usr = sub.add_parser("gebruiker", help="voeg een gebruiker toe (wachtwoord op stdin)")
+    usr = command("gebruiker", cmd_gebruiker, "voeg een gebruiker toe (wachtwoord op stdin)")
     usr.add_argument("naam")
     usr.add_argument("--rol", required=True, choices=("boekhouding", "accountant"))
     usr.add_argument("--gebruikers", required=True)
-    usr.set_defaults(func=cmd_gebruiker)
-    lock = sub.add_parser("vaststellen", help="zet een vastgesteld jaar op slot")
-    lock.add_argument("--year", type=int, required=True)
+    lock = command("vaststellen", cmd_vaststellen, "zet een vastgesteld jaar op slot", year, books)
     lock.add_argument("--datum", required=True, help="datum van de vaststelling, JJJJ-MM-DD")
-    lock.add_argument("--books", default=DEFAULT_BOOKS)
-    lock.set_defaults(func=cmd_vaststellen)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -144,21 +144,22 @@ def build_jaarverslag(
     tick("entiteiten")
     own = results[reporting]
     settings = own.settings
-    assert settings is not None and own.ledger is not None and own.ondertekening is not None
+    ondertekening = own.ondertekening
+    assert settings is not None and own.ledger is not None and ondertekening is not None
     names = [
         f"jaarrekening-{year}.json",
         f"financieel-jaarverslag-{year}.pdf",
         f"werkmap-accountant-{year}.xlsx",
     ]
     auditfiles: dict[str, str] = {}
-    xaf: dict[str, str] = {}
+    xaf_files: dict[str, str] = {}
     for key, result in results.items():
         if key == "eigen" and len(results) > 1:
             continue  # the reporting books outside the group: no auditfile of their own
         assert result.settings is not None and result.xaf_path
         name = f"auditfile-{slug(result.settings.entity_name)}-{year}.xaf"
         auditfiles[result.settings.entity_name] = name
-        xaf[name] = result.xaf_path
+        xaf_files[name] = result.xaf_path
     # the same books, group, year and program as the last build: the same outputs
     key = outputs_key(results, str(year), reporting, *names)
     staged = cached_outputs(key, names, staging)
@@ -185,9 +186,13 @@ def build_jaarverslag(
             analyses = [r.analysis for r in (own, *results.values()) if r.analysis is not None]
             analyses = list({a.entity: a for a in analyses}.values())
             # the PDF is set in a process of its own while the workbook is made here
-            pdf = beside(lambda: render_pdf(report, made + (own.ondertekening,)))
+            pdf = beside(lambda: render_pdf(report, (*made, ondertekening)))
             workbook = render_xlsx(ledgers, made, analyses)
-            contents = (jaarrekening_json(year, settings.entity_name, made), pdf(), workbook)
+            contents: tuple[str | bytes, ...] = (
+                jaarrekening_json(year, settings.entity_name, made),
+                pdf(),
+                workbook,
+            )
             tick("opmaak")
         except StatementError as exc:
             raise BuildError(tuple(exc.lines())) from exc
@@ -203,5 +208,5 @@ def build_jaarverslag(
         tick("opmaak")
         if tables:
             made = group_statements(results, group, reporting, year)
-    files = {**{n: staged[n] for n in names}, **xaf}
+    files = {**{n: staged[n] for n in names}, **xaf_files}
     return Jaarverslag(year, settings.entity_name, files, auditfiles, results, reporting, made)

@@ -56,7 +56,8 @@ def fingerprint(entry: data.Directive) -> str:
         )
 
     parts: list[str] = [type(entry).__name__]
-    for name, value in zip(entry._fields, entry, strict=False):
+    for name in entry._fields:
+        value: Any = getattr(entry, name)
         if name == "meta":
             parts.append(repr(clean(value)))
         elif name == "postings":

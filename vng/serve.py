@@ -23,9 +23,13 @@ import os
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beancount.core import data
+
+if TYPE_CHECKING:
+    from fava.core.fava_options import InsertEntryOption
+    from flask import Flask
 
 from vng.schrijven import Change, Staging, check_startup
 from vng.vastlegging import (  # noqa: F401  (the books' lock and trail, for callers)
@@ -87,7 +91,7 @@ def _text(entry: data.Directive) -> str:
     return " ".join(str(text).split())[:SUMMARY]
 
 
-def _staged_entry(staging: Staging, entry: data.Directive) -> data.Directive:
+def _staged_entry(staging: Staging, entry: Any) -> Any:
     return entry._replace(meta={**entry.meta, "filename": staging.path(entry.meta["filename"])})
 
 
@@ -190,7 +194,7 @@ class _Writes:
             self.ledger.extensions.after_insert_metadata(entry, key, value)
 
     @staticmethod
-    def insert_entries(self: Any, entries: Sequence[data.Directive]) -> None:
+    def insert_entries(self: Any, entries: Sequence[Any]) -> None:
         from fava.core import file as fava_file
 
         with self._lock:
@@ -202,8 +206,8 @@ class _Writes:
             default = str(options.default_file or self.ledger.beancount_file_path)
             touched: list[str] = []
 
-            def make(staging: Staging) -> list[Any]:
-                insert = [
+            def make(staging: Staging) -> list[InsertEntryOption]:
+                insert: Sequence[InsertEntryOption] = [
                     dataclasses.replace(o, filename=staging.path(o.filename))
                     for o in options.insert_entry
                 ]
@@ -252,12 +256,13 @@ def install_guards() -> None:
     FileModule._vng_guarded = True  # type: ignore[attr-defined]
 
 
-def _confine_reads(app: Any) -> None:
+def _confine_reads(app: Flask) -> None:
     """What Fava reads by file name stays in the books' folder and the import folder."""
     import fava.application
     from flask import abort, request
 
-    serve_file = fava.application.send_file_inline
+    application: Any = fava.application  # its send_file_inline is not exported
+    serve_file = application.send_file_inline
 
     def confined_send(filename: str) -> Any:
         policy = _policy()
@@ -265,7 +270,7 @@ def _confine_reads(app: Any) -> None:
             return abort(403)
         return serve_file(filename)
 
-    fava.application.send_file_inline = confined_send  # type: ignore[assignment]
+    application.send_file_inline = confined_send
 
     @app.before_request
     def confine() -> Any:

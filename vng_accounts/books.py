@@ -14,6 +14,7 @@ from beancount import loader
 from beancount.core import data
 
 from vng_accounts.chart import Chart, read_chart
+from vng_accounts.errors import BooksError, where
 from vng_accounts.guard import check_sources
 from vng_accounts.import_settings import read_import_settings
 from vng_accounts.plugins import PROJECT_PLUGINS
@@ -45,9 +46,20 @@ def load_books(filename: str) -> Books:
         if name not in listed:
             entries, plugin_errors = plugin(entries, options)
             errors.extend(plugin_errors)
-    chart, _ = read_chart(entries, options)
+    chart, chart_errors = read_chart(entries, options)
+    errors.extend(_new(errors, chart_errors))  # once, also where the check plugin ran
     settings, setting_errors = read_settings(entries)
     errors.extend(setting_errors)
     _, import_errors = read_import_settings(entries)  # wrong ones, not missing ones
     errors.extend(import_errors)
     return Books(tuple(entries), options, chart, settings, tuple(errors))
+
+
+def _new(known: list[Any], found: list[BooksError]) -> list[BooksError]:
+    """The errors of ``found`` not already among ``known`` (same place, same reason)."""
+
+    def key(error: Any) -> tuple[str, str]:
+        return (where(getattr(error, "source", None)), str(error.message))
+
+    seen = {key(e) for e in known}
+    return [e for e in found if key(e) not in seen]

@@ -30,6 +30,8 @@ from vng_accounts.layouts import (
     BATEN_LASTEN,
     GECONSOLIDEERD_BALANS,
     GECONSOLIDEERD_BATEN_LASTEN,
+    KASSTROOM,
+    KASSTROOM_METADATA_KEY,
     LAYOUTS,
     Layout,
     LineId,
@@ -138,6 +140,20 @@ def _read_open(
             f'rekening {entry.account}: toelichting "{note}" is geen regel van een toelichting'
         )
         errors.append(BooksError(entry.meta, message, entry))
+    flow = entry.meta.get(KASSTROOM_METADATA_KEY)
+    if flow is not None:
+        flows = {f.id for f in KASSTROOM if f.kind == "line" and f.rule is None}
+        if required not in (BALANS, GECONSOLIDEERD_BALANS):
+            message = (
+                f"rekening {entry.account}: {KASSTROOM_METADATA_KEY} alleen op balansrekeningen"
+            )
+            errors.append(BooksError(entry.meta, message, entry))
+        elif flow not in flows:
+            message = (
+                f'rekening {entry.account}: {KASSTROOM_METADATA_KEY} "{flow}" is geen regel van '
+                f"het kasstroomoverzicht ({', '.join(sorted(flows))})"
+            )
+            errors.append(BooksError(entry.meta, message, entry))
     spec = AccountSpec(entry.account, rgs or "", lines, note, dict(entry.meta))
     return spec, errors
 

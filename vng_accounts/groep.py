@@ -142,7 +142,8 @@ def load_group(path: str) -> tuple[Group, list[BooksError]]:
                 None,
             )
         )
-    return Group(path, tuple(entities), prices.build_price_map(entries), accepted), errors
+    price_map = prices.build_price_map(entries)  # type: ignore[no-untyped-call]
+    return Group(path, tuple(entities), price_map, accepted), errors
 
 
 def _error(entry: data.Directive, message: str) -> BooksError:

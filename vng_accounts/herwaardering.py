@@ -46,6 +46,7 @@ from beancount.core.position import Cost
 
 from vng_accounts import bedrag
 from vng_accounts.errors import BooksError
+from vng_accounts.metadata import BEGINBALANS, MUTATIE
 
 POLICIES = ("effect", "categorie", "portefeuille")
 CURRENCY = "EUR"
@@ -54,7 +55,6 @@ ZERO = Decimal(0)
 PRICE_WINDOW = datetime.timedelta(days=7)
 DERIVED = "berekend"
 TAG = "herwaardering"
-OPENING = "beginbalans"
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ class _Engine:
 
     # -- transactions ------------------------------------------------------------
     def transaction(self, entry: data.Transaction) -> None:
-        opening = entry.meta.get("mutatie") == OPENING
+        opening = entry.meta.get(MUTATIE) == BEGINBALANS
         sold: dict[str, Decimal] = defaultdict(Decimal)
         for posting in entry.postings:
             if self.is_managed(posting.account):
@@ -352,7 +352,9 @@ class _Engine:
                 )
         for category in set(self.u_rec):
             self.result.events.append(
-                Movement(entry.date, category, OPENING, self.u_rec[category], self.r_rec[category])
+                Movement(
+                    entry.date, category, BEGINBALANS, self.u_rec[category], self.r_rec[category]
+                )
             )
 
     def u_cat(self, category: str) -> Decimal:
@@ -385,7 +387,7 @@ class _Engine:
                 "filename": policy.meta.get("filename", "<herwaardering>"),
                 "lineno": policy.meta.get("lineno", 0),
                 DERIVED: f"{explanation}; groepering per {policy.group}",
-                "mutatie": kind,
+                MUTATIE: kind,
             }
             self.result.derived.append(
                 data.Transaction(

@@ -36,6 +36,7 @@ from beancount.parser import options as bean_options
 
 from vng_accounts import bedrag
 from vng_accounts.errors import BooksError
+from vng_accounts.metadata import BEGINBALANS, MUTATIE
 
 CURRENCY = "EUR"
 ZERO = Decimal(0)
@@ -91,7 +92,7 @@ def _derived(
         "filename": meta.get("filename", "<jaareinde>"),
         "lineno": meta.get("lineno", 0),
         DERIVED: explanation,
-        "mutatie": mutatie,
+        MUTATIE: mutatie,
     }
     return data.Transaction(
         source, date, "*", "VNG", narration, frozenset({tag}), frozenset(), postings
@@ -163,7 +164,7 @@ def _balance(entries: Sequence[data.Directive], account: str, date: datetime.dat
 def _before_year_end(entry: data.Transaction, end: datetime.date) -> bool:
     """Dated in or before the year, or the books' opening balance of the next year
     (which is the balance sheet at that year-end)."""
-    opening = entry.meta.get("mutatie") == "beginbalans"
+    opening = entry.meta.get(MUTATIE) == BEGINBALANS
     return entry.date <= end or (opening and entry.date == end + datetime.timedelta(days=1))
 
 

@@ -498,3 +498,161 @@ GECONSOLIDEERD_BATEN_LASTEN = Layout(
 )
 
 LAYOUTS = (BALANS, BATEN_LASTEN, GECONSOLIDEERD_BALANS, GECONSOLIDEERD_BATEN_LASTEN)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A line of the geconsolideerd kasstroomoverzicht (indirect method), in cash's sign
+    (an inflow is positive). Its amount is the sum of:
+
+    - minus the movement over the year of the balance lines in ``movement`` (books'
+      sign: a growing asset is cash spent, a growing liability cash kept);
+    - the result lines in ``add_back`` (books' sign: a cost without cash, such as the
+      afschrijvingen, counted back);
+    - minus the result lines in ``result`` (a baat received is cash in);
+    - for ``rule``, a movement the consolidation computes: ``bedrijfsresultaat`` (the
+      result without the lines in ``result``), ``omrekenverschillen`` (the equity
+      movement outside the result and the herwaardering), ``herwaardering`` (the
+      revaluation, an equity movement without cash, counted back), ``liquide`` (the
+      movement of the balance lines in ``movement`` itself: the check line).
+
+    A ``subtotal`` or ``total`` adds the flows in ``parts``. A balance account may say
+    on its ``open`` that its movement is another flow's (``kasstroom: "vpb"`` on the
+    vennootschapsbelasting payable: the tax paid, not the movement of the schulden).
+    """
+
+    id: LineId
+    label: str
+    kind: LineKind = "line"
+    level: int = 1
+    movement: tuple[LineId, ...] = ()
+    add_back: tuple[LineId, ...] = ()
+    result: tuple[LineId, ...] = ()
+    rule: Literal["bedrijfsresultaat", "omrekenverschillen", "herwaardering", "liquide"] | None = (
+        None
+    )
+    parts: tuple[LineId, ...] = ()
+
+
+KASSTROOM_METADATA_KEY = "kasstroom"
+_VORDERINGEN = ("handelsdebiteuren", "gelieerde_ondernemingen", "overige_vorderingen")
+_FINANCIEEL = (
+    ("ontvangen_interest", "Ontvangen interest", "rentebaten"),
+    ("betaalde_interest", "Betaalde interest", "rentelasten"),
+    ("resultaat_effecten", "Resultaat effecten", "opbrengst_effecten"),
+    ("bijzondere_baten_lasten", "Buitengewone baten en lasten", "bijzondere_baten_lasten"),
+    ("voorgaande_jaren", "Resultaat voorgaande jaren", "voorgaande_jaren"),
+)
+_BEDRIJFSOPERATIES = (
+    "bedrijfsresultaat",
+    "afschrijvingen",
+    "vorderingen",
+    "voorzieningen",
+    "kortlopende_schulden",
+)
+
+KASSTROOM: tuple[Flow, ...] = (
+    Flow(
+        "bedrijfsresultaat",
+        "Bedrijfsresultaat",
+        rule="bedrijfsresultaat",
+        result=(
+            *(line for _, _, line in _FINANCIEEL),
+            "vpb",
+            "dekking_uit_vermogen",
+            "resultaat_deelnemingen",
+            "aandeel_derden_resultaat",
+        ),
+    ),
+    Flow(
+        "afschrijvingen",
+        "Afschrijvingen en waardeverminderingen",
+        add_back=("afschrijvingen_imva", "afschrijvingen_mva"),
+    ),
+    Flow(
+        "vorderingen",
+        "Mutatie vorderingen",
+        movement=(*_VORDERINGEN, "overlopende_activa"),
+    ),
+    Flow("voorzieningen", "Mutatie voorzieningen", movement=("voorzieningen",)),
+    Flow(
+        "kortlopende_schulden",
+        "Mutatie kortlopende schulden",
+        movement=(
+            "handelscrediteuren",
+            "belastingen_schuld",
+            "overlopende_passiva",
+            "overige_schulden",
+        ),
+    ),
+    Flow(
+        "bedrijfsoperaties", "Kasstroom uit bedrijfsoperaties", "subtotal", parts=_BEDRIJFSOPERATIES
+    ),
+    *(Flow(key, label, result=(line,)) for key, label, line in _FINANCIEEL),
+    Flow("omrekenverschillen", "Mutatie omrekenverschillen", rule="omrekenverschillen"),
+    Flow("vpb", "Betaalde/ontvangen vennootschapsbelasting", result=("vpb",)),
+    Flow(
+        "operationeel",
+        "Kasstroom uit operationele activiteiten",
+        "subtotal",
+        parts=(
+            "bedrijfsoperaties",
+            *(key for key, _, _ in _FINANCIEEL),
+            "vpb",
+            "omrekenverschillen",
+        ),
+    ),
+    Flow(
+        "imva",
+        "(Des)investeringen in immateriële vaste activa",
+        movement=("software",),
+        result=("afschrijvingen_imva",),
+    ),
+    Flow(
+        "mva",
+        "(Des)investeringen in materiële vaste activa",
+        movement=(
+            "bedrijfsgebouwen",
+            "activa_in_uitvoering",
+            "machines_installaties",
+            "andere_vaste_bedrijfsmiddelen",
+        ),
+        result=("afschrijvingen_mva",),
+    ),
+    Flow(
+        "fva",
+        "Investeringen in financiële vaste activa",
+        movement=("overige_effecten", "leningen_ug", "deelnemingen"),
+        rule="herwaardering",
+    ),
+    Flow(
+        "investering",
+        "Kasstroom uit investeringsactiviteiten",
+        "subtotal",
+        parts=("imva", "mva", "fva"),
+    ),
+    Flow("financiering", "Kasstroom uit financieringsactiviteiten", level=0),
+    Flow(
+        "netto_kasstroom",
+        "Netto kasstroom",
+        "total",
+        parts=("operationeel", "investering", "financiering"),
+    ),
+    Flow(
+        "mutatie_liquide",
+        "Mutatie liquide middelen (01-01 t/m 31-12)",
+        level=0,
+        movement=("liquide_middelen",),
+        rule="liquide",
+    ),
+)
+
+# The overzicht mutatie eigen vermogen of the group: line id and label; the last line
+# is the total of the others, and closes on the groepsvermogen of the balans.
+MUTATIE_EIGEN_VERMOGEN: tuple[tuple[LineId, str], ...] = (
+    ("resultaat", "Geconsolideerd nettoresultaat na belastingen toekomend aan de rechtspersoon"),
+    ("herwaardering", "Mutatie herwaarderingsreserve"),
+    ("omrekenverschillen", "Omrekenverschillen"),
+    ("overige", "Overige mutaties"),
+    ("mutatie", "Mutatie eigen vermogen"),
+)

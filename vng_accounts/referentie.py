@@ -11,7 +11,7 @@ of ``balans:``, ``baten_lasten:``, ``geconsolideerd_balans:`` and
 from __future__ import annotations
 
 from vng_accounts.groep import ACCEPTED, ENTITY, REFERENCES
-from vng_accounts.layouts import LAYOUTS, Layout
+from vng_accounts.layouts import KASSTROOM, KASSTROOM_METADATA_KEY, LAYOUTS, Layout
 from vng_accounts.toelichting import COUNTERPARTY, NOTES, VERLOPEN
 
 
@@ -28,6 +28,27 @@ def _layout(layout: Layout) -> list[str]:
         accounts = "yes" if line.kind == "line" else line.kind
         label = line.label.replace("|", "\\|")
         lines.append(f"| `{line.id}` | {label} | {accounts} | {line.note or ''} |")
+    return lines + [""]
+
+
+def _kasstroom() -> list[str]:
+    lines = [
+        f"### `{KASSTROOM_METADATA_KEY}:` — the geconsolideerd kasstroomoverzicht",
+        "",
+        "Each line is computed from the consolidated balance and result (indirect method).",
+        f'A balance account with `{KASSTROOM_METADATA_KEY}: "<line>"` counts its movement on that',
+        "line instead of its balance line's (a line marked *yes*).",
+        "",
+        "| line id | label | may take accounts | movement of | result lines |",
+        "|---|---|---|---|---|",
+    ]
+    for flow in KASSTROOM:
+        takes = "yes" if flow.kind == "line" and flow.rule is None else (flow.rule or flow.kind)
+        movement = ", ".join(f"`{x}`" for x in flow.movement)
+        results = ", ".join(f"`{x}`" for x in (*flow.add_back, *flow.result))
+        if flow.parts:
+            results = "sum of " + ", ".join(f"`{x}`" for x in flow.parts)
+        lines.append(f"| `{flow.id}` | {flow.label} | {takes} | {movement} | {results} |")
     return lines + [""]
 
 
@@ -102,7 +123,7 @@ def reference() -> str:
     ]
     for layout in LAYOUTS:
         lines += _layout(layout)
-    lines += _notes() + _group()
+    lines += _kasstroom() + _notes() + _group()
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ group equity in the balans, the netto kasstroom on the change of the liquide mid
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,7 @@ from statements.table import Row, StatementTable
 from vng_accounts.groep import Group
 from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
 from vng_accounts.layouts import GECONSOLIDEERD_BATEN_LASTEN as GW
-from vng_accounts.layouts import Layout
+from vng_accounts.layouts import KASSTROOM, MUTATIE_EIGEN_VERMOGEN, Layout
 
 
 def worksheet(consolidation: Consolidation, layout: Layout) -> StatementTable:
@@ -140,22 +141,16 @@ def mutatie_eigen_vermogen(
             sum(values[:4], ZERO),
             -c.balance.get("groepsvermogen", ZERO) + previous.balance.get("groepsvermogen", ZERO),
         )
-    labels = (
-        "Geconsolideerd nettoresultaat na belastingen toekomend aan de rechtspersoon",
-        "Mutatie herwaarderingsreserve",
-        "Omrekenverschillen",
-        "Overige mutaties",
-        "Mutatie eigen vermogen",
-    )
-    ids = ("resultaat", "herwaardering", "omrekenverschillen", "overige", "mutatie")
+    ids = tuple(i for i, _ in MUTATIE_EIGEN_VERMOGEN)
+    labels = tuple(label for _, label in MUTATIE_EIGEN_VERMOGEN)
     rows = tuple(
         Row(
             i,
             label,
-            "total" if i == "mutatie" else "line",
+            "total" if i == ids[-1] else "line",
             (x, y),
             1,
-            sums=tuple((1, j) for j in ids[:4]) if i == "mutatie" else (),
+            sums=tuple((1, j) for j in ids[:-1]) if i == ids[-1] else (),
         )
         for i, label, x, y in zip(ids, labels, a, b, strict=True)
     )
@@ -218,7 +213,7 @@ def resultaat_deelnemingen(
             "totaal",
             "Totaal resultaat deelnemingen",
             "total",
-            tuple(sum((r.amounts[i] for r in rows), ZERO) for i in range(2)),  # type: ignore[misc]
+            tuple(sum((r.amounts[i] or ZERO for r in rows), ZERO) for i in range(2)),
             sums=tuple((1, i) for i in ids),
         )
     )
@@ -230,74 +225,49 @@ def resultaat_deelnemingen(
     )
 
 
-_VORDERINGEN = (
-    "handelsdebiteuren",
-    "gelieerde_ondernemingen",
-    "overige_vorderingen",
-    "overlopende_activa",
-)
-_SCHULDEN = (
-    "handelscrediteuren",
-    "belastingen_schuld",
-    "overlopende_passiva",
-    "overige_schulden",
-)
-_MVA = (
-    "bedrijfsgebouwen",
-    "activa_in_uitvoering",
-    "machines_installaties",
-    "andere_vaste_bedrijfsmiddelen",
-)
-_FVA = ("overige_effecten", "leningen_ug", "deelnemingen")
-_FINANCIEEL = (
-    ("ontvangen_interest", "Ontvangen interest", "rentebaten"),
-    ("betaalde_interest", "Betaalde interest", "rentelasten"),
-    ("resultaat_effecten", "Resultaat effecten", "opbrengst_effecten"),
-    ("bijzondere_baten_lasten", "Buitengewone baten en lasten", "bijzondere_baten_lasten"),
-    ("voorgaande_jaren", "Resultaat voorgaande jaren", "voorgaande_jaren"),
-    ("vpb", "Betaalde/ontvangen vennootschapsbelasting", "vpb"),
-)
-_NOT_OPERATING = {line for _, _, line in _FINANCIEEL} | {
-    "dekking_uit_vermogen",
-    "resultaat_deelnemingen",
-    "aandeel_derden_resultaat",
-}
-
-
 def kasstroomoverzicht(
     consolidations: tuple[Consolidation, Consolidation, Consolidation],
     herwaardering: Mapping[int, Decimal],
 ) -> StatementTable:
-    """The geconsolideerd kasstroomoverzicht by the indirect method, for the year of the
-    first consolidation and the year before (the third gives that year's opening). Every
-    line is a movement of the consolidated balance or a line of the consolidated result;
-    the equity movements outside the result (omrekenverschillen) are their own line, so
-    the netto kasstroom is the change in liquide middelen by construction of the books,
-    and the tests hold it to that. ``herwaardering`` is the movement of the
-    herwaarderingsreserve per year: an equity movement without cash, taken out of the
-    investeringen in financiële vaste activa."""
+    """The geconsolideerd kasstroomoverzicht by the indirect method (the layout
+    ``KASSTROOM``), for the year of the first consolidation and the year before (the
+    third gives that year's opening). Every line is a movement of the consolidated
+    balance or a line of the consolidated result; the equity movements outside the
+    result (omrekenverschillen) are their own line, so the netto kasstroom is the
+    change in liquide middelen by construction of the books, and the statement stops
+    when it is not. ``herwaardering`` is the movement of the herwaarderingsreserve per
+    year: an equity movement without cash, taken out of the investeringen in
+    financiële vaste activa. An account with ``kasstroom:`` moves its balance's
+    movement from its line's flow to the flow it names."""
 
     def column(c: Consolidation, previous: Consolidation) -> dict[str, Decimal]:
-        def delta(*lines: str) -> Decimal:
-            return sum(
-                (c.balance.get(x, ZERO) - previous.balance.get(x, ZERO) for x in lines), ZERO
+        def moved(x: Consolidation) -> dict[tuple[str, str], Decimal]:
+            found: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+            for f in x.figures:
+                for key, amount in f.flows.items():
+                    found[key] += amount
+            return found
+
+        flows_now, flows_before = moved(c), moved(previous)
+
+        def balance(
+            x: Consolidation, flows: Mapping[tuple[str, str], Decimal], line: str
+        ) -> Decimal:
+            return x.balance.get(line, ZERO) - sum(
+                (a for (_, ln), a in flows.items() if ln == line), ZERO
             )
 
-        def res(*lines: str) -> Decimal:
+        def delta(lines: tuple[str, ...]) -> Decimal:
+            return sum(
+                (balance(c, flows_now, x) - balance(previous, flows_before, x) for x in lines),
+                ZERO,
+            )
+
+        def res(lines: tuple[str, ...]) -> Decimal:
             return sum((c.result.get(x, ZERO) for x in lines), ZERO)
 
-        v: dict[str, Decimal] = {}
-        v["bedrijfsresultaat"] = -sum(
-            (a for x, a in c.result.items() if x not in _NOT_OPERATING), ZERO
-        )
-        v["afschrijvingen"] = res("afschrijvingen_imva", "afschrijvingen_mva")
-        v["vorderingen"] = -delta(*_VORDERINGEN)
-        v["voorzieningen"] = -delta("voorzieningen")
-        v["kortlopende_schulden"] = -delta(*_SCHULDEN)
-        for key, _, line in _FINANCIEEL:
-            v[key] = -res(line)
         # the result before the share of others: the aandeel derden is part of the
-        # equity movement below, as the bedrijfsresultaat above counts it whole
+        # equity movement, as the bedrijfsresultaat counts it whole
         result = -sum(
             (
                 a
@@ -307,61 +277,53 @@ def kasstroomoverzicht(
             ZERO,
         )
         revalued = herwaardering.get(c.year, ZERO)
-        v["omrekenverschillen"] = -delta("groepsvermogen", "aandeel_derden") - result - revalued
-        v["imva"] = -delta("software") - res("afschrijvingen_imva")
-        v["mva"] = -delta(*_MVA) - res("afschrijvingen_mva")
-        v["fva"] = -delta(*_FVA) + revalued
-        v["mutatie_liquide"] = delta("liquide_middelen")
+        v: dict[str, Decimal] = {}
+        for flow in KASSTROOM:
+            if flow.kind != "line":
+                v[flow.id] = sum((v[p] for p in flow.parts), ZERO)
+                continue
+            if flow.rule == "liquide":
+                v[flow.id] = delta(flow.movement)
+                continue
+            amount = -delta(flow.movement) + res(flow.add_back) - res(flow.result)
+            if flow.rule == "bedrijfsresultaat":
+                amount = -sum((a for x, a in c.result.items() if x not in flow.result), ZERO)
+            elif flow.rule == "omrekenverschillen":
+                amount = -delta(("groepsvermogen", "aandeel_derden")) - result - revalued
+            elif flow.rule == "herwaardering":
+                amount += revalued
+            v[flow.id] = amount
+        for (flow_id, _), _ in {**flows_now, **flows_before}.items():
+            if flow_id not in v:
+                raise StatementErrors(
+                    [(None, f"consolidatie {c.year}: kasstroom {flow_id!r} is geen regel")]
+                )
+        for key in set(flows_now) | set(flows_before):
+            v[key[0]] -= flows_now.get(key, ZERO) - flows_before.get(key, ZERO)
+        # the subtotals again, now that the moved flows are in
+        for flow in KASSTROOM:
+            if flow.kind != "line":
+                v[flow.id] = sum((v[p] for p in flow.parts), ZERO)
         return v
 
     now = column(consolidations[0], consolidations[1])
     before = column(consolidations[1], consolidations[2])
-    rows: list[Row] = []
-
-    def line(key: str, label: str, level: int = 1) -> None:
-        rows.append(Row(key, label, "line", (now[key], before[key]), level))
-
-    def total(key: str, label: str, parts: tuple[str, ...], kind: str = "subtotal") -> None:
-        amounts = tuple(
-            sum((r.amounts[i] for r in rows if r.id in parts), ZERO)  # type: ignore[misc]
-            for i in range(2)
+    rows = tuple(
+        Row(
+            flow.id,
+            flow.label,
+            flow.kind,
+            (now[flow.id], before[flow.id]),
+            flow.level if flow.kind == "line" else 0,
+            sums=tuple((1, p) for p in flow.parts),
         )
-        rows.append(Row(key, label, kind, amounts, sums=tuple((1, p) for p in parts)))
-        now[key], before[key] = amounts  # type: ignore[assignment]
-
-    line("bedrijfsresultaat", "Bedrijfsresultaat")
-    line("afschrijvingen", "Afschrijvingen en waardeverminderingen")
-    line("vorderingen", "Mutatie vorderingen")
-    line("voorzieningen", "Mutatie voorzieningen")
-    line("kortlopende_schulden", "Mutatie kortlopende schulden")
-    bedrijf = ("bedrijfsresultaat", "afschrijvingen", "vorderingen", "voorzieningen")
-    total(
-        "bedrijfsoperaties", "Kasstroom uit bedrijfsoperaties", (*bedrijf, "kortlopende_schulden")
+        for flow in KASSTROOM
     )
-    for key, label, _ in _FINANCIEEL[:5]:
-        line(key, label)
-    line("omrekenverschillen", "Mutatie omrekenverschillen")
-    line("vpb", _FINANCIEEL[5][1])
-    operationeel = ("bedrijfsoperaties", *(k for k, _, _ in _FINANCIEEL), "omrekenverschillen")
-    total("operationeel", "Kasstroom uit operationele activiteiten", operationeel)
-    line("imva", "(Des)investeringen in immateriële vaste activa")
-    line("mva", "(Des)investeringen in materiële vaste activa")
-    line("fva", "Investeringen in financiële vaste activa")
-    total("investering", "Kasstroom uit investeringsactiviteiten", ("imva", "mva", "fva"))
-    now["financiering"] = before["financiering"] = ZERO
-    line("financiering", "Kasstroom uit financieringsactiviteiten", 0)
-    total(
-        "netto_kasstroom",
-        "Netto kasstroom",
-        ("operationeel", "investering", "financiering"),
-        "total",
-    )
-    line("mutatie_liquide", "Mutatie liquide middelen (01-01 t/m 31-12)", 0)
-    for c, column in ((consolidations[0], now), (consolidations[1], before)):
-        _closes(c, "kasstroomoverzicht", column["netto_kasstroom"], column["mutatie_liquide"])
+    for c, values in ((consolidations[0], now), (consolidations[1], before)):
+        _closes(c, "kasstroomoverzicht", values["netto_kasstroom"], values["mutatie_liquide"])
     return StatementTable(
         "geconsolideerd.kasstroomoverzicht",
         "Geconsolideerd kasstroomoverzicht",
         (str(consolidations[0].year), str(consolidations[1].year)),
-        tuple(rows),
+        rows,
     )

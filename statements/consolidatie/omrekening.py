@@ -22,18 +22,20 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from beancount.core import data, prices
 from beancount.parser import options as bean_options
 
 from statements.balances import book_value
 from statements.errors import StatementError
+from vng_accounts import bedrag
 from vng_accounts.books import Books
 from vng_accounts.groep import Entity, Group
 from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
 from vng_accounts.layouts import GECONSOLIDEERD_BATEN_LASTEN as GW
-from vng_accounts.layouts import SUBSIDIES
+from vng_accounts.layouts import KASSTROOM_METADATA_KEY, SUBSIDIES
+from vng_accounts.metadata import BEGINBALANS, MUTATIE
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -70,6 +72,9 @@ class Figures:
     translation: Decimal = ZERO  # cumulative omrekenverschil at the year-end
     historical_equity: Decimal = ZERO
     herwaardering: Decimal = ZERO  # movement of the herwaarderingsreserve (credit positive)
+    # (flow, balance line) -> the balance of the accounts whose movement is that flow of
+    # the kasstroomoverzicht (``kasstroom:`` on their ``open``) rather than their line's
+    flows: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
     def net_assets(self) -> Decimal:
         return -self.balance.get("groepsvermogen", ZERO)
@@ -112,14 +117,14 @@ def entity_figures(
     group: Group, key: str, books: Books, years: tuple[int, ...]
 ) -> dict[tuple[str, int], Figures]:
     """The figures of the entity ``key`` for each of ``years``."""
-    entity = group.entity(key)
-    return {(key, year): figures_of(group, entity, books, year) for year in years}
+    found = figures_of_years(group, group.entity(key), books, years)
+    return {(key, year): found[year] for year in years}
 
 
 def _rate(group: Group, currency: str, date: datetime.date) -> Decimal:
     if currency == "EUR":
         return Decimal(1)
-    found = prices.get_price(group.rates, (currency, "EUR"), date)
+    found = prices.get_price(group.rates, (currency, "EUR"), date)  # type: ignore[no-untyped-call]
     if found is None or found[1] is None:
         raise StatementError(
             None, f"geen koers {currency}/EUR op of voor {date} in het groepsbestand"
@@ -133,23 +138,37 @@ def _at(meta: Mapping[str, Any] | None) -> Location:
 
 
 def figures_of(group: Group, entity: Entity, books: Books, year: int) -> Figures:
+    return figures_of_years(group, entity, books, (year,))[year]
+
+
+def figures_of_years(
+    group: Group, entity: Entity, books: Books, years: tuple[int, ...]
+) -> dict[int, Figures]:
+    """The figures of one entity for each of ``years``, in one pass over its entries:
+    each posting is read once and added to every year whose balance it is part of."""
     result_roots = _result_roots(books)
-    fig = Figures(entity, year)
-    fig.herwaardering = herwaardering(books, year)
-    start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
-    if not any(isinstance(e, data.Transaction) and _by_year_end(e, end) for e in books.entries):
-        return fig  # the entity has no books yet at this year-end
-    closing = _rate(group, entity.currency, end - datetime.timedelta(days=1))
+    day = datetime.timedelta(days=1)
+    periods = [(y, datetime.date(y, 1, 1), datetime.date(y + 1, 1, 1)) for y in sorted(set(years))]
+    figs = {y: Figures(entity, y) for y, _, _ in periods}
+    revalued = herwaarderingen(books)
+    for y, fig in figs.items():
+        fig.herwaardering = revalued.get(y, ZERO)
+    closing: dict[int, Decimal] = {}  # the closing rate of each year that has books
     metas: dict[str, dict[str, Any]] = {}  # the chart's meta per account, read once
     for entry in books.entries:
-        if not isinstance(entry, data.Transaction) or not _by_year_end(entry, end):
+        if not isinstance(entry, data.Transaction):
             continue
-        rate = _rate(group, entity.currency, min(entry.date, end - datetime.timedelta(days=1)))
+        included = [(y, start, end) for y, start, end in periods if _by_year_end(entry, end)]
+        if not included:
+            continue
+        rates = {}
+        for y, _, end in included:
+            if y not in closing:
+                closing[y] = _rate(group, entity.currency, end - day)
+            rates[y] = _rate(group, entity.currency, min(entry.date, end - day))
         for posting in entry.postings:
             amount = (
-                book_value(entry, posting)
-                if entity.currency == "EUR"
-                else Decimal(posting.units.number)
+                book_value(entry, posting) if entity.currency == "EUR" else bedrag.number(posting)
             )
             spec = books.chart.accounts.get(posting.account)
             if posting.account not in metas:
@@ -157,48 +176,58 @@ def figures_of(group: Group, entity: Entity, books: Books, year: int) -> Figures
             meta = metas[posting.account]
             ic = (posting.meta or {}).get("intercompany") or meta.get("intercompany")
             is_result = posting.account.split(":", 1)[0] in result_roots
-            in_year = start <= entry.date < end
-            if in_year:
-                _add_result(fig, books, entry, posting, amount * rate, ic, meta)
             line = "groepsvermogen" if is_result else (spec.lines.get(GB.id) if spec else None)
             if line is None:
                 raise StatementError(
                     entry.meta,
                     f"{entity.key}: rekening {posting.account} heeft " f"geen regel in {GB.id}",
                 )
-            value = amount * closing
-            fig.balance[line] += value
-            if line == "groepsvermogen":
-                fig.historical_equity -= amount * rate
-                fig.equity_at = _at(entry.meta)
-            if ic and not is_result:
-                fig.ic_balance[(str(ic), line)] += value
-                fig.ic_postings[("balans", str(ic))].append(
-                    (value.quantize(CENT), *_at(entry.meta))
-                )
-            if meta.get("deelneming") and not is_result:
-                fig.deelneming[str(meta["deelneming"])] += value
-                fig.deelneming_at[str(meta["deelneming"])] = _at(entry.meta)
-    _net_subsidies(fig, books, end - datetime.timedelta(days=1), closing)
-    for source in (
-        fig.balance,
-        fig.result,
-        fig.ic_balance,
-        fig.ic_result,
-        fig.deelneming,
-        fig.deelneming_result,
-    ):
-        for key in list(source):
-            source[key] = source[key].quantize(CENT)
-    # equity at the rates of its postings against net assets at the closing rate
-    fig.translation = (fig.net_assets() - fig.historical_equity).quantize(CENT)
-    return fig
+            deelneming = None if is_result else meta.get("deelneming")
+            flow = None if is_result else meta.get(KASSTROOM_METADATA_KEY)
+            for y, start, end in included:
+                fig, rate = figs[y], rates[y]
+                if start <= entry.date < end:
+                    _add_result(fig, books, entry, posting, amount * rate, ic, meta, result_roots)
+                value = amount * closing[y]
+                fig.balance[line] += value
+                if line == "groepsvermogen":
+                    fig.historical_equity -= amount * rate
+                    fig.equity_at = _at(entry.meta)
+                if ic and not is_result:
+                    fig.ic_balance[(str(ic), line)] += value
+                    fig.ic_postings[("balans", str(ic))].append(
+                        (value.quantize(CENT), *_at(entry.meta))
+                    )
+                if deelneming:
+                    fig.deelneming[str(deelneming)] += value
+                    fig.deelneming_at[str(deelneming)] = _at(entry.meta)
+                if flow:
+                    fig.flows[(str(flow), line)] += value
+    for y, fig in figs.items():
+        if y not in closing:
+            continue  # the entity has no books yet at this year-end
+        _net_subsidies(fig, books, datetime.date(y, 12, 31), closing[y])
+        for by_line in (fig.balance, fig.result, fig.deelneming, fig.deelneming_result):
+            _to_cents(by_line)
+        for by_pair in (fig.ic_balance, fig.ic_result, fig.flows):
+            _to_cents(by_pair)
+        # equity at the rates of its postings against net assets at the closing rate
+        fig.translation = (fig.net_assets() - fig.historical_equity).quantize(CENT)
+    return figs
+
+
+K = TypeVar("K")
+
+
+def _to_cents(amounts: dict[K, Decimal]) -> None:
+    for key in list(amounts):
+        amounts[key] = amounts[key].quantize(CENT)
 
 
 def _by_year_end(entry: data.Transaction, end: datetime.date) -> bool:
     """Dated before ``end``, or the opening balance dated on it (the eindbalans of the
     year before, booked on the first day of the books)."""
-    return entry.date < end or (entry.date == end and entry.meta.get("mutatie") == "beginbalans")
+    return entry.date < end or (entry.date == end and entry.meta.get(MUTATIE) == BEGINBALANS)
 
 
 def _net_subsidies(fig: Figures, books: Books, day: datetime.date, rate: Decimal) -> None:
@@ -227,11 +256,12 @@ def _add_result(
     value: Decimal,
     ic: object,
     meta: dict[str, Any],
+    result_roots: tuple[str, str],
 ) -> None:
     spec = books.chart.accounts.get(posting.account)
     line = spec.lines.get(GW.id) if spec else None
     if line is None:
-        if posting.account.split(":", 1)[0] in _result_roots(books):
+        if posting.account.split(":", 1)[0] in result_roots:
             raise StatementError(
                 entry.meta,
                 f"{fig.entity.key}: rekening {posting.account} heeft " f"geen regel in {GW.id}",
@@ -248,28 +278,30 @@ def _add_result(
 
 
 def _result_roots(books: Books) -> tuple[str, str]:
-    types = bean_options.get_account_types(books.options)
+    types = bean_options.get_account_types(books.options)  # type: ignore[no-untyped-call]
     return (types.income, types.expenses)
 
 
 def herwaardering(books: Books, year: int) -> Decimal:
     """Movement of the herwaarderingsreserve over the year (credit positive)."""
+    return herwaarderingen(books).get(year, ZERO)
+
+
+def herwaarderingen(books: Books) -> dict[int, Decimal]:
+    """Movement of the herwaarderingsreserve per year (credit positive)."""
     from vng_accounts.herwaardering import read_policies
 
     policies, _ = read_policies(books.entries)
     prefixes = tuple(p.reserve + ":" for p in policies)
+    found: dict[int, Decimal] = defaultdict(Decimal)
     if not prefixes:
-        return ZERO
-    return -sum(
-        (
-            p.units.number
-            for e in books.entries
-            if isinstance(e, data.Transaction) and e.date.year == year
-            for p in e.postings
-            if p.account.startswith(prefixes)
-        ),
-        ZERO,
-    )
+        return found
+    for e in books.entries:
+        if isinstance(e, data.Transaction):
+            for p in e.postings:
+                if p.account.startswith(prefixes):
+                    found[e.date.year] -= bedrag.number(p)
+    return found
 
 
 def where(location: Location | None) -> dict[str, Any]:

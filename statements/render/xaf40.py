@@ -10,26 +10,33 @@ or supplier and the invoice.
 
 Written as a stream and validated while it is read back against the official XSD
 (``schemas/XmlAuditfileFinancieel4.0.xsd``), one transaction at a time, so an invalid
-auditfile is never returned and a million posting lines never stand in memory.
+auditfile is never returned and a million posting lines never stand in memory. The
+parts both versions share are in ``statements.render.auditfile``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import io
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
-from lxml import etree
-
-from statements.grootboek import JOURNALS, Entry, Grootboek, Relation
-from statements.render.xaf import SOFTWARE, AuditfileError, _amount, _periods, _Writer, clean
+from statements.grootboek import Entry, Grootboek, Line, Relation
+from statements.render.auditfile import (
+    SCHEMAS,
+    Writer,
+    amount,
+    clean,
+    header,
+    opening,
+    periods,
+    tr_lines,
+    transaction_head,
+    transactions,
+    write_auditfile,
+)
 
 NS = "http://www.odb.belastingdienst.nl/Belastingdienst/BCPP/1.1/structures/XmlauditfileXAF_4.0"
-XSD = Path(__file__).resolve().parent / "schemas" / "XmlAuditfileFinancieel4.0.xsd"
+XSD: Path = SCHEMAS / "XmlAuditfileFinancieel4.0.xsd"
 VERSION = "4.0"
 
 
@@ -42,10 +49,11 @@ def render_xaf40(
     """The auditfile, validated against the XSD; written to ``target`` (then b"" is
     returned) or returned whole. ``company`` holds ``kvk``, ``btw``, ``rgs_versie`` and
     ``plaats`` (and ``land``, default NL) from the books' settings."""
-    with open(target, "wb") if target is not None else contextlib.nullcontext(io.BytesIO()) as out:
-        w = _Writer(out)
-        w.write(f"<?xml version='1.0' encoding='UTF-8'?>\n<auditfile xmlns=\"{NS}\">\n")
-        _header(w, ledger, company, created)
+
+    def body(w: Writer) -> None:
+        with header(w, ledger, created, "2"):
+            if company.get("rgs_versie"):
+                w.el("RGSVersion", clean(company["rgs_versie"], 20))
         with w.open("company"):
             if company.get("kvk"):
                 w.el("Commercenr", clean(company["kvk"], 100))
@@ -58,50 +66,14 @@ def render_xaf40(
                     w.el("country", clean(company.get("land", "NL"), 2))
             _relations(w, ledger.relations)
             _general_ledger(w, ledger)
-            _periods(w, ledger.year)
-            _opening(w, ledger)
-            _transactions(w, ledger)
-        w.write("</auditfile>\n")
-        w.flush()
-        document = b"" if target is not None else out.getvalue()
-    validate(target if target is not None else io.BytesIO(document))
-    return document
+            periods(w, ledger.year)
+            opening(w, ledger, dated=False)
+            transactions(w, ledger, _transaction)
+
+    return write_auditfile(target, NS, XSD, VERSION, body)
 
 
-def validate(source: Any) -> None:
-    """Validate an auditfile against the XSD as a stream; raise ``AuditfileError``."""
-    try:
-        for _, element in etree.iterparse(source, tag=f"{{{NS}}}transaction", schema=_schema()):
-            element.clear()  # a validated transaction is not kept
-            while element.getprevious() is not None:
-                del element.getparent()[0]
-    except etree.XMLSyntaxError as exc:
-        raise AuditfileError(f"auditfile voldoet niet aan XAF 4.0: {exc}") from exc
-
-
-_SCHEMA: list[Any] = []
-
-
-def _schema() -> Any:
-    if not _SCHEMA:
-        _SCHEMA.append(etree.XMLSchema(etree.parse(str(XSD))))
-    return _SCHEMA[0]
-
-
-def _header(w: _Writer, ledger: Grootboek, company: dict[str, str], created: datetime.date) -> None:
-    with w.open("header"):
-        w.el("fiscalYear", ledger.year)
-        w.el("startDate", datetime.date(ledger.year, 1, 1).isoformat())
-        w.el("endDate", datetime.date(ledger.year, 12, 31).isoformat())
-        w.el("curCode", ledger.currency)
-        w.el("dateCreated", created.isoformat())
-        w.el("softwareDesc", SOFTWARE)
-        w.el("softwareVersion", "2")
-        if company.get("rgs_versie"):
-            w.el("RGSVersion", clean(company["rgs_versie"], 20))
-
-
-def _relations(w: _Writer, relations: tuple[Relation, ...]) -> None:
+def _relations(w: Writer, relations: tuple[Relation, ...]) -> None:
     if not relations:
         return
     with w.open("customersSuppliers"):
@@ -111,12 +83,12 @@ def _relations(w: _Writer, relations: tuple[Relation, ...]) -> None:
                 w.el("custSupName", clean(relation.name, 50))
                 w.el("custSupTp", relation.kind)
                 for element, value in (("opBal", relation.opening), ("clBal", relation.closing)):
-                    amount, kind = _amount(value)
-                    w.el(f"{element}Desc", amount)  # the schema's name for the amount
+                    size, kind = amount(value)
+                    w.el(f"{element}Desc", size)  # the schema's name for the amount
                     w.el(f"{element}Tp", kind)
 
 
-def _general_ledger(w: _Writer, ledger: Grootboek) -> None:
+def _general_ledger(w: Writer, ledger: Grootboek) -> None:
     with w.open("generalLedger"):
         for account in ledger.accounts:
             with w.open("ledgerAccount"):
@@ -127,73 +99,21 @@ def _general_ledger(w: _Writer, ledger: Grootboek) -> None:
                     w.el("RGScode", clean(account.rgs, 255))
 
 
-def _opening(w: _Writer, ledger: Grootboek) -> None:
-    numbers = {a.account: a.number for a in ledger.accounts}
-    debit = sum((v for _, v in ledger.opening if v > 0), Decimal(0))
-    credit = -sum((v for _, v in ledger.opening if v < 0), Decimal(0))
-    with w.open("openingBalance"):
-        w.el("linesCount", len(ledger.opening))
-        w.el("totalDebit", f"{debit:.2f}")
-        w.el("totalCredit", f"{credit:.2f}")
-        for nr, (account, value) in enumerate(ledger.opening, 1):
-            amount, kind = _amount(value)
-            with w.open("obLine"):
-                w.el("nr", nr)
-                w.el("accID", clean(numbers[account], 35))
-                w.el("amnt", amount)
-                w.el("amntTp", kind)
+def _line_extra(line: Line) -> str:
+    """A line on a debtor or creditor account: the customer or supplier, the invoice."""
+    extra = ""
+    if line.cust_sup:
+        extra += f"<custSupID>{escape(clean(line.cust_sup, 35))}</custSupID>"
+    if line.inv_ref:
+        extra += f"<invRef>{escape(clean(line.inv_ref, 255))}</invRef>"
+    return extra
 
 
-def _transactions(w: _Writer, ledger: Grootboek) -> None:
-    numbers = {a.account: escape(clean(a.number, 35)) for a in ledger.accounts}
-    debit = credit = Decimal(0)
-    count = 0
-    journals: dict[str, list[Entry]] = {code: [] for code in JOURNALS}
-    for entry in ledger.entries:
-        journals[entry.journal].append(entry)
-        for line in entry.lines:
-            count += 1
-            if line.amount > 0:
-                debit += line.amount
-            else:
-                credit -= line.amount
-    with w.open("transactions"):
-        w.el("linesCount", count)
-        w.el("totalDebit", f"{debit:.2f}")
-        w.el("totalCredit", f"{credit:.2f}")
-        for code, name in JOURNALS.items():
-            if not journals[code]:
-                continue
-            with w.open("journal"):
-                w.el("jrnID", code)
-                w.el("desc", name)
-                w.el("jrnTp", code)
-                for entry in journals[code]:
-                    _transaction(w, entry, numbers)
-
-
-def _transaction(w: _Writer, entry: Entry, numbers: dict[str, str]) -> None:
+def _transaction(w: Writer, entry: Entry, numbers: dict[str, str]) -> None:
     docref = escape(clean(entry.document or entry.number, 255))
-    day = entry.date.isoformat()
-    lines = []
-    for nr, line in enumerate(entry.lines, 1):
-        amount, kind = _amount(line.amount)
-        extra = ""
-        if line.cust_sup:
-            extra += f"<custSupID>{escape(clean(line.cust_sup, 35))}</custSupID>"
-        if line.inv_ref:
-            extra += f"<invRef>{escape(clean(line.inv_ref, 255))}</invRef>"
-        lines.append(
-            f"<trLine><nr>{nr}</nr><accID>{numbers[line.account]}</accID>"
-            f"<docRef>{docref}</docRef><effDate>{day}</effDate>"
-            f"<desc>{escape(clean(line.description))}</desc>"
-            f"<amnt>{amount}</amnt><amntTp>{kind}</amntTp>{extra}</trLine>"
-        )
     w.write(
-        f"<transaction><nr>{escape(entry.number)}</nr>"
-        f"<desc>{escape(clean(entry.description))}</desc>"
-        f"<periodNumber>{entry.date.month}</periodNumber><trDt>{day}</trDt>"
+        f"{transaction_head(entry)}"
         f"<Source>{escape(clean(entry.source, 999))}</Source>"
         f"<User>{escape(clean(entry.user or 'onbekend', 999))}</User>"
-        f"{''.join(lines)}</transaction>\n"
+        f"{tr_lines(entry, numbers, docref, _line_extra)}</transaction>\n"
     )

@@ -31,14 +31,15 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from beancount.core import data
 from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, abort, jsonify, request, send_file
 
-from statements.render.pdf import euros, percentage, thousands
+from statements.render.format import euros, percentage, thousands
 from statements.table import Row, StatementTable
 from vng.fava.bouw import RESULT, Pagina, Rekening
 from vng.jaarverslag import group_path, slug
@@ -50,6 +51,13 @@ from vng_accounts.layouts import GECONSOLIDEERD_BALANS, GECONSOLIDEERD_BATEN_LAS
 WAIT = 20.0  # seconds a page waits for its build before it says it is being computed
 DOWNLOAD_WAIT = 600.0  # a download asked for waits longer
 GROUP_ENV = "VNG_GROEP"  # set by ``vng serve --groep``
+
+_Endpoint = TypeVar("_Endpoint", bound=Callable[..., Response])
+
+
+def endpoint(name: str) -> Callable[[_Endpoint], _Endpoint]:
+    """Fava's ``extension_endpoint``, typed (its union return type hides the function's)."""
+    return cast(Callable[[_Endpoint], _Endpoint], extension_endpoint(name))
 
 
 @dataclass
@@ -249,7 +257,7 @@ class VngJaarrekening(FavaExtensionBase):
         """The chart of the books Fava shows, and its errors (shown on the page)."""
         entries = self.ledger.all_entries
         if self._chart is None or self._chart[0] is not entries:
-            chart, errors = read_chart(entries, self.ledger.options)
+            chart, errors = read_chart(cast("list[data.Directive]", entries), self.ledger.options)
             self._chart = (entries, (chart, [format_error(e) for e in errors]))
         return self._chart[1]
 
@@ -263,7 +271,7 @@ class VngJaarrekening(FavaExtensionBase):
 
     # --- endpoints ----------------------------------------------------------------
 
-    @extension_endpoint("status")
+    @endpoint("status")
     def status(self) -> Response:
         bouw = self.build(self.year())
         return jsonify({"klaar": bouw.wait(0) is not None})
@@ -279,12 +287,12 @@ class VngJaarrekening(FavaExtensionBase):
     def _file(self, page: Pagina, name: str, mime: str) -> Response:
         return send_file(page.files[name], mimetype=mime, as_attachment=True, download_name=name)
 
-    @extension_endpoint("pdf")
+    @endpoint("pdf")
     def pdf(self) -> Response:
         page = self._ready()
         return self._file(page, f"financieel-jaarverslag-{page.year}.pdf", "application/pdf")
 
-    @extension_endpoint("xlsx")
+    @endpoint("xlsx")
     def xlsx(self) -> Response:
         page = self._ready()
         return self._file(
@@ -293,12 +301,12 @@ class VngJaarrekening(FavaExtensionBase):
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
 
-    @extension_endpoint("json")
+    @endpoint("json")
     def json(self) -> Response:
         page = self._ready()
         return self._file(page, f"jaarrekening-{page.year}.json", "application/json")
 
-    @extension_endpoint("xaf")
+    @endpoint("xaf")
     def xaf(self) -> Response:
         """One entity's auditfile (``entiteit``), or all of them in a zip."""
         page = self._ready()

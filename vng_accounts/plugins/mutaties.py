@@ -23,11 +23,12 @@ from typing import Any
 from beancount.core import data
 
 from vng_accounts.errors import BooksError
+from vng_accounts.metadata import BEGINBALANS, MUTATIE
 
 __plugins__ = ("check_mutaties",)
 
 MUTATIES: dict[str, frozenset[str]] = {
-    "beginbalans": frozenset({"aanschafwaarde", "afschrijvingen"}),
+    BEGINBALANS: frozenset({"aanschafwaarde", "afschrijvingen"}),
     "investering": frozenset({"aanschafwaarde"}),
     "desinvestering": frozenset({"aanschafwaarde", "afschrijvingen"}),
     "herrubricering": frozenset({"aanschafwaarde", "afschrijvingen"}),
@@ -59,7 +60,7 @@ def check_mutaties(
 
 def _check_entry(entry: data.Transaction, component_of: dict[str, str]) -> list[BooksError]:
     errors: list[BooksError] = []
-    mutatie = entry.meta.get("mutatie")
+    mutatie = entry.meta.get(MUTATIE)
     for posting in entry.postings:
         financiering = (posting.meta or {}).get("financiering")
         if financiering is not None and financiering not in FINANCIERING:
