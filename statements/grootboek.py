@@ -103,6 +103,7 @@ class LedgerAccount:
     sign: int = 1  # the presentation sign of its enkelvoudige line (credit lines -1)
     lead: str = ""  # the note (toelichting number) its enkelvoudige line belongs to
     label: str = ""  # the label of that line, unambiguous within its layout
+    lead_title: str = ""  # the heading of that note
 
 
 @dataclass(frozen=True)
@@ -214,21 +215,22 @@ def account_number(account: str, meta: dict[str, object]) -> str:
     return "R" + hashlib.sha1(account.encode("utf-8")).hexdigest()[:10]
 
 
-def line_labels(layout: Layout) -> dict[str, tuple[str, int, str]]:
+def line_labels(layout: Layout) -> dict[str, tuple[str, int, str, str]]:
     """Per line of ``layout``: its label, made unambiguous with its heading where the
     layout uses the label twice ("Intercompany (Vorderingen)", "Intercompany
-    (Kortlopende schulden)"), its sign and the note it belongs to."""
+    (Kortlopende schulden)"), its sign, the note it belongs to and that note's heading."""
     counts = Counter(line.label for line in layout.lines if line.kind == "line")
-    heading, note = "", ""
+    heading, note, title = "", "", ""
     result = {}
     for line in layout.lines:
         if line.kind == "header":
-            heading, note = line.label, line.note or ""
+            heading, note, title = line.label, line.note or "", line.label if line.note else ""
             continue
         if line.kind != "line":
             continue
         label = f"{line.label} ({heading})" if counts[line.label] > 1 and heading else line.label
-        result[line.id] = (label, line.sign, line.note or note)
+        own = bool(line.note)
+        result[line.id] = (label, line.sign, line.note or note, line.label if own else title)
     return result
 
 
@@ -254,7 +256,7 @@ def _accounts(books: Books) -> dict[str, LedgerAccount]:
         line_id = spec.lines.get(layout.id)
         group = GECONSOLIDEERD_BALANS if balance_sheet else GECONSOLIDEERD_BATEN_LASTEN
         group_line = spec.lines.get(group.id) or ""
-        label, sign, lead = _LABELS[layout.id].get(line_id or "", ("", 1, ""))
+        label, sign, lead, lead_title = _LABELS[layout.id].get(line_id or "", ("", 1, "", ""))
         plain = layout.line(line_id).label if line_id else ""
         result[account] = LedgerAccount(
             account,
@@ -271,6 +273,7 @@ def _accounts(books: Books) -> dict[str, LedgerAccount]:
             sign,
             lead,
             label,
+            lead_title,
         )
     return result
 

@@ -564,7 +564,7 @@ def _leads(w: _Writer, links: _Links, ledger: Grootboek) -> None:
             notes[account.lead].append(account)
     for note in sorted(notes, key=lambda n: (len(n), n)):
         accounts = sorted(notes[note], key=lambda a: (a.statement_line, a.number))
-        heading = accounts[0].label.split(" (")[0]
+        heading = accounts[0].lead_title or accounts[0].label.split(" (")[0]
         sheet = w.sheet(
             f"Lead {note} {heading}",
             "Lead schedules",
