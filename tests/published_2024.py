@@ -105,6 +105,7 @@ TOELICHTING: dict[str, dict[str, tuple[int | None, ...]]] = {
         "totaal": (83485, 78425),
     },
     "liquide_middelen": {"bank": (25049, 25689), "kas": (7, 15), "totaal": (25056, 25704)},
+    "handelscrediteuren": {"handelscrediteuren": (7212, 5618), "totaal": (7212, 5618)},
     "belastingen_schuld": {
         "loonheffing": (2191, 1845),
         "pensioenen": (445, 416),
@@ -192,6 +193,13 @@ TOELICHTING: dict[str, dict[str, tuple[int | None, ...]]] = {
         "rentelasten": (0, None, 0),
         "totaal": (747, None, 5005),
     },
+}
+
+# Notes (6) and (13), third column: 2023 as the balance presents it (the subsidies
+# netted per subsidie), next to the restated 2023 "(wijziging presentatie)".
+GESALDEERD_2023 = {
+    "overlopende_activa": {"nog_te_ontvangen_subsidies": 5180, "totaal": 9076},
+    "overlopende_passiva": {"nog_te_besteden_subsidies": 28267, "totaal": 61736},
 }
 
 # The report contradicts itself here. Key: (statement, line, column index).
