@@ -73,11 +73,13 @@ PARTS = [
     "Financieel beleid",
     "Kerninformatie",
     "Enkelvoudige jaarrekening 2024",
+    "Toelichting algemeen",
     "Toelichting op de enkelvoudige balans",
     "Toelichting op de enkelvoudige staat van baten en lasten",
     "Geconsolideerde jaarrekening 2024",
     "WNT-verantwoording",
     "Ondertekening",
+    "Overige gegevens",
 ]
 
 
@@ -164,7 +166,7 @@ def test_notes_6_and_13_disclose_the_restated_comparatives(reader: PdfReader) ->
 
 def test_herwaarderingsreserve_stands_with_the_eigen_vermogen(reader: PdfReader) -> None:
     titles = [t for _, t, _ in _outline(reader)]
-    herwaardering = next(i for i, t in enumerate(titles) if t.startswith("Herwaarderingsreserve"))
+    herwaardering = next(i for i, t in enumerate(titles) if t.startswith("Herwaarderingsreserve ("))
     assert titles[herwaardering].endswith("(8)")
     assert (
         titles.index("Liquide middelen (7)") < herwaardering < titles.index("Overige reserves (8)")
@@ -274,3 +276,34 @@ def test_a_reference_to_a_missing_note_is_left_out() -> None:
     flowable = pdf.statement_flowable(table, pdf._Styles(), notes=frozenset({"3"}))
     labels = [row[0].text for row in flowable._cellvalues[1:]]
     assert labels == ["Met toelichting (3)", "Zonder toelichting"]
+
+
+def test_every_text_of_the_books_is_a_heading_of_the_pdf(reader: PdfReader, books: Any) -> None:
+    from vng_accounts.teksten import read_teksten
+
+    texts, _ = read_teksten(books.entries)
+    pages = " ".join(_pages(reader))
+    titles = {t for _, t, _ in _outline(reader)}
+    for tekst in texts:
+        assert tekst.title in titles or f"{tekst.title} " in pages, tekst.key
+    assert "{" not in pages  # every placeholder filled
+
+
+def test_financieel_beleid_prints_the_portfolio_result(reader: PdfReader) -> None:
+    text = _part(reader, "Financieel beleid")
+    for line in (
+        "Dividenden (na dividendbelasting) 794",
+        "Overige lasten effectenportefeuille -161",
+        "Koersresultaat 3.788",
+        "Beleggingsresultaat 4.421",
+        "Overige personeelslasten (18) 5.710 2.266 3.444",
+    ):
+        assert line in text, line
+    assert "€ 3,396 miljoen negatief" in _part(reader, "Voorwoord")
+
+
+def test_the_commitments_per_year_are_in_the_toelichting(reader: PdfReader) -> None:
+    text = _part(reader, "Toelichting op de enkelvoudige balans")
+    assert "Niet in de balans opgenomen rechten en verplichtingen" in text
+    for line in ("2025 3.122", "2026 672", "2027 264", "2028 153", "Totaal 4.211"):
+        assert line in text, line

@@ -181,9 +181,16 @@ class _Styles:
             textColor=BLUE,
             spaceBefore=10,
             spaceAfter=4,
+            keepWithNext=1,  # a heading never ends a page
         )
         self.h3 = ParagraphStyle(
-            "h3", fontName=bold, fontSize=10, leading=13, spaceBefore=6, spaceAfter=2
+            "h3",
+            fontName=bold,
+            fontSize=10,
+            leading=13,
+            spaceBefore=6,
+            spaceAfter=2,
+            keepWithNext=1,
         )
         self.note = ParagraphStyle("note", parent=self.small, textColor=colors.grey)
         self.cover = ParagraphStyle(
@@ -683,7 +690,7 @@ def _bestuur(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
         return []
     story: list[Any] = [Paragraph("Samenstelling bestuur en directie", styles.h1)]
     story += [Paragraph(text(table.title), styles.note)]
-    story.append(statement_flowable(table, styles, widths=[50 * mm, 60 * mm, 60 * mm]))
+    story.append(statement_flowable(table, styles, widths=[70 * mm, 100 * mm]))
     directie = by_id.get("bestuursverslag.directie")
     if directie:
         story += [
