@@ -105,6 +105,7 @@ TOELICHTING: dict[str, dict[str, tuple[int | None, ...]]] = {
         "totaal": (83485, 78425),
     },
     "liquide_middelen": {"bank": (25049, 25689), "kas": (7, 15), "totaal": (25056, 25704)},
+    "handelscrediteuren": {"handelscrediteuren": (7212, 5618), "totaal": (7212, 5618)},
     "belastingen_schuld": {
         "loonheffing": (2191, 1845),
         "pensioenen": (445, 416),
@@ -192,6 +193,13 @@ TOELICHTING: dict[str, dict[str, tuple[int | None, ...]]] = {
         "rentelasten": (0, None, 0),
         "totaal": (747, None, 5005),
     },
+}
+
+# Notes (6) and (13), third column: 2023 as the balance presents it (the subsidies
+# netted per subsidie), next to the restated 2023 "(wijziging presentatie)".
+GESALDEERD_2023 = {
+    "overlopende_activa": {"nog_te_ontvangen_subsidies": 5180, "totaal": 9076},
+    "overlopende_passiva": {"nog_te_besteden_subsidies": 28267, "totaal": 61736},
 }
 
 # The report contradicts itself here. Key: (statement, line, column index).
@@ -567,3 +575,51 @@ KASSTROOM_2024 = {
 # Printed as "Betaalde/ontvangen vennootschapsbelasting" (2024, 2023): the charge of each
 # year (the staat van baten en lasten's -682 and -455), not what was paid.
 KASSTROOM_VPB_PRINTED = (-682, -455)
+
+
+# Financieel beleid, "Samenstelling resultaat beleggingsportefeuille" (x € 1.000)
+BELEGGINGSRESULTAAT = {
+    "dividenden": 794,
+    "kosten": -127,
+    "koersresultaat": 3788,
+    "beleggingsresultaat": 4455,
+}
+# line -> (books, printed, why)
+BELEGGINGSRESULTAAT_ERRATA = {
+    "kosten": (
+        -161,
+        -127,
+        "toelichting (22) drukt de opbrengst van effecten op -240; met het koersresultaat "
+        "daarin (-451 - 444) zijn dividend en kosten samen 655, niet 794 - 127 = 667; de "
+        "boeken: dividend 815 (794 na 21 dividendbelasting) en kosten -161",
+    ),
+    "beleggingsresultaat": (4421, 4455, "volgt uit de kosten: 794 - 161 + 3.788"),
+}
+
+# Niet in de balans opgenomen verplichtingen (enkelvoudig), per jaar (x € 1.000)
+VERPLICHTINGEN = {"2025": 3122, "2026": 672, "2027": 264, "2028": 153, "Totaal": 4211}
+
+# Vergelijking realisatie 2024 met begroting 2024 and with 2023: the differences the
+# bestuursverslag and the toelichting print (in € miljoen, here x € 1.000)
+VERSCHIL_BEGROTING = {
+    "som_der_baten": 53965,
+    "bedrijfsresultaat": 1665,
+    "overige_personeelslasten": 3444,
+    "kantoor_huisvesting": 2922,
+    "activiteitslasten": 47382,
+}
+VERSCHIL_VORIG_JAAR = {
+    "bijdrage_projecten": 12878,
+    "resultaat_deelnemingen": 652,
+    "financiele_baten_lasten": -4258,
+    "onverdeeld_resultaat": -3784,
+    "bedrijfsresultaat": 147,
+}
+VERSCHIL_ERRATA = {
+    "bedrijfsresultaat": (
+        148,
+        147,
+        "afronding: het bedrijfsresultaat 2023 is in de boeken -3.543,6 (gedrukt -3.543, "
+        "uit een som der baten van 156.191 die in de boeken 156.190 is)",
+    ),
+}

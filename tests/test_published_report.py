@@ -223,3 +223,50 @@ def test_schedules_end_on_the_balance_sheet(
     effecten = verlopen["toelichting.effecten"].row("eind").amounts
     overige = tables_2024["toelichting.overige_effecten"].row("effectenportefeuille").amounts
     assert (effecten[2], effecten[3]) == overige
+
+
+def test_restated_2023_of_notes_6_and_13_nets_the_same_subsidies() -> None:
+    """The notes show 2023 bruto next to 2023 as on the balance: the difference is the
+    nog te ontvangen subsidies netted against the nog te besteden, the same amount on
+    both sides (within the rounding of the two printed subtotals)."""
+    activa = (
+        pub.TOELICHTING["overlopende_activa"]["totaal"][1]
+        - (pub.GESALDEERD_2023["overlopende_activa"]["totaal"])
+    )
+    passiva = (
+        pub.TOELICHTING["overlopende_passiva"]["totaal"][1]
+        - (pub.GESALDEERD_2023["overlopende_passiva"]["totaal"])
+    )
+    assert activa == passiva == 69349
+    ontvangen = (
+        pub.TOELICHTING["overlopende_activa"]["nog_te_ontvangen_subsidies"][1]
+        - (pub.GESALDEERD_2023["overlopende_activa"]["nog_te_ontvangen_subsidies"])
+    )
+    besteden = (
+        pub.TOELICHTING["overlopende_passiva"]["nog_te_besteden_subsidies"][1]
+        - (pub.GESALDEERD_2023["overlopende_passiva"]["nog_te_besteden_subsidies"])
+    )
+    assert abs(ontvangen - besteden) <= 1  # 69.349 and 69.350: rounding, not an error
+    # the published balance 2023 follows the netted figure of (13) on its own line,
+    # and prints the netted figure of (6) one row up (see the shifted-cells erratum)
+    assert (
+        pub.BALANS["overlopende_passiva"][1] == pub.GESALDEERD_2023["overlopende_passiva"]["totaal"]
+    )
+    assert (
+        pub.BALANS["intercompany_vordering"][1]
+        == (pub.GESALDEERD_2023["overlopende_activa"]["totaal"])
+    )
+
+
+def test_books_restate_2023_as_the_notes_do(tables_2024: dict[str, StatementTable]) -> None:
+    """The books' note (6) and (13) show 2023 bruto, the balance 2023 netted: the
+    difference is the same on both sides, as in the published report."""
+    balans = tables_2024["enkelvoudig.balans"]
+    activa = tables_2024["toelichting.overlopende_activa"].row("totaal").amounts[1]
+    passiva = tables_2024["toelichting.overlopende_passiva"].row("totaal").amounts[1]
+    netted_a = balans.row("overlopende_activa").amounts[1]
+    netted_p = balans.row("overlopende_passiva").amounts[1]
+    assert activa is not None and passiva is not None and netted_a and netted_p
+    assert activa - netted_a == passiva - netted_p
+    assert in_thousands(netted_a) == pub.GESALDEERD_2023["overlopende_activa"]["totaal"]
+    assert in_thousands(netted_p) == pub.GESALDEERD_2023["overlopende_passiva"]["totaal"]

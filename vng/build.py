@@ -73,6 +73,7 @@ class Uitkomst:
     figures: dict[tuple[str, int], Any] = field(default_factory=dict)
     tables: tuple[StatementTable, ...] = ()
     ondertekening: StatementTable | None = None
+    teksten: tuple[Any, ...] = ()  # the report's texts in the books (vng_accounts.teksten)
     ledger: Grootboek | None = None
     prior: Grootboek | None = None  # the trial balance of the year before, for the workbook
     analysis: Any = None  # the journal-entry tests of the year (statements.journaalposten)
@@ -89,16 +90,19 @@ def entity_tables(
 ) -> tuple[StatementTable, ...]:
     """The statements of one entity: enkelvoudig, specifications, verloop, WNT;
     ``names`` the group's entities by key."""
+    from statements.bestuursverslag import build_bestuursverslag
     from statements.enkelvoudig import build_enkelvoudig
     from statements.specificaties import build_specificaties
     from statements.verloop import build_verlopen
     from statements.wnt import build_wnt
 
+    enkelvoudig = build_enkelvoudig(books, year, names)
     return (
-        build_enkelvoudig(books, year, names)
+        enkelvoudig
         + build_specificaties(books, year)
         + build_verlopen(books, year, names)
         + build_wnt(books, year)
+        + build_bestuursverslag(books, year, enkelvoudig[1])
     )
 
 
@@ -141,6 +145,7 @@ def compute(taak: Taak) -> Uitkomst:
     from statements.render.auditfile import AuditfileError, render_auditfile
     from statements.wnt import build_ondertekening
     from vng.auteurs import Auteurs
+    from vng_accounts.teksten import read_teksten
 
     if not os.path.exists(taak.path):
         return Uitkomst(taak.key, (f"{taak.path}:0: boeken niet gevonden",))
@@ -170,6 +175,7 @@ def compute(taak: Taak) -> Uitkomst:
         if taak.full:
             if taak.reporting:
                 out.ondertekening = build_ondertekening(books, taak.year)
+                out.teksten = read_teksten(books.entries)[0]
             # 4.0 asks the KvK and BTW numbers of the books (an error names the setting)
             company = company_ids(books) if taak.xaf == "4.0" else books.settings.entity
             auteurs = Auteurs()

@@ -137,8 +137,9 @@ def build_jaarverslag(
 ) -> Jaarverslag:
     """The whole Financieel Jaarverslag, written into ``staging``; ``tables`` asks for
     the statements too when the outputs come from the cache. Raises ``BuildError``."""
-    from statements.render.pdf import PdfError, Report, render_pdf
+    from statements.render.pdf import PdfError, Report, Section, render_pdf
     from statements.render.xlsx import EntityLedgers, render_xlsx
+    from statements.verslag import fill
 
     results, group, reporting = compute_entities(books, group_file, year, True, staging, xaf)
     tick("entiteiten")
@@ -173,6 +174,7 @@ def build_jaarverslag(
                 year,
                 settings.voorwoord.get(year, ""),
                 settings.entity.get("plaats", ""),
+                tuple(Section(s.key, s.title, s.text) for s in fill(own.teksten, made, year)),
             )
             others = [
                 EntityLedgers(r.ledger, r.prior)

@@ -27,6 +27,9 @@ order of the accounts' ``nummer`` (then their place in the books)::
       nummer: "0300"
       toelichting: "intercompany_vordering.realisatie"
 
+A note that only shows the stand of a balance line (Handelscrediteuren (10)) takes
+every account whose ``balans`` is that line; its accounts need no ``toelichting``.
+
 A note that no account joins is left out of the jaarrekening.
 """
 
@@ -51,6 +54,9 @@ class Note:
     lines: tuple[tuple[str, str], ...]  # (line id, label)
     total_label: str = "Stand per 31 december"
     per_counterparty: bool = False  # lines from the accounts, labelled by ``tegenpartij``
+    # one line: every account on the balance line of the note's key (``balans`` on its
+    # open), for a note that only shows the line's stand
+    whole_line: bool = False
 
     def labels(self) -> dict[str, str]:
         return dict(self.lines)
@@ -62,6 +68,10 @@ def _c(key: str, number: str, title: str) -> Note:
 
 def _b(key: str, number: str, title: str, *lines: tuple[str, str]) -> Note:
     return Note(key, number, title, "balans", lines)
+
+
+def _l(key: str, number: str, title: str, label: str) -> Note:
+    return Note(key, number, title, "balans", ((key, label),), whole_line=True)
 
 
 def _w(key: str, number: str, title: str, total: str, *lines: tuple[str, str]) -> Note:
@@ -102,6 +112,7 @@ NOTES: tuple[Note, ...] = (
         ("overige_vorderingen", "Overige vorderingen"),
     ),
     _b("liquide_middelen", "7", "Liquide middelen", ("bank", "Bank"), ("kas", "Kas")),
+    _l("handelscrediteuren", "10", "Handelscrediteuren", "Handelscrediteuren"),
     _b(
         "belastingen_schuld",
         "11",
@@ -227,7 +238,11 @@ def note_members(
 ) -> dict[str, list[str]]:
     """The accounts of each line of ``note``, from (account, toelichting, open meta)."""
     members: dict[str, list[str]] = {line: [] for line, _ in note.lines}
-    for account, value, _ in sorted(accounts, key=_chart_order):
+    for account, value, meta in sorted(accounts, key=_chart_order):
+        if note.whole_line:
+            if meta.get("balans") == note.key:
+                members[note.key].append(account)
+            continue
         ref = note_reference(str(value)) if value else None
         if ref and ref[0].key == note.key:
             members.setdefault(ref[1], []).append(account)

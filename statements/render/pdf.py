@@ -1,14 +1,19 @@
 """The Financieel Jaarverslag as a PDF for the ALV.
 
-Formats the statement tables the builders computed, in the shape of the published
-report: cover, inhoudsopgave, voorwoord, kerninformatie with the composition of
-baten and lasten as charts, the enkelvoudige jaarrekening with its toelichting, the
-geconsolideerde jaarrekening when the books hold it, the WNT-verantwoording, the
-resultaatbestemming and the ondertekening.
+Formats the statement tables the builders computed and the texts the books hold, in
+the shape and order of the published report: cover, inhoudsopgave (one line per part,
+each a link), the bestuursverslag (voorwoord, financieel beleid with its tables),
+kerninformatie, samenstelling bestuur en directie, the enkelvoudige jaarrekening with
+its grondslagen and toelichting, the geconsolideerde jaarrekening when the books hold
+it, the WNT-verantwoording, the ondertekening and the overige gegevens. Every heading
+is a bookmark in the PDF's outline.
 
 Amounts are shown in € 1.000 (``1.234``, ``-1.234``; the WNT to the cent), rounded
 here, once, for print. Every text from the books is escaped: markup in a name or a
 narration prints as written. The font is DejaVu, embedded, so every name prints.
+Column headers wrap at word boundaries, a word too long for its column is hyphenated
+the Dutch way (``pyphen``). A reference to a note, ``(n)``, is printed only when the
+document holds that note.
 """
 
 from __future__ import annotations
@@ -16,11 +21,14 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from typing import Any
 from xml.sax.saxutils import escape
 
+import pyphen
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, String
@@ -31,6 +39,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -53,6 +62,11 @@ FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
 BLUE = colors.HexColor("#00508C")
 LIGHT = colors.HexColor("#E6EEF6")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOTE = re.compile(r"\((\d+)\)")
+WIDTH = 170 * mm  # the frame's width: A4 less the margins
+CELL_PADDING = 6.0  # reportlab's default left plus right padding of a table cell
+IN_THOUSANDS = "(bedragen x € 1.000)"
+BEFORE_APPROPRIATION = "Voor bestemming van het resultaat (bedragen x € 1.000)"
 
 
 class PdfError(Exception):
@@ -60,13 +74,28 @@ class PdfError(Exception):
 
 
 @dataclass(frozen=True)
+class Section:
+    """A text of the report, its figures already filled in: ``key`` names its place
+    in the document, ``title`` its heading; in ``text`` a blank line begins a new
+    paragraph and a line that begins with ``- `` is a bullet."""
+
+    key: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Report:
-    """What the PDF needs besides the tables: texts from the books' settings."""
+    """What the PDF needs besides the tables: texts from the books."""
 
     entity: str
     year: int
     voorwoord: str
     plaats: str
+    sections: tuple[Section, ...] = ()
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
 
 
 def _fonts() -> tuple[str, str]:
@@ -86,15 +115,61 @@ def text(value: object) -> str:
     return escape(_CONTROL.sub("", "" if value is None else str(value)))
 
 
+@lru_cache(maxsize=1)
+def _dictionary() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="nl_NL")
+
+
+def wrap_words(value: str, font: str, size: float, width: float) -> list[str]:
+    """``value`` in lines no wider than ``width``: broken at spaces, and a word that
+    does not fit on a line of its own hyphenated at a Dutch hyphenation point. A word
+    without a point that fits stays whole (and is wider than ``width``)."""
+
+    def fits(piece: str) -> bool:
+        return pdfmetrics.stringWidth(piece, font, size) <= width
+
+    lines: list[str] = []
+    current = ""
+    for word in value.split():
+        candidate = f"{current} {word}" if current else word
+        if fits(candidate):
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word
+        while not fits(current):
+            split = next(
+                (
+                    (head, tail)
+                    for head, tail in _dictionary().iterate(current)
+                    if fits(head + "-") and not head.endswith("-")
+                ),
+                None,
+            )
+            if split is None:
+                break
+            lines.append(split[0] + "-")
+            current = split[1]
+    if current:
+        lines.append(current)
+    return lines
+
+
 class _Styles:
     def __init__(self) -> None:
         regular, bold = _fonts()
         self.body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=13)
+        self.bullet = ParagraphStyle(
+            "bullet", parent=self.body, leftIndent=12, bulletIndent=2, spaceBefore=1
+        )
         self.small = ParagraphStyle("small", parent=self.body, fontSize=8, leading=10)
         self.cell = ParagraphStyle("cell", parent=self.body, fontSize=8.5, leading=10.5)
         self.cell_bold = ParagraphStyle("cellb", parent=self.cell, fontName=bold)
         self.num = ParagraphStyle("num", parent=self.cell, alignment=TA_RIGHT)
         self.num_bold = ParagraphStyle("numb", parent=self.num, fontName=bold)
+        self.head_left = ParagraphStyle("headl", parent=self.cell_bold, splitLongWords=0)
+        self.head_right = ParagraphStyle("headr", parent=self.num_bold, splitLongWords=0)
         self.h1 = ParagraphStyle(
             "h1", fontName=bold, fontSize=18, leading=22, textColor=BLUE, spaceAfter=8
         )
@@ -106,6 +181,16 @@ class _Styles:
             textColor=BLUE,
             spaceBefore=10,
             spaceAfter=4,
+            keepWithNext=1,  # a heading never ends a page
+        )
+        self.h3 = ParagraphStyle(
+            "h3",
+            fontName=bold,
+            fontSize=10,
+            leading=13,
+            spaceBefore=6,
+            spaceAfter=2,
+            keepWithNext=1,
         )
         self.note = ParagraphStyle("note", parent=self.small, textColor=colors.grey)
         self.cover = ParagraphStyle(
@@ -114,10 +199,7 @@ class _Styles:
         self.cover_sub = ParagraphStyle(
             "coversub", fontName=regular, fontSize=15, leading=20, textColor=colors.white
         )
-        self.toc = [
-            ParagraphStyle("toc1", fontName=regular, fontSize=10.5, leading=16),
-            ParagraphStyle("toc2", fontName=regular, fontSize=9.5, leading=13, leftIndent=12),
-        ]
+        self.toc = [ParagraphStyle("toc1", fontName=regular, fontSize=10.5, leading=17)]
         self.regular, self.bold = regular, bold
 
 
@@ -134,6 +216,7 @@ class _Document(BaseDocTemplate):
             author=report.entity,
         )
         self.report, self.styles = report, styles
+        self.headings = 0
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates(
             [
@@ -142,18 +225,31 @@ class _Document(BaseDocTemplate):
             ]
         )
 
-    def afterFlowable(self, flowable: object) -> None:
-        if isinstance(flowable, Paragraph) and flowable.style.name in ("h1", "h2"):
-            level = 0 if flowable.style.name == "h1" else 1
-            self.notify("TOCEntry", (level, flowable.getPlainText(), self.page))
+    def beforeDocument(self) -> None:
+        self.headings = 0  # every pass of multiBuild names the headings alike
 
-    def _cover(self, canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    def afterFlowable(self, flowable: Any) -> None:
+        """Each part (h1) a line of the inhoudsopgave with a link; every h1 and h2 a
+        bookmark in the outline."""
+        if not isinstance(flowable, Paragraph) or flowable.style.name not in ("h1", "h2"):
+            return
+        level = 0 if flowable.style.name == "h1" else 1
+        title = flowable.getPlainText()
+        self.headings += 1
+        key = f"kop-{self.headings}"
+        canvas: Canvas = self.canv
+        canvas.bookmarkPage(key)
+        canvas.addOutlineEntry(title, key, level=level, closed=level > 0)
+        if level == 0:
+            self.notify("TOCEntry", (0, title, self.page, key))
+
+    def _cover(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
         canvas.setFillColor(BLUE)
         canvas.rect(0, A4[1] * 0.45, A4[0], A4[1] * 0.55, stroke=0, fill=1)
         canvas.restoreState()
 
-    def _page(self, canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    def _page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(self.styles.regular, 7.5)
         canvas.setFillColor(colors.grey)
@@ -174,29 +270,70 @@ def _row_style(row: Row, styles: _Styles) -> tuple[ParagraphStyle, ParagraphStyl
     return (styles.cell_bold if strong else styles.cell, styles.num_bold if strong else styles.num)
 
 
+def _text_columns(table: StatementTable) -> set[int]:
+    """The columns that hold text (the WNT's functie and periode): set left, as their
+    header."""
+    return {
+        column
+        for row in table.rows
+        if row.texts and row.kind != "text"
+        for column, value in enumerate(row.texts)
+        if value is not None
+    } | {
+        column
+        for row in table.rows
+        if row.kind == "text" and row.texts
+        for column, value in enumerate(row.texts)
+        if value is not None
+    }
+
+
+def header_cell(label: str, width: float, style: ParagraphStyle) -> Paragraph:
+    """A column header in a column ``width`` wide: wrapped at word boundaries,
+    hyphenated where a word does not fit."""
+    lines = wrap_words(label, style.fontName, style.fontSize, width - CELL_PADDING)
+    return Paragraph("<br/>".join(text(line) for line in lines), style)
+
+
+def column_widths(
+    table: StatementTable, first_width: float, widths: Sequence[float]
+) -> list[float]:
+    rest = (WIDTH - first_width) / max(len(table.columns), 1)
+    return list(widths) or [first_width] + [rest] * len(table.columns)
+
+
 def statement_flowable(
     table: StatementTable,
     styles: _Styles,
     amounts: str = "thousands",
     first_width: float = 85 * mm,
     widths: Sequence[float] = (),
+    notes: frozenset[str] | None = None,
 ) -> Table:
-    """A statement table: labels left, amounts right; totals bold with a rule above."""
+    """A statement table: labels left, amounts right; totals bold with a rule above.
+
+    ``notes``: the notes the document holds; a row's reference to another is left out
+    (None: print every reference)."""
     fmt = {"thousands": thousands, "euros": euros}[amounts]
-    header = [Paragraph("", styles.cell)] + [
-        Paragraph(f"<b>{text(c)}</b>", styles.num) for c in table.columns
-    ]
-    data = [header]
-    style = [
+    columns = column_widths(table, first_width, widths)
+    texts = _text_columns(table)
+    header: list[Paragraph] = [Paragraph("", styles.cell)]
+    for index, label in enumerate(table.columns):
+        head = styles.head_left if index in texts else styles.head_right
+        header.append(header_cell(label, columns[index + 1], head))
+    data: list[list[Paragraph]] = [header]
+    style: list[Any] = [
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, BLUE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("VALIGN", (0, 1), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
     ]
     for index, row in enumerate(table.rows, 1):
         label_style, number_style = _row_style(row, styles)
         indent = "&nbsp;" * 3 * max(row.level - 1, 0)
-        note = f" ({text(row.note)})" if row.note and row.kind != "header" else ""
+        shown = row.note and (notes is None or row.note in notes)
+        note = f" ({text(row.note)})" if shown else ""
         cells = [Paragraph(indent + text(row.label) + note, label_style)]
         for column in range(len(table.columns)):
             is_text = bool(row.texts) and row.texts[column] is not None and row.kind != "text"
@@ -208,14 +345,12 @@ def statement_flowable(
             style.append(("LINEABOVE", (1, index), (-1, index), 0.4, colors.black))
         if row.kind == "header" and row.level == 0:
             style.append(("BACKGROUND", (0, index), (-1, index), LIGHT))
-    rest = (170 * mm - first_width) / max(len(table.columns), 1)
-    columns = list(widths) or [first_width] + [rest] * len(table.columns)
     flowable = Table(data, colWidths=columns, repeatRows=1)
     flowable.setStyle(TableStyle(style))
     return flowable
 
 
-def _cell(row: Row, column: int, fmt) -> str:  # type: ignore[no-untyped-def]
+def _cell(row: Row, column: int, fmt: Any) -> str:
     if row.texts and row.texts[column] is not None:
         return text(row.texts[column])
     value = row.amounts[column] if column < len(row.amounts) else None
@@ -223,7 +358,18 @@ def _cell(row: Row, column: int, fmt) -> str:  # type: ignore[no-untyped-def]
         return ""
     if row.kind == "ratio":
         return percentage(value)
-    return fmt(value)
+    return str(fmt(value))
+
+
+def note_numbers(tables: Sequence[StatementTable]) -> frozenset[str]:
+    """The notes the document holds: the numbers in the titles of its toelichting."""
+    return frozenset(
+        found.group(1)
+        for table in tables
+        if table.id.startswith("toelichting.")
+        for found in [_NOTE.search(table.title)]
+        if found
+    )
 
 
 PALETTE = [
@@ -238,13 +384,14 @@ PALETTE = [
 
 
 def _pie(title: str, items: Sequence[tuple[str, Decimal]], styles: _Styles) -> Drawing:
-    """A pie of the positive parts with a legend underneath (negative parts are named
-    in the legend but cannot be drawn as a slice)."""
+    """A pie of the positive parts, its legend right under it: each swatch next to
+    its label (negative parts are named in the legend but cannot be drawn as a
+    slice)."""
     drawing = Drawing(82 * mm, 92 * mm)
     positive = [(label, value) for label, value in items if value > 0]
     total = sum((v for _, v in positive), Decimal(0))
     pie = Pie()
-    pie.x, pie.y, pie.width, pie.height = 21 * mm, 44 * mm, 38 * mm, 38 * mm
+    pie.x, pie.y, pie.width, pie.height = _pt(21 * mm), _pt(44 * mm), _pt(38 * mm), _pt(38 * mm)
     pie.data = [float(v) for _, v in positive]
     pie.labels = None
     pie.slices.strokeColor = colors.white
@@ -254,9 +401,12 @@ def _pie(title: str, items: Sequence[tuple[str, Decimal]], styles: _Styles) -> D
     drawing.add(pie)
     drawing.add(String(0, 87 * mm, title, fontName=styles.bold, fontSize=9, fillColor=BLUE))
     legend = Legend()
-    legend.x, legend.y = 2 * mm, 40 * mm
+    legend.x, legend.y = _pt(4 * mm), _pt(40 * mm)
     legend.fontName, legend.fontSize = styles.regular, 7
-    legend.dy, legend.deltay = 5, 9
+    legend.alignment = "right"  # the label right of its swatch
+    legend.dx, legend.dy = 6, 6
+    legend.dxTextSpace = 4
+    legend.deltay = 9
     legend.boxAnchor = "nw"
     legend.columnMaximum = 10
     entries = [
@@ -269,6 +419,10 @@ def _pie(title: str, items: Sequence[tuple[str, Decimal]], styles: _Styles) -> D
     legend.colorNamePairs = entries
     drawing.add(legend)
     return drawing
+
+
+def _pt(length: float) -> int:
+    return round(length)
 
 
 def _share(value: Decimal, total: Decimal) -> str:
@@ -306,26 +460,36 @@ def _composition(svbl: StatementTable, styles: _Styles) -> Table:
     return grid
 
 
+# --- the document, part by part ------------------------------------------------------
+
+Tables = Mapping[str, StatementTable]
+
+
 def render_pdf(report: Report, tables: Sequence[StatementTable]) -> bytes:
     styles = _Styles()
     by_id = {t.id: t for t in tables}
+    notes = note_numbers(tables)
     buffer = io.BytesIO()
     doc = _Document(buffer, report, styles)
-    story: list[object] = []
+    story: list[Any] = []
     story += _cover(report, styles)
     story += _contents(styles)
     story += _voorwoord(report, styles)
-    story += _kerninformatie(by_id, styles)
-    story += _enkelvoudig(by_id, styles)
-    story += _toelichting(tables, styles)
-    story += _geconsolideerd(tables, styles)
+    story += _financieel_beleid(report, by_id, styles, notes)
+    story += _kerninformatie(by_id, styles, notes)
+    story += _bestuur(report, by_id, styles)
+    story += _enkelvoudig(report, by_id, styles, notes)
+    story += _grondslagen(report, styles)
+    story += _toelichting(report, tables, by_id, styles, notes)
+    story += _geconsolideerd(report, tables, styles, notes)
     story += _wnt(by_id, styles)
-    story += _slot(report, by_id, styles)
+    story += _ondertekening(report, by_id, styles)
+    story += _part(report, "overige_gegevens", styles)
     doc.multiBuild(story)
     return buffer.getvalue()
 
 
-def _cover(report: Report, styles: _Styles) -> list[object]:
+def _cover(report: Report, styles: _Styles) -> list[Any]:
     return [
         Spacer(1, 40 * mm),
         Paragraph("Financieel Jaarverslag", styles.cover),
@@ -337,7 +501,8 @@ def _cover(report: Report, styles: _Styles) -> list[object]:
     ]
 
 
-def _contents(styles: _Styles) -> list[object]:
+def _contents(styles: _Styles) -> list[Any]:
+    """The inhoudsopgave: the parts only, one page, each line a link to its part."""
     toc = TableOfContents()
     toc.levelStyles = styles.toc
     toc.dotsMinLevel = 0
@@ -348,122 +513,393 @@ def _contents(styles: _Styles) -> list[object]:
     ]
 
 
-def _voorwoord(report: Report, styles: _Styles) -> list[object]:
-    paragraphs = [p for p in report.voorwoord.split("\n\n") if p.strip()]
+def paragraphs(value: str, styles: _Styles) -> list[Any]:
+    """A text of the books as paragraphs: a blank line between paragraphs, ``- ``
+    a bullet, ``### `` a heading inside the section."""
+    story: list[Any] = []
+    for block in re.split(r"\n\s*\n", value.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        prose: list[str] = []
+        for line in lines:
+            if line.startswith("### "):
+                story += _prose(prose, styles)
+                prose = []
+                story.append(Paragraph(text(line[4:]), styles.h3))
+            elif line.startswith("- "):
+                story += _prose(prose, styles)
+                prose = []
+                story.append(Paragraph(text(line[2:]), styles.bullet, bulletText="•"))
+            elif prose or not story or not lines[0].startswith("- "):
+                prose.append(line)
+            else:  # a bullet continued on the next line
+                last = story.pop()
+                story.append(Paragraph(f"{last.text} {text(line)}", styles.bullet, bulletText="•"))
+        story += _prose(prose, styles)
+        story.append(Spacer(1, 2 * mm))
+    return story
+
+
+def _prose(lines: list[str], styles: _Styles) -> list[Any]:
+    return [Paragraph(text(" ".join(lines)), styles.body)] if lines else []
+
+
+def _section(report: Report, key: str, styles: _Styles, heading: ParagraphStyle) -> list[Any]:
+    section = report.section(key)
+    if section is None:
+        return []
+    return [Paragraph(text(section.title), heading), *paragraphs(section.text, styles)]
+
+
+def _part(report: Report, key: str, styles: _Styles) -> list[Any]:
+    """A part of the report that is text only, on a page of its own."""
+    story = _section(report, key, styles, styles.h1)
+    return story + [PageBreak()] if story else []
+
+
+def _voorwoord(report: Report, styles: _Styles) -> list[Any]:
+    if report.section("voorwoord"):
+        return _part(report, "voorwoord", styles)
     return [
         Paragraph("Voorwoord", styles.h1),
-        *[Paragraph(text(p), styles.body) for p in paragraphs],
+        *paragraphs(report.voorwoord, styles),
         PageBreak(),
     ]
 
 
-def _kerninformatie(by_id: dict[str, StatementTable], styles: _Styles) -> list[object]:
-    story: list[object] = [Paragraph("Kerninformatie", styles.h1)]
+def _summary(table: StatementTable, keep: Sequence[str]) -> StatementTable:
+    """The rows ``keep`` of ``table``, in its order: the figures as the table has them."""
+    return replace(table, rows=tuple(r for r in table.rows if r.id in keep))
+
+
+RESULTAATONTWIKKELING = (
+    "som_der_baten",
+    "som_der_lasten",
+    "bedrijfsresultaat",
+    "financiele_baten_lasten",
+    "resultaat_deelnemingen",
+    "resultaat",
+    "dekking_uit_vermogen",
+    "onverdeeld_resultaat",
+)
+
+# The financieel beleid of the bestuursverslag: its sections in the published order,
+# each with the table (by id) that goes with it.
+FINANCIEEL_BELEID: tuple[tuple[str, str | None], ...] = (
+    ("samenstelling_baten_lasten", None),
+    ("beleggingsportefeuille", "bestuursverslag.beleggingsresultaat"),
+    ("herwaarderingsreserve", None),
+    ("liquiditeitspositie", None),
+    ("vermogen_en_solvabiliteit", None),
+    ("fraude_en_continuiteit", None),
+    ("mvo", None),
+    ("deelnemingen", None),
+    ("resultaatontwikkeling", None),
+    ("vergelijking_begroting", "bestuursverslag.vergelijking_begroting"),
+    ("vergelijking_vorig_jaar", "bestuursverslag.vergelijking_vorig_jaar"),
+    ("bedrijfsrisicos", None),
+)
+
+
+def _financieel_beleid(
+    report: Report, by_id: Tables, styles: _Styles, notes: frozenset[str]
+) -> list[Any]:
+    story = _section(report, "financieel_beleid", styles, styles.h1) or [
+        Paragraph("Financieel beleid", styles.h1)
+    ]
     svbl = by_id.get("enkelvoudig.staat_van_baten_en_lasten")
-    if svbl:
-        story += [Paragraph("Resultaatontwikkeling (bedragen x € 1.000)", styles.h2)]
-        keep = (
-            "som_der_baten",
-            "som_der_lasten",
-            "bedrijfsresultaat",
-            "financiele_baten_lasten",
-            "resultaat_deelnemingen",
-            "resultaat",
-            "dekking_uit_vermogen",
-            "onverdeeld_resultaat",
-        )
-        summary = StatementTable(
-            svbl.id, svbl.title, svbl.columns, tuple(r for r in svbl.rows if r.id in keep)
-        )
-        story += [
-            statement_flowable(summary, styles),
-            Spacer(1, 6 * mm),
-            _composition(svbl, styles),
-        ]
+    for key, table_id in FINANCIEEL_BELEID:
+        part = _section(report, key, styles, styles.h2)
+        if key == "samenstelling_baten_lasten" and svbl:
+            part = (part or [Paragraph("Samenstelling van de baten en lasten", styles.h2)]) + [
+                _composition(svbl, styles),
+                Paragraph(IN_THOUSANDS, styles.note),
+            ]
+        if key == "resultaatontwikkeling" and svbl:
+            part = (part or [Paragraph("Resultaatontwikkeling", styles.h2)]) + [
+                Paragraph(IN_THOUSANDS, styles.note),
+                statement_flowable(_summary(svbl, RESULTAATONTWIKKELING), styles, notes=notes),
+            ]
+        table = by_id.get(table_id) if table_id else None
+        if table is not None:
+            part += [
+                Spacer(1, 2 * mm),
+                Paragraph(f"{text(table.title)} {IN_THOUSANDS}", styles.h3),
+                statement_flowable(table, styles, first_width=70 * mm, notes=notes),
+            ]
+        story += part
+    return story + [PageBreak()]
+
+
+GROEP_BALANS = (
+    "totaal_vaste_activa",
+    "totaal_vlottende_activa",
+    "totaal_eigen_vermogen",
+    "voorzieningen",
+    "totaal_kortlopende_schulden",
+)
+GROEP_BATEN_LASTEN = (
+    "contributies",
+    "som_der_baten",
+    "som_der_lasten",
+    "bedrijfsresultaat",
+    "som_financieel",
+    "bijzondere_baten_lasten",
+    "voorgaande_jaren",
+    "vpb",
+    "resultaat",
+    "dekking_uit_vermogen",
+    "onverdeeld_resultaat",
+)
+
+
+def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> list[Any]:
+    story: list[Any] = [
+        Paragraph("Kerninformatie", styles.h1),
+        Paragraph(IN_THOUSANDS, styles.note),
+    ]
+    for table_id, keep in (
+        ("geconsolideerd.balans", GROEP_BALANS),
+        ("geconsolideerd.staat_van_baten_en_lasten", GROEP_BATEN_LASTEN),
+    ):
+        table = by_id.get(table_id)
+        if table:
+            story += [
+                Paragraph(text(table.title), styles.h3),
+                statement_flowable(_summary(table, keep), styles, notes=frozenset()),
+            ]
+    for table_id in ("toelichting.resultaat_deelnemingen", "bestuursverslag.personeel"):
+        table = by_id.get(table_id)
+        if table:
+            story += [
+                Paragraph(_NOTE.sub("", text(table.title)).strip(), styles.h3),
+                statement_flowable(_unreferenced(table), styles, notes=frozenset()),
+            ]
     kengetallen = by_id.get("enkelvoudig.kengetallen")
     if kengetallen:
         story += [Paragraph("Kengetallen", styles.h2), statement_flowable(kengetallen, styles)]
     return story + [PageBreak()]
 
 
-def _enkelvoudig(by_id: dict[str, StatementTable], styles: _Styles) -> list[object]:
-    story: list[object] = [Paragraph("Enkelvoudige jaarrekening", styles.h1)]
+def _unreferenced(table: StatementTable) -> StatementTable:
+    return replace(table, rows=tuple(replace(r, note=None) for r in table.rows))
+
+
+def _bestuur(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
+    table = by_id.get("bestuursverslag.samenstelling_bestuur")
+    if table is None:
+        return []
+    story: list[Any] = [Paragraph("Samenstelling bestuur en directie", styles.h1)]
+    story += [Paragraph(text(table.title), styles.note)]
+    story.append(statement_flowable(table, styles, widths=[70 * mm, 100 * mm]))
+    directie = by_id.get("bestuursverslag.directie")
+    if directie:
+        story += [
+            Paragraph(text(directie.title), styles.h2),
+            statement_flowable(directie, styles, widths=[60 * mm, 110 * mm]),
+        ]
+    return story + [PageBreak()]
+
+
+def _enkelvoudig(
+    report: Report, by_id: Tables, styles: _Styles, notes: frozenset[str]
+) -> list[Any]:
+    story: list[Any] = [Paragraph(f"Enkelvoudige jaarrekening {report.year}", styles.h1)]
     for key in ("enkelvoudig.balans", "enkelvoudig.staat_van_baten_en_lasten"):
         table = by_id.get(key)
         if table:
             story += [
                 Paragraph(text(table.title), styles.h2),
                 Paragraph(
-                    "Voor bestemming van het resultaat (bedragen x € 1.000)"
-                    if key.endswith("balans")
-                    else "(bedragen x € 1.000)",
+                    BEFORE_APPROPRIATION if key.endswith("balans") else IN_THOUSANDS,
                     styles.note,
                 ),
-                statement_flowable(table, styles),
+                statement_flowable(table, styles, notes=notes),
                 PageBreak(),
             ]
+    if story[-1:] and isinstance(story[-1], PageBreak):
+        story.pop()
+    story += _section(report, "resultaat_toelichting", styles, styles.h3)
+    story += _section(report, "resultaatbestemming", styles, styles.h2) or _bestemming(
+        report, by_id, styles
+    )
+    return story + [PageBreak()]
+
+
+def _bestemming(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
+    """The proposal for the onverdeeld resultaat, for books without its text."""
+    svbl = by_id.get("enkelvoudig.staat_van_baten_en_lasten")
+    if svbl is None:
+        return []
+    result = svbl.row("onverdeeld_resultaat").amounts[0] or Decimal(0)
+    millions = f"{abs(result) / 1000000:.3f}".replace(".", ",")
+    sign = "negatief" if result < 0 else "positief"
+    direction = "ten laste van" if result < 0 else "ten gunste van"
+    return [
+        Paragraph("Resultaatbestemming", styles.h2),
+        Paragraph(
+            f"Het onverdeeld resultaat over {report.year}, € {millions} miljoen {sign}, wordt "
+            f"voorgesteld {direction} de overige reserves te brengen.",
+            styles.body,
+        ),
+    ]
+
+
+def _grondslagen(report: Report, styles: _Styles) -> list[Any]:
+    story = _section(report, "toelichting_algemeen", styles, styles.h1)
+    for key in ("grondslagen", "grondslagen_kasstroomoverzicht", "overige_informatie"):
+        story += _section(report, key, styles, styles.h2)
+    return story + [PageBreak()] if story else []
+
+
+# The published order of the tables within a note (the others by their id); the
+# herwaarderingsreserve belongs to the eigen vermogen (8).
+_WITHIN_NOTE = (
+    "toelichting.deelnemingen",
+    "toelichting.deelneming_",
+    "toelichting.overige_effecten",
+    "toelichting.effecten",
+    "toelichting.herwaarderingsreserve",
+    "toelichting.overige_reserves",
+    "toelichting.bestemmingsreserve",
+    "toelichting.statutaire_reserve",
+    "toelichting.omrekenverschillen",
+    "toelichting.onverdeeld_resultaat",
+)
+_NOTE_OF = {"toelichting.herwaarderingsreserve": 8}
+BALANS_NOTES = range(1, 15)  # the notes on the balance; 15 and on the baten en lasten
+
+
+def note_order(table: StatementTable) -> tuple[int, int, str]:
+    found = _NOTE.search(table.title)
+    number = _NOTE_OF.get(table.id, int(found.group(1)) if found else 99)
+    within = next(
+        (i for i, prefix in enumerate(_WITHIN_NOTE) if table.id.startswith(prefix)),
+        len(_WITHIN_NOTE),
+    )
+    return (number, within, table.id)
+
+
+def restated(table: StatementTable, by_id: Tables) -> tuple[StatementTable, list[str]]:
+    """A note whose prior-year total differs from that year on the balance (the
+    presentation changed): its column says so, and a sentence gives both amounts."""
+    key = table.id.removeprefix("toelichting.")
+    balans = by_id.get("enkelvoudig.balans")
+    line = next((r for r in balans.rows if r.id == key), None) if balans else None
+    total = next((r for r in table.rows if r.id == "totaal"), None)
+    if line is None or total is None or len(table.columns) != 2 or len(line.amounts) != 2:
+        return table, []
+    if thousands(line.amounts[1]) == thousands(total.amounts[1]):
+        return table, []
+    year = table.columns[1]
+    columns = (table.columns[0], f"{year} (wijziging presentatie)")
+    sentence = (
+        f"Vergelijkende cijfers aangepast: de specificatie toont {year} in de presentatie "
+        f"van {table.columns[0]} (€ {thousands(total.amounts[1])}); de balans per 31 december "
+        f"{year} toont de post zoals toen gepresenteerd, € {thousands(line.amounts[1])}."
+    )
+    return replace(table, columns=columns), [sentence]
+
+
+def _note(table: StatementTable, by_id: Tables, styles: _Styles) -> Any:
+    shown, disclosure = restated(table, by_id)
+    first = 70 * mm if len(table.columns) > 3 else 85 * mm
+    title = text(table.title)
+    if table.id in _NOTE_OF and not _NOTE.search(table.title):
+        title = f"{title} ({_NOTE_OF[table.id]})"
+    return KeepTogether(
+        [
+            Paragraph(title, styles.h2),
+            statement_flowable(shown, styles, first_width=first),
+            *[Paragraph(text(s), styles.small) for s in disclosure],
+        ]
+    )
+
+
+def _toelichting(
+    report: Report,
+    tables: Sequence[StatementTable],
+    by_id: Tables,
+    styles: _Styles,
+    notes: frozenset[str],
+) -> list[Any]:
+    ordered = sorted((t for t in tables if t.id.startswith("toelichting.")), key=note_order)
+    if not ordered:
+        return []
+    story: list[Any] = []
+    for title, numbers, extra in (
+        ("Toelichting op de enkelvoudige balans", BALANS_NOTES, "balans"),
+        ("Toelichting op de enkelvoudige staat van baten en lasten", range(15, 99), ""),
+    ):
+        part = [t for t in ordered if note_order(t)[0] in numbers]
+        if not part:
+            continue
+        story += [Paragraph(title, styles.h1), Paragraph(IN_THOUSANDS, styles.note)]
+        story += [_note(t, by_id, styles) for t in part]
+        if extra:
+            story += _verplichtingen(report, by_id, styles, notes)
+        story.append(PageBreak())
     return story
 
 
-def _toelichting(tables: Sequence[StatementTable], styles: _Styles) -> list[object]:
-    notes = [t for t in tables if t.id.startswith("toelichting.")]
-    if not notes:
-        return []
-    story: list[object] = [
-        Paragraph("Toelichting op de enkelvoudige jaarrekening", styles.h1),
-        Paragraph("(bedragen x € 1.000)", styles.note),
-    ]
-    for table in sorted(notes, key=_note_order):
-        first = 70 * mm if len(table.columns) > 3 else 85 * mm
-        story.append(
-            KeepTogether(
-                [
-                    Paragraph(text(table.title), styles.h2),
-                    statement_flowable(table, styles, first_width=first),
-                ]
-            )
-        )
-    return story + [PageBreak()]
+def _verplichtingen(
+    report: Report, by_id: Tables, styles: _Styles, notes: frozenset[str]
+) -> list[Any]:
+    story = _section(report, "niet_in_de_balans", styles, styles.h2)
+    table = by_id.get("toelichting.verplichtingen")
+    if table is not None:
+        if not story:
+            story = [Paragraph(text(table.title), styles.h2)]
+        story.append(statement_flowable(table, styles, notes=notes))
+    return story + _section(report, "fiscale_eenheid", styles, styles.h2)
 
 
-def _note_order(table: StatementTable) -> tuple[int, str]:
-    found = re.search(r"\((\d+)\)", table.title)
-    return (int(found.group(1)) if found else 99, table.id)
-
-
-def _geconsolideerd(tables: Sequence[StatementTable], styles: _Styles) -> list[object]:
+def _geconsolideerd(
+    report: Report, tables: Sequence[StatementTable], styles: _Styles, notes: frozenset[str]
+) -> list[Any]:
     group = [t for t in tables if t.id.startswith("geconsolideerd.")]
     if not group:
         return []
-    story: list[object] = [Paragraph("Geconsolideerde jaarrekening", styles.h1)]
+    story: list[Any] = [Paragraph(f"Geconsolideerde jaarrekening {report.year}", styles.h1)]
     for table in group:
+        subtitle = BEFORE_APPROPRIATION if table.id == "geconsolideerd.balans" else IN_THOUSANDS
         story += [
             Paragraph(text(table.title), styles.h2),
-            statement_flowable(table, styles),
-            CondPageBreak(60 * mm),
+            Paragraph(subtitle, styles.note),
+            statement_flowable(table, styles, notes=notes),
         ]
+        if table.id == "geconsolideerd.staat_van_baten_en_lasten":
+            story += _section(report, "geconsolideerde_resultaatbestemming", styles, styles.h2)
+        story.append(CondPageBreak(60 * mm))
+    story += _section(report, "gebeurtenissen_na_balansdatum", styles, styles.h2)
     return story + [PageBreak()]
 
 
-def _wnt(by_id: dict[str, StatementTable], styles: _Styles) -> list[object]:
+def _wnt(by_id: Tables, styles: _Styles) -> list[Any]:
     top = by_id.get("wnt.topfunctionarissen")
     if top is None:
         return []
-    story: list[object] = [
+    story: list[Any] = [
         Paragraph("WNT-verantwoording", styles.h1),
         Paragraph("Bezoldiging topfunctionarissen (bedragen x € 1)", styles.h2),
     ]
     story.append(statement_flowable(top, styles, "euros", first_width=62 * mm))
+    drempel = by_id.get("wnt.drempel")
+    below = {r.id for r in drempel.rows} if drempel else set()
     for key in ("wnt.toezichthouders", "wnt.drempel", "wnt.overige_functionarissen"):
         table = by_id.get(key)
         if table is None:
             continue
+        if key == "wnt.toezichthouders":
+            # a toezichthouder at or below the drempel is listed once, under 1d
+            table = replace(table, rows=tuple(r for r in table.rows if r.id not in below))
+            if not table.rows and drempel and drempel.rows:
+                continue
         story.append(Paragraph(text(table.title), styles.h2))
         if table.rows:
             widths = (
                 [50 * mm, 50 * mm, 30 * mm]
                 if len(table.columns) == 2
-                else [45 * mm, 45 * mm, 30 * mm, 22 * mm, 28 * mm]
+                else [45 * mm, 40 * mm, 27 * mm, 24 * mm, 34 * mm]
             )
             story.append(statement_flowable(table, styles, "euros", widths=widths))
         else:
@@ -471,46 +907,32 @@ def _wnt(by_id: dict[str, StatementTable], styles: _Styles) -> list[object]:
     return story + [PageBreak()]
 
 
-def _slot(report: Report, by_id: dict[str, StatementTable], styles: _Styles) -> list[object]:
-    story: list[object] = [Paragraph("Resultaatbestemming", styles.h1)]
-    svbl = by_id.get("enkelvoudig.staat_van_baten_en_lasten")
-    if svbl:
-        result = svbl.row("onverdeeld_resultaat").amounts[0] or Decimal(0)
-        millions = f"{abs(result) / 1000000:.3f}".replace(".", ",")
-        sign = "negatief" if result < 0 else "positief"
-        direction = "ten laste van" if result < 0 else "ten gunste van"
-        story.append(
-            Paragraph(
-                f"Het onverdeeld resultaat over {report.year}, € {millions} miljoen {sign}, wordt "
-                f"voorgesteld {direction} de overige reserves te brengen.",
-                styles.body,
-            )
-        )
+def _ondertekening(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     signing = by_id.get("ondertekening")
-    if signing:
-        story += [
-            Paragraph("Ondertekening", styles.h1),
-            Paragraph(
-                text(f"{report.plaats}, ...................... {report.year + 1}"), styles.body
-            ),
-            Spacer(1, 6 * mm),
+    if signing is None:
+        return []
+    story: list[Any] = [
+        Paragraph("Ondertekening", styles.h1),
+        Paragraph(text(f"{report.plaats}, ...................... {report.year + 1}"), styles.body),
+        Paragraph("Namens het bestuur,", styles.body),
+        Paragraph(text(report.entity), styles.body),
+        Spacer(1, 6 * mm),
+    ]
+    data = [
+        [
+            Paragraph(text(r.label), styles.cell),
+            Paragraph(text(r.texts[0]), styles.cell),
+            Paragraph("", styles.cell),
         ]
-        data = [
+        for r in signing.rows
+    ]
+    grid = Table(data, colWidths=[60 * mm, 60 * mm, 50 * mm])
+    grid.setStyle(
+        TableStyle(
             [
-                Paragraph(text(r.label), styles.cell),
-                Paragraph(text(r.texts[0]), styles.cell),
-                Paragraph("", styles.cell),
+                ("LINEBELOW", (2, 0), (2, -1), 0.3, colors.grey),
+                ("TOPPADDING", (0, 0), (-1, -1), 7),
             ]
-            for r in signing.rows
-        ]
-        grid = Table(data, colWidths=[60 * mm, 60 * mm, 50 * mm])
-        grid.setStyle(
-            TableStyle(
-                [
-                    ("LINEBELOW", (2, 0), (2, -1), 0.3, colors.grey),
-                    ("TOPPADDING", (0, 0), (-1, -1), 7),
-                ]
-            )
         )
-        story.append(grid)
-    return story
+    )
+    return story + [grid, PageBreak()]

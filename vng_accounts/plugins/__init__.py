@@ -21,6 +21,7 @@ from vng_accounts.plugins import (
     jaareinde,
     mutaties,
     rekeningschema,
+    teksten,
     vaststelling,
     wnt,
 )
@@ -34,5 +35,6 @@ PROJECT_PLUGINS: tuple[tuple[str, Plugin], ...] = (
     ("vng_accounts.plugins.bedragen", bedragen.check_bedragen),
     ("vng_accounts.plugins.mutaties", mutaties.check_mutaties),
     ("vng_accounts.plugins.wnt", wnt.check_wnt),
+    ("vng_accounts.plugins.teksten", teksten.check_teksten),
     ("vng_accounts.plugins.vaststelling", vaststelling.vaststelling),
 )

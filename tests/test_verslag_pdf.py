@@ -1,0 +1,309 @@
+"""The PDF of the Financieel Jaarverslag as the ALV reads it: its parts in the
+published order, an inhoudsopgave of the parts with links, an outline, no reference
+to a note the document lacks, headers that wrap at word boundaries or hyphenate, and
+the texts of the books with their figures filled in.
+
+The PDF is built once by ``vng jaarverslag`` over the embedded books and read back
+with pypdf."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from reportlab.lib.enums import TA_LEFT
+
+from statements.render import pdf
+from statements.table import Row, StatementTable
+from tests import published_2024 as pub
+from tests.conftest import BOOKS_DIR, vng
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> PdfReader:
+    out = tmp_path_factory.mktemp("verslag")
+    result = vng(
+        "jaarverslag",
+        "--year",
+        "2024",
+        "--books",
+        str(BOOKS_DIR / "main.beancount"),
+        "--out",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    return PdfReader(str(out / "financieel-jaarverslag-2024.pdf"))
+
+
+def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(level, title, page index) of every bookmark, in order."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list[Any], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append((level, str(item.title), reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def _pages(reader: PdfReader) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def _part(reader: PdfReader, title: str) -> str:
+    """The text of the part (outline level 0) called ``title``."""
+    parts = [(t, p) for level, t, p in _outline(reader) if level == 0]
+    pages = _pages(reader)
+    for index, (name, first) in enumerate(parts):
+        if name == title:
+            last = parts[index + 1][1] if index + 1 < len(parts) else len(pages)
+            return " ".join(pages[first : max(last, first + 1)])
+    raise AssertionError(f"geen deel {title}: {[t for t, _ in parts]}")
+
+
+PARTS = [
+    "Voorwoord",
+    "Financieel beleid",
+    "Kerninformatie",
+    "Enkelvoudige jaarrekening 2024",
+    "Toelichting algemeen",
+    "Toelichting op de enkelvoudige balans",
+    "Toelichting op de enkelvoudige staat van baten en lasten",
+    "Geconsolideerde jaarrekening 2024",
+    "WNT-verantwoording",
+    "Ondertekening",
+    "Overige gegevens",
+]
+
+
+def test_the_parts_are_in_the_published_order(reader: PdfReader) -> None:
+    parts = [t for level, t, _ in _outline(reader) if level == 0]
+    positions = [parts.index(p) for p in PARTS]
+    assert positions == sorted(positions), parts
+
+
+def test_outline_has_the_parts_and_their_sections(reader: PdfReader) -> None:
+    outline = _outline(reader)
+    titles = [t for _, t, _ in outline]
+    for title in ("Handelsdebiteuren (3)", "Handelscrediteuren (10)", "Overlopende passiva (13)"):
+        assert title in titles, title
+    assert all(level in (0, 1) for level, _, _ in outline)
+    pages = [p for _, _, p in outline]
+    assert pages == sorted(pages)  # each bookmark leads to its own place, in order
+
+
+def test_inhoudsopgave_is_one_page_of_the_parts_each_a_link(reader: PdfReader) -> None:
+    contents = reader.pages[1]
+    page_text = contents.extract_text()
+    assert "Inhoudsopgave" in page_text
+    parts = [t for level, t, _ in _outline(reader) if level == 0]
+    for part in parts:
+        assert part in page_text, part
+    assert "Inhoudsopgave" not in reader.pages[2].extract_text()  # one page
+    assert "Handelsdebiteuren (3)" not in page_text  # the parts, not every table
+    links = [a.get_object() for a in contents.get("/Annots", [])]
+    links = [a for a in links if a.get("/Subtype") == "/Link"]
+    assert len(links) >= len(parts)
+
+
+def test_no_reference_to_a_note_that_does_not_exist(reader: PdfReader) -> None:
+    notes = {
+        found.group(1)
+        for _, title, _ in _outline(reader)
+        for found in [re.search(r"\((\d+)\)", title)]
+        if found
+    }
+    text = " ".join(_pages(reader))
+    referenced = set(re.findall(r"\((\d{1,2})\)", text))
+    assert referenced, "geen enkele verwijzing gevonden"
+    assert referenced <= notes, sorted(referenced - notes, key=int)
+
+
+def test_balance_headings_carry_their_note_numbers(reader: PdfReader) -> None:
+    text = _part(reader, "Enkelvoudige jaarrekening 2024")
+    for heading in (
+        "Materiële vaste activa (1)",
+        "Financiële vaste activa (2)",
+        "Eigen vermogen (8)",
+        "Voorzieningen (9)",
+        "Handelscrediteuren (10)",
+    ):
+        assert heading in text, heading
+
+
+def test_consolidated_statements_say_their_unit_and_appropriation(reader: PdfReader) -> None:
+    text = _part(reader, "Geconsolideerde jaarrekening 2024")
+    balans = text.split("Geconsolideerde balans per 31 december 2024", 1)[1][:200]
+    assert balans.lstrip().startswith("Voor bestemming van het resultaat (bedragen x € 1.000)")
+    for title in (
+        "Geconsolideerde staat van baten en lasten over 2024",
+        "Geconsolideerd kasstroomoverzicht",
+    ):
+        assert text.split(title, 1)[1].lstrip().startswith("(bedragen x € 1.000)"), title
+
+
+def test_notes_6_and_13_disclose_the_restated_comparatives(reader: PdfReader) -> None:
+    text = _part(reader, "Toelichting op de enkelvoudige balans")
+    for note, bruto, balans in (
+        ("Overlopende activa (6)", "78.426", "9.076"),
+        ("Overlopende passiva (13)", "131.086", "61.736"),
+    ):
+        part = text.split(note, 1)[1][:900]
+        assert "2023 (wijziging presentatie)" in part, note
+        assert "Vergelijkende cijfers aangepast" in part, note
+        assert f"€ {bruto}" in part and f"€ {balans}" in part, note
+    # a note whose comparatives are as on the balance says nothing of the kind
+    other = text.split("Liquide middelen (7)", 1)[1][:400]
+    assert "wijziging presentatie" not in other
+
+
+def test_herwaarderingsreserve_stands_with_the_eigen_vermogen(reader: PdfReader) -> None:
+    titles = [t for _, t, _ in _outline(reader)]
+    herwaardering = next(i for i, t in enumerate(titles) if t.startswith("Herwaarderingsreserve ("))
+    assert titles[herwaardering].endswith("(8)")
+    assert (
+        titles.index("Liquide middelen (7)") < herwaardering < titles.index("Overige reserves (8)")
+    )
+
+
+def test_toezichthouders_are_listed_once(reader: PdfReader) -> None:
+    text = _part(reader, "WNT-verantwoording")
+    for name, _, _ in pub.WNT_TOEZICHTHOUDERS:
+        assert len(re.findall(re.escape(name) + r"(?![\w.])", text)) == 1, name
+
+
+def test_wnt_text_columns_have_their_header_on_their_side(
+    tables_2024: dict[str, StatementTable], books: Any
+) -> None:
+    from statements.wnt import build_toezichthouders
+
+    table = build_toezichthouders(books, 2024, "Vereniging van Nederlandse Gemeenten")
+    assert table.rows
+    flowable = pdf.statement_flowable(table, pdf._Styles(), "euros")
+    header = flowable._cellvalues[0]
+    assert [cell.style.alignment for cell in header[1:3]] == [TA_LEFT, TA_LEFT]  # Functie, Periode
+    assert [cell.style.alignment for cell in header[3:]] != [TA_LEFT, TA_LEFT]  # the amounts
+
+
+# --- headers wrap at word boundaries, or hyphenate -----------------------------------
+
+
+def _broken_well(label: str, lines: list[str]) -> bool:
+    """Every line of ``lines`` ends where ``label`` has a space, or with a hyphen the
+    wrap inserted; together they spell ``label``."""
+    rest = label
+    for line in lines:
+        if rest.startswith(line):
+            rest = rest[len(line) :]
+            if rest and not rest.startswith(" "):
+                return False  # broken inside a word, without a hyphen
+        elif line.endswith("-") and rest.startswith(line[:-1]):
+            rest = rest[len(line) - 1 :]
+        else:
+            return False
+        rest = rest.lstrip(" ")
+    return rest == ""
+
+
+@pytest.mark.parametrize(
+    "label,width",
+    [
+        ("Bedrijfsgebouwen en -terreinen", 20 * pdf.mm),
+        ("Machines en installaties", 20 * pdf.mm),
+        ("Andere vaste bedrijfsmiddelen", 20 * pdf.mm),
+        ("Individueel toepasselijke bezoldigingsmaximum", 24 * pdf.mm),
+        ("Realisatie 2024", 28 * pdf.mm),
+    ],
+)
+def test_a_header_wraps_at_words_or_hyphenates(label: str, width: float) -> None:
+    styles = pdf._Styles()
+    style = styles.head_right
+    lines = pdf.wrap_words(label, style.fontName, style.fontSize, width - pdf.CELL_PADDING)
+    assert _broken_well(label, lines), lines
+    for line in lines:
+        assert pdf.pdfmetrics.stringWidth(line, style.fontName, style.fontSize) <= (
+            width - pdf.CELL_PADDING
+        ), line
+
+
+def test_the_check_of_a_header_can_fail() -> None:
+    assert not _broken_well("Bedrijfsgebouwen", ["Bedrijfsge", "bouwen"])
+    assert _broken_well("Bedrijfsgebouwen", ["Bedrijfs-", "gebouwen"])
+
+
+def test_mva_headers_in_the_pdf_are_hyphenated(reader: PdfReader) -> None:
+    text = _part(reader, "Toelichting op de enkelvoudige balans")
+    assert "Bedrijfsge bouwen" not in text and "installa ties" not in text
+    assert "Bedrijfs-" in text and "installa-" in text
+
+
+def test_every_table_fits_its_frame(
+    tables_2024: dict[str, StatementTable],
+) -> None:
+    """reportlab's wrapped size of each table within the frame's width; every header
+    cell's lines within its column."""
+    styles = pdf._Styles()
+    for table in tables_2024.values():
+        first = 70 * pdf.mm if len(table.columns) > 3 else 85 * pdf.mm
+        flowable = pdf.statement_flowable(table, styles, first_width=first)
+        header = list(flowable._cellvalues[0][1:])
+        width, _ = flowable.wrap(pdf.WIDTH, 10_000)
+        assert width <= pdf.WIDTH + 0.01, table.id
+        for cell, column in zip(header, flowable._colWidths[1:], strict=True):
+            for line in cell.text.split("<br/>"):
+                plain = re.sub(r"<[^>]+>", "", line).replace("&amp;", "&")
+                size = pdf.pdfmetrics.stringWidth(plain, cell.style.fontName, cell.style.fontSize)
+                assert size <= column - pdf.CELL_PADDING + 0.01, (table.id, plain)
+
+
+def test_a_reference_to_a_missing_note_is_left_out() -> None:
+    table = StatementTable(
+        "t",
+        "T",
+        ("2024",),
+        (
+            Row("a", "Met toelichting", "line", (Decimal(1),), 1, note="3"),
+            Row("b", "Zonder toelichting", "line", (Decimal(1),), 1, note="27"),
+        ),
+    )
+    flowable = pdf.statement_flowable(table, pdf._Styles(), notes=frozenset({"3"}))
+    labels = [row[0].text for row in flowable._cellvalues[1:]]
+    assert labels == ["Met toelichting (3)", "Zonder toelichting"]
+
+
+def test_every_text_of_the_books_is_a_heading_of_the_pdf(reader: PdfReader, books: Any) -> None:
+    from vng_accounts.teksten import read_teksten
+
+    texts, _ = read_teksten(books.entries)
+    pages = " ".join(_pages(reader))
+    titles = {t for _, t, _ in _outline(reader)}
+    for tekst in texts:
+        assert tekst.title in titles or f"{tekst.title} " in pages, tekst.key
+    assert "{" not in pages  # every placeholder filled
+
+
+def test_financieel_beleid_prints_the_portfolio_result(reader: PdfReader) -> None:
+    text = _part(reader, "Financieel beleid")
+    for line in (
+        "Dividenden (na dividendbelasting) 794",
+        "Overige lasten effectenportefeuille -161",
+        "Koersresultaat 3.788",
+        "Beleggingsresultaat 4.421",
+        "Overige personeelslasten (18) 5.710 2.266 3.444",
+    ):
+        assert line in text, line
+    assert "€ 3,396 miljoen negatief" in _part(reader, "Voorwoord")
+
+
+def test_the_commitments_per_year_are_in_the_toelichting(reader: PdfReader) -> None:
+    text = _part(reader, "Toelichting op de enkelvoudige balans")
+    assert "Niet in de balans opgenomen rechten en verplichtingen" in text
+    for line in ("2025 3.122", "2026 672", "2027 264", "2028 153", "Totaal 4.211"):
+        assert line in text, line

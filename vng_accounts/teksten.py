@@ -1,0 +1,251 @@
+"""The texts of the Financieel Jaarverslag, as data in the books.
+
+Each section of the report that is prose is one ``custom "vng-tekst"`` entry: the
+year of the report, the section's key (its place in the document), its heading, and
+the text as the entry's only metadata ``tekst`` (which starts on the line after the
+entry, so a line of the text has a line in the file)::
+
+    2025-04-01 custom "vng-tekst" 2024 "liquiditeitspositie" "Liquiditeitspositie"
+      tekst: "Ultimo {jaar} bedraagt de liquiditeitspositie {liquiditeitspositie:miljoen}.
+
+    - een lege regel begint een nieuwe alinea, een regel met '- ' een opsomming"
+
+A figure is never typed into a text: it is a placeholder ``{name}`` or
+``{name:vorm}``, filled by the build from the statements. ``FIGUREN`` lists the names,
+``VORMEN`` the forms (``miljoen`` € 1,234 miljoen, ``duizend`` € 1.234 — the default —,
+``miljoen_abs`` and ``duizend_abs`` without the sign, ``procent`` 26,42%, ``teken``
+positief/negatief, ``richting`` hoger/lager). A line of the staat van baten en lasten
+or of one of its notes is a figure too: ``realisatie.<regel>``, ``begroot.<regel>``,
+``vorig_jaar.<regel>``, ``verschil_begroting.<regel>``, ``verschil_vorig_jaar.<regel>``,
+``<regel>`` a line of the staat or ``<toelichting>.<regel>``. The check (the plugin
+``vng_accounts.plugins.teksten``, so ``vng check``, bean-check and Fava show it) reports,
+at the text's ``file:line``:
+
+- a placeholder that names no figure or no form, or a section key the report lacks;
+- a number typed in: an amount (digits with a thousands or decimal separator), a
+  percentage, a number after € or before "miljoen", or a year (a four-digit number
+  from 1900 to 2100: ``{jaar}``, ``{vorig_jaar}`` or ``{volgend_jaar}`` instead). A
+  plain number that is no figure (an article of the statuten, a Richtlijn) may stand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from beancount.core import data
+
+from vng_accounts.errors import BooksError
+from vng_accounts.layouts import BATEN_LASTEN
+from vng_accounts.toelichting import NOTES_BY_KEY
+
+ENTRY = "vng-tekst"
+
+# The sections of the report, in its order: key -> what it holds.
+SECTIES: dict[str, str] = {
+    "voorwoord": "voorwoord",
+    "financieel_beleid": "financieel beleid (bestuursverslag)",
+    "samenstelling_baten_lasten": "samenstelling van de baten en lasten",
+    "beleggingsportefeuille": "beleggingsportefeuille en haar resultaat",
+    "herwaarderingsreserve": "herwaarderingsreserve",
+    "liquiditeitspositie": "liquiditeitspositie",
+    "vermogen_en_solvabiliteit": "vermogen en solvabiliteit",
+    "fraude_en_continuiteit": "fraude en continuïteit",
+    "mvo": "maatschappelijk verantwoord ondernemen",
+    "deelnemingen": "deelnemingen",
+    "resultaatontwikkeling": "resultaatontwikkeling",
+    "vergelijking_begroting": "vergelijking realisatie met begroting",
+    "vergelijking_vorig_jaar": "vergelijking realisatie met vorig jaar",
+    "bedrijfsrisicos": "toelichting op de bedrijfsrisico's",
+    "resultaat_toelichting": "toelichting bij de staat van baten en lasten",
+    "resultaatbestemming": "resultaatbestemming (enkelvoudig)",
+    "toelichting_algemeen": "toelichting algemeen",
+    "grondslagen": "grondslagen voor waardering en resultaatbepaling",
+    "grondslagen_kasstroomoverzicht": "grondslagen van het kasstroomoverzicht",
+    "overige_informatie": "overige informatie (rente- en kredietrisico's)",
+    "niet_in_de_balans": "niet in de balans opgenomen rechten en verplichtingen",
+    "fiscale_eenheid": "fiscale eenheid en hoofdelijke aansprakelijkheid",
+    "geconsolideerde_resultaatbestemming": "resultaatbestemming (geconsolideerd)",
+    "gebeurtenissen_na_balansdatum": "gebeurtenissen na balansdatum",
+    "overige_gegevens": "overige gegevens",
+}
+
+# The sections of the geconsolideerde jaarrekening: left out of a report without one.
+GROEP_SECTIES = frozenset({"geconsolideerde_resultaatbestemming"})
+
+# The figures a text may name: name -> what it is (computed by statements.verslag).
+FIGUREN: dict[str, str] = {
+    "jaar": "het verslagjaar",
+    "vorig_jaar": "het jaar ervoor",
+    "volgend_jaar": "het jaar erna",
+    "baten": "som der baten",
+    "lasten": "som der lasten",
+    "begrote_baten": "som der baten, begroot",
+    "begrote_lasten": "som der lasten, begroot",
+    "bedrijfsresultaat": "bedrijfsresultaat",
+    "begroot_bedrijfsresultaat": "bedrijfsresultaat, begroot",
+    "bedrijfsresultaat_vorig_jaar": "bedrijfsresultaat van het jaar ervoor",
+    "bedrijfsresultaat_t_o_v_begroting": "bedrijfsresultaat min begroot bedrijfsresultaat",
+    "bedrijfsresultaat_t_o_v_vorig_jaar": "bedrijfsresultaat min dat van het jaar ervoor",
+    "financiele_baten_lasten": "financiële baten en lasten",
+    "financiele_baten_lasten_vorig_jaar": "financiële baten en lasten van het jaar ervoor",
+    "resultaat_deelnemingen": "aandeel in het resultaat van deelnemingen",
+    "resultaat_deelnemingen_vorig_jaar": "aandeel in resultaat deelnemingen, jaar ervoor",
+    "resultaat": "resultaat (voor de dekking uit het vermogen)",
+    "dekking_uit_vermogen": "dekking uit het vermogen",
+    "begrote_dekking_uit_vermogen": "dekking uit het vermogen, begroot",
+    "onverdeeld_resultaat": "onverdeeld resultaat",
+    "onverdeeld_resultaat_vorig_jaar": "onverdeeld resultaat van het jaar ervoor",
+    "onverdeeld_resultaat_t_o_v_begroting": "onverdeeld resultaat min begroot",
+    "onverdeeld_resultaat_t_o_v_vorig_jaar": "onverdeeld resultaat min dat van het jaar ervoor",
+    "solvabiliteit": "solvabiliteit per balansdatum",
+    "solvabiliteit_vorig_jaar": "solvabiliteit een jaar eerder",
+    "solvabiliteit_bruto_vorig_jaar": "solvabiliteit een jaar eerder, subsidies bruto",
+    "liquiditeitspositie": "liquiditeitspositie per balansdatum",
+    "liquiditeitspositie_vorig_jaar": "liquiditeitspositie een jaar eerder",
+    "herwaarderingsreserve": "herwaarderingsreserve per balansdatum",
+    "mutatie_herwaarderingsreserve": "mutatie van de herwaarderingsreserve",
+    "eigen_vermogen": "eigen vermogen per balansdatum",
+    "bestemmingsreserves": "bestemmingsreserves per balansdatum",
+    "beleggingsresultaat": "resultaat van de beleggingsportefeuille",
+    "dividenden": "dividenden na dividendbelasting",
+    "koersresultaat": "koersresultaat (gerealiseerd en ongerealiseerd)",
+    "effectenportefeuille": "effectenportefeuille per balansdatum",
+    "verplichtingen": "niet in de balans opgenomen verplichtingen, totaal",
+    "groepsresultaat": "geconsolideerd resultaat",
+    "groep_onverdeeld_resultaat": "geconsolideerd onverdeeld resultaat",
+    "groep_dekking_uit_vermogen": "geconsolideerde dekking uit het vermogen",
+}
+
+VORMEN = frozenset(
+    {"miljoen", "miljoen_abs", "duizend", "duizend_abs", "procent", "teken", "richting"}
+)
+# A line of the staat van baten en lasten or of one of its notes, as a figure:
+# ``<soort>.<regel>`` or ``<soort>.<toelichting>.<regel>``.
+LINE_KINDS = ("realisatie", "begroot", "vorig_jaar", "verschil_begroting", "verschil_vorig_jaar")
+
+
+def is_figure(name: str) -> bool:
+    """Whether ``name`` names a figure the statements compute."""
+    if name in FIGUREN:
+        return True
+    kind, _, ref = name.partition(".")
+    if kind not in LINE_KINDS:
+        return False
+    note, _, line = ref.partition(".")
+    if not line:
+        return any(layout_line.id == ref for layout_line in BATEN_LASTEN.lines)
+    found = NOTES_BY_KEY.get(note)
+    return found is not None and found.kind == "baten_lasten" and line in found.labels()
+
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_TYPED = (
+    (re.compile(r"\d+(?:[.,]\d+)*\s*%"), "een percentage"),
+    (re.compile(r"€\s*\d+(?:[.,]\d+)*"), "een bedrag in euro"),
+    (re.compile(r"\d+(?:[.,]\d+)*\s*miljoen"), "een bedrag in miljoenen"),
+    (re.compile(r"\d{1,3}(?:[.,]\d+)+"), "een bedrag"),
+    (re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)"), "een jaartal"),
+)
+
+
+@dataclass(frozen=True)
+class Tekst:
+    """One section's text as the books hold it, placeholders and all."""
+
+    year: int
+    key: str
+    title: str
+    text: str
+    filename: str
+    lineno: int  # the line of the entry; the text's first line is the next one
+
+    def line_of(self, offset: int) -> int:
+        """The file's line of the character at ``offset`` in the text."""
+        return self.lineno + 1 + self.text.count("\n", 0, offset)
+
+    def meta(self, offset: int = 0) -> dict[str, Any]:
+        return {"filename": self.filename, "lineno": self.line_of(offset)}
+
+
+def read_teksten(
+    entries: Iterable[data.Directive],
+) -> tuple[tuple[Tekst, ...], list[BooksError]]:
+    """Every ``vng-tekst`` entry, and the errors of those that are not well formed."""
+    texts: list[Tekst] = []
+    errors: list[BooksError] = []
+    for entry in entries:
+        if not isinstance(entry, data.Custom) or entry.type != ENTRY:
+            continue
+        values = [v.value for v in entry.values]
+        body = entry.meta.get("tekst")
+        if len(values) != 3 or not isinstance(body, str) or not str(values[0]).isdigit():
+            message = f'{ENTRY}: verwacht jaar, sectie, kop en metadata tekst: "..." ({values})'
+            errors.append(BooksError(entry.meta, message, entry))
+            continue
+        texts.append(
+            Tekst(
+                int(values[0]),
+                str(values[1]),
+                str(values[2]),
+                body,
+                str(entry.meta.get("filename", "")),
+                int(entry.meta.get("lineno", 0)),
+            )
+        )
+    return tuple(texts), errors
+
+
+def placeholders(tekst: Tekst) -> list[tuple[int, str, str | None]]:
+    """(offset, name, form) of each placeholder of ``tekst``."""
+    found = []
+    for match in PLACEHOLDER.finditer(tekst.text):
+        name, _, form = match.group(1).strip().partition(":")
+        found.append((match.start(), name.strip(), form.strip() or None))
+    return found
+
+
+def check_tekst(tekst: Tekst, entry: data.Directive | None = None) -> list[BooksError]:
+    """What is wrong with ``tekst``, each at its own line."""
+    errors: list[BooksError] = []
+    if tekst.key not in SECTIES:
+        known = ", ".join(SECTIES)
+        errors.append(BooksError(tekst.meta(), f"onbekende sectie {tekst.key!r} ({known})", entry))
+    for offset, name, form in placeholders(tekst):
+        if not is_figure(name):
+            message = f"plaatshouder {{{name}}} noemt geen berekend bedrag"
+            errors.append(BooksError(tekst.meta(offset), message, entry))
+        elif form is not None and form not in VORMEN:
+            message = (
+                f"plaatshouder {{{name}:{form}}}: onbekende vorm ({', '.join(sorted(VORMEN))})"
+            )
+            errors.append(BooksError(tekst.meta(offset), message, entry))
+    for match, what in typed_numbers(tekst.text):
+        message = (
+            f"getypt getal {match.group(0)!r} ({what}) in tekst {tekst.key}: "
+            "gebruik een plaatshouder voor het berekende bedrag"
+        )
+        errors.append(BooksError(tekst.meta(match.start()), message, entry))
+    return errors
+
+
+def typed_numbers(value: str) -> list[tuple[re.Match[str], str]]:
+    """The numbers typed into ``value`` where a figure belongs, each once (the widest
+    reading of it), outside the placeholders."""
+    bare = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), value)
+    found = sorted(
+        ((m, what) for pattern, what in _TYPED for m in pattern.finditer(bare)),
+        key=lambda item: (item[0].start(), -len(item[0].group(0))),
+    )
+    kept: list[tuple[re.Match[str], str]] = []
+    for match, what in found:
+        if not kept or match.start() >= kept[-1][0].end():
+            kept.append((match, what))
+    return kept
+
+
+def texts_of_year(texts: Iterable[Tekst], year: int) -> Mapping[str, Tekst]:
+    """The texts of the report over ``year``, by section."""
+    return {t.key: t for t in texts if t.year == year}
