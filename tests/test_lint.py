@@ -41,6 +41,6 @@ def test_ruff_format() -> None:
 
 
 def test_mypy_strict() -> None:
-    """mypy --strict over the modules pyproject lists, without a single error."""
+    """mypy --strict over every package (pyproject lists them), without a single error."""
     result = subprocess.run([_tool("mypy")], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout
