@@ -93,6 +93,15 @@ class Regel:
         self.stream.flush()
         self.open = True
 
+    def wis(self) -> None:
+        """Clear the line on a terminal (before other output takes its place)."""
+        if self.stream is not None and self.tty:
+            with self.lock:
+                if self.open:
+                    self.stream.write("\r\x1b[K")
+                    self.stream.flush()
+                    self.open = False
+
     def sluit(self, text: str) -> None:
         """The last state: on a terminal the line with ``text``, ended by a newline;
         elsewhere ``text`` as a plain line."""
