@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from statements.errors import StatementError
 from statements.render.auditfile import DEFAULT as XAF_DEFAULT
@@ -66,7 +66,10 @@ def _group_path(args: argparse.Namespace) -> str:
 
 
 def _voortgang(args: argparse.Namespace) -> Voortgang:
-    return stil() if args.stil else Voortgang(sys.stderr)
+    """The command's progress on stderr; ``main`` ends its line if the command does not
+    (an interruption, an unexpected error), before the traceback."""
+    args.voortgang = stil() if args.stil else Voortgang(sys.stderr)
+    return cast(Voortgang, args.voortgang)
 
 
 def _results(
@@ -389,7 +392,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     lock = command("vaststellen", cmd_vaststellen, "zet een vastgesteld jaar op slot", year, books)
     lock.add_argument("--datum", required=True, help="datum van de vaststelling, JJJJ-MM-DD")
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    finally:
+        if getattr(args, "voortgang", None) is not None:
+            args.voortgang.sluit(False)  # nothing when the command ended it
 
 
 if __name__ == "__main__":
