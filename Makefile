@@ -11,9 +11,10 @@ venv: $(STAMP)
 
 # Debian packages, installed when missing: DejaVu (embedded in the PDF), nginx (the
 # proxy in front of Fava), openssl (password hashes), git (the books' audit trail),
-# Chromium and its driver (the browser tests).
+# Chromium and its driver (the browser tests), LibreOffice Calc (recalculates the
+# accountant's workbook in the tests).
 FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
-DEBS := fonts-dejavu-core nginx-light openssl git chromium chromium-driver
+DEBS := fonts-dejavu-core nginx-light openssl git chromium chromium-driver libreoffice-calc-nogui
 SYSTEM := $(VENV)/.debian-packages
 
 $(FONT):

@@ -19,8 +19,10 @@ from collections.abc import Callable, Sequence
 import beangulp
 from beancount.core import data
 
-from importers.base import ImportFailure
+from importers.bank import Coder
+from importers.base import ImportFailure, new_entries
 from importers.camt053 import Camt053Importer
+from importers.coderen import coder_for
 from importers.effecten import EffectenImporter
 from importers.leden import LedenImporter
 from importers.mt940 import Mt940Importer
@@ -31,12 +33,21 @@ Builder = Callable[[ImportSettings], beangulp.Importer]
 Books = Callable[[], Sequence[data.Directive]]
 
 
+def _coder(settings: ImportSettings) -> Callable[[data.Entries, str], Coder] | None:
+    """Invoices, history, suspense (``importers.coderen``): with the books' suspense
+    account, and their receivable when the member invoicing is set up."""
+    suspense = settings.roles.get("bank", {}).get("te_verwerken")
+    if suspense is None:
+        return None  # the importer names the missing setting when it books
+    return coder_for(suspense, settings.roles.get("leden", {}).get("debiteuren"))
+
+
 def _camt053(settings: ImportSettings) -> beangulp.Importer:
-    return Camt053Importer(settings.bank_accounts, settings.accounts("bank"))
+    return Camt053Importer(settings.bank_accounts, settings.accounts("bank"), _coder(settings))
 
 
 def _mt940(settings: ImportSettings) -> beangulp.Importer:
-    return Mt940Importer(settings.bank_accounts, settings.accounts("bank"))
+    return Mt940Importer(settings.bank_accounts, settings.accounts("bank"), _coder(settings))
 
 
 def _salaris(settings: ImportSettings) -> beangulp.Importer:
@@ -110,7 +121,10 @@ class FromBooks(beangulp.Importer):
         return self._built().account(filepath)
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
-        return self._built(existing).extract(filepath, existing)
+        """What ``vng import`` adds from this file to these books (``new_entries``:
+        deduplicated on the source's reference, known balances left out, no entry in
+        a vastgesteld year), so Fava's import page offers exactly that."""
+        return new_entries(self._built(existing), filepath, existing)
 
     def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
         self._shape.deduplicate(entries, existing)  # on the source's reference only

@@ -68,7 +68,7 @@ class EffectenImporter(Importer):
         return entries
 
     def _lot_account(
-        self, fund: str, categories: dict[str, str], filepath: str, lineno: int
+        self, fund: str, categories: Mapping[str, str], filepath: str, lineno: int
     ) -> str:
         if fund not in categories:
             raise ImportFailure(
@@ -121,7 +121,14 @@ class EffectenImporter(Importer):
             meta, day, "*", "Effectenbewaarder", narration, frozenset(), frozenset(), postings
         )
 
-    def _buy(self, filepath, lineno, row, amount, categories):  # type: ignore[no-untyped-def]
+    def _buy(
+        self,
+        filepath: str,
+        lineno: int,
+        row: Mapping[str, str],
+        amount: Decimal,
+        categories: Mapping[str, str],
+    ) -> tuple[str, list[data.Posting]]:
         units = _units(row["aantal"], filepath, lineno)
         price = dutch_amount(row["koers"], filepath, lineno)
         if units * price != amount:
@@ -137,7 +144,14 @@ class EffectenImporter(Importer):
             _posting(self.accounts["rekening"], bean_amount.Amount(-amount, EUR)),
         ]
 
-    def _sell(self, filepath, lineno, row, amount, categories):  # type: ignore[no-untyped-def]
+    def _sell(
+        self,
+        filepath: str,
+        lineno: int,
+        row: Mapping[str, str],
+        amount: Decimal,
+        categories: Mapping[str, str],
+    ) -> tuple[str, list[data.Posting]]:
         units = _units(row["aantal"], filepath, lineno)
         price = dutch_amount(row["koers"], filepath, lineno)
         if units * price != amount:
@@ -155,7 +169,14 @@ class EffectenImporter(Importer):
             _posting(self.accounts["koersresultaat"], None),
         ]
 
-    def _dividend(self, filepath, lineno, row, amount, categories):  # type: ignore[no-untyped-def]
+    def _dividend(
+        self,
+        filepath: str,
+        lineno: int,
+        row: Mapping[str, str],
+        amount: Decimal,
+        categories: Mapping[str, str],
+    ) -> tuple[str, list[data.Posting]]:
         tax = dutch_amount(row["dividendbelasting"] or "0", filepath, lineno)
         return f"Dividend {row['fonds']}", [
             _posting(self.accounts["rekening"], bean_amount.Amount(amount - tax, EUR)),
@@ -163,7 +184,14 @@ class EffectenImporter(Importer):
             _posting(self.accounts["dividend"], bean_amount.Amount(-amount, EUR)),
         ]
 
-    def _costs(self, filepath, lineno, row, amount, categories):  # type: ignore[no-untyped-def]
+    def _costs(
+        self,
+        filepath: str,
+        lineno: int,
+        row: Mapping[str, str],
+        amount: Decimal,
+        categories: Mapping[str, str],
+    ) -> tuple[str, list[data.Posting]]:
         return "Beheer- en bewaarkosten", [
             _posting(self.accounts["kosten"], bean_amount.Amount(amount, EUR)),
             _posting(self.accounts["rekening"], bean_amount.Amount(-amount, EUR)),
@@ -173,7 +201,7 @@ class EffectenImporter(Importer):
 def _posting(
     account: str,
     units: bean_amount.Amount | None,
-    cost=None,
-    price=None,  # type: ignore[no-untyped-def]
+    cost: position.Cost | position.CostSpec | None = None,
+    price: bean_amount.Amount | None = None,
 ) -> data.Posting:
     return data.Posting(account, units, cost, price, None, None)

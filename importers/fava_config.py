@@ -9,7 +9,7 @@ date of each file) from the ledger of Fava's current request.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import cast
 
 from beancount.core import data
 
@@ -17,12 +17,13 @@ from importers.base import ImportFailure
 from importers.config import from_books
 
 
-def favas_books() -> Sequence[data.Directive]:
+def favas_books() -> data.Entries:
     """The entries of the books Fava has loaded (only inside a Fava request)."""
     from fava.context import g
 
     try:
-        entries: Sequence[data.Directive] = g.ledger.all_entries  # Fava's are beancount's
+        # Fava types its entries as its own protocol; they are beancount's directives
+        entries = cast("data.Entries", g.ledger.all_entries)
     except (RuntimeError, AttributeError):
         raise ImportFailure(__file__, 0, "alleen in Fava: geen geladen boeken") from None
     return entries

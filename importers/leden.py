@@ -30,6 +30,7 @@ from importers.base import REFERENCE, Importer, ImportFailure, clean_text, whole
 from vng_accounts.import_settings import DEFAULT_INVOICE_DAY
 
 COLUMNS = ("gemeente", "cbs-code", "inwoners", "incasso")
+INVOICE_PREFIX = "contributie"  # an invoice's referentie: contributie/<jaar>/<cbs-code>
 CENT = Decimal("0.01")
 _FILE = re.compile(r"^leden-(\d{4})\.csv$")
 
@@ -74,6 +75,11 @@ def read_tariff(existing: data.Entries, year: int, filepath: str) -> Tariff:
             ggu = entry.meta.get("ggu_per_inwoner")
             return Tariff(year, tuple(bands), Decimal(str(ggu).replace(",", ".")) if ggu else None)
     raise ImportFailure(filepath, 1, f"geen contributietarief {year} in de boeken")
+
+
+def invoice_link(reference: str) -> str:
+    """The link of an invoice and the receipts that pay it: ``contributie-2025-GM0363``."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", reference)
 
 
 class LedenImporter(Importer):
@@ -123,7 +129,8 @@ class LedenImporter(Importer):
         inhabitants = int(row["inwoners"])
         contributie, ggu = tariff.contributie(inhabitants), tariff.ggu_bijdrage(inhabitants)
         meta = data.new_metadata(filepath, lineno)
-        meta[REFERENCE] = f"contributie/{tariff.year}/{row['cbs-code']}"
+        reference = f"{INVOICE_PREFIX}/{tariff.year}/{row['cbs-code']}"
+        meta[REFERENCE] = reference
         meta["inwoners"] = str(inhabitants)
         if row["incasso"].lower() == "ja":
             meta["incasso"] = "ja"
@@ -147,6 +154,6 @@ class LedenImporter(Importer):
             name,
             f"Contributie {tariff.year}" + (f" en GGU-bijdrage {tariff.year}" if ggu else ""),
             frozenset(),
-            frozenset(),
+            frozenset({invoice_link(reference)}),
             postings,
         )

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
+import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,12 +38,14 @@ from beancount.parser import options as bean_options
 
 from statements.balances import book_value
 from statements.errors import StatementError
+from vng_accounts import bedrag
 from vng_accounts.books import Books
 from vng_accounts.layouts import (
     BALANS,
     BATEN_LASTEN,
     GECONSOLIDEERD_BALANS,
     GECONSOLIDEERD_BATEN_LASTEN,
+    Layout,
 )
 
 ZERO = Decimal(0)
@@ -69,6 +72,9 @@ SUPPLIER_LINES = frozenset({"handelscrediteuren"})
 UNKNOWN_USER = "onbekend"
 # who booked the lines (file, line numbers) of a transaction
 Users = Callable[[str, Sequence[int]], str]
+# when they were booked: seconds since the epoch, 0 when unknown
+Times = Callable[[str, Sequence[int]], int]
+LOCAL = zoneinfo.ZoneInfo("Europe/Amsterdam")
 
 FLAGS = {
     "na_jaareinde": "geboekt na het einde van het boekjaar",
@@ -92,6 +98,12 @@ class LedgerAccount:
     note: str
     line_id: str = ""  # the line it lands on, in the entity's own layout
     journal: str = ""  # the dagboek of its open, as a journal code
+    statement_line: str = ""  # its line of the enkelvoudige jaarrekening ("" for none)
+    group_line: str = ""  # its line of the geconsolideerde jaarrekening
+    sign: int = 1  # the presentation sign of its enkelvoudige line (credit lines -1)
+    lead: str = ""  # the note (toelichting number) its enkelvoudige line belongs to
+    label: str = ""  # the label of that line, unambiguous within its layout
+    lead_title: str = ""  # the heading of that note
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,7 @@ class Entry:
     source: str = ""  # file:line in the books
     user: str = ""  # who booked it
     document: str = ""  # the document or reference number
+    booked_at: datetime.datetime | None = None  # when it was booked (git), local time
 
     @property
     def total_debit(self) -> Decimal:
@@ -144,6 +157,8 @@ class Grootboek:
     # account, debit, credit over the year; kept when the entries are left out
     turnover: tuple[tuple[str, Decimal, Decimal], ...] | None = None
     relations: tuple[Relation, ...] = ()
+    # the suspense accounts (te_verwerken of the books' ``vng-import`` settings)
+    suspense: tuple[str, ...] = ()
 
     def debit_credit(self) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
         """Per account the year's debit and credit (both positive)."""
@@ -188,6 +203,7 @@ def summarised(ledger: Grootboek) -> Grootboek:
         ledger.currency,
         turnover,
         ledger.relations,
+        ledger.suspense,
     )
 
 
@@ -199,25 +215,65 @@ def account_number(account: str, meta: dict[str, object]) -> str:
     return "R" + hashlib.sha1(account.encode("utf-8")).hexdigest()[:10]
 
 
+def line_labels(layout: Layout) -> dict[str, tuple[str, int, str, str]]:
+    """Per line of ``layout``: its label, made unambiguous with its heading where the
+    layout uses the label twice ("Intercompany (Vorderingen)", "Intercompany
+    (Kortlopende schulden)"), its sign, the note it belongs to and that note's heading."""
+    counts = Counter(line.label for line in layout.lines if line.kind == "line")
+    heading, note, title = "", "", ""
+    result = {}
+    for line in layout.lines:
+        if line.kind == "header":
+            heading, note, title = line.label, line.note or "", line.label if line.note else ""
+            continue
+        if line.kind != "line":
+            continue
+        label = f"{line.label} ({heading})" if counts[line.label] > 1 and heading else line.label
+        own = bool(line.note)
+        result[line.id] = (label, line.sign, line.note or note, line.label if own else title)
+    return result
+
+
+_LABELS = {layout.id: line_labels(layout) for layout in (BALANS, BATEN_LASTEN)}
+# the presentation sign of each line of the consolidation worksheets
+WORKSHEET_SIGNS = {
+    f"consolidatie.werkblad_{kind}": {
+        line.id: line.sign for line in layout.lines if line.kind == "line"
+    }
+    for kind, layout in (
+        ("balans", GECONSOLIDEERD_BALANS),
+        ("baten_lasten", GECONSOLIDEERD_BATEN_LASTEN),
+    )
+}
+
+
 def _accounts(books: Books) -> dict[str, LedgerAccount]:
-    types = bean_options.get_account_types(books.options)
+    types = bean_options.get_account_types(books.options)  # type: ignore[no-untyped-call]
     result = {}
     for account, spec in sorted(books.chart.accounts.items()):
         balance_sheet = account.split(":", 1)[0] in (types.assets, types.liabilities, types.equity)
         layout = BALANS if balance_sheet else BATEN_LASTEN
         line_id = spec.lines.get(layout.id)
         group = GECONSOLIDEERD_BALANS if balance_sheet else GECONSOLIDEERD_BATEN_LASTEN
-        own_line = line_id or spec.lines.get(group.id) or ""
+        group_line = spec.lines.get(group.id) or ""
+        label, sign, lead, lead_title = _LABELS[layout.id].get(line_id or "", ("", 1, "", ""))
+        plain = layout.line(line_id).label if line_id else ""
         result[account] = LedgerAccount(
             account,
             account_number(account, dict(spec.meta)),
             account.replace(":", " - "),
             "B" if balance_sheet else "P",
             spec.rgs,
-            layout.line(line_id).label if line_id else "",
+            plain,
             str(spec.note or ""),
-            own_line,
+            line_id or group_line,
             DAGBOEKEN.get(str(spec.meta.get("dagboek", "")), ""),
+            line_id or "",
+            group_line,
+            sign,
+            lead,
+            label,
+            lead_title,
         )
     return result
 
@@ -284,12 +340,28 @@ def _source(entry: data.Directive) -> str:
     return f"{os.path.basename(str(meta.get('filename', '')))}:{meta.get('lineno', 0)}"
 
 
+def _lines(entry: data.Transaction) -> list[int]:
+    lines = [int(entry.meta.get("lineno", 0))]
+    lines += [int(p.meta["lineno"]) for p in entry.postings if p.meta and "lineno" in p.meta]
+    return lines
+
+
 def _user(entry: data.Transaction, users: Users | None) -> str:
     if users is None:
         return UNKNOWN_USER
-    lines = [int(entry.meta.get("lineno", 0))]
-    lines += [int(p.meta["lineno"]) for p in entry.postings if p.meta and "lineno" in p.meta]
-    return users(str(entry.meta.get("filename", "")), lines) or UNKNOWN_USER
+    return users(str(entry.meta.get("filename", "")), _lines(entry)) or UNKNOWN_USER
+
+
+def _booked_at(entry: data.Transaction, times: Times | None) -> datetime.datetime | None:
+    """When the entry was booked, in Dutch local time: the git time of its lines, else
+    its ``geboekt`` metadata (a date, at midnight), else unknown."""
+    when = times(str(entry.meta.get("filename", "")), _lines(entry)) if times else 0
+    if when:
+        return datetime.datetime.fromtimestamp(when, LOCAL).replace(tzinfo=None)
+    booked = entry.meta.get("geboekt")
+    if isinstance(booked, datetime.date):
+        return datetime.datetime(booked.year, booked.month, booked.day)
+    return None
 
 
 def _docref(entry: data.Directive) -> str:
@@ -327,16 +399,66 @@ def _flags(
 
 def _amount(entry: data.Transaction, posting: data.Posting, currency: str) -> Decimal:
     """In the books' own currency (EUR, or TND for a foreign dochter)."""
-    if posting.units.currency == currency and currency != "EUR":
-        return Decimal(posting.units.number)
+    if currency != "EUR" and bedrag.units(posting).currency == currency:
+        return bedrag.number(posting)
     return book_value(entry, posting)
 
 
-def build_grootboek(books: Books, year: int, users: Users | None = None) -> Grootboek:
-    """The general ledger of ``year``; ``users`` says who booked a transaction (its
-    file and line numbers), else every user is "onbekend"."""
+def suspense_accounts(books: Books) -> tuple[str, ...]:
+    """The accounts on which entries wait to be assigned: every ``te_verwerken`` of the
+    books' ``vng-import`` settings, and an account named ``TeVerwerken``."""
+    found = {
+        str(e.meta["te_verwerken"])
+        for e in books.entries
+        if isinstance(e, data.Custom) and e.type == "vng-import" and "te_verwerken" in e.meta
+    }
+    found |= {a for a in books.chart.accounts if a.rsplit(":", 1)[-1] == "TeVerwerken"}
+    return tuple(sorted(found))
+
+
+def build_proefbalans(books: Books, year: int) -> Grootboek:
+    """The trial balance of ``year`` alone (accounts, opening balances, turnover), as
+    ``summarised(build_grootboek(books, year))`` but without making the entries."""
     accounts = _accounts(books)
-    types = bean_options.get_account_types(books.options)
+    types = bean_options.get_account_types(books.options)  # type: ignore[no-untyped-call]
+    currency = (books.options.get("operating_currency") or ["EUR"])[0]
+    start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    opening: dict[str, Decimal] = defaultdict(Decimal)
+    debit: dict[str, Decimal] = defaultdict(Decimal)
+    credit: dict[str, Decimal] = defaultdict(Decimal)
+    earlier_result = ZERO
+    for entry in books.entries:
+        if not isinstance(entry, data.Transaction) or entry.date >= end:
+            continue
+        for posting in entry.postings:
+            amount = _amount(entry, posting, currency)
+            if entry.date >= start:
+                (debit if amount > 0 else credit)[posting.account] += abs(amount)
+            elif accounts[posting.account].kind == "P":
+                earlier_result += amount
+            else:
+                opening[posting.account] += amount
+    if earlier_result:
+        opening[_previous_result_account(books, types)] += earlier_result
+    moved = sorted(set(debit) | set(credit))
+    return Grootboek(
+        books.settings.entity_name,
+        year,
+        tuple(sorted(accounts.values(), key=lambda a: a.number)),
+        tuple(sorted((a, v) for a, v in opening.items() if v)),
+        (),
+        currency,
+        tuple((a, debit.get(a, ZERO), credit.get(a, ZERO)) for a in moved),
+    )
+
+
+def build_grootboek(
+    books: Books, year: int, users: Users | None = None, times: Times | None = None
+) -> Grootboek:
+    """The general ledger of ``year``; ``users`` says who booked a transaction (its
+    file and line numbers), else every user is "onbekend"; ``times`` when (git)."""
+    accounts = _accounts(books)
+    types = bean_options.get_account_types(books.options)  # type: ignore[no-untyped-call]
     currency = (books.options.get("operating_currency") or ["EUR"])[0]
     start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
     opening: dict[str, Decimal] = defaultdict(Decimal)
@@ -382,6 +504,7 @@ def build_grootboek(books: Books, year: int, users: Users | None = None) -> Groo
                 _source(entry),
                 _user(entry, users),
                 _document(entry, number),
+                _booked_at(entry, times),
             )
         )
     ordered = tuple(sorted(accounts.values(), key=lambda a: a.number))
@@ -394,6 +517,7 @@ def build_grootboek(books: Books, year: int, users: Users | None = None) -> Groo
         currency,
         None,
         relations.result(),
+        suspense_accounts(books),
     )
 
 

@@ -75,6 +75,7 @@ def _published_numbers() -> set[str]:
 NOT_FIGURES = {
     "999": "maximum text length in the XAF 3.2 schema (String999)",
     "200000": "a band boundary of the contributie tariff (inwoners), docstring example",
+    "240": "the number of the auditing standard on fraud (NV COS 240, ISA 240)",
 }
 
 

@@ -18,8 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from beancount.core import data
 
-from importers.bank import Statement, balance_before, statement_entries
+from importers.bank import Booking, Statement, balance_before, statement_entries, to_suspense
 from importers.base import ImportFailure, decimal_amount, dutch_amount, new_entries
 from importers.config import importers_for
 from tests.conftest import BOOKS_DIR, vng
@@ -203,7 +204,7 @@ def test_one_bad_file_refuses_the_whole_run(boeken: Path, tmp_path: Path) -> Non
         "anna",
     )
     assert result.returncode != 0
-    assert "abn-2024-03-telt-niet.sta:7: afschrift sluit niet" in result.stderr
+    assert "abn-2024-03-telt-niet.sta:1: afschrift sluit niet" in result.stderr
     assert (boeken / "2024.beancount").read_bytes() == before and _head(boeken) == head
     assert source.exists() and not (boeken / "documenten").exists()
 
@@ -342,9 +343,13 @@ def test_the_first_statement_of_an_account_without_entries_opens_at_zero() -> No
     day = datetime.date(2024, 3, 1)
     opened = Statement("NL00", day, Decimal("100.00"), day, Decimal("100.00"), (), 4)
     with pytest.raises(ImportFailure, match="f:4: beginsaldo 100.00 .* het saldo 0 van Activa:X"):
-        statement_entries(opened, "Activa:X", TE_VERWERKEN, "f", [])
+        statement_entries(opened, "NL00", "Activa:X", "f", [], _suspense)
     empty = Statement("NL00", day, Decimal(0), day, Decimal(0), (), 4)
-    assert len(statement_entries(empty, "Activa:X", TE_VERWERKEN, "f", [])) == 1
+    assert len(statement_entries(empty, "NL00", "Activa:X", "f", [], _suspense)) == 1
+
+
+def _suspense(entry: data.Transaction, booking: Booking) -> data.Transaction:
+    return to_suspense(entry, TE_VERWERKEN)
 
 
 # --- the vastgestelde year ------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from beancount.parser import printer
+from beancount.parser import parser, printer
 
 from importers.base import ImportFailure, dutch_amount, new_entries
 from importers.config import importers_for
@@ -16,10 +16,19 @@ DATA = Path(__file__).resolve().parent / "importers"
 GOLDEN = sorted(
     p for p in DATA.rglob("*") if p.is_file() and (p.parent / (p.name + ".beancount")).exists()
 )
+# the bank accounts of the other banks' statements, opened beside the embedded books
+ACCOUNTS = DATA / "rekeningen.beancount"
+
+
+def with_accounts(books: Books) -> list:  # type: ignore[type-arg]
+    """The embedded books and the test accounts of the other banks."""
+    extra, errors, _ = parser.parse_file(str(ACCOUNTS))
+    assert not errors
+    return [*books.entries, *extra]
 
 
 def _importers(books: Books) -> list:  # type: ignore[type-arg]
-    return importers_for(books.entries)
+    return importers_for(with_accounts(books))
 
 
 def _importer(books: Books, path: Path):  # type: ignore[no-untyped-def]
@@ -34,7 +43,7 @@ def _render(entries: list) -> str:  # type: ignore[type-arg]
 
 @pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.name)
 def test_golden(books: Books, path: Path) -> None:
-    entries = new_entries(_importer(books, path), str(path), list(books.entries))
+    entries = new_entries(_importer(books, path), str(path), with_accounts(books))
     expected = (path.parent / (path.name + ".beancount")).read_text(encoding="utf-8")
     assert _render(entries) == expected
 
@@ -73,7 +82,7 @@ REFUSED = {
     "camt053/xxe.xml": "xxe.xml:2: DTD of entiteiten zijn niet toegestaan",
     "camt053/billion-laughs.xml": "billion-laughs.xml:2: DTD of entiteiten zijn niet toegestaan",
     "camt053/ing-2024-03-01-telt-niet.xml": "telt-niet.xml:5: afschrift sluit niet",
-    "mt940/abn-2024-03-telt-niet.sta": "telt-niet.sta:7: afschrift sluit niet",
+    "mt940/abn-2024-03-telt-niet.sta": "telt-niet.sta:1: afschrift sluit niet (nummer 00061",
     "salaris/salarisjournaal-formule.csv": "formule.csv:2: naam '=HYPERLINK",
     "salaris/salarisjournaal-dubbelzinnig.csv": "dubbelzinnig.csv:2: bedrag '5,212' is geen "
     "eenduidig",
@@ -86,7 +95,7 @@ def test_hostile_or_broken_files_are_refused_whole(books: Books, name: str) -> N
     importer = [i for i in _importers(books) if i.identify(str(path))]
     assert importer, name
     with pytest.raises(ImportFailure) as caught:
-        new_entries(importer[0], str(path), list(books.entries))
+        new_entries(importer[0], str(path), with_accounts(books))
     assert REFUSED[name] in str(caught.value)
 
 

@@ -239,7 +239,7 @@ def test_the_accountant_downloads_and_cannot_write(site: dict, browser) -> None:
     )
     from openpyxl import load_workbook
 
-    assert "Proefbalans" in load_workbook(target).sheetnames
+    assert "PB 2024 Vereniging van" in load_workbook(target).sheetnames
     head = _git(site["root"], "rev-parse", "HEAD")
     _add_in_fava(browser, base, "Poging van de accountant", "1.00")
     assert _git(site["root"], "rev-parse", "HEAD") == head

@@ -32,6 +32,14 @@ class Auteurs:
         self._files: dict[str, tuple[array[int], list[tuple[str, int]]]] = {}
 
     def __call__(self, filename: str, lines: Sequence[int]) -> str:
+        return self._last(filename, lines)[1]
+
+    def tijd(self, filename: str, lines: Sequence[int]) -> int:
+        """When those lines were changed last (the author time, seconds since the
+        epoch), or 0."""
+        return self._last(filename, lines)[0]
+
+    def _last(self, filename: str, lines: Sequence[int]) -> tuple[int, str]:
         blamed = self._files.get(filename)
         if blamed is None:
             blamed = self._files[filename] = _blame(filename)
@@ -45,7 +53,7 @@ class Auteurs:
                 author, when = commits[index]
                 if best is None or when > best[0]:
                     best = (when, author)
-        return best[1] if best else ""
+        return best if best else (0, "")
 
 
 def _blame(filename: str) -> tuple[array[int], list[tuple[str, int]]]:

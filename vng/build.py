@@ -54,7 +54,7 @@ from vng_accounts.guard import read_sources
 from vng_accounts.settings import Settings
 
 # above this many posting lines in the year, the workbook carries the trial balance of
-# the reporting entity but not its grootboekkaarten and journaal (the auditfile has them)
+# an entity but not its grootboekkaarten and journaal (the auditfile has them)
 WORKBOOK_LINES = 10_000
 
 
@@ -81,6 +81,8 @@ class Uitkomst:
     tables: tuple[StatementTable, ...] = ()
     ondertekening: StatementTable | None = None
     ledger: Grootboek | None = None
+    prior: Grootboek | None = None  # the trial balance of the year before, for the workbook
+    analysis: Any = None  # the journal-entry tests of the year (statements.journaalposten)
     xaf_path: str = ""  # the auditfile, written and validated
     # per account its line in the group's balance and staat van baten en lasten ("" for
     # none): what the Fava page opens behind a line of the geconsolideerde jaarrekening
@@ -157,7 +159,8 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
         entity_figures,
         read_group,
     )
-    from statements.grootboek import company_ids
+    from statements.grootboek import build_proefbalans, company_ids
+    from statements.journaalposten import analyse
     from statements.render.auditfile import AuditfileError, render_auditfile
     from statements.wnt import build_ondertekening
     from vng.auteurs import Auteurs
@@ -196,17 +199,18 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
             with _fase(taak, "grootboek", melden):
                 # 4.0 asks the KvK and BTW numbers of the books (an error names the setting)
                 company = company_ids(books) if taak.xaf == "4.0" else books.settings.entity
-                ledger = build_grootboek(books, taak.year, Auteurs())
+                auteurs = Auteurs()
+                ledger = build_grootboek(books, taak.year, auteurs, auteurs.tijd)
+                out.prior = build_proefbalans(books, taak.year - 1)
                 del books  # the postings are in the ledger now; their memory goes back
                 gc.collect()
             with _fase(taak, "auditfile", melden):
                 out.xaf_path = os.path.join(taak.staging, f"{taak.key}.xaf")
                 created = taak.today or datetime.date.today()
                 render_auditfile(ledger, company, created, out.xaf_path, taak.xaf)
+                out.analysis = analyse(ledger)
                 lines = sum(len(e.lines) for e in ledger.entries)
-                out.ledger = (
-                    ledger if taak.reporting and lines <= WORKBOOK_LINES else summarised(ledger)
-                )
+                out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
     except StatementError as exc:
         out.errors = tuple(exc.lines())
     except AuditfileError as exc:
@@ -487,6 +491,10 @@ def _next(queue: list[Taak], running: list[Taak], sizes: dict[str, int], budget:
 
 
 def _compute_all(todo: list[Taak], sizes: dict[str, int], voortgang: Voortgang) -> list[Uitkomst]:
+    if any(t.full for t in todo):
+        # pandas, for the journal-entry tests, is imported once here, before the
+        # workers fork, and not again in each of them
+        import statements.journaalposten  # noqa: F401
     workers = min(processes(), len(todo))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         computed = []

@@ -147,7 +147,7 @@ def build_jaarverslag(
     the statements too when the outputs come from the cache; ``voortgang`` shows the
     entities' phases and the build's. Raises ``BuildError``."""
     from statements.render.pdf import PdfError, Report, render_pdf
-    from statements.render.xlsx import render_xlsx
+    from statements.render.xlsx import EntityLedgers, render_xlsx
 
     voortgang = voortgang or stil()
     results, group, reporting = compute_entities(
@@ -189,16 +189,19 @@ def build_jaarverslag(
                 settings.entity.get("plaats", ""),
             )
             others = [
-                (r.settings.entity_name, r.ledger)
+                EntityLedgers(r.ledger, r.prior)
                 for k, r in results.items()
                 if k != reporting
                 and r.settings
                 and r.ledger
                 and r.settings.entity_name != settings.entity_name
             ]
+            ledgers = [EntityLedgers(own.ledger, own.prior), *others]
+            analyses = [r.analysis for r in (own, *results.values()) if r.analysis is not None]
+            analyses = list({a.entity: a for a in analyses}.values())
             # the PDF is set in a process of its own while the workbook is made here
             pdf = beside(lambda: render_pdf(report, (*made, ondertekening)))
-            workbook = render_xlsx(own.ledger, made, others)
+            workbook = render_xlsx(ledgers, made, analyses)
             contents: tuple[str | bytes, ...] = (
                 jaarrekening_json(year, settings.entity_name, made),
                 pdf(),

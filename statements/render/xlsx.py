@@ -1,55 +1,116 @@
-"""The accountant's workbook: proefbalans, mapping, grootboekkaarten, journaal with
-audit flags, and every statement table.
+"""The accountant's workbook: index, proefbalans of every entity for the year and the
+year before, lead schedules, grootboekkaarten and journaal of every entity, the
+journal-entry tests, the consolidation worksheets and every statement, live.
 
-Formats what the builders computed. Totals are live formulas over the cells above
-them (the builder says which rows a total sums); amounts are exact decimals with a
-number format that Dutch Excel shows as ``1.234,56``. Text is always text: a
-narration starting with ``=``, ``+``, ``-`` or ``@`` never becomes a formula, and
-characters a workbook cannot hold are removed and listed on the sheet "Meldingen".
+Formats what the builders computed, and links it: a statement line with accounts
+behind it is a formula over the proefbalans (``SUMIFS`` on its mapping column, the
+line id, or on the accounts themselves), so that changing one amount of the
+proefbalans moves the statements. The formula is written only when it gives the
+builder's amount to the cent on the books' own figures; where no formula over the
+proefbalans does (a budget, a translated or computed amount), the amount stands as a
+number and the sheet "Meldingen" says which cells. Totals are formulas over the lines
+they total (the builder says which). The consolidation worksheets sum each entity's
+column from its own proefbalans, the group column over every column, and carry a
+check per elimination column that it nets to zero in the books' sign.
+
+Amounts are exact decimals (number cells, Dutch Excel shows ``1.234,56``); dates
+are date cells; text is always text: a narration starting with ``=``, ``+``, ``-`` or
+``@`` never becomes a formula, and characters a workbook cannot hold are removed and
+listed on "Meldingen".
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from statements.grootboek import FLAGS, Grootboek
-from statements.table import StatementTable
+from statements.grootboek import FLAGS, WORKSHEET_SIGNS, Grootboek, LedgerAccount
+from statements.journaalposten import PER_ENTRY, Analysis
+from statements.table import Row, StatementTable
 
 EURO = "#,##0.00;-#,##0.00"
 RATIO = "0.00%"
+DATE = "dd-mm-yyyy"
+DATETIME = "dd-mm-yyyy hh:mm"
+ZERO = Decimal(0)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_YEAR = re.compile(r"\b(\d{4})\b")
 BOLD = Font(bold=True)
+LINK = Font(color="0563C1", underline="single")
 HEAD = PatternFill("solid", fgColor="DDE5F0")
+# the most rows a sheet of the workbook holds before its lines go to a CSV file
+SHEET_ROWS = 1_000_000
+_PB = [
+    "Nummer",
+    "Naam",
+    "Rekening",
+    "Soort",
+    "RGS",
+    "Regel",
+    "Regel jaarrekening",
+    "Regel geconsolideerd",
+    "Toelichting",
+    "Beginbalans",
+    "Debet",
+    "Credit",
+    "Eindbalans",
+]
+_KIND = {"B": "Balans", "P": "Baten en lasten"}
+# the proefbalans's columns by what they hold
+_COL = {name: get_column_letter(i) for i, name in enumerate(_PB, 1)}
+_VALUES = ("Eindbalans", "Beginbalans", "Debet", "Credit")
+
+
+@dataclass(frozen=True)
+class EntityLedgers:
+    """One entity of the workbook: the ledger of the year and the trial balance of the
+    year before (None when there is none)."""
+
+    ledger: Grootboek
+    prior: Grootboek | None = None
 
 
 class _Writer:
     def __init__(self) -> None:
         self.book = Workbook()
         self.notes: list[tuple[str, str, str]] = []
+        self.taken: set[str] = set()
+        self.index: list[tuple[str, str, str]] = []  # sheet, group, description
+
+    def sheet(self, name: str, group: str, description: str) -> Worksheet:
+        title = _sheet_title(name, self.taken)
+        if len(self.taken) == 1:
+            sheet = self.book.active
+            assert sheet is not None
+            sheet.title = title
+        else:
+            sheet = self.book.create_sheet(title)
+        self.index.append((title, group, description))
+        return sheet
+
+    def note(self, sheet: Worksheet | str, cell: str, message: str) -> None:
+        self.notes.append((sheet if isinstance(sheet, str) else sheet.title, cell, message))
 
     def text(self, sheet: Worksheet, row: int, column: int, value: object) -> Cell:
-        raw = "" if value is None else str(value)
-        cleaned = _ILLEGAL.sub("", raw)
-        if cleaned != raw:
-            self.notes.append(
-                (
-                    sheet.title,
-                    f"{get_column_letter(column)}{row}",
-                    "stuurtekens verwijderd uit de tekst",
-                )
-            )
-        cell = sheet.cell(row=row, column=column)
-        cell.value = cleaned
-        cell.data_type = "s"  # never a formula, whatever the text starts with
+        cleaned = "" if value is None else str(value)
+        if _ILLEGAL.search(cleaned):
+            cleaned = _ILLEGAL.sub("", cleaned)
+            self.note(sheet, f"{get_column_letter(column)}{row}", "stuurtekens verwijderd")
+        cell = sheet.cell(row=row, column=column, value=cleaned)
+        if cleaned.startswith("="):
+            cell.data_type = "s"  # never a formula, whatever the text starts with
         return cell
 
     def amount(
@@ -65,116 +126,484 @@ class _Writer:
         cell = sheet.cell(row=row, column=column, value=value)
         cell.number_format = number_format
 
+    def date(self, sheet: Worksheet, row: int, column: int, value: datetime.date | None) -> None:
+        if value is None:
+            return
+        cell = sheet.cell(row=row, column=column, value=value)
+        cell.number_format = DATETIME if isinstance(value, datetime.datetime) else DATE
+
     def formula(
-        self, sheet: Worksheet, row: int, column: int, formula: str, number_format: str = EURO
+        self,
+        sheet: Worksheet,
+        row: int,
+        column: int,
+        formula: str,
+        number_format: str = EURO,
+        bold: bool = False,
     ) -> None:
         cell = sheet.cell(row=row, column=column, value=formula)
         cell.number_format = number_format
-        cell.font = BOLD
+        if bold:
+            cell.font = BOLD
 
     def header(self, sheet: Worksheet, titles: Sequence[str], row: int = 1) -> None:
         for column, title in enumerate(titles, 1):
             cell = self.text(sheet, row, column, title)
             cell.font = BOLD
             cell.fill = HEAD
-        sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+        sheet.freeze_panes = f"A{row + 1}"
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[\[\]\*\?/\\:]", "", name)[:28] or "Blad"
+    """A sheet name of at most 31 characters, cut at a word, unique in the workbook."""
+    base = re.sub(r"[\[\]\*\?/\\:']", "", name).strip() or "Blad"
+    base = _cut(base, 31)
     title, n = base, 1
     while title in taken:
         n += 1
-        title = f"{base[:25]} {n}"
+        title = f"{_cut(base, 27)} {n}"
     taken.add(title)
     return title
 
 
-def _proefbalans(w: _Writer, ledger: Grootboek, title: str | None = None) -> None:
-    if title is None:
-        sheet = w.book.active
-        sheet.title = "Proefbalans"
-    else:
-        sheet = w.book.create_sheet(title)
-    w.header(
-        sheet,
-        [
-            "Nummer",
-            "Rekening",
-            "RGS",
-            "Regel jaarrekening",
-            "Toelichting",
-            "Beginbalans",
-            "Debet",
-            "Credit",
-            "Eindbalans",
-        ],
+def _cut(text: str, size: int) -> str:
+    if len(text) <= size:
+        return text
+    words = text[: size + 1].split(" ")
+    cut = " ".join(words[:-1]).rstrip(" -(,&") if len(words) > 1 else text[:size]
+    return cut or text[:size]
+
+
+def short_name(entity: str) -> str:
+    """The entity's name without its legal form and the group's name ("VNG")."""
+    words = [w for w in entity.replace("-VNG ", " ").split() if w not in ("B.V.", "N.V.", "VNG")]
+    return " ".join(words) or entity
+
+
+def _ref(sheet: str, cell: str) -> str:
+    return f"{quote_sheetname(sheet)}!{cell}"
+
+
+# --- proefbalans ------------------------------------------------------------------------
+
+
+@dataclass
+class _Balance:
+    """A proefbalans sheet as the formulas see it: where each account is, and its
+    figures, to choose the formula that gives a statement's amount."""
+
+    title: str
+    last: int  # the last row of the accounts
+    accounts: dict[str, LedgerAccount] = field(default_factory=dict)
+    values: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+
+    def column(self, name: str) -> str:
+        return f"{quote_sheetname(self.title)}!${_COL[name]}$2:${_COL[name]}${self.last}"
+
+    def sumifs(self, value: str, criteria: Sequence[tuple[str, str]]) -> str:
+        parts = ", ".join(f'{self.column(c)}, "{_quoted(v)}"' for c, v in criteria)
+        return f"SUMIFS({self.column(value)}, {parts})"
+
+
+def _quoted(value: str) -> str:
+    """A SUMIFS criterion that matches ``value`` itself: quotes doubled, the wildcards
+    and a leading comparison escaped."""
+    escaped = re.sub(r"([~*?])", r"~\1", value).replace('"', '""')
+    return "=" + escaped if escaped[:1] in "<>=" else escaped
+
+
+def _proefbalans(w: _Writer, ledger: Grootboek, name: str, prior: bool) -> _Balance:
+    what = "jaar ervoor" if prior else "boekjaar"
+    sheet = w.sheet(
+        f"PB {ledger.year} {short_name(ledger.entity)}",
+        "Proefbalansen",
+        f"Proefbalans {ledger.year} van {ledger.entity} ({what}, {ledger.currency})",
     )
+    w.header(sheet, _PB)
     opening = dict(ledger.opening)
     debit, credit = ledger.debit_credit()
-    row = 2
-    for account in ledger.accounts:
-        for column, value in enumerate(
-            (account.number, account.account, account.rgs, account.line, account.note), 1
-        ):
-            w.text(sheet, row, column, value)
-        w.amount(sheet, row, 6, opening.get(account.account, Decimal(0)))
-        w.amount(sheet, row, 7, debit.get(account.account, Decimal(0)))
-        w.amount(sheet, row, 8, credit.get(account.account, Decimal(0)))
-        w.formula(sheet, row, 9, f"=F{row}+G{row}-H{row}")
-        row += 1
-    w.text(sheet, row, 2, "Totaal").font = BOLD
-    for column in range(6, 10):
-        letter = get_column_letter(column)
-        w.formula(sheet, row, column, f"=SUM({letter}2:{letter}{row - 1})")
-    _widths(sheet, [10, 60, 16, 40, 45, 18, 18, 18, 18])
-
-
-def _mapping(w: _Writer, ledger: Grootboek, title: str) -> None:
-    sheet = w.book.create_sheet(title)
-    w.header(sheet, ["Nummer", "Rekening", "Soort", "RGS", "Regel jaarrekening", "Toelichting"])
+    balance = _Balance(sheet.title, 1 + len(ledger.accounts))
     for row, account in enumerate(ledger.accounts, 2):
-        values = (
+        texts = (
             account.number,
+            account.name,
             account.account,
-            "Balans" if account.kind == "B" else "Baten en lasten",
+            _KIND.get(account.kind, account.kind),
             account.rgs,
-            account.line,
+            account.statement_line,
+            account.label,
+            account.group_line,
             account.note,
         )
-        for column, value in enumerate(values, 1):
+        for column, value in enumerate(texts, 1):
             w.text(sheet, row, column, value)
-    _widths(sheet, [10, 60, 16, 16, 40, 45])
+        figures = {
+            "Beginbalans": opening.get(account.account, ZERO),
+            "Debet": debit.get(account.account, ZERO),
+            "Credit": credit.get(account.account, ZERO),
+        }
+        figures["Eindbalans"] = figures["Beginbalans"] + figures["Debet"] - figures["Credit"]
+        for column, key in enumerate(("Beginbalans", "Debet", "Credit"), 10):
+            w.amount(sheet, row, column, figures[key])
+        w.formula(sheet, row, 13, f"=J{row}+K{row}-L{row}")
+        balance.accounts[account.account] = account
+        balance.values[account.account] = figures
+    total = balance.last + 1
+    w.text(sheet, total, 2, "Totaal").font = BOLD
+    for column in range(10, 14):
+        letter = get_column_letter(column)
+        w.formula(sheet, total, column, f"=SUM({letter}2:{letter}{total - 1})", bold=True)
+    sheet.auto_filter.ref = f"A1:M{balance.last}"
+    _widths(sheet, [10, 45, 50, 14, 16, 28, 40, 28, 36, 18, 18, 18, 18])
+    return balance
 
 
-def _grootboekkaarten(w: _Writer, ledger: Grootboek, title: str) -> None:
-    sheet = w.book.create_sheet(title)
-    w.header(
-        sheet,
-        ["Nummer", "Rekening", "Datum", "Boekstuk", "Omschrijving", "Bron", "Debet", "Credit"],
-    )
-    if _without_entries(w, sheet, ledger):
+# --- formulas over the proefbalans ---------------------------------------------------------
+
+
+def _selections(
+    balance: _Balance, accounts: Sequence[str], column_title: str
+) -> Iterator[tuple[list[tuple[str, str]] | None, set[str]]]:
+    """The sets of accounts a cell may be the sum of, each with the SUMIFS criteria
+    that select exactly it (None: the accounts one by one)."""
+    chosen = {a for a in accounts if a in balance.accounts}
+    if not chosen:
         return
-    numbers = {a.account: a.number for a in ledger.accounts}
-    lines = sorted(
-        ((line.account, entry, line) for entry in ledger.entries for line in entry.lines),
-        key=lambda item: (numbers[item[0]], item[1].date, item[1].number),
+    on_column = {a for a in chosen if balance.accounts[a].label == column_title}
+    groups = [on_column] if on_column else []
+    groups.append(chosen)
+    for group in list(groups):
+        for note in sorted({balance.accounts[a].note for a in group}):
+            groups.append({a for a in group if balance.accounts[a].note == note})
+    seen: list[set[str]] = []
+    for group in groups:
+        if group and group not in seen:
+            seen.append(group)
+            yield _criteria(balance, group), group
+
+
+def _criteria(balance: _Balance, group: set[str]) -> list[tuple[str, str]] | None:
+    every = balance.accounts.values()
+    one = next(iter(group))
+    first = balance.accounts[one]
+    options = [
+        [("Regel", first.statement_line)],
+        [("Toelichting", first.note)],
+        [("Regel jaarrekening", first.label), ("Toelichting", first.note)],
+    ]
+    for option in options:
+        if not all(value for _, value in option):
+            continue
+        selected = {a.account for a in every if all(_field(a, c) == value for c, value in option)}
+        if selected == group:
+            return option
+    return None
+
+
+def _field(account: LedgerAccount, column: str) -> str:
+    return {
+        "Regel": account.statement_line,
+        "Toelichting": account.note,
+        "Regel jaarrekening": account.label,
+        "Regel geconsolideerd": account.group_line,
+        "Soort": _KIND.get(account.kind, account.kind),
+        "Rekening": account.account,
+    }[column]
+
+
+def _sum_formula(
+    balance: _Balance, value: str, criteria: list[tuple[str, str]] | None, group: set[str]
+) -> str:
+    if criteria is not None:
+        return balance.sumifs(value, criteria)
+    return "+".join(balance.sumifs(value, [("Rekening", a)]) for a in sorted(group))
+
+
+def _formula_for(
+    balance: _Balance, accounts: Sequence[str], column_title: str, amount: Decimal
+) -> str | None:
+    """A formula over the proefbalans that gives ``amount``, or None."""
+    for criteria, group in _selections(balance, accounts, column_title):
+        if criteria is None and len(group) > 12:
+            continue
+        for value in (*_VALUES, "Mutatie"):
+            if value == "Mutatie":
+                total = sum(
+                    (
+                        balance.values[a]["Eindbalans"] - balance.values[a]["Beginbalans"]
+                        for a in group
+                    ),
+                    ZERO,
+                )
+                text = (
+                    f"({_sum_formula(balance, 'Eindbalans', criteria, group)})"
+                    f"-({_sum_formula(balance, 'Beginbalans', criteria, group)})"
+                )
+            else:
+                total = sum((balance.values[a][value] for a in group), ZERO)
+                text = _sum_formula(balance, value, criteria, group)
+            for sign in (1, -1):
+                if sign * total == amount:
+                    return f"={'-' if sign < 0 else ''}({text})"
+    return _with_result(balance, accounts, amount)
+
+
+def _with_result(balance: _Balance, accounts: Sequence[str], amount: Decimal) -> str | None:
+    """The onverdeeld resultaat: its balance accounts and the year's result, which is
+    every baten and lasten account of the proefbalans."""
+    group = {a for a in accounts if a in balance.accounts and balance.accounts[a].kind == "B"}
+    if not group:
+        return None
+    criteria = _criteria(balance, group)
+    if criteria is None and len(group) > 12:
+        return None
+    result = sum(
+        (v["Eindbalans"] for a, v in balance.values.items() if balance.accounts[a].kind == "P"),
+        ZERO,
     )
-    for row, (account, entry, line) in enumerate(lines, 2):
-        for column, value in enumerate(
-            (
-                numbers[account],
-                account,
-                entry.date.isoformat(),
-                entry.number,
-                line.description,
-                entry.docref,
-            ),
-            1,
-        ):
-            w.text(sheet, row, column, value)
-        w.amount(sheet, row, 7 if line.amount > 0 else 8, abs(line.amount))
-    _widths(sheet, [10, 50, 12, 16, 60, 22, 16, 16])
+    closing = sum((balance.values[a]["Eindbalans"] for a in group), ZERO)
+    if -(closing + result) != amount:
+        return None
+    whole = balance.sumifs("Eindbalans", [("Soort", _KIND["P"])])
+    return f"=-({_sum_formula(balance, 'Eindbalans', criteria, group)}+{whole})"
+
+
+# --- statements -------------------------------------------------------------------------
+
+
+@dataclass
+class _Links:
+    """What the statements link to: the proefbalans of the reporting entity per year,
+    and per group line the group column of the consolidation worksheets."""
+
+    year: int
+    balances: dict[int, _Balance]
+    group: dict[str, str] = field(default_factory=dict)  # line id -> cell
+    group_values: dict[str, Decimal] = field(default_factory=dict)
+    statement_cells: dict[tuple[str, str, int], str] = field(default_factory=dict)
+
+
+def _column_year(title: str, year: int) -> int | None:
+    if "begro" in title.lower():
+        return None
+    found = _YEAR.search(title)
+    return int(found.group(1)) if found else year
+
+
+def _statement(w: _Writer, table: StatementTable, links: _Links, name: str, group: str) -> None:
+    sheet = w.sheet(name, group, table.title)
+    w.text(sheet, 1, 1, table.title).font = Font(bold=True, size=12)
+    w.text(sheet, 2, 1, "bedragen in euro's; regels als formule over de proefbalans")
+    w.header(sheet, ["", *table.columns], row=3)
+    positions: dict[str, int] = {}
+    kept: list[str] = []
+    for row_number, row in enumerate(table.rows, 4):
+        positions[row.id] = row_number
+        cell = w.text(sheet, row_number, 1, ("   " * row.level) + row.label)
+        if row.kind in ("subtotal", "total", "header"):
+            cell.font = BOLD
+        for column, value in enumerate(row.amounts, 2):
+            letter = get_column_letter(column)
+            texts = row.texts[column - 2] if row.texts else None
+            if texts is not None:
+                w.text(sheet, row_number, column, texts)
+                continue
+            if value is None:
+                continue
+            links.statement_cells[(table.id, row.id, column - 2)] = _ref(
+                sheet.title, f"{letter}{row_number}"
+            )
+            if row.sums and all(ref in positions for _, ref in row.sums):
+                terms = "".join(
+                    f"{'+' if sign > 0 else '-'}{letter}{positions[ref]}"
+                    for sign, ref in row.sums
+                    if sheet[f"{letter}{positions[ref]}"].value is not None
+                )
+                w.formula(sheet, row_number, column, "=" + (terms.lstrip("+") or "0"), bold=True)
+                continue
+            formula = _line_formula(table, row, column - 2, value, links)
+            if formula:
+                w.formula(sheet, row_number, column, formula)
+            else:
+                w.amount(sheet, row_number, column, value, RATIO if row.kind == "ratio" else EURO)
+                if row.kind != "ratio" and (row.accounts or table.id.startswith("geconsolideerd")):
+                    kept.append(f"{letter}{row_number}")
+    if kept:
+        w.note(
+            sheet,
+            ", ".join(kept[:12]) + (f" (+{len(kept) - 12})" if len(kept) > 12 else ""),
+            f"{len(kept)} bedrag(en) als waarde: geen formule over de proefbalans geeft het "
+            "bedrag van de jaarrekening (begroting, omrekening, berekening)",
+        )
+    _widths(sheet, [60] + [20] * len(table.columns))
+    sheet.column_dimensions["A"].alignment = Alignment(wrap_text=True)
+
+
+def _line_formula(
+    table: StatementTable, row: Row, column: int, value: Decimal, links: _Links
+) -> str | None:
+    year = _column_year(table.columns[column], links.year)
+    if year is None:
+        return None
+    if table.id.startswith("geconsolideerd") or table.id == "toelichting.resultaat_deelnemingen":
+        if year == links.year and row.id in links.group and links.group_values[row.id] == value:
+            return "=" + links.group[row.id]
+        return None
+    if not row.accounts or year not in links.balances:
+        return None
+    return _formula_for(links.balances[year], row.accounts, table.columns[column], value)
+
+
+def _worksheet(
+    w: _Writer, table: StatementTable, balances: Mapping[str, _Balance], links: _Links
+) -> None:
+    """A consolidation worksheet: entity columns from their proefbalans, elimination
+    columns as the consolidation made them, the group as the sum of all columns, the
+    books' sign per line, and a row that nets each column in that sign."""
+    kind = "B" if table.id.endswith("balans") else "P"
+    signs = WORKSHEET_SIGNS.get(table.id, {})
+    sheet = w.sheet(
+        "Consolidatie " + ("balans" if kind == "B" else "baten en lasten"),
+        "Consolidatie",
+        table.title,
+    )
+    w.text(sheet, 1, 1, table.title).font = Font(bold=True, size=12)
+    w.text(sheet, 2, 1, "entiteiten uit hun proefbalans; geconsolideerd = som van de kolommen")
+    sign_column = len(table.columns) + 2
+    w.header(sheet, ["", *table.columns, "Teken (boeken)"], row=3)
+    last = 3 + len(table.rows)
+    group_column = get_column_letter(len(table.columns) + 1)
+    for row_number, row in enumerate(table.rows, 4):
+        w.text(sheet, row_number, 1, row.label)
+        sign = signs.get(row.id, 1)
+        w.amount(sheet, row_number, sign_column, Decimal(sign), "0")
+        for column, value in enumerate(row.amounts, 2):
+            title = table.columns[column - 2]
+            if column - 2 == len(table.columns) - 1:
+                w.formula(
+                    sheet,
+                    row_number,
+                    column,
+                    f"=SUM(B{row_number}:{get_column_letter(column - 1)}{row_number})",
+                    bold=True,
+                )
+                links.group[row.id] = _ref(sheet.title, f"{group_column}{row_number}")
+                links.group_values[row.id] = value or ZERO
+                continue
+            balance = balances.get(title)
+            formula = _entity_formula(balance, row.id, kind, sign, value) if balance else None
+            if formula:
+                w.formula(sheet, row_number, column, formula)
+            else:
+                w.amount(sheet, row_number, column, value)
+                if balance is not None and value:
+                    w.note(
+                        sheet,
+                        f"{get_column_letter(column)}{row_number}",
+                        f"{title}: omgerekend of berekend bedrag, als waarde",
+                    )
+    check = last + 1
+    w.text(sheet, check, 1, "Saldo in het teken van de boeken (eliminaties: 0)").font = BOLD
+    entities = sum(1 for t in table.columns if t in balances)
+    signs_range = f"${get_column_letter(sign_column)}$4:${get_column_letter(sign_column)}${last}"
+    for column in range(2, len(table.columns) + 2):
+        letter = get_column_letter(column)
+        w.formula(
+            sheet, check, column, f"=SUMPRODUCT({letter}4:{letter}{last},{signs_range})", bold=True
+        )
+        if column - 2 >= entities and column - 2 < len(table.columns) - 1:
+            net = sum(
+                ((r.amounts[column - 2] or ZERO) * signs.get(r.id, 1) for r in table.rows), ZERO
+            )
+            if net:
+                w.note(
+                    sheet,
+                    f"{letter}{check}",
+                    f"eliminatie {table.columns[column - 2]}: saldo {net} op dit werkblad "
+                    "(de tegenboeking staat op het andere werkblad)",
+                )
+    sheet.freeze_panes = "B4"
+    _widths(sheet, [50] + [18] * (len(table.columns) + 1))
+
+
+def _entity_formula(
+    balance: _Balance, line: str, kind: str, sign: int, value: Decimal | None
+) -> str | None:
+    if value is None:
+        return None
+    soort = _KIND[kind]
+    group = {
+        a for a, acc in balance.accounts.items() if acc.group_line == line and acc.kind == kind
+    }
+    total = sum((balance.values[a]["Eindbalans"] for a in group), ZERO)
+    text = balance.sumifs("Eindbalans", [("Regel geconsolideerd", line), ("Soort", soort)])
+    if sign * total == value:
+        return f"={'-' if sign < 0 else ''}({text})"
+    result = sum(
+        (v["Eindbalans"] for a, v in balance.values.items() if balance.accounts[a].kind == "P"),
+        ZERO,
+    )
+    if kind == "B" and sign * (total + result) == value:  # the group equity takes the result
+        whole = balance.sumifs("Eindbalans", [("Soort", _KIND["P"])])
+        return f"={'-' if sign < 0 else ''}({text}+{whole})"
+    return None
+
+
+# --- lead schedules ---------------------------------------------------------------------
+
+
+def _leads(w: _Writer, links: _Links, ledger: Grootboek) -> None:
+    """Per note: the accounts of its lines, this year and the year before, from the
+    proefbalans, in the statement's sign."""
+    now, before = links.balances.get(ledger.year), links.balances.get(ledger.year - 1)
+    if now is None:
+        return
+    notes: dict[str, list[LedgerAccount]] = defaultdict(list)
+    for account in ledger.accounts:
+        if account.lead and account.statement_line:
+            notes[account.lead].append(account)
+    for note in sorted(notes, key=lambda n: (len(n), n)):
+        accounts = sorted(notes[note], key=lambda a: (a.statement_line, a.number))
+        heading = accounts[0].lead_title or accounts[0].label.split(" (")[0]
+        sheet = w.sheet(
+            f"Lead {note} {heading}",
+            "Lead schedules",
+            f"Lead schedule toelichting {note}: {heading}",
+        )
+        w.header(
+            sheet,
+            [
+                "Nummer",
+                "Naam",
+                "Regel jaarrekening",
+                str(ledger.year),
+                str(ledger.year - 1),
+                "Verschil",
+            ],
+        )
+        row = 2
+        for account in accounts:
+            for column, value in enumerate((account.number, account.name, account.label), 1):
+                w.text(sheet, row, column, value)
+            for column, balance in ((4, now), (5, before)):
+                if balance is None:
+                    continue
+                minus = "-" if account.sign < 0 else ""
+                w.formula(
+                    sheet,
+                    row,
+                    column,
+                    f"={minus}{balance.sumifs('Eindbalans', [('Nummer', account.number)])}",
+                )
+            w.formula(sheet, row, 6, f"=D{row}-E{row}")
+            row += 1
+        w.text(sheet, row, 2, "Totaal").font = BOLD
+        for number, letter in enumerate("DEF", 4):
+            w.formula(sheet, row, number, f"=SUM({letter}2:{letter}{row - 1})", bold=True)
+        _widths(sheet, [10, 50, 40, 18, 18, 18])
+
+
+# --- grootboekkaarten and journaal --------------------------------------------------------
 
 
 def _without_entries(w: _Writer, sheet: Worksheet, ledger: Grootboek) -> bool:
@@ -186,83 +615,224 @@ def _without_entries(w: _Writer, sheet: Worksheet, ledger: Grootboek) -> bool:
         2,
         1,
         f"{ledger.entity}: de boekingen van {ledger.year} staan in de auditfile (XAF) van "
-        "deze entiteit; dit blad zou de grenzen van een werkblad overschrijden.",
+        "deze entiteit; dit blad zou de praktische grenzen van een werkblad overschrijden.",
     )
+    w.note(sheet, "A2", "boekingen niet in de werkmap: zie de auditfile van de entiteit")
     return True
 
 
-def _journaal(w: _Writer, ledger: Grootboek, title: str) -> None:
-    sheet = w.book.create_sheet(title)
+def _grootboekkaarten(w: _Writer, ledger: Grootboek) -> None:
+    sheet = w.sheet(
+        f"Grootboek {short_name(ledger.entity)}",
+        "Grootboekkaarten",
+        f"Grootboekkaarten {ledger.year} van {ledger.entity}",
+    )
+    w.header(
+        sheet, ["Nummer", "Naam", "Datum", "Boekstuk", "Omschrijving", "Bron", "Debet", "Credit"]
+    )
+    if _without_entries(w, sheet, ledger):
+        return
+    names = {a.account: a for a in ledger.accounts}
+    lines = sorted(
+        ((line.account, entry, line) for entry in ledger.entries for line in entry.lines),
+        key=lambda item: (names[item[0]].number, item[1].date, item[1].number),
+    )
+    for row, (account, entry, line) in enumerate(lines, 2):
+        w.text(sheet, row, 1, names[account].number)
+        w.text(sheet, row, 2, names[account].name)
+        w.date(sheet, row, 3, entry.date)
+        for column, value in ((4, entry.number), (5, line.description), (6, entry.docref)):
+            w.text(sheet, row, column, value)
+        w.amount(sheet, row, 7 if line.amount > 0 else 8, abs(line.amount))
+    sheet.auto_filter.ref = f"A1:H{max(2, len(lines) + 1)}"
+    _widths(sheet, [10, 45, 12, 16, 60, 22, 16, 16])
+
+
+def _journaal(w: _Writer, ledger: Grootboek, analysis: Analysis | None) -> None:
+    sheet = w.sheet(
+        f"Journaal {short_name(ledger.entity)}",
+        "Journaal",
+        f"Journaal {ledger.year} van {ledger.entity}, met de signalen op elke regel",
+    )
     flags = list(FLAGS)
+    names = analysis.names if analysis else {}
+    tests = list(names)
     w.header(
         sheet,
         [
             "Boekstuk",
             "Dagboek",
             "Datum",
+            "Geboekt op",
+            "Gebruiker",
             "Omschrijving",
             "Bron",
+            "Nummer",
             "Rekening",
             "Debet",
             "Credit",
             *[FLAGS[f] for f in flags],
+            *[names[t] for t in tests],
         ],
     )
     if _without_entries(w, sheet, ledger):
         return
-    numbers = {a.account: a.number for a in ledger.accounts}
-    row = 2
+    numbers = {a.account: a for a in ledger.accounts}
+    hits = analysis.line_hits() if analysis else {}
+    row, position = 2, 0
+    first_flag = 12
     for entry in ledger.entries:
-        for index, line in enumerate(entry.lines):
-            for column, value in enumerate(
-                (
-                    entry.number,
-                    entry.journal,
-                    entry.date.isoformat(),
-                    line.description,
-                    entry.docref,
-                    f"{numbers[line.account]} {line.account}",
-                ),
-                1,
+        for line in entry.lines:
+            account = numbers[line.account]
+            for column, value in ((1, entry.number), (2, entry.journal)):
+                w.text(sheet, row, column, value)
+            w.date(sheet, row, 3, entry.date)
+            w.date(sheet, row, 4, entry.booked_at)
+            for column, value in (
+                (5, entry.user),
+                (6, line.description),
+                (7, entry.docref),
+                (8, account.number),
+                (9, account.name),
             ):
                 w.text(sheet, row, column, value)
-            w.amount(sheet, row, 7 if line.amount > 0 else 8, abs(line.amount))
-            if index == 0:
-                for offset, flag in enumerate(flags):
-                    if flag in entry.flags:
-                        w.text(sheet, row, 9 + offset, "ja")
+            w.amount(sheet, row, 10 if line.amount > 0 else 11, abs(line.amount))
+            for offset, flag in enumerate(flags):
+                if flag in entry.flags:
+                    w.text(sheet, row, first_flag + offset, "ja")
+            for offset, test in enumerate(tests):
+                if test in hits.get(position, ()):
+                    w.text(sheet, row, first_flag + len(flags) + offset, "ja")
             row += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(8 + len(flags))}{row - 1}"
-    _widths(sheet, [16, 8, 12, 60, 22, 50, 16, 16] + [14] * len(flags))
+            position += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(11 + len(flags) + len(tests))}{row - 1}"
+    _widths(sheet, [16, 8, 12, 16, 14, 50, 22, 10, 45, 16, 16] + [14] * (len(flags) + len(tests)))
 
 
-def _statement(w: _Writer, table: StatementTable, title: str) -> None:
-    sheet = w.book.create_sheet(title)
-    w.text(sheet, 1, 1, table.title).font = Font(bold=True, size=12)
-    w.text(sheet, 2, 1, "bedragen in euro's")
-    w.header(sheet, ["", *table.columns], row=3)
-    positions: dict[str, int] = {}
-    for row_number, row in enumerate(table.rows, 4):
-        positions[row.id] = row_number
-        cell = w.text(sheet, row_number, 1, ("   " * row.level) + row.label)
-        if row.kind in ("subtotal", "total", "header"):
-            cell.font = BOLD
-        for column, value in enumerate(row.amounts, 2):
-            texts = row.texts[column - 2] if row.texts else None
-            if texts is not None:
-                w.text(sheet, row_number, column, texts)
-            elif row.sums and value is not None and all(ref in positions for _, ref in row.sums):
-                letter = get_column_letter(column)
-                terms = "".join(
-                    f"{'+' if sign > 0 else '-'}{letter}{positions[ref]}"
-                    for sign, ref in row.sums
-                    if sheet[f"{letter}{positions[ref]}"].value is not None
-                )
-                w.formula(sheet, row_number, column, "=" + (terms.lstrip("+") or "0"))
-            else:
-                w.amount(sheet, row_number, column, value, RATIO if row.kind == "ratio" else EURO)
-    _widths(sheet, [60] + [20] * len(table.columns))
-    sheet.column_dimensions["A"].alignment = Alignment(wrap_text=True)
+# --- journal-entry tests -------------------------------------------------------------------
+
+
+def _journal_tests(w: _Writer, analyses: Sequence[Analysis]) -> None:
+    if not analyses:
+        return
+    sheet = w.sheet(
+        "JET overzicht",
+        "Journaalpostentests",
+        "Journaalpostentests (NV COS 240): per criterium en entiteit het aantal " "treffers",
+    )
+    names = analyses[0].names
+    w.text(sheet, 1, 1, "Journaalpostentests (NV COS 240 / ISA 240.A44)").font = BOLD
+    w.text(
+        sheet,
+        2,
+        1,
+        "Gebruiker en tijdstip van boeken: de auteur en datum van de commit van "
+        "elke regel in de git-geschiedenis van de boeken (git blame)",
+    )
+    w.header(
+        sheet, ["Criterium", "Populatie (regels)", *[short_name(a.entity) for a in analyses]], row=4
+    )
+    for row, (test, label) in enumerate(names.items(), 5):
+        w.text(sheet, row, 1, label)
+        w.amount(sheet, row, 2, Decimal(sum(a.population for a in analyses)), "0")
+        for column, analysis in enumerate(analyses, 3):
+            w.amount(sheet, row, column, Decimal(analysis.counts.get(test, 0)), "0")
+    _widths(sheet, [55, 18] + [16] * len(analyses))
+    for test, label in names.items():
+        _test_sheet(w, test, label, analyses)
+    _benford(w, analyses)
+    for analysis in analyses:
+        for message in analysis.messages:
+            w.note("JET overzicht", "", f"{analysis.entity}: {message}")
+
+
+def _test_sheet(w: _Writer, test: str, label: str, analyses: Sequence[Analysis]) -> None:
+    sheet = w.sheet(f"JET {label}", "Journaalpostentests", f"Journaalpostentest: {label}")
+    w.text(sheet, 1, 1, label).font = BOLD
+    w.text(
+        sheet,
+        2,
+        1,
+        "Populatie: "
+        + "; ".join(
+            f"{a.entity} {a.population} regels, {a.counts.get(test, 0)} getroffen" for a in analyses
+        )
+        + (". Een rij per boeking (haar eerste regel)" if test in PER_ENTRY else ""),
+    )
+    w.header(
+        sheet,
+        [
+            "Entiteit",
+            "Boekstuk",
+            "Datum",
+            "Geboekt op",
+            "Gebruiker",
+            "Nummer",
+            "Rekening",
+            "Bedrag",
+            "Omschrijving",
+            "Reden",
+        ],
+        row=3,
+    )
+    row = 4
+    for analysis in analyses:
+        for hit in analysis.hits.get(test, ()):
+            if row > SHEET_ROWS:
+                w.note(sheet, f"A{row}", "meer treffers dan een werkblad houdt: zie de auditfile")
+                return
+            w.text(sheet, row, 1, analysis.entity)
+            w.text(sheet, row, 2, hit.entry)
+            w.date(sheet, row, 3, hit.date)
+            w.date(sheet, row, 4, hit.booked_at)
+            w.text(sheet, row, 5, hit.user)
+            w.text(sheet, row, 6, hit.number)
+            w.text(sheet, row, 7, hit.account)
+            w.amount(sheet, row, 8, hit.amount)
+            w.text(sheet, row, 9, hit.description)
+            w.text(sheet, row, 10, hit.reason)
+            row += 1
+    sheet.auto_filter.ref = f"A3:J{max(4, row - 1)}"
+    _widths(sheet, [30, 16, 12, 16, 14, 10, 45, 16, 50, 40])
+
+
+def _benford(w: _Writer, analyses: Sequence[Analysis]) -> None:
+    sheet = w.sheet(
+        "JET Benford",
+        "Journaalpostentests",
+        "Benford: eerste cijfer van de bedragen per entiteit (chi-kwadraat, MAD)",
+    )
+    w.header(
+        sheet,
+        [
+            "Entiteit",
+            "Regels",
+            "Chi-kwadraat",
+            "MAD",
+            "Oordeel",
+            "Afwijkende cijfers",
+            *[f"{d} waargenomen" for d in range(1, 10)],
+            *[f"{d} verwacht" for d in range(1, 10)],
+        ],
+    )
+    for row, analysis in enumerate(analyses, 2):
+        b = analysis.benford
+        w.text(sheet, row, 1, analysis.entity)
+        if b is None:
+            w.text(sheet, row, 5, "te weinig bedragen")
+            continue
+        w.amount(sheet, row, 2, Decimal(b.count), "0")
+        w.amount(sheet, row, 3, b.chi_square, "0.00")
+        w.amount(sheet, row, 4, b.mad, "0.0000")
+        w.text(sheet, row, 5, b.verdict)
+        w.text(sheet, row, 6, " ".join(str(d) for d in b.deviating))
+        for digit in range(9):
+            w.amount(sheet, row, 7 + digit, b.observed[digit], RATIO)
+            w.amount(sheet, row, 16 + digit, b.expected[digit], RATIO)
+    _widths(sheet, [36, 10, 14, 10, 24, 18] + [12] * 18)
+
+
+# --- the workbook -------------------------------------------------------------------------
 
 
 def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
@@ -270,30 +840,68 @@ def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
+def _table_name(table: StatementTable) -> str:
+    title = table.title
+    if table.id.startswith("geconsolideerd"):
+        title = "Gec. " + title.removeprefix("Geconsolideerde ").removeprefix("Geconsolideerd ")
+    return title
+
+
 def render_xlsx(
-    ledger: Grootboek,
+    entities: Sequence[EntityLedgers],
     tables: Sequence[StatementTable],
-    entities: Sequence[tuple[str, Grootboek]] = (),
+    analyses: Sequence[Analysis] = (),
 ) -> bytes:
-    """The accountant's workbook of ``ledger``; ``entities`` adds the proefbalans of each
-    other entity of the group (name, ledger), next to the consolidation worksheet."""
+    """The accountant's workbook; ``entities`` the reporting entity first, then the
+    others of the group; ``analyses`` the journal-entry tests per entity."""
     w = _Writer()
-    _proefbalans(w, ledger)
-    taken = {"Proefbalans"}
-    for name, other in entities:
-        _proefbalans(w, other, _sheet_title(f"Proefbalans {name}", taken))
-    _mapping(w, ledger, _sheet_title("Toewijzing", taken))
-    _grootboekkaarten(w, ledger, _sheet_title("Grootboekkaarten", taken))
-    _journaal(w, ledger, _sheet_title("Journaal", taken))
+    index = w.sheet("Index", "Index", "Dit overzicht")
+    meldingen = w.sheet("Meldingen", "Index", "Wat de opbouw van de werkmap opmerkte")
+    own = entities[0]
+    balances: dict[str, _Balance] = {}
+    links = _Links(own.ledger.year, {})
+    for number, item in enumerate(entities):
+        balance = _proefbalans(w, item.ledger, item.ledger.entity, False)
+        balances[item.ledger.entity] = balance
+        if item.prior is not None:
+            prior = _proefbalans(w, item.prior, item.prior.entity, True)
+        if number == 0:
+            links.balances[item.ledger.year] = balance
+            if item.prior is not None:
+                links.balances[item.prior.year] = prior
+    _leads(w, links, own.ledger)
     for table in tables:
-        group, _, name = table.id.partition(".")
-        name = f"gec. {name}" if group == "geconsolideerd" else name
-        _statement(w, table, _sheet_title(name, taken))
-    sheet = w.book.create_sheet(_sheet_title("Meldingen", taken))
-    w.header(sheet, ["Blad", "Cel", "Melding"])
+        if table.id.startswith("consolidatie.werkblad"):
+            _worksheet(w, table, balances, links)
+    by_entity = {a.entity: a for a in analyses}
+    for table in tables:
+        if not table.id.startswith("consolidatie.werkblad"):
+            group = table.id.partition(".")[0].capitalize()
+            _statement(w, table, links, _table_name(table), group)
+    for item in entities:
+        _journaal(w, item.ledger, by_entity.get(item.ledger.entity))
+        _grootboekkaarten(w, item.ledger)
+    _journal_tests(
+        w, [by_entity[e.ledger.entity] for e in entities if e.ledger.entity in by_entity]
+    )
+    _index(w, index)
+    w.header(meldingen, ["Blad", "Cel", "Melding"])
     for row, note in enumerate(w.notes, 2):
         for column, value in enumerate(note, 1):
-            w.text(sheet, row, column, value)
+            w.text(meldingen, row, column, value)
+    _widths(meldingen, [32, 24, 100])
     buffer = io.BytesIO()
     w.book.save(buffer)
     return buffer.getvalue()
+
+
+def _index(w: _Writer, sheet: Worksheet) -> None:
+    w.text(sheet, 1, 1, "Werkmap van de accountant").font = Font(bold=True, size=12)
+    w.header(sheet, ["Blad", "Onderdeel", "Inhoud"], row=3)
+    for row, (title, group, description) in enumerate(w.index, 4):
+        cell = w.text(sheet, row, 1, title)
+        cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheetname(title)}!A1")
+        cell.font = LINK
+        w.text(sheet, row, 2, group)
+        w.text(sheet, row, 3, description)
+    _widths(sheet, [34, 22, 100])
