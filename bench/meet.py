@@ -18,6 +18,11 @@ Wall time, the peak memory of the whole process tree (the resident memory of the
 process and its children, sampled every 20 ms) and the ratios to B are written to
 ``docs/performance.md``, with the machine. The run fails when a goal is missed.
 
+While it runs, stderr shows what is being measured (size, round, command) and what
+that command reports of its entities and phases (``vng.voortgang``): on a terminal
+one line rewritten in place, otherwise plain lines, each measurement's seconds among
+them. The report goes to stdout, as before.
+
     python -m bench.meet [--groottes 10k,100k,1m] [--rondes 3] [--map build/bench]
 """
 
@@ -41,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.genereer import genereer
+from vng.voortgang import Regel, seconden
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
@@ -51,6 +57,15 @@ LABELS = {
     "ongewijzigd": "vng jaarverslag, boeken ongewijzigd",
     "dochter": "vng jaarverslag, na wijziging van een dochter (Realisatie)",
     "vereniging": "vng jaarverslag, na wijziging van de Vereniging",
+}
+# the same, short: what stderr shows while it is measured
+SHORT = {
+    "check": "vng check",
+    "json": "vng jaarrekening",
+    "volledig": "vng jaarverslag",
+    "ongewijzigd": "vng jaarverslag ongewijzigd",
+    "dochter": "vng jaarverslag na dochter",
+    "vereniging": "vng jaarverslag na vereniging",
 }
 # the entity whose books change: a dochter for the goal; the Vereniging, which holds
 # the largest books of the group, for the record (its own bean-check takes ~0,45 × B)
@@ -93,29 +108,86 @@ def _tree_rss_kb(root: int) -> int:
     return total
 
 
-def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
-    """Wall time and peak memory of the process tree of ``command``; fails loudly."""
+class Scherm:
+    """What is being measured, on stderr: the measurement and the last line its command
+    reported (a ``vng`` command's entities and phases), with the seconds so far."""
+
+    def __init__(self) -> None:
+        self.wat = ""
+        self.laatste = ""
+        self.start = time.perf_counter()
+        self.uit = Regel(sys.stderr, self._status)
+
+    def _status(self) -> str:
+        seconds = seconden(time.perf_counter() - self.start)
+        return f"{self.wat} [{seconds}] {self.laatste}".rstrip()
+
+    def meting(self, wat: str) -> None:
+        self.wat, self.laatste, self.start = wat, "", time.perf_counter()
+        self.uit.teken()
+
+    def regel(self, line: str) -> None:
+        """A line of the command: on its own line, or the last one on the terminal."""
+        self.laatste = line
+        self.uit.regel(f"{self.wat}: {line}")
+        self.uit.teken()
+
+    def klaar(self, seconds: float | None = None) -> None:
+        """The measurement is done: its seconds (by default since ``meting``)."""
+        seconds = time.perf_counter() - self.start if seconds is None else seconds
+        self.uit.regel(f"{self.wat}: {seconden(seconds)}")
+        self.uit.teken()
+
+    def wis(self) -> None:
+        """Off the terminal's line, before stdout is written to or the run stops."""
+        self.uit.wis()
+
+
+SCHERM = Scherm()
+
+
+def timed(command: list[str], env: dict[str, str], cwd: Path, wat: str) -> tuple[float, int]:
+    """Wall time and peak memory of the process tree of ``command``; fails loudly.
+    What the command reports on stderr is shown as it comes (``wat`` names it)."""
+    SCHERM.meting(wat)
     start = time.perf_counter()
     process = subprocess.Popen(
         command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     peak = 0
     done = threading.Event()
+    error: list[str] = []
 
     def sample() -> None:
         nonlocal peak
+        count = 0
         while not done.is_set():
             peak = max(peak, _tree_rss_kb(process.pid))
             time.sleep(0.02)
+            count += 1
+            if count % 10 == 0:  # the seconds on the terminal run on
+                SCHERM.uit.teken()
+
+    def read() -> None:
+        assert process.stderr is not None
+        for raw in process.stderr:
+            line = raw.decode(errors="replace").rstrip("\n")
+            error.append(line)
+            SCHERM.regel(line)
 
     sampler = threading.Thread(target=sample, daemon=True)
+    reader = threading.Thread(target=read, daemon=True)
     sampler.start()
-    _, error = process.communicate()
+    reader.start()
+    process.wait()
+    reader.join()
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
     if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} faalde:\n{error.decode(errors='replace')}")
+        SCHERM.wis()
+        raise SystemExit(f"{' '.join(command)} faalde:\n" + "\n".join(error))
+    SCHERM.klaar(seconds)
     return seconds, peak
 
 
@@ -157,17 +229,28 @@ def _env(**extra: str) -> dict[str, str]:
 def meet(books: Boeken, rounds: int) -> dict[str, Meting]:
     m = {k: Meting() for k in ("B", "hledger", *LABELS)}
     vng, out = str(BIN / "vng"), books.folder / "out"
-    for _ in range(rounds):
+    for number in range(1, rounds + 1):
+        at = f"{books.folder.name} ronde {number}/{rounds}"
         seconds, peak = 0.0, 0
         for main in books.mains:
-            s, p = timed([str(BIN / "bean-check"), "--no-cache", str(main)], _env(), books.folder)
+            s, p = timed(
+                [str(BIN / "bean-check"), "--no-cache", str(main)],
+                _env(),
+                books.folder,
+                f"{at} bean-check {main.parent.name}",
+            )
             seconds, peak = seconds + s, max(peak, p)
         m["B"].seconds.append(seconds)
         m["B"].peak_kb.append(peak)
         if shutil.which("hledger"):
             seconds, peak = 0.0, 0
             for journal in sorted((books.folder / "hledger").glob("*.journal")):
-                s, p = timed(["hledger", "-f", str(journal), "bs"], _env(), books.folder)
+                s, p = timed(
+                    ["hledger", "-f", str(journal), "bs"],
+                    _env(),
+                    books.folder,
+                    f"{at} hledger {journal.stem}",
+                )
                 seconds, peak = seconds + s, max(peak, p)
             m["hledger"].seconds.append(seconds)
             m["hledger"].peak_kb.append(peak)
@@ -177,7 +260,7 @@ def meet(books: Boeken, rounds: int) -> dict[str, Meting]:
                 ("check", [vng, "check", *books.args]),
                 ("json", [vng, "jaarrekening", "--year", "2024", *books.args, "--out", str(out)]),
             ):
-                s, p = timed(command, cold, books.folder)
+                s, p = timed(command, cold, books.folder, f"{at} {SHORT[name]}")
                 m[name].seconds.append(s)
                 m[name].peak_kb.append(p)
                 shutil.rmtree(Path(cache) / "koud", ignore_errors=True)
@@ -187,7 +270,12 @@ def meet(books: Boeken, rounds: int) -> dict[str, Meting]:
                 if name in ("dochter", "vereniging"):
                     books.change_one_entity(CHANGED[name])
                 phases = Path(cache) / f"{name}.json"
-                s, p = timed(full, _env(VNG_CACHE=warm, VNG_TIJDEN=str(phases)), books.folder)
+                s, p = timed(
+                    full,
+                    _env(VNG_CACHE=warm, VNG_TIJDEN=str(phases)),
+                    books.folder,
+                    f"{at} {SHORT[name]}",
+                )
                 m[name].seconds.append(s)
                 m[name].peak_kb.append(p)
                 m[name].render.append(json.loads(phases.read_text())["opmaak"])
@@ -346,11 +434,17 @@ def main() -> None:
     results: dict[str, tuple[Boeken, dict[str, Meting]]] = {}
     fava = None
     for size in args.groottes.split(","):
+        SCHERM.meting(f"{size}: boeken maken")
         books = Boeken(args.map / size, SIZES[size])
+        SCHERM.klaar()
+        SCHERM.wis()
         print(f"{size}: {books.lines} boekingsregels", flush=True)  # noqa: T201
         results[size] = (books, meet(books, args.rondes))
         if size == "100k":
+            SCHERM.meting(f"{size}: Fava-pagina Jaarrekening")
             fava = fava_warm(books)
+            SCHERM.klaar(fava)
+    SCHERM.wis()
     text, met = report(results, fava, args.rondes)
     from vng.output import write_atomic
 

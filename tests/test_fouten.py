@@ -70,7 +70,7 @@ def _status(site: Site) -> list[str]:
 
 
 def _check(site: Site) -> tuple[int, list[str]]:
-    result = vng("check", "--books", str(site.main), "--groep", "")
+    result = vng("check", "-q", "--books", str(site.main), "--groep", "")
     return result.returncode, sorted(result.stderr.splitlines())
 
 

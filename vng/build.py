@@ -16,6 +16,10 @@ of the same books checked before, errors included (there were none). Any change,
 one byte of one file, is a different key and a full load with every check.
 ``VNG_CACHE`` names the cache folder (default ``~/.cache/vng-jaarrekening``);
 ``VNG_CACHE=uit`` switches it off. ``VNG_PROCESSEN`` sets the number of processes.
+
+While it runs, each task reports its phases (laden, cijfers, staten, grootboek,
+auditfile) to the main process over the pipe of its result, and the main process
+shows them with the cache's hits (``vng.voortgang``).
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ import pickle
 import shutil
 import sys
 import tempfile
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -40,6 +46,7 @@ from typing import Any, TypeVar, cast
 from statements.errors import StatementError
 from statements.grootboek import Grootboek, build_grootboek, summarised
 from statements.table import StatementTable
+from vng.voortgang import INTERVAL, Melding, Voortgang, stil
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error
 from vng_accounts.groep import check_references
@@ -132,8 +139,24 @@ def group_lines(books: Books) -> tuple[tuple[str, str, str], ...]:
     )
 
 
-def compute(taak: Taak) -> Uitkomst:
-    """Load one entity's books and compute what ``taak`` asks of them."""
+Melden = Callable[[Melding], None]
+
+
+@contextmanager
+def _fase(taak: Taak, fase: str, melden: Melden | None) -> Iterator[None]:
+    """Report ``fase`` of ``taak``'s entity as begun and, unless it raises, as done."""
+    if melden is None:
+        yield
+        return
+    melden(Melding(taak.key, fase))
+    start = time.perf_counter()
+    yield
+    melden(Melding(taak.key, fase, time.perf_counter() - start))
+
+
+def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
+    """Load one entity's books and compute what ``taak`` asks of them; ``melden`` is
+    told of each phase as it begins and ends."""
     from statements.consolidatie import (
         check_years,
         consolidation_years,
@@ -149,7 +172,8 @@ def compute(taak: Taak) -> Uitkomst:
 
     if not os.path.exists(taak.path):
         return Uitkomst(taak.key, (f"{taak.path}:0: boeken niet gevonden",))
-    books = _load(taak.path)
+    with _fase(taak, "laden", melden):
+        books = _load(taak.path)
     out = Uitkomst(taak.key, directives=len(books.entries), settings=books.settings)
     if books.errors:
         out.errors = tuple(format_error(e) for e in books.errors)
@@ -157,38 +181,42 @@ def compute(taak: Taak) -> Uitkomst:
     names: dict[str, str] = {}
     try:
         if taak.group_file:
-            group = read_group(taak.group_file)
-            wrong = check_references(group, taak.key, books.entries)
-            if wrong:
-                out.errors = tuple(format_error(e) for e in wrong)
-                return out
-            years = (
-                consolidation_years(taak.year)
-                if taak.year
-                else check_years(group, books, taak.today)
-            )
-            out.figures = entity_figures(group, taak.key, books, years)
-            names = {e.key: e.name for e in group.entities}
-            out.group_lines = group_lines(books)
+            with _fase(taak, "cijfers", melden):
+                group = read_group(taak.group_file)
+                wrong = check_references(group, taak.key, books.entries)
+                if wrong:
+                    out.errors = tuple(format_error(e) for e in wrong)
+                    return out
+                years = (
+                    consolidation_years(taak.year)
+                    if taak.year
+                    else check_years(group, books, taak.today)
+                )
+                out.figures = entity_figures(group, taak.key, books, years)
+                names = {e.key: e.name for e in group.entities}
+                out.group_lines = group_lines(books)
         if taak.reporting:
-            out.tables = entity_tables(books, taak.year, names)
+            with _fase(taak, "staten", melden):
+                out.tables = entity_tables(books, taak.year, names)
+                if taak.full:
+                    out.ondertekening = build_ondertekening(books, taak.year)
+                    out.teksten = read_teksten(books.entries)[0]
         if taak.full:
-            if taak.reporting:
-                out.ondertekening = build_ondertekening(books, taak.year)
-                out.teksten = read_teksten(books.entries)[0]
-            # 4.0 asks the KvK and BTW numbers of the books (an error names the setting)
-            company = company_ids(books) if taak.xaf == "4.0" else books.settings.entity
-            auteurs = Auteurs()
-            ledger = build_grootboek(books, taak.year, auteurs, auteurs.tijd)
-            out.prior = build_proefbalans(books, taak.year - 1)
-            del books  # the postings are in the ledger now; their memory goes back
-            gc.collect()
-            out.xaf_path = os.path.join(taak.staging, f"{taak.key}.xaf")
-            created = taak.today or datetime.date.today()
-            render_auditfile(ledger, company, created, out.xaf_path, taak.xaf)
-            out.analysis = analyse(ledger)
-            lines = sum(len(e.lines) for e in ledger.entries)
-            out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
+            with _fase(taak, "grootboek", melden):
+                # 4.0 asks the KvK and BTW numbers of the books (an error names the setting)
+                company = company_ids(books) if taak.xaf == "4.0" else books.settings.entity
+                auteurs = Auteurs()
+                ledger = build_grootboek(books, taak.year, auteurs, auteurs.tijd)
+                out.prior = build_proefbalans(books, taak.year - 1)
+                del books  # the postings are in the ledger now; their memory goes back
+                gc.collect()
+            with _fase(taak, "auditfile", melden):
+                out.xaf_path = os.path.join(taak.staging, f"{taak.key}.xaf")
+                created = taak.today or datetime.date.today()
+                render_auditfile(ledger, company, created, out.xaf_path, taak.xaf)
+                out.analysis = analyse(ledger)
+                lines = sum(len(e.lines) for e in ledger.entries)
+                out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
     except StatementError as exc:
         out.errors = tuple(exc.lines())
     except AuditfileError as exc:
@@ -382,8 +410,9 @@ def beside(work: Callable[[], T]) -> Callable[[], T]:
 
 
 def _child(taak: Taak, connection: Any) -> None:
+    """A worker: its phases as they go, then its result, all over ``connection``."""
     try:
-        result = compute(taak)
+        result = compute(taak, connection.send)
     except BaseException:  # noqa: BLE001 - reported to the parent, never lost
         result = Uitkomst(taak.key, (f"{taak.path}:0: interne fout\n{traceback.format_exc()}",))
     connection.send(result)
@@ -395,8 +424,11 @@ def processes() -> int:
     return max(1, int(setting)) if setting.isdigit() else min(2, os.cpu_count() or 1)
 
 
-def run(taken: list[Taak]) -> dict[str, Uitkomst]:
-    """The results of every task, from the cache or computed, keyed by entity."""
+def run(taken: list[Taak], voortgang: Voortgang | None = None) -> dict[str, Uitkomst]:
+    """The results of every task, from the cache or computed, keyed by entity;
+    ``voortgang`` shows each entity's phases and the cache's hits as they come."""
+    voortgang = voortgang or stil()
+    voortgang.entiteiten([t.key for t in taken])
     folder = cache_folder()
     results: dict[str, Uitkomst] = {}
     keys: dict[str, tuple[str, str]] = {}
@@ -416,10 +448,11 @@ def run(taken: list[Taak]) -> dict[str, Uitkomst]:
         hit = _cached(folder, *keys[taak.key], taak)
         if hit is not None:
             results[taak.key] = hit
+            voortgang.uit_cache(taak.key)
         else:
             todo.append(taak)
     todo.sort(key=lambda t: sizes[t.key], reverse=True)
-    for result in _compute_all(todo, sizes):
+    for result in _compute_all(todo, sizes, voortgang):
         results[result.key] = result
         if folder and not result.errors and result.key in keys:
             result.content_key = keys[result.key][1]
@@ -463,14 +496,18 @@ def _next(queue: list[Taak], running: list[Taak], sizes: dict[str, int], budget:
     return -1
 
 
-def _compute_all(todo: list[Taak], sizes: dict[str, int]) -> list[Uitkomst]:
+def _compute_all(todo: list[Taak], sizes: dict[str, int], voortgang: Voortgang) -> list[Uitkomst]:
     if any(t.full for t in todo):
         # pandas, for the journal-entry tests, is imported once here, before the
         # workers fork, and not again in each of them
         import statements.journaalposten  # noqa: F401
     workers = min(processes(), len(todo))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [compute(t) for t in todo]
+        computed = []
+        for taak in todo:
+            computed.append(compute(taak, voortgang.melding))
+            voortgang.entiteit(taak.key, len(computed[-1].errors))
+        return computed
     context = multiprocessing.get_context("fork")
     running: dict[multiprocessing.connection.Connection, tuple[Any, Taak]] = {}
     done: list[Uitkomst] = []
@@ -487,16 +524,26 @@ def _compute_all(todo: list[Taak], sizes: dict[str, int]) -> list[Uitkomst]:
             process.start()
             send.close()
             running[receive] = (process, taak)
-        for ready in multiprocessing.connection.wait(list(running)):
+        # with a timeout, so that the progress's seconds run on while the workers work
+        ready_ones = multiprocessing.connection.wait(list(running), INTERVAL)
+        if not ready_ones:
+            voortgang.tik()
+        for ready in ready_ones:
             connection = cast(multiprocessing.connection.Connection, ready)
-            process, taak = running.pop(connection)
             try:
-                result: Uitkomst = connection.recv()
+                message: Melding | Uitkomst | None = connection.recv()
             except EOFError:
-                result = Uitkomst(
+                message = None
+            if isinstance(message, Melding):
+                voortgang.melding(message)
+                continue
+            process, taak = running.pop(connection)
+            if message is None:
+                message = Uitkomst(
                     taak.key, (f"{taak.path}:0: berekening afgebroken ({process.exitcode})",)
                 )
             connection.close()
             process.join()
-            done.append(result)
+            done.append(message)
+            voortgang.entiteit(taak.key, len(message.errors))
     return done

@@ -1,8 +1,8 @@
 """The ``vng`` command.
 
-    vng check [--books PATH] [--groep PATH]
-    vng jaarrekening --year YEAR [--books PATH] --out DIR     (the JSON)
-    vng jaarverslag --year YEAR [--books PATH] --out DIR      (JSON, PDF, XLSX, XAF)
+    vng check [--books PATH] [--groep PATH] [-q]
+    vng jaarrekening --year YEAR [--books PATH] --out DIR [-q]    (the JSON)
+    vng jaarverslag --year YEAR [--books PATH] --out DIR [-q]     (JSON, PDF, XLSX, XAF)
     vng vaststellen --year YEAR --datum DATE [--books PATH]
     vng import FILE... [--books PATH] [--output FILE] [--archive DIR] [--gebruiker NAAM]
     vng serve [--books PATH] [--groep PATH] [--runtime .proxy] [--socket-groep GROUP]
@@ -14,6 +14,8 @@
 
 ``--books`` defaults to the embedded books of the Vereniging. Errors are printed as
 ``file:line: reason`` and make the command exit non-zero without writing anything.
+``check``, ``jaarrekening`` and ``jaarverslag`` show their progress per entity and
+phase on stderr (``vng.voortgang``); ``--stil`` (``-q``) leaves it out.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from statements.errors import StatementError
 from statements.render.auditfile import DEFAULT as XAF_DEFAULT
@@ -43,6 +45,7 @@ from vng.jaarverslag import (
 )
 from vng.output import write_all_atomic, write_atomic
 from vng.toegang import RUNTIME
+from vng.voortgang import Voortgang, stil
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error
 from vng_accounts.vaststelling import file_digest, lock_text, read_locks
@@ -62,13 +65,21 @@ def _group_path(args: argparse.Namespace) -> str:
     return group_path(args.books, getattr(args, "groep", None))
 
 
+def _voortgang(args: argparse.Namespace) -> Voortgang:
+    """The command's progress on stderr; ``main`` ends its line if the command does not
+    (an interruption, an unexpected error), before the traceback."""
+    args.voortgang = stil() if args.stil else Voortgang(sys.stderr)
+    return cast(Voortgang, args.voortgang)
+
+
 def _results(
-    args: argparse.Namespace, year: int, full: bool, staging: str = ""
+    args: argparse.Namespace, year: int, full: bool, voortgang: Voortgang
 ) -> tuple[dict[str, Uitkomst], Any, str] | None:
     """Every entity computed, or None after printing what is wrong."""
     try:
-        return compute_entities(args.books, _group_path(args), year, full, staging)
+        return compute_entities(args.books, _group_path(args), year, full, voortgang=voortgang)
     except BuildError as exc:
+        voortgang.sluit(False)
         for error in exc.errors:
             print(error, file=sys.stderr)
         return None
@@ -82,26 +93,37 @@ def _report(exc: StatementError) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     """Check the books, and with a group every entity's books and the consolidation of
     every year: the equity method and the intercompany pairs."""
-    found = _results(args, 0, False)
+    voortgang = _voortgang(args)
+    found = _results(args, 0, False, voortgang)
     if found is None:
         return 1
     results, group, _ = found
     paths = {e.key: e.books_path for e in group.entities} if group else {}
-    for key, result in results.items():
-        path = paths.get(key, args.books)
-        print(f"{os.path.relpath(path)}: {result.directives} boekingen en rekeningen, geen fouten")
+
+    def checked() -> None:  # after the progress, which ends its line first
+        for key, result in results.items():
+            path = os.path.relpath(paths.get(key, args.books))
+            print(f"{path}: {result.directives} boekingen en rekeningen, geen fouten")
+
     if group is None:
+        voortgang.sluit()
+        checked()
         return 0
     from statements.consolidatie import group_problems
 
     figures: dict[Any, Any] = {}
     for result in results.values():
         figures.update(result.figures)
+    voortgang.fase("consolidatie")
     try:
         years, problems = group_problems(group, figures)
     except StatementError as exc:
+        voortgang.sluit(False)
+        checked()
         _report(exc)
         return 1
+    voortgang.sluit(not problems)
+    checked()
     for line in problems:
         print(line, file=sys.stderr)
     if problems:
@@ -112,19 +134,24 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_jaarrekening(args: argparse.Namespace) -> int:
-    found = _results(args, args.year, False)
+    voortgang = _voortgang(args)
+    found = _results(args, args.year, False, voortgang)
     if found is None:
         return 1
     results, group, reporting = found
+    voortgang.fase("consolidatie")
     try:
         tables = group_statements(results, group, reporting, args.year)
     except StatementError as exc:
+        voortgang.sluit(False)
         _report(exc)
         return 1
     settings = results[reporting].settings
     assert settings is not None
     target = os.path.join(args.out, f"jaarrekening-{args.year}.json")
+    voortgang.fase("schrijven")
     write_atomic(target, jaarrekening_json(args.year, settings.entity_name, tables))
+    voortgang.sluit()
     print(target)
     return 0
 
@@ -153,13 +180,22 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
     os.makedirs(args.out, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".vng-bouw-", dir=args.out)
     clock = _Klok()
+    voortgang = _voortgang(args)
     try:
         built = build_jaarverslag(
-            args.books, _group_path(args), args.year, staging, clock.tick, xaf=args.xaf
+            args.books,
+            _group_path(args),
+            args.year,
+            staging,
+            clock.tick,
+            xaf=args.xaf,
+            voortgang=voortgang,
         )
         targets = {os.path.join(args.out, n): path for n, path in built.files.items()}
+        voortgang.fase("schrijven")
         write_all_atomic({}, targets)
     except BuildError as exc:
+        voortgang.sluit(False)
         for error in exc.errors:
             print(error, file=sys.stderr)
         return 1
@@ -167,6 +203,7 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
         shutil.rmtree(staging, ignore_errors=True)
     clock.tick("schrijven")
     clock.save()
+    voortgang.sluit()
     for path in targets:
         print(path)
     return 0
@@ -277,6 +314,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     year.add_argument("--year", type=int, required=True)
     out = argparse.ArgumentParser(add_help=False)
     out.add_argument("--out", required=True)
+    quiet = argparse.ArgumentParser(add_help=False)
+    quiet.add_argument(
+        "-q", "--stil", action="store_true", help="geen voortgang op stderr (fouten wel)"
+    )
     runtime = argparse.ArgumentParser(add_help=False)
     runtime.add_argument(
         "--runtime", default=RUNTIME, help="map voor fava.sock, fava.geheim en nginx (.proxy)"
@@ -287,8 +328,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.set_defaults(func=func)
         return parser
 
-    command("check", cmd_check, "controleer de boeken (en de dochters van de groep)", books, groep)
-    command("jaarrekening", cmd_jaarrekening, "bereken de jaarrekening", year, books, groep, out)
+    command(
+        "check",
+        cmd_check,
+        "controleer de boeken (en de dochters van de groep)",
+        books,
+        groep,
+        quiet,
+    )
+    command(
+        "jaarrekening", cmd_jaarrekening, "bereken de jaarrekening", year, books, groep, out, quiet
+    )
     full = command(
         "jaarverslag",
         cmd_jaarverslag,
@@ -297,6 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         books,
         groep,
         out,
+        quiet,
     )
     full.add_argument(
         "--xaf",
@@ -341,7 +392,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     lock = command("vaststellen", cmd_vaststellen, "zet een vastgesteld jaar op slot", year, books)
     lock.add_argument("--datum", required=True, help="datum van de vaststelling, JJJJ-MM-DD")
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    finally:
+        if getattr(args, "voortgang", None) is not None:
+            args.voortgang.sluit(False)  # nothing when the command ended it
 
 
 if __name__ == "__main__":

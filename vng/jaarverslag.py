@@ -24,6 +24,7 @@ from statements.render.json import jaarrekening_json
 from statements.table import StatementTable
 from vng.build import Taak, Uitkomst, beside, cached_outputs, outputs_key, run, store_outputs
 from vng.output import write_atomic
+from vng.voortgang import Voortgang, stil
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_BOOKS = os.path.join(ROOT, "ledger", "vereniging", "main.beancount")
@@ -79,17 +80,23 @@ def plan(
 
 
 def compute_entities(
-    books: str, group_file: str, year: int, full: bool, staging: str = "", xaf: str = "4.0"
+    books: str,
+    group_file: str,
+    year: int,
+    full: bool,
+    staging: str = "",
+    xaf: str = "4.0",
+    voortgang: Voortgang | None = None,
 ) -> tuple[dict[str, Uitkomst], Any, str]:
     """Every entity computed: (results, group or None, the reporting key); raises
-    ``BuildError`` with every entity's errors."""
+    ``BuildError`` with every entity's errors. ``voortgang`` shows their phases."""
     if not os.path.exists(books):
         raise BuildError((f"{books}:0: boeken niet gevonden",))
     try:
         taken, group, reporting = plan(books, group_file, year, full, xaf)
     except StatementError as exc:
         raise BuildError(tuple(exc.lines())) from exc
-    results = run([dataclasses.replace(t, staging=staging) for t in taken])
+    results = run([dataclasses.replace(t, staging=staging) for t in taken], voortgang)
     errors = tuple(error for taak in taken for error in results[taak.key].errors)
     if errors:
         raise BuildError(errors)
@@ -134,14 +141,19 @@ def build_jaarverslag(
     tick: Callable[[str], None] = lambda phase: None,
     tables: bool = False,
     xaf: str = "4.0",
+    voortgang: Voortgang | None = None,
 ) -> Jaarverslag:
     """The whole Financieel Jaarverslag, written into ``staging``; ``tables`` asks for
-    the statements too when the outputs come from the cache. Raises ``BuildError``."""
+    the statements too when the outputs come from the cache; ``voortgang`` shows the
+    entities' phases and the build's. Raises ``BuildError``."""
     from statements.render.pdf import PdfError, Report, Section, render_pdf
     from statements.render.xlsx import EntityLedgers, render_xlsx
     from statements.verslag import fill
 
-    results, group, reporting = compute_entities(books, group_file, year, True, staging, xaf)
+    voortgang = voortgang or stil()
+    results, group, reporting = compute_entities(
+        books, group_file, year, True, staging, xaf, voortgang
+    )
     tick("entiteiten")
     own = results[reporting]
     settings = own.settings
@@ -167,8 +179,10 @@ def build_jaarverslag(
     made: tuple[StatementTable, ...] = ()
     if staged is None:
         try:
+            voortgang.fase("consolidatie")
             made = group_statements(results, group, reporting, year)
             tick("consolidatie")
+            voortgang.fase("opmaak")
             report = Report(
                 settings.entity_name,
                 year,
@@ -206,6 +220,7 @@ def build_jaarverslag(
             write_atomic(staged[name], content)
         store_outputs(key, staged)
     else:
+        voortgang.fase("uitvoer uit de cache")
         tick("consolidatie")
         tick("opmaak")
         if tables:
