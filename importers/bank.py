@@ -85,6 +85,13 @@ def _iban_number(iban: str) -> str:
     return iban[-10:].lstrip("0")
 
 
+def _bban(iban: str) -> str:
+    """The national account number inside an IBAN (after its country and check
+    digits), without leading zeros: what a bank of another country writes when it
+    writes no IBAN (``300000002778989``, bank code and number ``11010100/2324817618``)."""
+    return iban[4:].lstrip("0")
+
+
 def account_for(iban: str, accounts: Mapping[str, str], filename: str, lineno: int) -> str:
     """The account whose ``open`` carries ``iban``; refused, saying how to add it."""
     return accounts[resolve_iban(iban, accounts, filename, lineno)]
@@ -98,7 +105,12 @@ def resolve_iban(name: str, accounts: Mapping[str, str], filename: str, lineno: 
         return iban
     if not _IBAN.fullmatch(iban):
         digits = "".join(c for c in iban.rpartition("/")[2] if c.isdigit()).lstrip("0")
-        found = [i for i in accounts if digits and _iban_number(i) == digits]
+        whole = re.sub(r"[^A-Z0-9]", "", iban).lstrip("0")
+        found = [
+            i
+            for i in accounts
+            if (digits and _iban_number(i) == digits) or (whole and _bban(i) == whole)
+        ]
         if len(found) == 1:
             return found[0]
         raise ImportFailure(

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from decimal import Decimal
 
 from lxml import etree
@@ -98,6 +99,21 @@ def _text(node: etree._Element | None, *paths: str) -> str | None:
     return None
 
 
+_CENTS = re.compile(r"^(?P<whole>[0-9]+)(\.(?P<cents>[0-9]{0,2})0*)?$")
+
+
+def _amount_text(text: str | None) -> str | None:
+    """An XML amount in cents, as the books hold it: ``18.150`` and ``5442.09000``
+    (zeros after the cents, as some banks write every amount) are ``18.15`` and
+    ``5442.09``, ``0.2`` is ``0.20``; a third decimal that is not zero is left, and
+    refused."""
+    value = (text or "").strip()
+    match = _CENTS.match(value)
+    if not match:
+        return text
+    return f"{match['whole']}.{(match['cents'] or '').ljust(2, '0')}"
+
+
 def _signed(value: Decimal, sign: str | None, node: etree._Element, filepath: str) -> Decimal:
     if sign not in ("CRDT", "DBIT"):
         raise ImportFailure(filepath, _line(node), f"CdtDbtInd {sign!r} ongeldig")
@@ -105,7 +121,7 @@ def _signed(value: Decimal, sign: str | None, node: etree._Element, filepath: st
 
 
 def _amount(node: etree._Element, filepath: str) -> Decimal:
-    value = decimal_amount(_text(node, "Amt"), filepath, _line(node))
+    value = decimal_amount(_amount_text(_text(node, "Amt")), filepath, _line(node))
     return _signed(value, _text(node, "CdtDbtInd"), node, filepath)
 
 
@@ -156,7 +172,7 @@ def _details_amount(details: etree._Element, sign: str | None, filepath: str) ->
     text = _text(details, "Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt")
     if text is None:
         return None
-    value = decimal_amount(text, filepath, _line(details))
+    value = decimal_amount(_amount_text(text), filepath, _line(details))
     return _signed(value, _text(details, "CdtDbtInd") or sign, details, filepath)
 
 
@@ -165,11 +181,25 @@ def _key_text(node: etree._Element) -> str:
     return " ".join(t.strip() for t in node.itertext() if t.strip())
 
 
-def _bookings(entry: etree._Element, filepath: str) -> list[Booking]:
+def _entry_date(entry: etree._Element, day: datetime.date | None, filepath: str) -> datetime.date:
+    """The entry's booking date, else its value date, else (a bank that dates only
+    the statement) the day of a statement of one day."""
+    for path in ("BookgDt", "ValDt"):
+        if _find(entry, path) is not None:
+            return _date(entry, path, filepath)
+    if day is None:
+        raise ImportFailure(
+            filepath,
+            _line(entry),
+            "boeking zonder datum (BookgDt of ValDt) in een afschrift van meer dan één dag",
+        )
+    return day
+
+
+def _bookings(entry: etree._Element, filepath: str, day: datetime.date | None) -> list[Booking]:
     amount = _amount(entry, filepath)
     sign = _text(entry, "CdtDbtInd")
-    day = _date(entry, "BookgDt", filepath) if _find(entry, "BookgDt") is not None else None
-    day = day or _date(entry, "ValDt", filepath)
+    day = _entry_date(entry, day, filepath)
     reversal = (_text(entry, "RvslInd") or "").lower() in ("true", "1")
     reference = _text(entry, "AcctSvcrRef")
     transactions = _all(entry, "NtryDtls/TxDtls")
@@ -231,9 +261,16 @@ def _balance(
             if (kind or "").strip().upper() == code:
                 amount = _find(balance, "Amt")
                 currency = amount.get("Ccy") if amount is not None else None
+                value = decimal_amount(
+                    _amount_text(_text(balance, "Amt")), filepath, _line(balance)
+                )
+                # a balance without CdtDbtInd (some banks leave it out) is a credit
+                # balance: a wrong guess cannot pass, the statement would not close
+                # or not continue the books
+                sign = _text(balance, "CdtDbtInd") or "CRDT"
                 return (
                     _date(balance, "Dt", filepath),
-                    _amount(balance, filepath),
+                    _signed(value, sign, balance, filepath),
                     currency or CURRENCY,
                 )
     raise ImportFailure(filepath, _line(statement), f"saldo {codes[0]} ontbreekt")
@@ -243,14 +280,16 @@ def _statement(node: etree._Element, filepath: str) -> Statement:
     account = _text(node, "Acct/Id/IBAN", "Acct/Id/Othr/Id")
     if not account:
         raise ImportFailure(filepath, _line(node), "IBAN van de rekening ontbreekt")
+    opening_date, opening, currency = _balance(node, _OPENING, filepath)
+    closing_date, closing, _ = _balance(node, _CLOSING, filepath)
     bookings = tuple(
         booking
         for entry in _all(node, "Ntry")
         if (_text(entry, "Sts/Cd") or _text(entry, "Sts") or "BOOK").upper() == "BOOK"
-        for booking in _bookings(entry, filepath)
+        for booking in _bookings(
+            entry, filepath, closing_date if opening_date == closing_date else None
+        )
     )
-    opening_date, opening, currency = _balance(node, _OPENING, filepath)
-    closing_date, closing, _ = _balance(node, _CLOSING, filepath)
     return Statement(
         account,
         opening_date,

@@ -50,6 +50,7 @@ _BLOCKS = re.compile(r"^(\{[1-3]:([^{}]|\{[^{}]*\})*\})*\{4:")
 _END = re.compile(r"^-(\}.*)?\s*$")
 _END_ING = re.compile(r"^-[A-Z]{1,3}\s*$")  # ING's "-XXX" after the last field
 _IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}")
+_BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")
 # the keys of a structured :86: (ABN AMRO, Rabobank, ING, SNS, Triodos in SEPA form)
 _KEYS = (
     "TRTP|IBAN|BIC|NAME|REMI|EREF|PREF|MARF|CSID|ORDP|BENM|ID|ADDR|ISDT|RTRN|CNTP|"
@@ -77,6 +78,8 @@ class _Draft:
 
 def _amount(text: str, filepath: str, lineno: int) -> Decimal:
     whole, _, cents = text.partition(",")
+    if len(cents) > 2 and not cents[2:].strip("0"):
+        cents = cents[:2]  # zeros after the cents, as some banks pad every amount
     if len(cents) > 2:
         raise ImportFailure(filepath, lineno, f"bedrag {text!r} heeft meer dan 2 decimalen")
     return sane(Decimal(f"{whole}.{cents.ljust(2, '0')}"), text, filepath, lineno)
@@ -152,7 +155,12 @@ def _account(value: str) -> str:
     if iban:
         found = iban.group(0)
         return found[:-3] if re.search(r"[0-9][A-Z]{3}$", found) else found
-    return re.sub(r"[A-Z]{3}$", "", flat.split("\n")[0]) or value.strip()
+    first = flat.split("\n")[0]
+    parts = [p for p in first.split("/") if p]
+    if len(parts) > 1 and _BIC.fullmatch(parts[0]):
+        first = "/".join(parts[1:])  # the bank's BIC before the account (BIC/number)
+    first = re.sub(r"/?[A-Z]{3}$", "", first)  # the currency after it
+    return first or value.strip()
 
 
 def _structured(flat: str) -> dict[str, str]:
@@ -272,8 +280,14 @@ def _booking(value: str, filepath: str, lineno: int) -> Booking:
     )
 
 
+def _placeholder(text: str) -> str:
+    """A text that is only a dash (``?20-``: a German bank's "no text") is no text."""
+    return "" if not text.strip().strip("-").strip() else text
+
+
 def _described(booking: Booking, text: str) -> Booking:
     end_to_end, name, description, iban = describe(text)
+    name, description = _placeholder(name), _placeholder(description)
     return Booking(
         booking.date,
         booking.amount,

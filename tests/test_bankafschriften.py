@@ -54,6 +54,7 @@ def test_we_read_every_mt940_file_as_mt940_reads_it(path: Path) -> None:
 def test_mt940_files_of_every_bank_are_here() -> None:
     names = {p.name.split("-")[0] for p in MT940_FILES}
     assert {"ing", "abn", "rabobank", "sns", "triodos", "knab", "asn", "postfinance"} <= names
+    assert {"sparkasse", "rzb"} <= names  # German and Austrian: BLZ/Konto, BIC/number
 
 
 def _transactions(entries: list[data.Directive]) -> list[data.Transaction]:
@@ -106,6 +107,9 @@ def test_a_cut_off_mt940_file_is_refused(books: Books, tmp_path: Path) -> None:
         ("240501RC10,00NTRFNONREF//X9", "2024-05-01", "-10.00", "X9"),
         ("240501RD10,00NTRFNONREF//X9", "2024-05-01", "10.00", "X9"),
         ("240501C\n7,00NTRFNONREF\n//ABC123", "2024-05-01", "7.00", "ABC123"),
+        ("2405010501DR20,00N106NONREF", "2024-05-01", "-20.00", None),  # funds code R
+        ("2405010501CR250,000N166NONREF", "2024-05-01", "250.00", None),  # zeros padded
+        ("240501C65,00NMSC", "2024-05-01", "65.00", None),  # no reference at all
     ],
 )
 def test_booking_lines_as_banks_write_them(
@@ -172,3 +176,48 @@ def test_a_camt_report_or_notification_is_refused_as_no_statement(books: Books) 
         f"{path}:2: een tussentijds rekeningoverzicht (camt.052) is geen afschrift: "
         "importeer het dagafschrift (camt.053)"
     )
+
+
+def test_an_amount_with_a_third_decimal_that_is_not_zero_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "decimalen.sta"
+    path.write_text(
+        ":20:X\n:25:NL00INGB0000000001\n:28C:1\n:60F:C240101EUR0,00\n"
+        ":61:240501C12,345NTRFNONREF\n:62F:C240501EUR12,345\n-\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFailure, match=r"decimalen.sta:5: bedrag '12,345' heeft meer"):
+        parse(str(path))
+
+
+def test_a_camt_entry_without_a_date_needs_a_statement_of_one_day(
+    books: Books, tmp_path: Path
+) -> None:
+    text = (CAMT / "centrale-bank-2024-03-07-v08.xml").read_text(encoding="utf-8")
+    path = tmp_path / "zonder-datum.xml"
+    # the closing balance a day later: the entries without BookgDt/ValDt have no day
+    path.write_text(
+        text.replace(
+            "<Dt>2024-03-07</Dt></Dt></Bal>\n<Ntry>", "<Dt>2024-03-08</Dt></Dt></Bal>\n<Ntry>"
+        ),
+        encoding="utf-8",
+    )
+    assert "2024-03-08" in path.read_text(encoding="utf-8")
+    with pytest.raises(ImportFailure, match=r"zonder-datum.xml:6: boeking zonder datum"):
+        new_entries(_importer(books, path), str(path), with_accounts(books))
+
+
+@pytest.mark.parametrize(
+    "account,iban",
+    [
+        ("10000000/11", "DE00100000000000000011"),  # bank code and account number
+        ("RZBAATWW/1200000000000012/EUR", "AT001200000000000012"),  # BIC/number/currency
+        ("300000000000013", "MK00300000000000013"),  # the national number: the BBAN
+        ("TRIODOSBANK/0000000006", "NL00TRIO0000000006"),
+    ],
+)
+def test_an_account_number_is_matched_to_the_iban_that_holds_it(account: str, iban: str) -> None:
+    from importers.bank import resolve_iban
+    from importers.mt940 import _account
+
+    accounts = {iban: "Activa:Bank", "NL00INGB0000000001": "Activa:ING"}
+    assert resolve_iban(_account(account), accounts, "f", 1) == iban
