@@ -26,6 +26,7 @@ against the maintained ``mt-940`` package on every golden file.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -90,6 +91,19 @@ def _date(text: str, filepath: str, lineno: int) -> datetime.date:
         return datetime.datetime.strptime(text, "%y%m%d").date()
     except ValueError:
         raise ImportFailure(filepath, lineno, f"datum {text!r} ongeldig") from None
+
+
+def _value_date(text: str, filepath: str, lineno: int) -> datetime.date:
+    """A booking's value date; the 30th of February (German banks' day of the
+    quarter's interest) is the last day of that month, as ``mt-940`` reads it."""
+    try:
+        return _date(text, filepath, lineno)
+    except ImportFailure:
+        year, month, day = int(text[:2]), int(text[2:4]), int(text[4:6])
+        if not (1 <= month <= 12 and 29 <= day <= 31):
+            raise
+        year += 2000 if year < 69 else 1900  # as strptime reads %y
+        return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _entry_date(value: datetime.date, text: str | None) -> datetime.date:
@@ -215,7 +229,28 @@ def _from_subfields(text: str) -> tuple[str | None, str, str, str | None]:
     description = "".join(parts.get(str(n), "") for n in (*range(20, 30), *range(60, 64)))
     name = " ".join(parts.get(n, "").strip() for n in ("32", "33")).strip()
     iban = parts.get("31", "").strip() or None
-    return None, name, description, iban
+    end_to_end, description = _sepa_keys(description)
+    return end_to_end, name, description, iban
+
+
+# the SEPA keys of a German bank's purpose text: SVWZ+ the remittance information,
+# EREF+ the end-to-end id, the others the mandate, creditor id, ultimate parties
+_SEPA_KEY = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|PURP|COAM|OAMT|IBAN|BIC)\+")
+
+
+def _sepa_keys(text: str) -> tuple[str | None, str]:
+    """The end-to-end id and the remittance information of a purpose text in SEPA
+    keys (``EREF+…SVWZ+…``); a text without them is its own description."""
+    marks = list(_SEPA_KEY.finditer(text))
+    if not marks or marks[0].start() > 0 and text[: marks[0].start()].strip():
+        return None, text
+    parts: dict[str, str] = {}
+    for mark, after in zip(marks, [*marks[1:], None], strict=True):
+        parts.setdefault(mark[1], text[mark.end() : after.start() if after else None].strip())
+    end_to_end = parts.get("EREF") or None
+    if end_to_end and end_to_end.upper() in NO_REFERENCE:
+        end_to_end = None
+    return end_to_end, parts.get("SVWZ", "")
 
 
 def _joined(lines: list[str], first_width: int = 4) -> str:
@@ -260,7 +295,7 @@ def _booking(value: str, filepath: str, lineno: int) -> Booking:
     amount = _amount(match["amount"], filepath, lineno)
     mark = match["mark"]
     credit = mark in ("C", "RD")  # a reversed debit is a credit, a reversed credit a debit
-    value_date = _date(match["value"], filepath, lineno)
+    value_date = _value_date(match["value"], filepath, lineno)
     bank = (match["bank"] or "").strip()
     extra = (match["extra"] or "").strip()
     if not bank and extra.startswith("//"):  # the bank's reference on the next line

@@ -54,7 +54,7 @@ def test_we_read_every_mt940_file_as_mt940_reads_it(path: Path) -> None:
 def test_mt940_files_of_every_bank_are_here() -> None:
     names = {p.name.split("-")[0] for p in MT940_FILES}
     assert {"ing", "abn", "rabobank", "sns", "triodos", "knab", "asn", "postfinance"} <= names
-    assert {"sparkasse", "rzb"} <= names  # German and Austrian: BLZ/Konto, BIC/number
+    assert {"sparkasse", "volksbank", "rzb"} <= names  # German, Austrian: BLZ/Konto, BIC
 
 
 def _transactions(entries: list[data.Directive]) -> list[data.Transaction]:
@@ -110,6 +110,7 @@ def test_a_cut_off_mt940_file_is_refused(books: Books, tmp_path: Path) -> None:
         ("2405010501DR20,00N106NONREF", "2024-05-01", "-20.00", None),  # funds code R
         ("2405010501CR250,000N166NONREF", "2024-05-01", "250.00", None),  # zeros padded
         ("240501C65,00NMSC", "2024-05-01", "65.00", None),  # no reference at all
+        ("240230C1,23N805NONREF", "2024-02-29", "1.23", None),  # interest on 30 February
     ],
 )
 def test_booking_lines_as_banks_write_them(
