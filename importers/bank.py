@@ -195,9 +195,19 @@ class BankImporter(Importer):
         new: list[data.Directive] = []  # what this file adds, for the next statement's check
         entries: list[data.Directive] = []
         last_closing = _last_closing_per_day(statements)
+        currencies = {
+            e.account: e.currencies for e in existing if isinstance(e, data.Open) and e.currencies
+        }
         for index, statement in enumerate(statements):
             iban = resolve_iban(statement.iban, self.ibans, filepath, statement.lineno)
             account = self.ibans[iban]
+            if account in currencies and statement.currency not in currencies[account]:
+                raise ImportFailure(
+                    filepath,
+                    statement.lineno,
+                    f"afschrift in {statement.currency} ({statement.label}), maar "
+                    f"{account} houdt {', '.join(currencies[account])}",
+                )
             coder = self._coder([*existing, *new], account)
             made = statement_entries(
                 statement,

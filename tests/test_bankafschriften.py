@@ -222,3 +222,17 @@ def test_an_account_number_is_matched_to_the_iban_that_holds_it(account: str, ib
 
     accounts = {iban: "Activa:Bank", "NL00INGB0000000001": "Activa:ING"}
     assert resolve_iban(_account(account), accounts, "f", 1) == iban
+
+
+def test_a_statement_in_another_currency_than_its_account_is_refused(
+    books: Books, tmp_path: Path
+) -> None:
+    text = (DATA / "mt940" / "generic-2024-04.sta").read_text(encoding="utf-8")
+    path = tmp_path / "dollars.sta"
+    path.write_text(text.replace("EUR", "USD"), encoding="utf-8")
+    with pytest.raises(
+        ImportFailure,
+        match=r"dollars.sta:1: afschrift in USD \(nummer 1 van 0000000010, 2024-04-05 t/m "
+        r"2024-04-05\), maar Activa:LiquideMiddelen:Bank:Deposito houdt EUR",
+    ):
+        new_entries(_importer(books, path), str(path), with_accounts(books))
