@@ -169,6 +169,7 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
     from statements.wnt import build_ondertekening
     from vng.auteurs import Auteurs
     from vng_accounts.teksten import read_teksten
+    from vng_accounts.vaststelling import jaarrekening_date
 
     if not os.path.exists(taak.path):
         return Uitkomst(taak.key, (f"{taak.path}:0: boeken niet gevonden",))
@@ -207,6 +208,7 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
                 company = company_ids(books) if taak.xaf == "4.0" else books.settings.entity
                 auteurs = Auteurs()
                 ledger = build_grootboek(books, taak.year, auteurs, auteurs.tijd)
+                closing = jaarrekening_date(books.entries, taak.year)
                 out.prior = build_proefbalans(books, taak.year - 1)
                 del books  # the postings are in the ledger now; their memory goes back
                 gc.collect()
@@ -214,7 +216,7 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
                 out.xaf_path = os.path.join(taak.staging, f"{taak.key}.xaf")
                 created = taak.today or datetime.date.today()
                 render_auditfile(ledger, company, created, out.xaf_path, taak.xaf)
-                out.analysis = analyse(ledger)
+                out.analysis = analyse(ledger, closing)
                 lines = sum(len(e.lines) for e in ledger.entries)
                 out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
     except StatementError as exc:
