@@ -83,7 +83,8 @@ class EntityLedgers:
 
 
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, beside: Mapping[str, str]) -> None:
+        self.beside = dict(beside)  # entity -> the CSV file beside the workbook
         self.book = Workbook()
         self.notes: list[tuple[str, str, str]] = []
         self.taken: set[str] = set()
@@ -605,11 +606,93 @@ def _leads(w: _Writer, links: _Links, ledger: Grootboek) -> None:
 
 # --- grootboekkaarten and journaal --------------------------------------------------------
 
+_JOURNAAL = [
+    "Boekstuk",
+    "Dagboek",
+    "Datum",
+    "Geboekt op",
+    "Gebruiker",
+    "Omschrijving",
+    "Bron",
+    "Nummer",
+    "Rekening",
+    "Debet",
+    "Credit",
+]
+
+
+def journal_file(entity: str, year: int) -> str:
+    """The name of the CSV file beside the workbook with the journal of ``entity``."""
+    words = "".join(c if c.isalnum() else " " for c in entity.lower()).split()
+    return f"journaal-{'-'.join(words) or 'entiteit'}-{year}.csv"
+
+
+def write_journal_csv(ledger: Grootboek, analysis: Analysis | None, path: str) -> int:
+    """Every posting line of ``ledger`` with the columns of the Journaal sheet, the
+    ledger's flags and the journal-entry tests (``ja`` where a line is hit), as CSV
+    (UTF-8, comma, dates YYYY-MM-DD, amounts exact with a decimal point) to ``path``;
+    returns the number of lines. For books too large for a worksheet."""
+    import numpy as np
+    import pandas as pd
+
+    numbers = {a.account: a for a in ledger.accounts}
+    rows = [
+        (
+            entry.number,
+            entry.journal,
+            entry.date.isoformat(),
+            entry.booked_at.strftime("%Y-%m-%d %H:%M") if entry.booked_at else "",
+            entry.user,
+            line.description,
+            entry.docref,
+            numbers[line.account].number,
+            numbers[line.account].name,
+            int(line.amount * 100),
+            entry.flags,
+        )
+        for entry in ledger.entries
+        for line in entry.lines
+    ]
+    frame = pd.DataFrame(rows, columns=[*_JOURNAAL[:9], "cents", "flags"], dtype=object)
+    cents = frame.pop("cents").to_numpy(dtype=np.int64) if rows else np.zeros(0, np.int64)
+    whole, part = np.abs(cents) // 100, np.abs(cents) % 100
+    text = (
+        pd.Series(whole.astype(str), dtype=object)
+        + "."
+        + pd.Series(part.astype(str), dtype=object).str.zfill(2)
+    )
+    frame["Debet"] = text.where(cents > 0, "")
+    frame["Credit"] = text.where(cents < 0, "")
+    flags = frame.pop("flags")
+    for flag, label in FLAGS.items():
+        frame[label] = np.where([flag in f for f in flags], "ja", "")
+    names = analysis.names if analysis else {}
+    for test, label in names.items():
+        column = np.full(len(frame), "", dtype=object)
+        assert analysis is not None
+        column[list(analysis.flags.get(test, ()))] = "ja"
+        frame[label] = column
+    frame.to_csv(path, index=False, lineterminator="\n")
+    return len(frame)
+
 
 def _without_entries(w: _Writer, sheet: Worksheet, ledger: Grootboek) -> bool:
     """Books too large for a worksheet: say where the entries are instead."""
     if ledger.turnover is None:
         return False
+    name = w.beside.get(ledger.entity)
+    if name:
+        w.text(
+            sheet,
+            2,
+            1,
+            f"{ledger.entity}: de boekingen van {ledger.year} staan in {name}, naast deze "
+            "werkmap: elke boekingsregel met de kolommen van dit blad, de signalen en de "
+            "journaalpostentests (CSV: UTF-8, komma, datums JJJJ-MM-DD, bedragen exact met "
+            "een punt); dit blad zou de praktische grenzen van een werkblad overschrijden.",
+        )
+        w.note(sheet, "A2", f"boekingen niet in de werkmap: zie {name} naast de werkmap")
+        return True
     w.text(
         sheet,
         2,
@@ -755,7 +838,9 @@ def _test_sheet(w: _Writer, test: str, label: str, analyses: Sequence[Analysis])
         1,
         "Populatie: "
         + "; ".join(
-            f"{a.entity} {a.population} regels, {a.counts.get(test, 0)} getroffen" for a in analyses
+            f"{a.entity} {a.population} regels, {a.counts.get(test, 0)} getroffen"
+            + (f" (alle in {w.beside[a.entity]})" if a.entity in w.beside else "")
+            for a in analyses
         )
         + (". Een rij per boeking (haar eerste regel)" if test in PER_ENTRY else ""),
     )
@@ -851,10 +936,13 @@ def render_xlsx(
     entities: Sequence[EntityLedgers],
     tables: Sequence[StatementTable],
     analyses: Sequence[Analysis] = (),
+    beside: Mapping[str, str] | None = None,
 ) -> bytes:
     """The accountant's workbook; ``entities`` the reporting entity first, then the
-    others of the group; ``analyses`` the journal-entry tests per entity."""
-    w = _Writer()
+    others of the group; ``analyses`` the journal-entry tests per entity; ``beside``
+    per entity the file with its journal beside the workbook (``write_journal_csv``),
+    for books too large for a worksheet."""
+    w = _Writer(beside or {})
     index = w.sheet("Index", "Index", "Dit overzicht")
     meldingen = w.sheet("Meldingen", "Index", "Wat de opbouw van de werkmap opmerkte")
     own = entities[0]
@@ -898,10 +986,18 @@ def render_xlsx(
 def _index(w: _Writer, sheet: Worksheet) -> None:
     w.text(sheet, 1, 1, "Werkmap van de accountant").font = Font(bold=True, size=12)
     w.header(sheet, ["Blad", "Onderdeel", "Inhoud"], row=3)
+    row = 4
     for row, (title, group, description) in enumerate(w.index, 4):
         cell = w.text(sheet, row, 1, title)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheetname(title)}!A1")
         cell.font = LINK
         w.text(sheet, row, 2, group)
         w.text(sheet, row, 3, description)
+    for entity, name in w.beside.items():
+        row += 1
+        cell = w.text(sheet, row, 1, name)
+        cell.hyperlink = name  # beside the workbook
+        cell.font = LINK
+        w.text(sheet, row, 2, "Naast de werkmap")
+        w.text(sheet, row, 3, f"Journaal van {entity}: elke boekingsregel, met de signalen")
     _widths(sheet, [34, 22, 100])
