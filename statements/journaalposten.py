@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -50,7 +51,6 @@ import numpy as np
 import pandas as pd
 
 from statements.grootboek import UNKNOWN_USER, Grootboek
-from vng_accounts.errors import where
 from vng_accounts.vaststelling import JaarrekeningDatum
 
 TESTS = {
@@ -297,8 +297,13 @@ def _after_closing(closing: JaarrekeningDatum | None, lines: int) -> tuple[str, 
         return ()
     return (
         f"{lines} regel(s) geboekt na de jaarrekening {closing.year} "
-        f"({closing.kind} {closing.date:%d-%m-%Y}, {where(closing.meta)})",
+        f"({closing.kind} {closing.date:%d-%m-%Y}, {_where(closing.meta)})",
     )
+
+
+def _where(meta: dict[str, object]) -> str:
+    """file:line as the ledger's sources give it: the file's name within the books."""
+    return f"{os.path.basename(str(meta.get('filename', '')))}:{meta.get('lineno', 0)}"
 
 
 def _unusual_times(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

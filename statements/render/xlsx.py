@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -89,6 +90,7 @@ class _Writer:
         self.notes: list[tuple[str, str, str]] = []
         self.taken: set[str] = set()
         self.index: list[tuple[str, str, str]] = []  # sheet, group, description
+        self.styles: dict[str, StyleArray] = {}  # number format -> its cell style
 
     def sheet(self, name: str, group: str, description: str) -> Worksheet:
         title = _sheet_title(name, self.taken)
@@ -104,15 +106,47 @@ class _Writer:
     def note(self, sheet: Worksheet | str, cell: str, message: str) -> None:
         self.notes.append((sheet if isinstance(sheet, str) else sheet.title, cell, message))
 
+    def _put(
+        self,
+        sheet: Worksheet,
+        row: int,
+        column: int,
+        value: str | Decimal | datetime.date,
+        kind: str,
+        style: str = "",
+    ) -> Cell:
+        """A new cell holding ``value`` of openpyxl's data type ``kind`` (what its value
+        setter would infer; the renderer knows the type), with the number format
+        ``style``, whose style openpyxl looks up once per format and not per cell."""
+        cell = sheet._cells.get((row, column))
+        if cell is not None:  # written before: openpyxl's own path keeps its style
+            assert isinstance(cell, Cell)
+            cell.value = value
+            if style:
+                cell.number_format = style
+            return cell
+        # the stubs leave out the cell's value and style as stored (what the setters fill)
+        cell = Cell(sheet, row=row, column=column)
+        cell._value = value  # type: ignore[attr-defined]
+        cell.data_type = kind
+        if style:
+            known = self.styles.get(style)
+            if known is None:
+                cell.number_format = style
+                self.styles[style] = StyleArray(cell._style)  # type: ignore[attr-defined]
+            else:
+                cell._style = StyleArray(known)  # type: ignore[attr-defined]
+        sheet._cells[(row, column)] = cell
+        return cell
+
     def text(self, sheet: Worksheet, row: int, column: int, value: object) -> Cell:
         cleaned = "" if value is None else str(value)
         if _ILLEGAL.search(cleaned):
             cleaned = _ILLEGAL.sub("", cleaned)
             self.note(sheet, f"{get_column_letter(column)}{row}", "stuurtekens verwijderd")
-        cell = sheet.cell(row=row, column=column, value=cleaned)
-        if cleaned.startswith("="):
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-        return cell
+        cleaned = cleaned[:32767]  # the most a cell holds
+        # text is text: never a formula, whatever it starts with
+        return self._put(sheet, row, column, cleaned, "e" if cleaned in ERROR_CODES else "s")
 
     def amount(
         self,
@@ -124,14 +158,13 @@ class _Writer:
     ) -> None:
         if value is None:
             return
-        cell = sheet.cell(row=row, column=column, value=value)
-        cell.number_format = number_format
+        self._put(sheet, row, column, value, "n", number_format)
 
     def date(self, sheet: Worksheet, row: int, column: int, value: datetime.date | None) -> None:
         if value is None:
             return
-        cell = sheet.cell(row=row, column=column, value=value)
-        cell.number_format = DATETIME if isinstance(value, datetime.datetime) else DATE
+        style = DATETIME if isinstance(value, datetime.datetime) else DATE
+        self._put(sheet, row, column, value, "d", style)
 
     def formula(
         self,
@@ -142,8 +175,7 @@ class _Writer:
         number_format: str = EURO,
         bold: bool = False,
     ) -> None:
-        cell = sheet.cell(row=row, column=column, value=formula)
-        cell.number_format = number_format
+        cell = self._put(sheet, row, column, formula, "f", number_format)
         if bold:
             cell.font = BOLD
 
@@ -198,8 +230,21 @@ class _Balance:
     accounts: dict[str, LedgerAccount] = field(default_factory=dict)
     values: dict[str, dict[str, Decimal]] = field(default_factory=dict)
 
+    # per set of columns, the accounts of each combination of their values
+    _groups: dict[tuple[str, ...], dict[tuple[str, ...], set[str]]] = field(default_factory=dict)
+
     def column(self, name: str) -> str:
         return f"{quote_sheetname(self.title)}!${_COL[name]}$2:${_COL[name]}${self.last}"
+
+    def selected(self, criteria: Sequence[tuple[str, str]]) -> set[str]:
+        """The accounts whose columns have the criteria's values."""
+        columns = tuple(c for c, _ in criteria)
+        if columns not in self._groups:
+            groups: dict[tuple[str, ...], set[str]] = defaultdict(set)
+            for account in self.accounts.values():
+                groups[tuple(_field(account, c) for c in columns)].add(account.account)
+            self._groups[columns] = dict(groups)
+        return self._groups[columns].get(tuple(v for _, v in criteria), set())
 
     def sumifs(self, value: str, criteria: Sequence[tuple[str, str]]) -> str:
         parts = ", ".join(f'{self.column(c)}, "{_quoted(v)}"' for c, v in criteria)
@@ -284,7 +329,6 @@ def _selections(
 
 
 def _criteria(balance: _Balance, group: set[str]) -> list[tuple[str, str]] | None:
-    every = balance.accounts.values()
     one = next(iter(group))
     first = balance.accounts[one]
     options = [
@@ -295,8 +339,7 @@ def _criteria(balance: _Balance, group: set[str]) -> list[tuple[str, str]] | Non
     for option in options:
         if not all(value for _, value in option):
             continue
-        selected = {a.account for a in every if all(_field(a, c) == value for c, value in option)}
-        if selected == group:
+        if balance.selected(option) == group:
             return option
     return None
 
