@@ -675,48 +675,44 @@ def write_journal_csv(ledger: Grootboek, analysis: Analysis | None, path: str) -
     ledger's flags and the journal-entry tests (``ja`` where a line is hit), as CSV
     (UTF-8, comma, dates YYYY-MM-DD, amounts exact with a decimal point) to ``path``;
     returns the number of lines. For books too large for a worksheet."""
-    import numpy as np
-    import pandas as pd
+    import csv
 
-    numbers = {a.account: a for a in ledger.accounts}
-    rows = [
-        (
-            entry.number,
-            entry.journal,
-            entry.date.isoformat(),
-            entry.booked_at.strftime("%Y-%m-%d %H:%M") if entry.booked_at else "",
-            entry.user,
-            line.description,
-            entry.docref,
-            numbers[line.account].number,
-            numbers[line.account].name,
-            int(line.amount * 100),
-            entry.flags,
-        )
-        for entry in ledger.entries
-        for line in entry.lines
-    ]
-    frame = pd.DataFrame(rows, columns=[*_JOURNAAL[:9], "cents", "flags"], dtype=object)
-    cents = frame.pop("cents").to_numpy(dtype=np.int64) if rows else np.zeros(0, np.int64)
-    whole, part = np.abs(cents) // 100, np.abs(cents) % 100
-    text = (
-        pd.Series(whole.astype(str), dtype=object)
-        + "."
-        + pd.Series(part.astype(str), dtype=object).str.zfill(2)
-    )
-    frame["Debet"] = text.where(cents > 0, "")
-    frame["Credit"] = text.where(cents < 0, "")
-    flags = frame.pop("flags")
-    for flag, label in FLAGS.items():
-        frame[label] = np.where([flag in f for f in flags], "ja", "")
+    import numpy as np
+
+    numbers = {a.account: (a.number, a.name) for a in ledger.accounts}
     names = analysis.names if analysis else {}
-    for test, label in names.items():
-        column = np.full(len(frame), "", dtype=object)
+    count = sum(len(e.lines) for e in ledger.entries)
+    hits = np.zeros((count, len(names)), dtype=bool)
+    for column, test in enumerate(names):
         assert analysis is not None
-        column[list(analysis.flags.get(test, ()))] = "ja"
-        frame[label] = column
-    frame.to_csv(path, index=False, lineterminator="\n")
-    return len(frame)
+        hits[list(analysis.flags.get(test, ())), column] = True
+    marks = np.where(hits, "ja", "").tolist()
+    position = 0
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([*_JOURNAAL, *FLAGS.values(), *names.values()])
+        for entry in ledger.entries:
+            booked = entry.booked_at.strftime("%Y-%m-%d %H:%M") if entry.booked_at else ""
+            head = (entry.number, entry.journal, entry.date.isoformat(), booked, entry.user)
+            flags = ["ja" if flag in entry.flags else "" for flag in FLAGS]
+            rows = []
+            for line in entry.lines:
+                amount = format(abs(line.amount), "f")
+                debit = (amount, "") if line.amount > 0 else ("", amount)
+                rows.append(
+                    (
+                        *head,
+                        line.description,
+                        entry.docref,
+                        *numbers[line.account],
+                        *debit,
+                        *flags,
+                        *marks[position],
+                    )
+                )
+                position += 1
+            writer.writerows(rows)
+    return count
 
 
 def _without_entries(w: _Writer, sheet: Worksheet, ledger: Grootboek) -> bool:
