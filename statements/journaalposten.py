@@ -13,7 +13,9 @@ end of the period or as post-closing entries", "with round numbers or consistent
 ending numbers", "containing little or no explanation", unusual account
 combinations; and A.45's manual entries):
 
-- ``na_jaareinde``: booked after the end of the year (or after ``closing``);
+- ``na_jaareinde``: booked after the end of the year; the reason says when it was
+  also after the jaarrekening's date in the books (opgemaakt or vastgesteld,
+  ``vng_accounts.vaststelling.jaarrekening_date``), and a message counts those lines;
 - ``zeldzame_gebruiker``: by a user who books few of the entity's entries;
 - ``buiten_werktijd``: dated or booked on a weekend or a Dutch public holiday, or
   booked at night (20:00-07:00);
@@ -40,6 +42,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -48,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from statements.grootboek import UNKNOWN_USER, Grootboek
+from vng_accounts.vaststelling import JaarrekeningDatum
 
 TESTS = {
     "na_jaareinde": "Geboekt na het einde van het boekjaar",
@@ -218,9 +222,9 @@ def _per_entry(df: pd.DataFrame, mask: pd.Series) -> pd.Series:
     return df["entry"].isin(df.loc[mask, "entry"].unique())
 
 
-def analyse(ledger: Grootboek, closing: datetime.date | None = None) -> Analysis:
-    """The journal-entry tests of ``ledger``; ``closing`` the date the year was closed
-    (the jaarrekening's date), when later entries are to be flagged from it."""
+def analyse(ledger: Grootboek, closing: JaarrekeningDatum | None = None) -> Analysis:
+    """The journal-entry tests of ``ledger``; ``closing`` the date of the year's
+    jaarrekening in the books, when they have one."""
     df = frame(ledger)
     year_end = pd.Timestamp(datetime.date(ledger.year, 12, 31)) + pd.Timedelta(days=1)
     reasons: dict[str, pd.Series] = {}
@@ -235,10 +239,19 @@ def analyse(ledger: Grootboek, closing: datetime.date | None = None) -> Analysis
             {t: () for t in TESTS},
             None,
         )
-    # after the year-end (or the closing date)
-    limit = year_end if closing is None else pd.Timestamp(closing) + pd.Timedelta(days=1)
-    masks["na_jaareinde"] = df["booked_at"].notna() & (df["booked_at"] >= limit)
+    # after the year-end, and after the jaarrekening's date
+    masks["na_jaareinde"] = df["booked_at"].notna() & (df["booked_at"] >= year_end)
     reasons["na_jaareinde"] = "geboekt op " + df["booked_at"].dt.strftime("%d-%m-%Y %H:%M")
+    closed = pd.Series(False, index=df.index)
+    if closing is not None:
+        closed = df["booked_at"].notna() & (
+            df["booked_at"] >= pd.Timestamp(closing.date) + pd.Timedelta(days=1)
+        )
+        reasons["na_jaareinde"] = reasons["na_jaareinde"].where(
+            ~closed,
+            reasons["na_jaareinde"]
+            + f", na de jaarrekening ({closing.kind} {closing.date:%d-%m-%Y})",
+        )
     # users who rarely book
     entries = df.drop_duplicates("entry")
     per_user = entries["user"].value_counts()
@@ -276,7 +289,21 @@ def analyse(ledger: Grootboek, closing: datetime.date | None = None) -> Analysis
     reasons["handmatig_baten"] = pd.Series("memoriaal op baten", index=df.index)
     for test in PER_ENTRY:
         masks[test] = _per_entry(df, masks[test])
-    return _result(ledger, df, masks, reasons)
+    return _result(ledger, df, masks, reasons, _after_closing(closing, int(closed.sum())))
+
+
+def _after_closing(closing: JaarrekeningDatum | None, lines: int) -> tuple[str, ...]:
+    if closing is None:
+        return ()
+    return (
+        f"{lines} regel(s) geboekt na de jaarrekening {closing.year} "
+        f"({closing.kind} {closing.date:%d-%m-%Y}, {_where(closing.meta)})",
+    )
+
+
+def _where(meta: dict[str, object]) -> str:
+    """file:line as the ledger's sources give it: the file's name within the books."""
+    return f"{os.path.basename(str(meta.get('filename', '')))}:{meta.get('lineno', 0)}"
 
 
 def _unusual_times(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -343,7 +370,11 @@ def _duplicates(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 
 def _result(
-    ledger: Grootboek, df: pd.DataFrame, masks: dict[str, pd.Series], reasons: dict[str, pd.Series]
+    ledger: Grootboek,
+    df: pd.DataFrame,
+    masks: dict[str, pd.Series],
+    reasons: dict[str, pd.Series],
+    messages_before: tuple[str, ...] = (),
 ) -> Analysis:
     counts: dict[str, int] = {}
     hits: dict[str, tuple[Hit, ...]] = {}
@@ -358,7 +389,7 @@ def _result(
             positions = positions[~df["entry"].iloc[positions].duplicated().to_numpy()]
         reason = reasons[test].iloc[positions[:HIT_ROWS]].fillna("")
         hits[test] = tuple(_hits(df.iloc[positions[:HIT_ROWS]], reason, numbers))
-    messages = list(_suspense_messages(ledger))
+    messages = [*messages_before, *_suspense_messages(ledger)]
     for test in ("na_jaareinde", "buiten_werktijd"):
         if len(df) and counts[test] == len(df):
             messages.append(

@@ -3,14 +3,19 @@ hit, and where it must not."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
 import numpy as np
 import pytest
+from beancount import loader
+from beancount.core import data
 
 from statements.grootboek import Entry, Grootboek, LedgerAccount, Line
 from statements.journaalposten import TESTS, analyse, benford, dutch_holidays
+from vng_accounts.books import Books
+from vng_accounts.vaststelling import JaarrekeningDatum, check_locks, jaarrekening_date
 
 BANK = "Activa:Liquide:Bank"
 KOSTEN = "Lasten:Overig:Kantoor"
@@ -242,3 +247,101 @@ def test_the_frame_holds_every_line_in_the_ledgers_order() -> None:
     assert len(df) == sum(len(e.lines) for e in ledger.entries)
     assert list(df["number"][:2]) == [ledger.entries[0].number] * 2
     assert df["cents"].sum() == 0  # every entry balances
+
+
+OPGEMAAKT = JaarrekeningDatum(
+    2024, D(2025, 4, 30), "opgemaakt", {"filename": "instellingen.beancount", "lineno": 57}
+)
+
+
+def _after(closing: JaarrekeningDatum | None) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The reasons of na_jaareinde per entry, and the messages, for two entries booked
+    after the year: one before the jaarrekening's date, one after it."""
+    before = _entry(70, D(2024, 12, 20), ((KOSTEN, "80.45"), (BANK, "-80.45")))
+    after = _entry(71, D(2024, 12, 21), ((KOSTEN, "81.45"), (BANK, "-81.45")))
+    before = dataclasses.replace(before, booked_at=datetime.datetime(2025, 4, 30, 16, 0))
+    after = dataclasses.replace(after, booked_at=datetime.datetime(2025, 5, 1, 9, 0))
+    analysis = analyse(_ledger(before, after), closing)
+    reasons = {hit.entry: hit.reason for hit in analysis.hits["na_jaareinde"]}
+    return reasons, analysis.messages
+
+
+def test_booked_after_the_jaarrekening_date() -> None:
+    """Both entries are booked after the year; only the one booked after the day the
+    jaarrekening was made up says so, and a message counts it with where the date is."""
+    reasons, messages = _after(OPGEMAAKT)
+    assert reasons == {
+        "B2024-00070": "geboekt op 30-04-2025 16:00",
+        "B2024-00071": "geboekt op 01-05-2025 09:00, na de jaarrekening (opgemaakt 30-04-2025)",
+    }
+    assert "2 regel(s) geboekt na de jaarrekening 2024 (opgemaakt 30-04-2025, " in messages[0]
+    assert messages[0].endswith("instellingen.beancount:57)")
+
+
+def test_without_a_jaarrekening_date_only_the_year_end_counts() -> None:
+    reasons, messages = _after(None)
+    assert reasons == {
+        "B2024-00070": "geboekt op 30-04-2025 16:00",
+        "B2024-00071": "geboekt op 01-05-2025 09:00",
+    }
+    assert not any("jaarrekening" in m for m in messages)
+
+
+DATES = """\
+option "name_assets" "Activa"
+option "name_liabilities" "Passiva"
+option "name_equity" "Vermogen"
+option "name_income" "Baten"
+option "name_expenses" "Lasten"
+plugin "vng_accounts.plugins.vaststelling"
+
+2024-06-30 custom "vng-vastgesteld" 2023 "vastgesteld-2023.txt" "sha256:0"
+2025-06-28 custom "vng-vastgesteld" 2024 "vastgesteld-2024.txt" "sha256:0"
+{opgemaakt}
+"""
+
+
+def _dates(opgemaakt: str) -> tuple[list[data.Directive], list[str]]:
+    entries, _, _ = loader.load_string(DATES.format(opgemaakt=opgemaakt))
+    return entries, [
+        f"{e.source['lineno']}: {e.message}"
+        for e in check_locks(entries)
+        if "vng-opgemaakt" in e.message
+    ]
+
+
+def test_the_jaarrekening_date_comes_from_the_books() -> None:
+    entries, errors = _dates('2025-04-30 custom "vng-opgemaakt" 2024')
+    assert errors == []
+    made_up = jaarrekening_date(entries, 2024)
+    assert made_up is not None and (made_up.date, made_up.kind) == (D(2025, 4, 30), "opgemaakt")
+    assert made_up.meta["lineno"] == 10
+    adopted = jaarrekening_date(entries, 2023)  # no opmaak: the vaststelling
+    assert adopted is not None and (adopted.date, adopted.kind) == (D(2024, 6, 30), "vastgesteld")
+    assert jaarrekening_date(entries, 2022) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (
+            '2024-12-31 custom "vng-opgemaakt" 2024',
+            "10: vng-opgemaakt 2024: de jaarrekening kan niet op 2024-12-31 zijn opgemaakt, "
+            "voor het einde van het boekjaar",
+        ),
+        ('2025-04-30 custom "vng-opgemaakt" "2024"', "10: vng-opgemaakt: verwacht het boekjaar"),
+        (
+            '2025-04-30 custom "vng-opgemaakt" 2024\n2025-05-02 custom "vng-opgemaakt" 2024',
+            "11: vng-opgemaakt 2024: al opgemaakt op 2025-04-30 (<string>:10)",
+        ),
+    ],
+)
+def test_a_wrong_jaarrekening_date_is_an_error_at_its_line(text: str, error: str) -> None:
+    entries, errors = _dates(text)
+    assert errors == [error]
+
+
+def test_the_embedded_books_date_their_jaarrekening(books: Books) -> None:
+    found = jaarrekening_date(books.entries, 2024)
+    assert found is not None and (found.date, found.kind) == (D(2025, 4, 30), "opgemaakt")
+    assert found.meta["filename"].endswith("instellingen.beancount")

@@ -272,3 +272,81 @@ def test_journal_entry_tests_have_a_sheet_each_and_flag_every_line(
 def test_meldingen_says_what_the_build_noticed(formulas: Workbook) -> None:
     notes = [str(r[2]) for r in formulas["Meldingen"].iter_rows(min_row=2, values_only=True)]
     assert any("als waarde" in n for n in notes)
+
+
+def test_entries_booked_after_the_jaarrekening_are_counted(formulas: Workbook) -> None:
+    notes = [str(r[2]) for r in formulas["Meldingen"].iter_rows(min_row=2, values_only=True)]
+    found = [n for n in notes if "geboekt na de jaarrekening 2024 (opgemaakt 30-04-2025, " in n]
+    assert len(found) == 1 and found[0].startswith("Vereniging van Nederlandse Gemeenten: ")
+    assert "instellingen.beancount:" in found[0]
+
+
+# --- books too large for a worksheet -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The group's books with generated traffic in 2024, the Vereniging's over the
+    workbook's 10.000 posting lines, built as ``vng jaarverslag`` builds them."""
+    from bench.genereer import genereer
+
+    folder = tmp_path_factory.mktemp("groot")
+    genereer(26_000, folder, years=(2024,))
+    ledger = folder / "ledger"
+    args = ["--year", "2024", "--books", str(ledger / "vereniging" / "main.beancount")]
+    args += ["--groep", str(ledger / "groep" / "groep.beancount"), "-q"]
+    result = vng("jaarverslag", *args, "--out", str(folder / "uit"))
+    assert result.returncode == 0, result.stderr
+    again = vng("jaarverslag", *args, "--out", str(folder / "weer"))  # from the cache
+    assert again.returncode == 0, again.stderr
+    return folder
+
+
+JOURNAL = "journaal-vereniging-van-nederlandse-gemeenten-2024.csv"
+
+
+def test_a_large_entity_has_its_journal_beside_the_workbook(large: Path) -> None:
+    import csv
+
+    out = large / "uit"
+    book = load_workbook(out / NAME)
+    journal = next(n for n in book.sheetnames if n.startswith("Journaal Vereniging"))
+    assert JOURNAL in str(book[journal]["A2"].value)
+    assert book[journal].max_row == 2  # no lines in the sheet
+    ledger = next(n for n in book.sheetnames if n.startswith("Grootboek Vereniging"))
+    assert JOURNAL in str(book[ledger]["A2"].value)
+    index = {r[0].value: r[0] for r in book["Index"].iter_rows(min_row=4)}
+    assert index[JOURNAL].hyperlink.target == JOURNAL
+    with (out / JOURNAL).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) > 10_000
+    # every line of the year: per account the proefbalans's debit and credit, exactly
+    totals: dict[str, list[Decimal]] = {}
+    for row in rows:
+        debit, credit = Decimal(row["Debet"] or 0), Decimal(row["Credit"] or 0)
+        assert (debit > 0) != (credit > 0)
+        total = totals.setdefault(row["Nummer"], [Decimal(0), Decimal(0)])
+        total[0] += debit
+        total[1] += credit
+        datetime.date.fromisoformat(row["Datum"])
+    pb = book[PB]
+    expected = {
+        str(r[0]): [Decimal(str(r[10] or 0)), Decimal(str(r[11] or 0))]
+        for r in pb.iter_rows(min_row=2, max_row=pb.max_row - 1, values_only=True)
+        if r[10] or r[11]
+    }
+    assert totals == expected
+    # the journal-entry tests on every line: as many hits as the overview counts
+    overview = book["JET overzicht"]
+    heads = [c.value for c in overview[4]]
+    column = heads.index("Vereniging van Nederlandse Gemeenten")
+    counted = {
+        str(r[0]): int(r[column]) for r in overview.iter_rows(min_row=5, values_only=True) if r[0]
+    }
+    assert len(counted) == 12 and sum(counted.values()) > 0
+    assert {label: sum(row[label] == "ja" for row in rows) for label in counted} == counted
+    # the smaller entities keep their journal in the workbook
+    assert not any(p.name.startswith("journaal-vng-diensten") for p in out.iterdir())
+    # written with the other outputs, and the same again from the cache
+    assert (large / "weer" / JOURNAL).read_bytes() == (out / JOURNAL).read_bytes()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

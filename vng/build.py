@@ -85,6 +85,7 @@ class Uitkomst:
     prior: Grootboek | None = None  # the trial balance of the year before, for the workbook
     analysis: Any = None  # the journal-entry tests of the year (statements.journaalposten)
     xaf_path: str = ""  # the auditfile, written and validated
+    journal_path: str = ""  # the journal as CSV, for books too large for the workbook
     # per account its line in the group's balance and staat van baten en lasten ("" for
     # none): what the Fava page opens behind a line of the geconsolideerde jaarrekening
     group_lines: tuple[tuple[str, str, str], ...] = ()
@@ -166,9 +167,11 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
     from statements.grootboek import build_proefbalans, company_ids
     from statements.journaalposten import analyse
     from statements.render.auditfile import AuditfileError, render_auditfile
+    from statements.render.xlsx import write_journal_csv
     from statements.wnt import build_ondertekening
     from vng.auteurs import Auteurs
     from vng_accounts.teksten import read_teksten
+    from vng_accounts.vaststelling import jaarrekening_date
 
     if not os.path.exists(taak.path):
         return Uitkomst(taak.key, (f"{taak.path}:0: boeken niet gevonden",))
@@ -207,6 +210,7 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
                 company = company_ids(books) if taak.xaf == "4.0" else books.settings.entity
                 auteurs = Auteurs()
                 ledger = build_grootboek(books, taak.year, auteurs, auteurs.tijd)
+                closing = jaarrekening_date(books.entries, taak.year)
                 out.prior = build_proefbalans(books, taak.year - 1)
                 del books  # the postings are in the ledger now; their memory goes back
                 gc.collect()
@@ -214,9 +218,12 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
                 out.xaf_path = os.path.join(taak.staging, f"{taak.key}.xaf")
                 created = taak.today or datetime.date.today()
                 render_auditfile(ledger, company, created, out.xaf_path, taak.xaf)
-                out.analysis = analyse(ledger)
+                out.analysis = analyse(ledger, closing)
                 lines = sum(len(e.lines) for e in ledger.entries)
                 out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
+                if lines > WORKBOOK_LINES:  # its journal beside the workbook instead
+                    out.journal_path = os.path.join(taak.staging, f"{taak.key}-journaal.csv")
+                    write_journal_csv(ledger, out.analysis, out.journal_path)
     except StatementError as exc:
         out.errors = tuple(exc.lines())
     except AuditfileError as exc:
@@ -297,6 +304,10 @@ def _cached(folder: Path, slot: str, key: str, taak: Taak) -> Uitkomst | None:
             staged = os.path.join(taak.staging, f"{taak.key}.xaf")
             shutil.copyfile(folder / f"{slot}-{key}.xaf", staged)
             found.xaf_path = staged
+        if found.journal_path:
+            staged = os.path.join(taak.staging, f"{taak.key}-journaal.csv")
+            shutil.copyfile(folder / f"{slot}-{key}.csv", staged)
+            found.journal_path = staged
     except Exception:  # absent, unreadable or from another version: a miss
         return None
     found.from_cache = True
@@ -313,6 +324,9 @@ def _store(folder: Path, slot: str, key: str, result: Uitkomst) -> None:
         if result.xaf_path:
             shutil.copyfile(result.xaf_path, folder / f".{slot}-{key}.xaf")
             os.replace(folder / f".{slot}-{key}.xaf", folder / f"{slot}-{key}.xaf")
+        if result.journal_path:
+            shutil.copyfile(result.journal_path, folder / f".{slot}-{key}.csv")
+            os.replace(folder / f".{slot}-{key}.csv", folder / f"{slot}-{key}.csv")
         write_atomic(str(folder / f"{slot}-{key}.pickle"), pickle.dumps(result, protocol=5))
     except OSError:
         pass  # a cache that cannot be written only costs time

@@ -11,6 +11,8 @@
                                                (nginx: authentication and roles)
     vng gebruiker NAAM --rol ROL --gebruikers FILE   (password on stdin)
     vng herstel [--books PATH]                 (back to the last commit)
+    vng query "BQL" [--entity KEY] [--books PATH] [--groep PATH] [--csv F | --xlsx F]
+                                               (beanquery on one entity's books)
 
 ``--books`` defaults to the embedded books of the Vereniging. Errors are printed as
 ``file:line: reason`` and make the command exit non-zero without writing anything.
@@ -273,6 +275,39 @@ def cmd_herstel(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    """A BQL query on one entity's books (the Vereniging's by default), written as CSV
+    or XLSX through pandas, or shown as a table (``vng/query.py``)."""
+    from vng.query import QueryError, entity_books, run_query, table_text, write_result
+
+    try:
+        path, name = entity_books(args.books, _group_path(args), args.entity)
+    except QueryError as exc:
+        print(f"vng query: {exc}", file=sys.stderr)
+        return 1
+    except StatementError as exc:
+        _report(exc)
+        return 1
+    books = _load_or_report(path)
+    if books is None:
+        return 1
+    try:
+        frame = run_query(books, args.bql)
+    except QueryError as exc:
+        print(f"vng query: ongeldige query: {exc}", file=sys.stderr)
+        return 1
+    if not (args.csv or args.xlsx):
+        sys.stdout.write(table_text(frame))
+        return 0
+    about = (
+        ("Query", args.bql),
+        ("Entiteit", name or books.settings.entity_name),
+        ("Boeken", os.path.relpath(path)),
+    )
+    print(write_result(frame, args.csv, args.xlsx, about))
+    return 0
+
+
 def cmd_proxy(args: argparse.Namespace) -> int:
     from vng import proxy
 
@@ -389,6 +424,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     usr.add_argument("naam")
     usr.add_argument("--rol", required=True, choices=("boekhouding", "accountant"))
     usr.add_argument("--gebruikers", required=True)
+    qry = command("query", cmd_query, "een BQL-query op de boeken van een entiteit", books, groep)
+    qry.add_argument("bql", help="de query, in BQL (beanquery)")
+    qry.add_argument(
+        "--entity", default=None, help="de sleutel van een entiteit van de groep (csc, od, ...)"
+    )
+    target = qry.add_mutually_exclusive_group()
+    target.add_argument("--csv", help="schrijf het resultaat als CSV naar dit bestand")
+    target.add_argument("--xlsx", help="schrijf het resultaat als werkmap naar dit bestand")
     lock = command("vaststellen", cmd_vaststellen, "zet een vastgesteld jaar op slot", year, books)
     lock.add_argument("--datum", required=True, help="datum van de vaststelling, JJJJ-MM-DD")
     args = parser.parse_args(argv)

@@ -126,7 +126,8 @@ def slug(name: str) -> str:
 class Jaarverslag:
     year: int
     entity: str
-    files: dict[str, str]  # output name -> the file in staging (JSON, PDF, XLSX, XAFs)
+    # output name -> the file in staging (JSON, PDF, XLSX, XAFs, the journals beside the XLSX)
+    files: dict[str, str]
     auditfiles: dict[str, str]  # entity name -> output name of its auditfile
     results: dict[str, Uitkomst]
     reporting: str
@@ -147,7 +148,7 @@ def build_jaarverslag(
     the statements too when the outputs come from the cache; ``voortgang`` shows the
     entities' phases and the build's. Raises ``BuildError``."""
     from statements.render.pdf import PdfError, Report, Section, render_pdf
-    from statements.render.xlsx import EntityLedgers, render_xlsx
+    from statements.render.xlsx import EntityLedgers, journal_file, render_xlsx
     from statements.verslag import fill
 
     voortgang = voortgang or stil()
@@ -173,8 +174,16 @@ def build_jaarverslag(
         name = f"auditfile-{slug(result.settings.entity_name)}-{year}.xaf"
         auditfiles[result.settings.entity_name] = name
         xaf_files[name] = result.xaf_path
+    # the journal of books too large for the workbook, beside it (written by the tasks)
+    journals: dict[str, str] = {}  # entity -> the name of its journal's file
+    journal_files: dict[str, str] = {}
+    for result in results.values():
+        if result.journal_path and result.ledger is not None:
+            name = journal_file(result.ledger.entity, year)
+            journals[result.ledger.entity] = name
+            journal_files[name] = result.journal_path
     # the same books, group, year and program as the last build: the same outputs
-    key = outputs_key(results, str(year), reporting, *names)
+    key = outputs_key(results, str(year), reporting, *names, *sorted(journal_files))
     staged = cached_outputs(key, names, staging)
     made: tuple[StatementTable, ...] = ()
     if staged is None:
@@ -203,7 +212,7 @@ def build_jaarverslag(
             analyses = list({a.entity: a for a in analyses}.values())
             # the PDF is set in a process of its own while the workbook is made here
             pdf = beside(lambda: render_pdf(report, (*made, ondertekening)))
-            workbook = render_xlsx(ledgers, made, analyses)
+            workbook = render_xlsx(ledgers, made, analyses, journals)
             contents: tuple[str | bytes, ...] = (
                 jaarrekening_json(year, settings.entity_name, made),
                 pdf(),
@@ -225,5 +234,5 @@ def build_jaarverslag(
         tick("opmaak")
         if tables:
             made = group_statements(results, group, reporting, year)
-    files = {**{n: staged[n] for n in names}, **xaf_files}
+    files = {**{n: staged[n] for n in names}, **xaf_files, **journal_files}
     return Jaarverslag(year, settings.entity_name, files, auditfiles, results, reporting, made)

@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -83,11 +84,13 @@ class EntityLedgers:
 
 
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, beside: Mapping[str, str]) -> None:
+        self.beside = dict(beside)  # entity -> the CSV file beside the workbook
         self.book = Workbook()
         self.notes: list[tuple[str, str, str]] = []
         self.taken: set[str] = set()
         self.index: list[tuple[str, str, str]] = []  # sheet, group, description
+        self.styles: dict[str, StyleArray] = {}  # number format -> its cell style
 
     def sheet(self, name: str, group: str, description: str) -> Worksheet:
         title = _sheet_title(name, self.taken)
@@ -103,15 +106,47 @@ class _Writer:
     def note(self, sheet: Worksheet | str, cell: str, message: str) -> None:
         self.notes.append((sheet if isinstance(sheet, str) else sheet.title, cell, message))
 
+    def _put(
+        self,
+        sheet: Worksheet,
+        row: int,
+        column: int,
+        value: str | Decimal | datetime.date,
+        kind: str,
+        style: str = "",
+    ) -> Cell:
+        """A new cell holding ``value`` of openpyxl's data type ``kind`` (what its value
+        setter would infer; the renderer knows the type), with the number format
+        ``style``, whose style openpyxl looks up once per format and not per cell."""
+        cell = sheet._cells.get((row, column))
+        if cell is not None:  # written before: openpyxl's own path keeps its style
+            assert isinstance(cell, Cell)
+            cell.value = value
+            if style:
+                cell.number_format = style
+            return cell
+        # the stubs leave out the cell's value and style as stored (what the setters fill)
+        cell = Cell(sheet, row=row, column=column)
+        cell._value = value  # type: ignore[attr-defined]
+        cell.data_type = kind
+        if style:
+            known = self.styles.get(style)
+            if known is None:
+                cell.number_format = style
+                self.styles[style] = StyleArray(cell._style)  # type: ignore[attr-defined]
+            else:
+                cell._style = StyleArray(known)  # type: ignore[attr-defined]
+        sheet._cells[(row, column)] = cell
+        return cell
+
     def text(self, sheet: Worksheet, row: int, column: int, value: object) -> Cell:
         cleaned = "" if value is None else str(value)
         if _ILLEGAL.search(cleaned):
             cleaned = _ILLEGAL.sub("", cleaned)
             self.note(sheet, f"{get_column_letter(column)}{row}", "stuurtekens verwijderd")
-        cell = sheet.cell(row=row, column=column, value=cleaned)
-        if cleaned.startswith("="):
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-        return cell
+        cleaned = cleaned[:32767]  # the most a cell holds
+        # text is text: never a formula, whatever it starts with
+        return self._put(sheet, row, column, cleaned, "e" if cleaned in ERROR_CODES else "s")
 
     def amount(
         self,
@@ -123,14 +158,13 @@ class _Writer:
     ) -> None:
         if value is None:
             return
-        cell = sheet.cell(row=row, column=column, value=value)
-        cell.number_format = number_format
+        self._put(sheet, row, column, value, "n", number_format)
 
     def date(self, sheet: Worksheet, row: int, column: int, value: datetime.date | None) -> None:
         if value is None:
             return
-        cell = sheet.cell(row=row, column=column, value=value)
-        cell.number_format = DATETIME if isinstance(value, datetime.datetime) else DATE
+        style = DATETIME if isinstance(value, datetime.datetime) else DATE
+        self._put(sheet, row, column, value, "d", style)
 
     def formula(
         self,
@@ -141,8 +175,7 @@ class _Writer:
         number_format: str = EURO,
         bold: bool = False,
     ) -> None:
-        cell = sheet.cell(row=row, column=column, value=formula)
-        cell.number_format = number_format
+        cell = self._put(sheet, row, column, formula, "f", number_format)
         if bold:
             cell.font = BOLD
 
@@ -197,8 +230,21 @@ class _Balance:
     accounts: dict[str, LedgerAccount] = field(default_factory=dict)
     values: dict[str, dict[str, Decimal]] = field(default_factory=dict)
 
+    # per set of columns, the accounts of each combination of their values
+    _groups: dict[tuple[str, ...], dict[tuple[str, ...], set[str]]] = field(default_factory=dict)
+
     def column(self, name: str) -> str:
         return f"{quote_sheetname(self.title)}!${_COL[name]}$2:${_COL[name]}${self.last}"
+
+    def selected(self, criteria: Sequence[tuple[str, str]]) -> set[str]:
+        """The accounts whose columns have the criteria's values."""
+        columns = tuple(c for c, _ in criteria)
+        if columns not in self._groups:
+            groups: dict[tuple[str, ...], set[str]] = defaultdict(set)
+            for account in self.accounts.values():
+                groups[tuple(_field(account, c) for c in columns)].add(account.account)
+            self._groups[columns] = dict(groups)
+        return self._groups[columns].get(tuple(v for _, v in criteria), set())
 
     def sumifs(self, value: str, criteria: Sequence[tuple[str, str]]) -> str:
         parts = ", ".join(f'{self.column(c)}, "{_quoted(v)}"' for c, v in criteria)
@@ -283,7 +329,6 @@ def _selections(
 
 
 def _criteria(balance: _Balance, group: set[str]) -> list[tuple[str, str]] | None:
-    every = balance.accounts.values()
     one = next(iter(group))
     first = balance.accounts[one]
     options = [
@@ -294,8 +339,7 @@ def _criteria(balance: _Balance, group: set[str]) -> list[tuple[str, str]] | Non
     for option in options:
         if not all(value for _, value in option):
             continue
-        selected = {a.account for a in every if all(_field(a, c) == value for c, value in option)}
-        if selected == group:
+        if balance.selected(option) == group:
             return option
     return None
 
@@ -605,11 +649,89 @@ def _leads(w: _Writer, links: _Links, ledger: Grootboek) -> None:
 
 # --- grootboekkaarten and journaal --------------------------------------------------------
 
+_JOURNAAL = [
+    "Boekstuk",
+    "Dagboek",
+    "Datum",
+    "Geboekt op",
+    "Gebruiker",
+    "Omschrijving",
+    "Bron",
+    "Nummer",
+    "Rekening",
+    "Debet",
+    "Credit",
+]
+
+
+def journal_file(entity: str, year: int) -> str:
+    """The name of the CSV file beside the workbook with the journal of ``entity``."""
+    words = "".join(c if c.isalnum() else " " for c in entity.lower()).split()
+    return f"journaal-{'-'.join(words) or 'entiteit'}-{year}.csv"
+
+
+def write_journal_csv(ledger: Grootboek, analysis: Analysis | None, path: str) -> int:
+    """Every posting line of ``ledger`` with the columns of the Journaal sheet, the
+    ledger's flags and the journal-entry tests (``ja`` where a line is hit), as CSV
+    (UTF-8, comma, dates YYYY-MM-DD, amounts exact with a decimal point) to ``path``;
+    returns the number of lines. For books too large for a worksheet."""
+    import csv
+
+    import numpy as np
+
+    numbers = {a.account: (a.number, a.name) for a in ledger.accounts}
+    names = analysis.names if analysis else {}
+    count = sum(len(e.lines) for e in ledger.entries)
+    hits = np.zeros((count, len(names)), dtype=bool)
+    for column, test in enumerate(names):
+        assert analysis is not None
+        hits[list(analysis.flags.get(test, ())), column] = True
+    marks = np.where(hits, "ja", "").tolist()
+    position = 0
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([*_JOURNAAL, *FLAGS.values(), *names.values()])
+        for entry in ledger.entries:
+            booked = entry.booked_at.strftime("%Y-%m-%d %H:%M") if entry.booked_at else ""
+            head = (entry.number, entry.journal, entry.date.isoformat(), booked, entry.user)
+            flags = ["ja" if flag in entry.flags else "" for flag in FLAGS]
+            rows = []
+            for line in entry.lines:
+                amount = format(abs(line.amount), "f")
+                debit = (amount, "") if line.amount > 0 else ("", amount)
+                rows.append(
+                    (
+                        *head,
+                        line.description,
+                        entry.docref,
+                        *numbers[line.account],
+                        *debit,
+                        *flags,
+                        *marks[position],
+                    )
+                )
+                position += 1
+            writer.writerows(rows)
+    return count
+
 
 def _without_entries(w: _Writer, sheet: Worksheet, ledger: Grootboek) -> bool:
     """Books too large for a worksheet: say where the entries are instead."""
     if ledger.turnover is None:
         return False
+    name = w.beside.get(ledger.entity)
+    if name:
+        w.text(
+            sheet,
+            2,
+            1,
+            f"{ledger.entity}: de boekingen van {ledger.year} staan in {name}, naast deze "
+            "werkmap: elke boekingsregel met de kolommen van dit blad, de signalen en de "
+            "journaalpostentests (CSV: UTF-8, komma, datums JJJJ-MM-DD, bedragen exact met "
+            "een punt); dit blad zou de praktische grenzen van een werkblad overschrijden.",
+        )
+        w.note(sheet, "A2", f"boekingen niet in de werkmap: zie {name} naast de werkmap")
+        return True
     w.text(
         sheet,
         2,
@@ -755,7 +877,9 @@ def _test_sheet(w: _Writer, test: str, label: str, analyses: Sequence[Analysis])
         1,
         "Populatie: "
         + "; ".join(
-            f"{a.entity} {a.population} regels, {a.counts.get(test, 0)} getroffen" for a in analyses
+            f"{a.entity} {a.population} regels, {a.counts.get(test, 0)} getroffen"
+            + (f" (alle in {w.beside[a.entity]})" if a.entity in w.beside else "")
+            for a in analyses
         )
         + (". Een rij per boeking (haar eerste regel)" if test in PER_ENTRY else ""),
     )
@@ -851,10 +975,13 @@ def render_xlsx(
     entities: Sequence[EntityLedgers],
     tables: Sequence[StatementTable],
     analyses: Sequence[Analysis] = (),
+    beside: Mapping[str, str] | None = None,
 ) -> bytes:
     """The accountant's workbook; ``entities`` the reporting entity first, then the
-    others of the group; ``analyses`` the journal-entry tests per entity."""
-    w = _Writer()
+    others of the group; ``analyses`` the journal-entry tests per entity; ``beside``
+    per entity the file with its journal beside the workbook (``write_journal_csv``),
+    for books too large for a worksheet."""
+    w = _Writer(beside or {})
     index = w.sheet("Index", "Index", "Dit overzicht")
     meldingen = w.sheet("Meldingen", "Index", "Wat de opbouw van de werkmap opmerkte")
     own = entities[0]
@@ -898,10 +1025,18 @@ def render_xlsx(
 def _index(w: _Writer, sheet: Worksheet) -> None:
     w.text(sheet, 1, 1, "Werkmap van de accountant").font = Font(bold=True, size=12)
     w.header(sheet, ["Blad", "Onderdeel", "Inhoud"], row=3)
+    row = 4
     for row, (title, group, description) in enumerate(w.index, 4):
         cell = w.text(sheet, row, 1, title)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quote_sheetname(title)}!A1")
         cell.font = LINK
         w.text(sheet, row, 2, group)
         w.text(sheet, row, 3, description)
+    for entity, name in w.beside.items():
+        row += 1
+        cell = w.text(sheet, row, 1, name)
+        cell.hyperlink = name  # beside the workbook
+        cell.font = LINK
+        w.text(sheet, row, 2, "Naast de werkmap")
+        w.text(sheet, row, 3, f"Journaal van {entity}: elke boekingsregel, met de signalen")
     _widths(sheet, [34, 22, 100])
