@@ -1,29 +1,39 @@
-"""``make bench``: the jaarrekening against beancount's own ``bean-check``, on the same
-synthetic group books, at 10k, 100k and 1M posting lines.
+"""``make bench``: the jaarrekening against beancount's own ``bean-check`` and against
+``hledger bs``, on the same synthetic group books, at 10k and 100k posting lines, and
+at 1M when asked (``--groottes 10k,100k,1m``; the 1M rows take about half an hour).
 
-Per size, in each round and in this order (rounds alternate the programs; the median
-of the rounds counts):
+Per size, in each round and in this order (the median of the rounds counts):
 
 - B: ``bean-check --no-cache`` on every entity's books, one after the other, summed;
+  the Vereniging's alone is kept as well (the goal of the rebuild after it changed);
+- ``hledger bs`` on the same transactions, every entity, summed;
 - ``vng check`` on the group (no cache);
 - ``vng jaarrekening``, cold: the JSON only, no cache;
 - ``vng jaarverslag``, cold: JSON, PDF, workbook and an auditfile per entity;
 - the same again with the books unchanged (the cache of the run before);
 - the same after one entity's books changed: a transaction added to a dochter
-  (Realisatie, the goal), then to the Vereniging (for the record: it holds the largest
-  books of the group, ~42 % of the postings, and loading and checking those alone
-  takes bean-check ~0,45 × B; no build that checks what changed can go below that).
+  (Realisatie), then to the Vereniging (the largest books of the group, ~42 % of the
+  postings: no build that checks what changed can go below their own bean-check).
 
-Wall time, the peak memory of the whole process tree (the resident memory of the
-process and its children, sampled every 20 ms) and the ratios to B are written to
-``docs/performance.md``, with the machine. The run fails when a goal is missed.
+At the largest size, a save in Fava through the real stack (``vng serve`` behind
+``vng proxy``, a new entry staged, checked and committed) until the Jaarrekening page
+answers again with the statements of the new books, as many times as there are rounds.
+
+Every row has its wall time and its CPU time (user + sys of the process and of every
+worker it started and waited for), the peak memory of the whole process tree (the
+proportional set size of the process and its children, sampled every 20 ms) and the
+ratios to B; the goals of the issue are each checked on the ratio of medians measured
+in the same rounds. On a machine shared with other work wall times include the waits
+for the cores; CPU times hardly do, so decisions about speed are taken on CPU. The
+report goes to ``docs/performance.md``, with the machine and its load average; the
+run fails when a goal is missed.
 
 While it runs, stderr shows what is being measured (size, round, command) and what
 that command reports of its entities and phases (``vng.voortgang``): on a terminal
 one line rewritten in place, otherwise plain lines, each measurement's seconds among
-them. The report goes to stdout, as before.
+them. The report goes to stdout as well.
 
-    python -m bench.meet [--groottes 10k,100k,1m] [--rondes 3] [--map build/bench]
+    python -m bench.meet [--groottes 10k,100k[,1m]] [--rondes 3] [--fava ja|nee]
 """
 
 from __future__ import annotations
@@ -600,7 +610,8 @@ def report(
         "of `bean-check --no-cache` over the entities' books, measured in the same rounds.",
         f"Median of {rounds} rounds. Wall is the elapsed time; CPU is user + sys of the",
         "whole process tree (the command and every worker it started); memory is the peak",
-        "proportional set size of the process tree.",
+        "proportional set size of the process tree. On a machine shared with other work",
+        "the wall times include the waits for a core; the CPU times hardly do.",
         "",
         f"Measured {datetime.date.today()} on: {_machine()}.",
         f"Load of the machine: {load}.",
