@@ -51,17 +51,25 @@ def _schedule_year(books: Books, spec: Verloop, year: int) -> tuple[Decimal, dic
     begin = ZERO
     moves: dict[str, Decimal] = defaultdict(Decimal)
     end = datetime.date(year + 1, 1, 1)
+    roles: dict[str, str] = {}  # account -> "result", "account" or "" (not in the schedule)
     for entry in books.entries:
         if not isinstance(entry, data.Transaction) or entry.date >= end:
             continue
+        in_begin = None
         for posting in entry.postings:
-            result = spec.result is not None and is_result_account(books, posting.account)
-            if posting.account not in accounts and not result:
+            role = roles.get(posting.account)
+            if role is None:
+                result = spec.result is not None and is_result_account(books, posting.account)
+                role = "result" if result else "account" if posting.account in accounts else ""
+                roles[posting.account] = role
+            if not role:
                 continue
             amount = book_value(entry, posting)
-            if _in_begin(entry, year):
+            if in_begin is None:
+                in_begin = _in_begin(entry, year)
+            if in_begin:
                 begin += amount
-            elif result:
+            elif role == "result":
                 moves[spec.result or OTHER] += amount
             else:
                 moves[labels.get(str(entry.meta.get(MUTATIE)), OTHER)] += amount
@@ -109,15 +117,19 @@ def _row_id(label: str) -> str:
 def _category_balances(books: Books, year: int, kind: str) -> dict[str, Decimal]:
     """Balance per category at 1 January of ``year`` of the accounts the revaluation
     policy names: ``effecten`` (the lots, at cost), ``herwaardering`` or ``reserve``."""
-    policies, _ = read_policies(books.entries)
+    policies, _ = remember(books, "verloop.policies", lambda: read_policies(books.entries))
     prefixes = tuple(getattr(p, kind) + ":" for p in policies)
-    category_of = categories(books.entries)
+    category_of = _categories(books)
+    named: dict[str, bool] = {}  # account -> one of the policy's accounts of ``kind``
     result: dict[str, Decimal] = defaultdict(Decimal)
     for entry in books.entries:
         if not isinstance(entry, data.Transaction) or not _in_begin(entry, year):
             continue
         for posting in entry.postings:
-            if not posting.account.startswith(prefixes):
+            found = named.get(posting.account)
+            if found is None:
+                found = named[posting.account] = posting.account.startswith(prefixes)
+            if not found:
                 continue
             if kind == "effecten":
                 category = category_of.get(bedrag.units(posting).currency)
@@ -136,8 +148,13 @@ def _events_in(books: Books, year: int) -> list[object]:
     ]
 
 
+def _categories(books: Books) -> dict[str, str]:
+    """Commodity -> its category of securities, once per books."""
+    return remember(books, "verloop.categories", lambda: categories(books.entries))
+
+
 def _category_columns(books: Books, year: int) -> list[str]:
-    cats = set(categories(books.entries).values())
+    cats = set(_categories(books).values())
     return sorted(cats, key=lambda c: (c != "obligaties", c))
 
 

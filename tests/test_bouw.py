@@ -112,6 +112,49 @@ def test_a_change_in_one_dochter_is_never_answered_from_the_cache(
     assert not (tmp_path / "c" / "jaarrekening-2024.json").exists()
 
 
+def _check(ledger: Path, cache: str) -> tuple[int, str, list[str]]:
+    """``vng check`` on the group: its exit status, stdout and the lines of stderr that
+    name a place in the books (the progress's seconds left out)."""
+    os.environ["VNG_CACHE"], saved = cache, os.environ.get("VNG_CACHE")
+    try:
+        result = vng("check", *_group_args(ledger))
+    finally:
+        if saved is None:
+            os.environ.pop("VNG_CACHE", None)
+        else:
+            os.environ["VNG_CACHE"] = saved
+    errors = [line for line in result.stderr.splitlines() if ".beancount:" in line]
+    return result.returncode, result.stdout, errors
+
+
+def test_the_check_after_a_change_equals_a_cold_check_errors_included(
+    ledger: Path, tmp_path: Path
+) -> None:
+    """A check with the cache of the books before (each unchanged entity from it) says
+    what a check without any cache says, after a change that is right and after ones
+    that are wrong: the same errors, at the same lines, the same exit status."""
+    cache = str(tmp_path / "cache")
+    assert _check(ledger, cache)[0] == 0
+    books = ledger / "vereniging" / "2024.beancount"
+    original = books.read_text(encoding="utf-8")
+    changes = {
+        "goed": ("10.00", "-10.00", ""),
+        "niet in evenwicht": ("10.00", "-10.01", ""),
+        "te precies en een onbekende rekening": ("10.001", "-10.001", ":Onbekend"),
+    }
+    for name, (debit, credit, suffix) in changes.items():
+        books.write_text(
+            original + f'\n2024-12-30 * "Bank" "{name}"\n'
+            f"  Activa:LiquideMiddelen:Bank:ING{suffix}  {debit} EUR\n"
+            f"  Activa:LiquideMiddelen:Bank:ING  {credit} EUR\n",
+            encoding="utf-8",
+        )
+        warm, cold = _check(ledger, cache), _check(ledger, "uit")
+        assert warm == cold, name
+        assert (warm[0] == 0) == (name == "goed"), warm
+        assert bool(warm[2]) == (name != "goed"), warm
+
+
 def test_generated_books_keep_the_groups_balance_and_result(tmp_path: Path) -> None:
     """The generator's traffic adds to zero per day on every balance account and on
     the result: the consolidated balance and result are those of the real books,

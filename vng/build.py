@@ -51,6 +51,7 @@ from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error
 from vng_accounts.groep import check_references
 from vng_accounts.guard import read_sources
+from vng_accounts.plugins import PROJECT_PLUGINS
 from vng_accounts.settings import Settings
 
 # above this many posting lines in the year, the workbook carries the trial balance of
@@ -165,7 +166,6 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
         read_group,
     )
     from statements.grootboek import build_proefbalans, company_ids
-    from statements.journaalposten import analyse
     from statements.render.auditfile import AuditfileError, render_auditfile
     from statements.render.xlsx import write_journal_csv
     from statements.wnt import build_ondertekening
@@ -218,6 +218,8 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
                 out.xaf_path = os.path.join(taak.staging, f"{taak.key}.xaf")
                 created = taak.today or datetime.date.today()
                 render_auditfile(ledger, company, created, out.xaf_path, taak.xaf)
+                from statements.journaalposten import analyse  # pandas: only here
+
                 out.analysis = analyse(ledger, closing)
                 lines = sum(len(e.lines) for e in ledger.entries)
                 out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
@@ -510,11 +512,34 @@ def _next(queue: list[Taak], running: list[Taak], sizes: dict[str, int], budget:
     return -1
 
 
+def import_ahead(full: bool) -> None:
+    """Import what every task imports, once, before the workers fork: each of them
+    would otherwise import it again (the builders, beancount's own plugins, pandas
+    for the journal-entry tests of a full build), at a cost in CPU per entity."""
+    import importlib
+
+    from beancount import loader
+
+    for name in (
+        "statements.bestuursverslag",
+        "statements.consolidatie",
+        "statements.enkelvoudig",
+        "statements.grootboek",
+        "statements.render.auditfile",
+        "statements.specificaties",
+        "statements.verloop",
+        "statements.wnt",
+        "vng.auteurs",
+        "vng_accounts.teksten",
+        *(name for name, _ in (*loader.PLUGINS_PRE, *loader.PLUGINS_AUTO, *loader.PLUGINS_POST)),
+        *(name for name, _ in PROJECT_PLUGINS),
+        *(["statements.journaalposten"] if full else []),
+    ):
+        importlib.import_module(name)
+
+
 def _compute_all(todo: list[Taak], sizes: dict[str, int], voortgang: Voortgang) -> list[Uitkomst]:
-    if any(t.full for t in todo):
-        # pandas, for the journal-entry tests, is imported once here, before the
-        # workers fork, and not again in each of them
-        import statements.journaalposten  # noqa: F401
+    import_ahead(any(t.full for t in todo))
     workers = min(processes(), len(todo))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         computed = []

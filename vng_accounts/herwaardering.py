@@ -185,6 +185,7 @@ class _Engine:
         self.u_rec: dict[str, Decimal] = defaultdict(Decimal)  # booked U per category
         self.r_rec: dict[str, Decimal] = defaultdict(Decimal)  # booked R per category
         self.touched: dict[str, dict[str, Any]] = {}
+        self.kinds: dict[str, str] = {}  # account -> "managed", "lot" or ""
 
     # -- helpers ---------------------------------------------------------------
     def policy(self, date: datetime.date) -> Policy | None:
@@ -207,12 +208,23 @@ class _Engine:
             account.startswith((p.herwaardering + ":", p.reserve + ":")) for p in self.policies
         )
 
+    def kind(self, account: str) -> str:
+        """What the revaluation does with ``account``, once per account."""
+        found = self.kinds.get(account)
+        if found is None:
+            managed, lot = self.is_managed(account), self.is_lot_account(account)
+            found = self.kinds[account] = "managed" if managed else "lot" if lot else ""
+        return found
+
     # -- transactions ------------------------------------------------------------
     def transaction(self, entry: data.Transaction) -> None:
         opening = entry.meta.get(MUTATIE) == BEGINBALANS
+        kinds = [self.kind(posting.account) for posting in entry.postings]
+        if not opening and not any(kinds):
+            return  # nothing of the effecten: the common case
         sold: dict[str, Decimal] = defaultdict(Decimal)
-        for posting in entry.postings:
-            if self.is_managed(posting.account):
+        for posting, kind in zip(entry.postings, kinds, strict=True):
+            if kind == "managed":
                 if opening:
                     self.opening_posting(entry, posting)
                 else:
@@ -221,9 +233,7 @@ class _Engine:
                         f"{posting.account} wordt berekend door de "
                         "herwaardering; een eigen boeking daarop is niet toegestaan",
                     )
-            elif (
-                self.is_lot_account(posting.account) and bedrag.units(posting).currency != CURRENCY
-            ):
+            elif kind == "lot" and bedrag.units(posting).currency != CURRENCY:
                 self.lot_posting(entry, posting, opening, sold)
         if opening:
             self.check_opening(entry)

@@ -25,21 +25,22 @@ def check_rekeningschema(
     chart, errors = read_chart(entries, options_map)
     group = group_only(entries)
     opens = {e.account: e for e in entries if isinstance(e, data.Open)}
-    reported: set[str] = set()
-    for entry in entries:
-        if not isinstance(entry, data.Transaction):
+    # each account with postings once, in the order of its first posting
+    posted = dict.fromkeys(
+        posting.account
+        for entry in entries
+        if isinstance(entry, data.Transaction)
+        for posting in entry.postings
+    )
+    for account in posted:
+        if account not in chart.accounts:
             continue
-        for posting in entry.postings:
-            account = posting.account
-            if account in reported or account not in chart.accounts:
-                continue
-            layout = required_layout(account, options_map, group)
-            if layout and chart.line_of(account, layout) is None:
-                reported.add(account)
-                source = opens[account]
-                message = (
-                    f"rekening {account} heeft boekingen maar geen regel in {layout.id} "
-                    f"(metadata '{layout.metadata_key}' op de open-regel)"
-                )
-                errors.append(BooksError(source.meta, message, source))
+        layout = required_layout(account, options_map, group)
+        if layout and chart.line_of(account, layout) is None:
+            source = opens[account]
+            message = (
+                f"rekening {account} heeft boekingen maar geen regel in {layout.id} "
+                f"(metadata '{layout.metadata_key}' op de open-regel)"
+            )
+            errors.append(BooksError(source.meta, message, source))
     return entries, errors
