@@ -1,0 +1,218 @@
+"""The toelichting op de geconsolideerde jaarrekening, notes (24)–(32): computed from
+the consolidation of the group's books, each figure as printed in the published
+report (``tests/published_2024_noten.py``; no tolerance), every note's total its line
+on the geconsolideerde balans or staat van baten en lasten, and each note in the PDF.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+from statements.consolidatie import build_geconsolideerd
+from statements.table import StatementTable
+from tests import published_2024_noten as pub
+from tests.conftest import ROOT, group_figures, vng
+
+GROUP = ROOT / "ledger" / "groep" / "groep.beancount"
+PREFIX = "toelichting.geconsolideerd."
+THOUSAND = Decimal(1000)
+
+# Figures off by one in € 1.000 only because of how today's books round: the amount
+# unrounded, for the books to be adjusted (the assertion stays exact).
+ROUNDING: dict[tuple[str, str, int], str] = {
+    ("overlopende_passiva", "vooruit_gefactureerd", 0): "1.507.973,02",
+    ("overlopende_passiva", "vooruit_gefactureerd", 1): "22.511.993,67",
+    ("overlopende_passiva", "fonds_ggu", 1): "5.360.805,67",
+    ("liquide_middelen", "totaal", 1): "63.505.495,19",
+}
+
+
+def printed(amount: Decimal | None) -> int | None:
+    """An amount as the report prints it: in € 1.000, "-" (None) for nil."""
+    if amount is None:
+        return None
+    rounded = int((amount / THOUSAND).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return rounded or None
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, StatementTable]:
+    group, figures = group_figures(GROUP, 2024)
+    return {t.id: t for t in build_geconsolideerd(group, figures, 2024)}
+
+
+def _cases() -> list[object]:
+    cases: list[object] = []
+    for note, lines in pub.GROUP_NOTES.items():
+        for line in lines:
+            for column in range(2):
+                key = (note, line, column)
+                if key in pub.NOT_IN_BOOKS:
+                    continue
+                marks = (
+                    [pytest.mark.xfail(strict=True, reason=f"afronding: {ROUNDING[key]}")]
+                    if key in ROUNDING
+                    else []
+                )
+                cases.append(
+                    pytest.param(note, line, column, id=f"{note}-{line}-{column}", marks=marks)
+                )
+    return cases
+
+
+@pytest.mark.parametrize(("note", "line", "column"), _cases())
+def test_figure_as_printed(
+    tables: dict[str, StatementTable], note: str, line: str, column: int
+) -> None:
+    want = pub.GROUP_NOTES[note][line][column]
+    erratum = pub.ERRATA.get((note, line, column))
+    if erratum:
+        want = erratum[0]
+    table = tables[PREFIX + note]
+    row = next((r for r in table.rows if r.id == line), None)
+    got = printed(row.amounts[column]) if row else None
+    assert got == want, f"{table.title} {table.columns[column]} {line}: {got} i.p.v. {want}"
+
+
+@pytest.mark.parametrize("key", sorted(pub.NOT_IN_BOOKS))
+def test_what_the_books_do_not_hold_still_differs(
+    tables: dict[str, StatementTable], key: tuple[str, str, int]
+) -> None:
+    """A printed figure the books do not give: once they do, it joins the figures
+    compared above (remove it from ``NOT_IN_BOOKS``)."""
+    note, line, column = key
+    row = next((r for r in tables[PREFIX + note].rows if r.id == line), None)
+    got = printed(row.amounts[column]) if row else None
+    assert got != pub.GROUP_NOTES[note][line][column], pub.NOT_IN_BOOKS[key]
+
+
+def test_every_erratum_differs_from_the_print() -> None:
+    for key, (follows, shown, reason) in pub.ERRATA.items():
+        assert follows != shown and reason, key
+        assert pub.GROUP_NOTES[key[0]][key[1]][key[2]] == shown, key
+
+
+def test_errata_the_report_contradicts_itself() -> None:
+    """The evidence of each erratum, from the printed figures alone."""
+    op = pub.GROUP_NOTES["overlopende_passiva"]
+    lines = [v[0] for k, v in op.items() if k != "totaal"]
+    assert sum(x or 0 for x in lines) == op["totaal"][0] == 138905  # the note adds up ...
+    assert pub.ERRATA[("overlopende_passiva", "totaal", 0)][0] == 138906  # ... the balans not
+    pl = pub.GROUP_NOTES["personeelslasten"]
+    assert sum(v[1] or 0 for k, v in pl.items() if k != "totaal") == pl["totaal"][1]
+    assert (
+        pub.ERRATA[("personeelslasten", "overige_personeelslasten", 1)][0]
+        != pl["overige_personeelslasten"][1]
+    )
+
+
+@pytest.mark.parametrize("note", sorted(pub.GROUP_NOTES))
+def test_total_is_the_statement_line(tables: dict[str, StatementTable], note: str) -> None:
+    from vng_accounts.toelichting import GROUP_NOTES_BY_KEY, GROUP_VOORZIENINGEN
+
+    table = tables[PREFIX + note]
+    last = table.rows[-1]
+    if note == GROUP_VOORZIENINGEN.key:
+        statement, lines = "geconsolideerd.balans", GROUP_VOORZIENINGEN.lines
+    else:
+        spec = GROUP_NOTES_BY_KEY[note]
+        statement = "geconsolideerd." + (
+            "balans" if spec.kind == "balans" else "staat_van_baten_en_lasten"
+        )
+        lines = spec.group_lines
+    for column in range(2):
+        line_total = sum(
+            (tables[statement].row(x).amounts[column] or Decimal(0) for x in lines), Decimal(0)
+        )
+        assert last.amounts[column] == line_total, (note, column)
+        parts = [r.amounts[column] or Decimal(0) for r in table.rows[:-1]]
+        if note == GROUP_VOORZIENINGEN.key:
+            assert sum(parts, Decimal(0)) == last.amounts[column]
+        else:
+            assert sum(parts, Decimal(0)) == line_total
+
+
+def test_order_and_titles(tables: dict[str, StatementTable]) -> None:
+    titles = [t.title for t in tables.values() if t.id.startswith(PREFIX)]
+    assert titles == [v for k, v in pub.GROUP_NOTE_TITLES.items() if PREFIX + k in tables]
+
+
+def test_statements_refer_to_the_notes(tables: dict[str, StatementTable]) -> None:
+    numbers = {
+        t.title.rsplit("(", 1)[1].rstrip(")") for t in tables.values() if t.id.startswith(PREFIX)
+    }
+    referred = {
+        r.note
+        for key in ("geconsolideerd.balans", "geconsolideerd.staat_van_baten_en_lasten")
+        for r in tables[key].rows
+        if r.note
+    }
+    assert numbers - {"24"} <= referred
+
+
+@pytest.fixture(scope="module")
+def pdf_text(tmp_path_factory: pytest.TempPathFactory) -> str:
+    out = tmp_path_factory.mktemp("jaarverslag")
+    done = vng("jaarverslag", "--year", "2024", "--out", str(out), "-q")
+    assert done.returncode == 0, done.stderr
+    pdf = out / "financieel-jaarverslag-2024.pdf"
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _part(text: str, heading: str, end: str) -> str:
+    start = text.index(heading, text.index("Geconsolideerd kasstroomoverzicht") + 1)
+    return text[start : text.index(end, start)] if end in text[start:] else text[start:]
+
+
+@pytest.mark.parametrize("note", list(pub.GROUP_NOTES))
+def test_note_in_the_pdf(pdf_text: str, tables: dict[str, StatementTable], note: str) -> None:
+    """Each note under its part, after the geconsolideerde statements, with its title,
+    its columns and every line with its figures as the table has them."""
+    from statements.render.format import thousands
+
+    table = tables[PREFIX + note]
+    balans = int(table.title.rsplit("(", 1)[1].rstrip(")")) < 29
+    part = _part(
+        pdf_text,
+        "Toelichting op de geconsolideerde balans"
+        if balans
+        else "Toelichting op de geconsolideerde staat van",
+        "Toelichting op de geconsolideerde staat van" if balans else "WNT-verantwoording",
+    )
+    assert table.title in part
+    block = part[part.index(table.title) :].split("\n", 1)[1]
+    for row in table.rows:
+        figures = "  ".join(thousands(a) if a is not None else "" for a in row.amounts)
+        line = next((x for x in block.splitlines() if x.strip().startswith(row.label)), None)
+        assert line is not None, f"{table.title}: {row.label}"
+        assert line.split()[-len(row.amounts) :] == figures.split(), (line, figures)
+
+
+def test_pdf_refers_to_the_notes(pdf_text: str) -> None:
+    balans = pdf_text[pdf_text.index("Geconsolideerde balans per 31") :]
+    for label in (
+        "Liquide middelen (25)",
+        "Overlopende passiva (27)",
+        "Overige schulden (28)",
+        "Overige baten (30)",
+        "Salarissen (31)",
+        "Overige lasten (32)",
+    ):
+        assert label in balans, label
+
+
+def test_json_holds_the_notes(tmp_path: Path) -> None:
+    import json
+
+    done = vng("jaarrekening", "--year", "2024", "--out", str(tmp_path), "-q")
+    assert done.returncode == 0, done.stderr
+    document = json.loads((tmp_path / "jaarrekening-2024.json").read_text())
+    ids = [s["id"] for s in document["statements"]]
+    for note in pub.GROUP_NOTES:
+        assert PREFIX + note in ids
