@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from statements.consolidatie import build_geconsolideerd
+from statements.ggu import build_ggu
 from statements.table import StatementTable
 from tests import published_2024_noten as pub
 from tests.conftest import ROOT, group_figures, vng
+from vng_accounts.books import Books
 
 GROUP = ROOT / "ledger" / "groep" / "groep.beancount"
 PREFIX = "toelichting.geconsolideerd."
@@ -216,3 +218,68 @@ def test_json_holds_the_notes(tmp_path: Path) -> None:
     ids = [s["id"] for s in document["statements"]]
     for note in pub.GROUP_NOTES:
         assert PREFIX + note in ids
+
+
+# -- the Fonds GGU per activiteit (15) --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ggu(books: Books) -> StatementTable:
+    (table,) = build_ggu(books, 2024)
+    return table
+
+
+def test_ggu_every_row_as_printed(ggu: StatementTable) -> None:
+    """Every theme, activity and the total, in the printed order, each figure exact."""
+    got = [(r.label, printed(r.amounts[0]), printed(r.amounts[1])) for r in ggu.rows]
+    assert got == list(pub.FONDS_GGU_2024)
+
+
+def test_ggu_total_is_the_fonds_ggu_of_note_15(
+    ggu: StatementTable, tables_2024: dict[str, StatementTable]
+) -> None:
+    line = tables_2024["toelichting.bijdrage_projecten"].row("fonds_ggu")
+    assert ggu.row("totaal").amounts == (line.amounts[1], line.amounts[0])
+    assert all(r.id != "niet_toegerekend" for r in ggu.rows)
+
+
+def test_ggu_themes_add_up(ggu: StatementTable) -> None:
+    for row in ggu.rows:
+        if row.kind == "subtotal":
+            parts = [ggu.row(ref).amounts for _, ref in row.sums]
+            for column in range(2):
+                assert row.amounts[column] == sum((p[column] or 0 for p in parts), Decimal(0))
+
+
+def test_ggu_printed_theme_rounds_from_unrounded_amounts() -> None:
+    """Where the printed activities add to one less than the printed theme, the
+    theme is the sum of the unrounded amounts (as the grondslagen say)."""
+    rows = list(pub.FONDS_GGU_2024)
+    for thema, (activities, total) in pub.GGU_THEMA_AFGEROND.items():
+        start = next(i for i, r in enumerate(rows) if r[0] == thema)
+        members = []
+        for label, _, realisatie in rows[start + 1 :]:
+            if label[:1].isdigit() and label[1:2] == ".":
+                break
+            members.append(realisatie or 0)
+        assert (sum(members), rows[start][2]) == (activities, total)
+
+
+def test_ggu_in_the_pdf(pdf_text: str, ggu: StatementTable) -> None:
+    from statements.render.format import thousands
+
+    start = pdf_text.index(ggu.title)
+    assert start < pdf_text.index("Overige baten (16)", start)
+    block = pdf_text[start : pdf_text.index("Overige baten (16)", start)]
+    for row in ggu.rows:
+        figures = [thousands(a) if a is not None else "" for a in row.amounts]
+        first = row.label.split()[0] if row.label[:1].isdigit() else row.label
+        line = next(
+            (
+                x
+                for x in block.splitlines()
+                if x.strip().startswith(first) and x.split()[-2:] == figures
+            ),
+            None,
+        )
+        assert line is not None, (row.label, figures)

@@ -666,3 +666,13 @@ def group_note_line(note: GroupNote, group_line: str, meta: Mapping[str, Any]) -
         return line if key == note.key and line in note.labels() else None
     mapped = dict(note.from_note).get(str(meta.get("toelichting", "")))
     return mapped or note.default
+
+
+# -- the Fonds GGU per activiteit (15) ------------------------------------------------
+
+# an activity of the Fonds GGU: ``custom "vng-ggu-activiteit" "<code>" "<omschrijving>"
+# <begroot> EUR`` dated in its year, ``thema:`` the theme it is reported under; a
+# posting on the fonds_ggu line of note (15) names its activity by ``ggu_activiteit``
+GGU_ACTIVITEIT_ENTRY = "vng-ggu-activiteit"
+GGU_ACTIVITEIT_KEY = "ggu_activiteit"
+GGU_NOTE_LINE = "bijdrage_projecten.fonds_ggu"  # the accounts of the Fonds GGU's baten
