@@ -332,3 +332,65 @@ FONDS_GGU_2024: tuple[tuple[str, int | None, int | None], ...] = (
 # The theme whose printed activities add to one less than its printed total: the
 # activities are printed rounded, the total from the unrounded amounts.
 GGU_THEMA_AFGEROND = {"3.3 Energie en klimaat": (3734, 3735)}
+
+# Materiële vaste activa (24), as printed: row -> (bedrijfsgebouwen, activa in uitvoering,
+# machines en installaties, andere vaste bedrijfsmiddelen, totaal 2024)
+MVA: dict[str, tuple[int | None, ...]] = {
+    "aanschafwaarde_begin": (24878, 361, 6319, 6415, 37973),
+    "afschrijvingen_begin": (-17073, None, -5547, -5125, -27745),
+    "boekwaarde_begin": (7805, 361, 772, 1290, 10228),
+    "investeringen": (378, 501, 125, 466, 1470),
+    "desinvesteringen_aanschafwaarde": (-19, None, -363, -1083, -1465),
+    "desinvesteringen_afschrijvingen": (19, None, 358, 1083, 1460),
+    "herrubriceringen_aanschafwaarde": (None, -361, None, -2, -363),
+    "herrubriceringen_afschrijvingen": (None, None, None, None, None),
+    "afschrijvingen": (-925, None, -170, -416, -1511),
+    "totaal_mutaties": (-547, 140, -50, 49, -409),
+    "aanschafwaarde_eind": (25237, 501, 6081, 5796, 37615),
+    "afschrijvingen_eind": (-17979, None, -5359, -4458, -27796),
+    "boekwaarde_eind": (7258, 501, 722, 1338, 9819),
+}
+
+_NET = "the dochters book the book value of their assets on one account, without "
+_NET += "aanschafwaarde and afschrijvingen apart"
+_MVA_MOVES = "the dochters' movements of the year as booked"
+MVA_NOT_IN_BOOKS: dict[tuple[str, int], str] = {
+    **{
+        (row, c): _NET
+        for row in (
+            "aanschafwaarde_begin",
+            "afschrijvingen_begin",
+            "aanschafwaarde_eind",
+            "afschrijvingen_eind",
+        )
+        for c in range(5)
+        if c != 1
+    },
+    ("investeringen", 3): _MVA_MOVES,
+    ("investeringen", 4): _MVA_MOVES,
+    ("herrubriceringen_aanschafwaarde", 3): _MVA_MOVES,
+    ("herrubriceringen_aanschafwaarde", 4): _MVA_MOVES,
+    ("afschrijvingen", 0): _MVA_MOVES,
+    ("afschrijvingen", 3): _MVA_MOVES,
+    ("totaal_mutaties", 3): _MVA_MOVES,
+    ("totaal_mutaties", 4): _MVA_MOVES,
+}
+
+# (row, column) -> (the figure the books follow, printed, why)
+MVA_ERRATA: dict[tuple[str, int], tuple[int, int, str]] = {
+    ("boekwaarde_begin", 3): (
+        1288,
+        1290,
+        "the geconsolideerde balans 2023 shows andere vaste bedrijfsmiddelen at 1.288",
+    ),
+    ("boekwaarde_begin", 4): (
+        10226,
+        10228,
+        "the geconsolideerde balans 2023 shows the materiële vaste activa at 10.226",
+    ),
+    ("afschrijvingen", 4): (
+        -1487,
+        -1511,
+        "the geconsolideerde staat van baten en lasten shows afschrijvingen MVA of 1.487",
+    ),
+}

@@ -43,6 +43,7 @@ from vng_accounts.toelichting import (
     GROUP_NOTE_KEY,
     GROUP_NOTES,
     GROUP_VOORZIENINGEN,
+    MVA_ROWS,
     GroupNote,
     group_note_line,
 )
@@ -51,6 +52,14 @@ ZERO = Decimal(0)
 OTHER = "overige"  # the row of a movement without a known mutatie
 OTHER_LABEL = "Overige mutaties"
 TABLE_PREFIX = "toelichting.geconsolideerd."
+MVA = "materiele_vaste_activa"
+MVA_LINES = (
+    "bedrijfsgebouwen",
+    "activa_in_uitvoering",
+    "machines_installaties",
+    "andere_vaste_bedrijfsmiddelen",
+)
+BOEKWAARDE = "boekwaarde"  # an asset's account without aanschafwaarde and afschrijvingen apart
 
 # (note key, line) -> euros in the books' sign
 NoteKey = tuple[str, str]
@@ -64,6 +73,7 @@ class Route:
     balance: NoteKey | None = None
     result: NoteKey | None = None
     voorziening: bool = False
+    mva: str | None = None  # "<group line>|<component>" of a materieel vast actief
 
 
 def route(
@@ -86,7 +96,10 @@ def route(
                 f"regel van de toelichting {note.title} ({note.number})",
             )
         found.append((note.key, target))
-    return Route(found[0], found[1], balance_line in GROUP_VOORZIENINGEN.lines)
+    mva = None
+    if balance_line in MVA_LINES:
+        mva = f"{balance_line}|{meta.get('component', BOEKWAARDE)}"
+    return Route(found[0], found[1], balance_line in GROUP_VOORZIENINGEN.lines, mva)
 
 
 def _note_on(line: str | None, kind: str) -> GroupNote | None:
@@ -152,6 +165,11 @@ def add_to_notes(
     if to.result is not None and within:
         fig.notes[to.result] += dated
         fig.note_accounts[to.result].add(name)
+    if to.mva is not None:
+        opening = not within or entry.meta.get(MUTATIE) == BEGINBALANS
+        row = "begin" if opening else str(entry.meta.get(MUTATIE, OTHER))
+        fig.notes[(MVA, f"{to.mva}|{row}")] += closing
+        fig.note_accounts[(MVA, to.mva.split("|")[0])].add(name)
     if to.voorziening and within and entry.meta.get(MUTATIE) != BEGINBALANS:
         key = (GROUP_VOORZIENINGEN.key, movement_row(entry))
         fig.notes[key] += closing
@@ -291,6 +309,7 @@ def build_group_notes(now: Any, before: Any, opening: Any) -> tuple[StatementTab
     year before that (the voorzieningen at 1 January of the year before)."""
     years = (_Year(now), _Year(before))
     tables = [group_note(note, years) for note in GROUP_NOTES]
+    tables.append(materiele_vaste_activa(years[0]))
     tables.append(voorzieningen(years, (years[1], _Year(opening))))
     return tuple(sorted(tables, key=lambda t: note_number(t.title)))
 
@@ -298,3 +317,97 @@ def build_group_notes(now: Any, before: Any, opening: Any) -> tuple[StatementTab
 def note_number(title: str) -> int:
     """The number of a note from its title, ``Overige lasten (32)``."""
     return int(title.rsplit("(", 1)[1].split(")", 1)[0])
+
+
+def materiele_vaste_activa(y: _Year) -> StatementTable:
+    """The verloop of the group's materiële vaste activa (24) in the year, per group
+    of assets and in total: the stand at 1 January and 31 December by component, the
+    movements by their ``mutatie`` (``MVA_ROWS``; a movement without one is "Overige
+    mutaties"). An account that holds the book value whole (no ``component``) is on
+    the line "Boekwaarde zonder uitsplitsing"; the end is the group's balance line."""
+    groups = [g for g in MVA_LINES if any(k[1].startswith(g + "|") for k in y.notes if k[0] == MVA)]
+
+    def amount(group: str, component: str, rows: Sequence[str]) -> Decimal:
+        return sum((y.notes.get((MVA, f"{group}|{component}|{r}"), ZERO) for r in rows), ZERO)
+
+    moved = {m for _, _, pairs in MVA_ROWS for m, _ in pairs}
+    seen = {k[1].rsplit("|", 1)[1] for k in y.notes if k[0] == MVA} - {"begin"}
+    others = tuple(sorted(seen - moved))
+    every = ("begin", *sorted(moved), *others)
+    comps = ("aanschafwaarde", "afschrijvingen", BOEKWAARDE)
+
+    def stand(component: str, rows: Sequence[str]) -> list[Decimal]:
+        return [amount(g, component, rows) for g in groups]
+
+    specs: list[tuple[str, str, str, list[Decimal]]] = []
+    for when, wanted in (("begin", ("begin",)), ("eind", every)):
+        parts = [stand(c, wanted) for c in comps]
+        labels = (
+            "Aanschafwaarde",
+            "Cumulatieve afschrijvingen en waardeverminderingen",
+            "Boekwaarde zonder uitsplitsing",
+        )
+        for component, label, values in zip(comps, labels, parts, strict=True):
+            if component != BOEKWAARDE or any(values):
+                name = "zonder_uitsplitsing" if component == BOEKWAARDE else component
+                specs.append((f"{name}_{when}", label, "line", values))
+        book = [sum(col, ZERO) for col in zip(*parts, strict=True)]
+        specs.append(
+            (
+                f"boekwaarde_{when}",
+                "Boekwaarde 1 januari" if when == "begin" else "Boekwaarde 31 december",
+                "subtotal" if when == "begin" else "total",
+                book,
+            )
+        )
+        if when == "begin":
+            movement_rows: list[tuple[str, str, str, list[Decimal]]] = []
+            first_row: dict[
+                str, str
+            ] = {}  # a whole book value's movement: on the first row of its mutatie
+            for row_id, _, pairs in MVA_ROWS:
+                for m, _ in pairs:
+                    first_row.setdefault(m, row_id)
+            for row_id, label, pairs in MVA_ROWS:
+                whole = tuple(m for m, r in first_row.items() if r == row_id)
+                values = [
+                    sum((amount(g, c, (m,)) for m, c in pairs), ZERO) + amount(g, BOEKWAARDE, whole)
+                    for g in groups
+                ]
+                movement_rows.append((row_id, label, "line", values))
+            if others:
+                movement_rows.append(
+                    (
+                        "overige_mutaties",
+                        OTHER_LABEL,
+                        "line",
+                        [sum((amount(g, c, others) for c in comps), ZERO) for g in groups],
+                    )
+                )
+            specs += movement_rows
+            specs.append(
+                (
+                    "totaal_mutaties",
+                    "Totaal mutaties",
+                    "subtotal",
+                    [sum(col, ZERO) for col in zip(*(r[3] for r in movement_rows), strict=True)],
+                )
+            )
+    for g, value in zip(groups, specs[-1][3], strict=True):
+        if value != y.balance.get(g, ZERO):
+            raise StatementErrors(
+                [(None, f"consolidatie {y.year}: toelichting (24) {g} sluit niet op de balans")]
+            )
+    accounts = tuple(sorted(set().union(*(y.accounts.get((MVA, g), set()) for g in groups))))
+    rows = tuple(
+        Row(
+            i, label, kind, (*values, sum(values, ZERO)), 1 if kind == "line" else 0, None, accounts
+        )
+        for i, label, kind, values in specs
+    )
+    return StatementTable(
+        TABLE_PREFIX + MVA,
+        "Materiële vaste activa (24)",
+        (*(GB.line(g).label for g in groups), f"Totaal {y.year}"),
+        rows,
+    )
