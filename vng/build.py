@@ -101,6 +101,7 @@ def entity_tables(
     ``names`` the group's entities by key."""
     from statements.bestuursverslag import build_bestuursverslag
     from statements.enkelvoudig import build_enkelvoudig
+    from statements.ggu import build_ggu
     from statements.specificaties import build_specificaties
     from statements.verloop import build_verlopen
     from statements.wnt import build_wnt
@@ -109,6 +110,7 @@ def entity_tables(
     return (
         enkelvoudig
         + build_specificaties(books, year)
+        + build_ggu(books, year)
         + build_verlopen(books, year, names)
         + build_wnt(books, year)
         + build_bestuursverslag(books, year, enkelvoudig[1])

@@ -474,3 +474,205 @@ def verloop_schedules(
         )
         for line, label in note.lines
     ]
+
+
+# -- the toelichting op de geconsolideerde jaarrekening ------------------------------
+
+# the metadata key on an account's ``open`` that places it on a line of a note of the
+# geconsolideerde jaarrekening, ``"<note>.<line>"`` (where its enkelvoudige
+# ``toelichting`` or the note's default does not say it)
+GROUP_NOTE_KEY = "geconsolideerd_toelichting"
+
+
+@dataclass(frozen=True)
+class GroupNote:
+    """A note of the geconsolideerde jaarrekening on one or more lines of its balans or
+    staat van baten en lasten (``group_lines``), the accounts of every entity behind
+    them, translated and without what the consolidation eliminates.
+
+    An account lands on a line of the note by its ``geconsolideerd_toelichting``, else
+    by its enkelvoudige ``toelichting`` (``from_note``: that value's line here), else on
+    ``default``. With ``per_group_line`` each line of the note is a line of the
+    statement (``lines`` name them). An accepted intercompany difference, which the
+    consolidation shows on the statement line, is on ``difference``; on a line whose
+    subsidies an entity presents netted, the net payable is on ``netted``.
+    """
+
+    key: str
+    number: str
+    title: str
+    kind: NoteKind
+    group_lines: tuple[str, ...]
+    lines: tuple[tuple[str, str], ...]
+    total_label: str = "Stand per 31 december"
+    default: str = ""
+    from_note: tuple[tuple[str, str], ...] = ()
+    per_group_line: bool = False
+    difference: str = ""
+    netted: str = ""
+
+    def labels(self) -> dict[str, str]:
+        return dict(self.lines)
+
+
+GROUP_NOTES: tuple[GroupNote, ...] = (
+    GroupNote(
+        "liquide_middelen",
+        "25",
+        "Liquide middelen",
+        "balans",
+        ("liquide_middelen",),
+        (("kas", "Kas"), ("bank", "Bank"), ("kruisposten", "Kruisposten")),
+        default="bank",
+        from_note=(("liquide_middelen.kas", "kas"), ("liquide_middelen.bank", "bank")),
+        difference="kruisposten",
+    ),
+    GroupNote(
+        "overlopende_passiva",
+        "27",
+        "Overlopende passiva",
+        "balans",
+        ("overlopende_passiva",),
+        (
+            ("vooruit_gefactureerd", "Vooruit gefactureerde bedragen"),
+            ("vooruit_gefactureerde_contributie", "Vooruit gefactureerde contributie"),
+            ("nog_te_besteden_subsidies", "Nog te besteden subsidies"),
+            ("fonds_ggu", "Fonds GGU & Gemeentefonds saldi"),
+        ),
+        default="vooruit_gefactureerd",
+        from_note=(
+            (
+                "overlopende_passiva.vooruit_gefactureerde_contributie",
+                "vooruit_gefactureerde_contributie",
+            ),
+            ("overlopende_passiva.nog_te_besteden_subsidies", "nog_te_besteden_subsidies"),
+            ("overlopende_passiva.fonds_ggu", "fonds_ggu"),
+        ),
+        netted="nog_te_besteden_subsidies",
+    ),
+    GroupNote(
+        "overige_schulden",
+        "28",
+        "Overige schulden",
+        "balans",
+        ("overige_schulden",),
+        (
+            ("reservering_verlof", "Div. reserveringen voor verlof en vakantiegeld"),
+            ("overige_schulden", "Overige schulden"),
+        ),
+        default="overige_schulden",
+        from_note=(("overige_schulden.reservering_verlof", "reservering_verlof"),),
+    ),
+    GroupNote(
+        "vergoeding_diensten",
+        "29",
+        "Vergoeding geleverde diensten",
+        "baten_lasten",
+        ("vergoeding_diensten",),
+        (("vergoeding_diensten", "Vergoeding geleverde diensten"),),
+        "Totaal vergoeding geleverde diensten",
+        per_group_line=True,
+    ),
+    GroupNote(
+        "overige_baten",
+        "30",
+        "Overige baten",
+        "baten_lasten",
+        ("overige_baten",),
+        (
+            ("opbrengst_derden", "Opbrengst derden"),
+            ("auteursvergoedingen", "Auteursvergoedingen"),
+            ("overige_baten", "Overige baten"),
+        ),
+        "Totaal overige baten",
+        default="overige_baten",
+        from_note=(
+            ("overige_baten.opbrengst_derden", "opbrengst_derden"),
+            ("overige_baten.auteursvergoedingen", "auteursvergoedingen"),
+        ),
+    ),
+    GroupNote(
+        "personeelslasten",
+        "31",
+        "Personeelslasten",
+        "baten_lasten",
+        ("salarissen", "sociale_lasten", "pensioenbijdragen", "overige_personeelslasten"),
+        (
+            ("salarissen", "Salarissen"),
+            ("sociale_lasten", "Sociale lasten"),
+            ("pensioenbijdragen", "Pensioenbijdragen"),
+            ("overige_personeelslasten", "Overige personeelslasten"),
+        ),
+        "Totaal personeelslasten",
+        per_group_line=True,
+    ),
+    GroupNote(
+        "overige_lasten",
+        "32",
+        "Overige lasten",
+        "baten_lasten",
+        ("overige_lasten",),
+        (
+            ("huisvesting", "Huisvestingskosten"),
+            ("onderhoud_inventaris", "Onderhoudskosten en inventaris"),
+            ("automatisering", "Automatisering"),
+            ("telecommunicatie", "Telecommunicatie"),
+            ("drukwerk", "Drukwerkkosten"),
+            ("bibliotheek", "Bibliotheekkosten"),
+            ("restauratief", "Restauratieve kosten"),
+            ("overige_bedrijfskosten", "Overige bedrijfskosten"),
+        ),
+        "Totaal",
+        default="overige_bedrijfskosten",
+        from_note=(
+            ("kantoor_huisvesting.huisvesting", "huisvesting"),
+            ("kantoor_huisvesting.onderhoud_inventaris", "onderhoud_inventaris"),
+            ("kantoor_huisvesting.automatisering", "automatisering"),
+            ("kantoor_huisvesting.telecommunicatie", "telecommunicatie"),
+            ("kantoor_huisvesting.drukwerk", "drukwerk"),
+            ("kantoor_huisvesting.bibliotheek", "bibliotheek"),
+            ("kantoor_huisvesting.restauratief", "restauratief"),
+        ),
+        difference="overige_bedrijfskosten",
+    ),
+)
+
+GROUP_NOTES_BY_KEY: dict[str, GroupNote] = {note.key: note for note in GROUP_NOTES}
+
+# The verloop of the voorzieningen of the group (26): the movements of every entity's
+# voorzieningen by their ``mutatie``; a movement without one of these is "Overige
+# mutaties", never dropped.
+GROUP_VOORZIENINGEN = Verloop(
+    "voorzieningen",
+    "26",
+    "Voorzieningen",
+    ("voorzieningen",),
+    (
+        ("dotatie", "Bij: dotaties"),
+        ("onttrekking", "Af: onttrekkingen"),
+        ("vrijval", "Af: vrijval"),
+    ),
+)
+
+
+def group_note_line(note: GroupNote, group_line: str, meta: Mapping[str, Any]) -> str | None:
+    """The line of ``note`` an account with ``meta`` (its ``open``) lands on, or None
+    when its ``geconsolideerd_toelichting`` names a line the note does not have."""
+    if note.per_group_line:
+        return group_line
+    value = meta.get(GROUP_NOTE_KEY)
+    if value is not None:
+        key, _, line = str(value).partition(".")
+        return line if key == note.key and line in note.labels() else None
+    mapped = dict(note.from_note).get(str(meta.get("toelichting", "")))
+    return mapped or note.default
+
+
+# -- the Fonds GGU per activiteit (15) ------------------------------------------------
+
+# an activity of the Fonds GGU: ``custom "vng-ggu-activiteit" "<code>" "<omschrijving>"
+# <begroot> EUR`` dated in its year, ``thema:`` the theme it is reported under; a
+# posting on the fonds_ggu line of note (15) names its activity by ``ggu_activiteit``
+GGU_ACTIVITEIT_ENTRY = "vng-ggu-activiteit"
+GGU_ACTIVITEIT_KEY = "ggu_activiteit"
+GGU_NOTE_LINE = "bijdrage_projecten.fonds_ggu"  # the accounts of the Fonds GGU's baten

@@ -16,6 +16,7 @@ from typing import Any
 
 from statements.consolidatie.eliminaties import Consolidation, consolidate
 from statements.consolidatie.omrekening import ZERO, Figures, GroupFigures
+from statements.consolidatie.toelichting import build_group_notes
 from statements.errors import StatementErrors
 from statements.table import Row, StatementTable
 from vng_accounts.groep import Group
@@ -94,6 +95,7 @@ def build_geconsolideerd(
             {c.year: _herwaardering(c) for c in (now, before)},
         ),
         *notes,
+        *build_group_notes(now, before, opening),
         worksheet(now, GB),
         worksheet(now, GW),
     )

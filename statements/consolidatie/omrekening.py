@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from beancount.core import data, prices
 
 from statements.balances import book_value
+from statements.consolidatie.toelichting import Route, add_to_notes, netted_notes, route
 from statements.errors import StatementError
 from vng_accounts import bedrag
 from vng_accounts.books import Books
@@ -75,6 +76,10 @@ class Figures:
     # (flow, balance line) -> the balance of the accounts whose movement is that flow of
     # the kasstroomoverzicht (``kasstroom:`` on their ``open``) rather than their line's
     flows: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    # (note, line) -> the amount on that line of a note of the geconsolideerde
+    # toelichting, without the intercompany postings (statements.consolidatie.toelichting)
+    notes: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    note_accounts: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def net_assets(self) -> Decimal:
         return -self.balance.get("groepsvermogen", ZERO)
@@ -155,6 +160,7 @@ def figures_of_years(
         fig.herwaardering = revalued.get(y, ZERO)
     closing: dict[int, Decimal] = {}  # the closing rate of each year that has books
     metas: dict[str, dict[str, Any]] = {}  # the chart's meta per account, read once
+    routes: dict[str, Route] = {}  # where each account lands in the group's notes
     for entry in books.entries:
         if not isinstance(entry, data.Transaction):
             continue
@@ -182,6 +188,14 @@ def figures_of_years(
                     entry.meta,
                     f"{entity.key}: rekening {posting.account} heeft " f"geen regel in {GB.id}",
                 )
+            if posting.account not in routes:
+                routes[posting.account] = route(
+                    posting.account,
+                    meta,
+                    None if is_result else line,
+                    spec.lines.get(GW.id) if spec else None,
+                )
+            to = None if ic else routes[posting.account]
             deelneming = None if is_result else meta.get("deelneming")
             flow = None if is_result else meta.get(KASSTROOM_METADATA_KEY)
             for y, start, end in included:
@@ -203,13 +217,18 @@ def figures_of_years(
                     fig.deelneming_at[str(deelneming)] = _at(entry.meta)
                 if flow:
                     fig.flows[(str(flow), line)] += value
+                if to is not None:
+                    add_to_notes(
+                        fig, to, entry, posting.account, (value, amount * rate), (start, end)
+                    )
     for y, fig in figs.items():
         if y not in closing:
             continue  # the entity has no books yet at this year-end
         _net_subsidies(fig, books, datetime.date(y, 12, 31), closing[y])
+        netted_notes(fig.notes, routes, books, datetime.date(y, 12, 31), closing[y])
         for by_line in (fig.balance, fig.result, fig.deelneming, fig.deelneming_result):
             _to_cents(by_line)
-        for by_pair in (fig.ic_balance, fig.ic_result, fig.flows):
+        for by_pair in (fig.ic_balance, fig.ic_result, fig.flows, fig.notes):
             _to_cents(by_pair)
         # equity at the rates of its postings against net assets at the closing rate
         fig.translation = (fig.net_assets() - fig.historical_equity).quantize(CENT)

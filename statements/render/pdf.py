@@ -480,8 +480,9 @@ def render_pdf(report: Report, tables: Sequence[StatementTable]) -> bytes:
     story += _bestuur(report, by_id, styles)
     story += _enkelvoudig(report, by_id, styles, notes)
     story += _grondslagen(report, styles)
-    story += _toelichting(report, tables, by_id, styles, notes)
+    story += _toelichting(report, _enkelvoudige_notes(tables), by_id, styles, notes)
     story += _geconsolideerd(report, tables, styles, notes)
+    story += _geconsolideerde_toelichting(tables, by_id, styles)
     story += _wnt(by_id, styles)
     story += _ondertekening(report, by_id, styles)
     story += _part(report, "overige_gegevens", styles)
@@ -872,6 +873,35 @@ def _geconsolideerd(
         story.append(CondPageBreak(60 * mm))
     story += _section(report, "gebeurtenissen_na_balansdatum", styles, styles.h2)
     return story + [PageBreak()]
+
+
+GROUP_NOTES = "toelichting.geconsolideerd."  # the ids of the notes (24)–(32)
+GROUP_BALANS_NOTES = range(24, 29)  # on the geconsolideerde balans; 29 and on the baten en lasten
+
+
+def _enkelvoudige_notes(tables: Sequence[StatementTable]) -> list[StatementTable]:
+    """Every table but the notes of the geconsolideerde jaarrekening."""
+    return [t for t in tables if not t.id.startswith(GROUP_NOTES)]
+
+
+def _geconsolideerde_toelichting(
+    tables: Sequence[StatementTable], by_id: Tables, styles: _Styles
+) -> list[Any]:
+    """The toelichting op de geconsolideerde balans and staat van baten en lasten: the
+    notes (24)–(32), each in its part, in the order of their numbers."""
+    ordered = sorted((t for t in tables if t.id.startswith(GROUP_NOTES)), key=note_order)
+    story: list[Any] = []
+    for title, balans in (
+        ("Toelichting op de geconsolideerde balans", True),
+        ("Toelichting op de geconsolideerde staat van baten en lasten", False),
+    ):
+        part = [t for t in ordered if (note_order(t)[0] in GROUP_BALANS_NOTES) == balans]
+        if not part:
+            continue
+        story += [Paragraph(title, styles.h1), Paragraph(IN_THOUSANDS, styles.note)]
+        story += [_note(t, by_id, styles) for t in part]
+        story.append(PageBreak())
+    return story
 
 
 def _wnt(by_id: Tables, styles: _Styles) -> list[Any]:
