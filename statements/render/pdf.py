@@ -586,14 +586,15 @@ RESULTAATONTWIKKELING = (
 # each with the table (by id) that goes with it.
 FINANCIEEL_BELEID: tuple[tuple[str, str | None], ...] = (
     ("samenstelling_baten_lasten", None),
+    ("beleggingsportefeuille", "bestuursverslag.beleggingsportefeuille"),
     ("beleggingsportefeuille", "bestuursverslag.beleggingsresultaat"),
     ("herwaarderingsreserve", None),
     ("liquiditeitspositie", None),
     ("vermogen_en_solvabiliteit", None),
     ("fraude_en_continuiteit", None),
     ("mvo", None),
-    ("deelnemingen", None),
-    ("resultaatontwikkeling", None),
+    ("deelnemingen", "bestuursverslag.deelnemingen"),
+    ("resultaatontwikkeling", "bestuursverslag.resultaatontwikkeling"),
     ("vergelijking_begroting", "bestuursverslag.vergelijking_begroting"),
     ("vergelijking_vorig_jaar", "bestuursverslag.vergelijking_vorig_jaar"),
     ("bedrijfsrisicos", None),
@@ -607,27 +608,44 @@ def _financieel_beleid(
         Paragraph("Financieel beleid", styles.h1)
     ]
     svbl = by_id.get("enkelvoudig.staat_van_baten_en_lasten")
+    previous = None
     for key, table_id in FINANCIEEL_BELEID:
-        part = _section(report, key, styles, styles.h2)
+        # a section with two tables: its text once, before the first
+        part = _section(report, key, styles, styles.h2) if key != previous else []
+        previous = key
         if key == "samenstelling_baten_lasten" and svbl:
             part = (part or [Paragraph("Samenstelling van de baten en lasten", styles.h2)]) + [
                 _composition(svbl, styles),
                 Paragraph(IN_THOUSANDS, styles.note),
             ]
-        if key == "resultaatontwikkeling" and svbl:
+        table = by_id.get(table_id) if table_id else None
+        if key == "resultaatontwikkeling" and svbl and table is None:
             part = (part or [Paragraph("Resultaatontwikkeling", styles.h2)]) + [
                 Paragraph(IN_THOUSANDS, styles.note),
                 statement_flowable(_summary(svbl, RESULTAATONTWIKKELING), styles, notes=notes),
             ]
-        table = by_id.get(table_id) if table_id else None
         if table is not None:
-            part += [
-                Spacer(1, 2 * mm),
-                Paragraph(f"{text(table.title)} {IN_THOUSANDS}", styles.h3),
-                statement_flowable(table, styles, first_width=70 * mm, notes=notes),
-            ]
+            part += _bestuursverslag_table(table, styles, notes)
         story += part
     return story + [PageBreak()]
+
+
+def _bestuursverslag_table(
+    table: StatementTable, styles: _Styles, notes: frozenset[str]
+) -> list[Any]:
+    """A table of the bestuursverslag under its heading: amounts in € 1.000, a table
+    of text (the deelnemingen) with its columns as wide as it needs."""
+    if all(r.texts for r in table.rows):
+        return [
+            Spacer(1, 2 * mm),
+            Paragraph(text(table.title), styles.h3),
+            statement_flowable(table, styles, widths=[65 * mm, 70 * mm, 35 * mm]),
+        ]
+    return [
+        Spacer(1, 2 * mm),
+        Paragraph(f"{text(table.title)} {IN_THOUSANDS}", styles.h3),
+        statement_flowable(table, styles, first_width=70 * mm, notes=notes),
+    ]
 
 
 GROEP_BALANS = (
@@ -690,7 +708,10 @@ def _bestuur(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
         return []
     story: list[Any] = [Paragraph("Samenstelling bestuur en directie", styles.h1)]
     story += [Paragraph(text(table.title), styles.note)]
-    story.append(statement_flowable(table, styles, widths=[70 * mm, 100 * mm]))
+    widths = (
+        [60 * mm, 50 * mm, 30 * mm, 30 * mm] if len(table.columns) == 3 else [70 * mm, 100 * mm]
+    )
+    story.append(statement_flowable(table, styles, widths=widths))
     directie = by_id.get("bestuursverslag.directie")
     if directie:
         story += [
