@@ -374,5 +374,8 @@ def test_samenstelling_bestuur_has_ambt_and_plaats(reader: PdfReader) -> None:
         "Mw. S. Dijksma Voorzitter Burgemeester Utrecht",
         "Dhr. R. Wever Lid van het Bestuur Burgemeester Heerlen",
         "Leonard Geluk Algemeen Directeur",
+        # a place name in one piece, not broken inside a word over two lines
+        "Dhr. J. Kramer Lid van het Bestuur Burgemeester Noardeast-Fryslân",
+        "Dhr. E. Drenth Lid van het Bestuur Wethouder Midden-Groningen",
     ):
         assert line in text, line

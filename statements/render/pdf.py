@@ -709,7 +709,7 @@ def _bestuur(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     story: list[Any] = [Paragraph("Samenstelling bestuur en directie", styles.h1)]
     story += [Paragraph(text(table.title), styles.note)]
     widths = (
-        [60 * mm, 50 * mm, 30 * mm, 30 * mm] if len(table.columns) == 3 else [70 * mm, 100 * mm]
+        [52 * mm, 48 * mm, 28 * mm, 42 * mm] if len(table.columns) == 3 else [70 * mm, 100 * mm]
     )
     story.append(statement_flowable(table, styles, widths=widths))
     directie = by_id.get("bestuursverslag.directie")
