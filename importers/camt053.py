@@ -4,7 +4,12 @@ versions .001.02, .001.04 and .001.08, several statements and accounts in one fi
 - an account is named by its IBAN (``Acct/Id/IBAN``) or by an account number
   (``Acct/Id/Othr/Id``), matched to the books' IBANs as for MT940;
 - the opening balance is ``OPBD`` (or ``PRCD``, the previous closing), the closing
-  ``CLBD``; only booked entries (``Sts`` ``BOOK``) count;
+  ``CLBD``, as an ISO code (``Tp/CdOrPrtry/Cd``) or, as some banks write it, as a
+  proprietary one (``Tp/CdOrPrtry/Prtry``); only booked entries (``Sts`` ``BOOK``)
+  count;
+- a CAMT.052 (intraday report) or CAMT.054 (debit/credit notification) is recognised
+  and refused, saying so: it is not a statement, and its bookings come again in the
+  day's CAMT.053;
 - an entry (``Ntry``) with several transactions (``TxDtls``) is one booking per
   transaction when each gives its amount and they add up to the entry; else one
   booking of the entry;
@@ -33,6 +38,10 @@ from importers.base import ImportFailure, decimal_amount
 
 MAX_BYTES = 20 * 1024 * 1024
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:camt.053"
+_NOT_STATEMENTS = {
+    "camt.052": "een tussentijds rekeningoverzicht (camt.052)",
+    "camt.054": "een bij- of afschrijvingsbericht (camt.054)",
+}
 NO_REFERENCE = {"", "NOTPROVIDED", "NONREF"}
 
 
@@ -218,7 +227,8 @@ def _balance(
 ) -> tuple[datetime.date, Decimal, str]:
     for code in codes:
         for balance in _all(statement, "Bal"):
-            if _text(balance, "Tp/CdOrPrtry/Cd") == code:
+            kind = _text(balance, "Tp/CdOrPrtry/Cd") or _text(balance, "Tp/CdOrPrtry/Prtry")
+            if (kind or "").strip().upper() == code:
                 amount = _find(balance, "Amt")
                 currency = amount.get("Ccy") if amount is not None else None
                 return (
@@ -257,7 +267,15 @@ def _statement(node: etree._Element, filepath: str) -> Statement:
 
 def parse(filepath: str) -> list[Statement]:
     root = _safe_parse(filepath)
-    if not (root.nsmap.get(None) or "").startswith(NAMESPACE):
+    namespace = root.nsmap.get(None) or ""
+    for message, what in _NOT_STATEMENTS.items():
+        if message in namespace:
+            raise ImportFailure(
+                filepath,
+                _line(root),
+                f"{what} is geen afschrift: importeer het dagafschrift (camt.053)",
+            )
+    if not namespace.startswith(NAMESPACE):
         raise ImportFailure(filepath, _line(root), "geen CAMT.053-bestand")
     statements = [_statement(node, filepath) for node in _all(root, "BkToCstmrStmt/Stmt")]
     if not statements:
@@ -272,7 +290,8 @@ class Camt053Importer(BankImporter):
         if not filepath.lower().endswith(".xml"):
             return False
         with open(filepath, "rb") as handle:
-            return b"camt.053" in handle.read(4096)
+            head = handle.read(4096)
+        return any(message.encode() in head for message in ("camt.053", *_NOT_STATEMENTS))
 
     def parse(self, filepath: str) -> list[Statement]:
         return parse(filepath)

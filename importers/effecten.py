@@ -33,6 +33,17 @@ COLUMNS = (
 EUR = "EUR"
 
 
+def _trade(
+    row: Mapping[str, str], amount: Decimal, filepath: str, lineno: int
+) -> tuple[Decimal, Decimal, str]:
+    """Units, price and fund of a purchase or sale, whose units x price is its amount."""
+    units = _units(row["aantal"], filepath, lineno)
+    price = dutch_amount(row["koers"], filepath, lineno)
+    if units * price != amount:
+        raise ImportFailure(filepath, lineno, f"aantal x koers is niet het bedrag {amount}")
+    return units, price, row["fonds"]
+
+
 def _units(value: str, filepath: str, lineno: int) -> Decimal:
     return Decimal(whole_number(value, "aantal stukken", filepath, lineno))
 
@@ -129,11 +140,7 @@ class EffectenImporter(Importer):
         amount: Decimal,
         categories: Mapping[str, str],
     ) -> tuple[str, list[data.Posting]]:
-        units = _units(row["aantal"], filepath, lineno)
-        price = dutch_amount(row["koers"], filepath, lineno)
-        if units * price != amount:
-            raise ImportFailure(filepath, lineno, f"aantal x koers is niet het bedrag {amount}")
-        fund = row["fonds"]
+        units, price, fund = _trade(row, amount, filepath, lineno)
         cost = position.CostSpec(price, None, EUR, None, None, False)
         return f"Aankoop {units} {fund}", [
             _posting(
@@ -152,11 +159,7 @@ class EffectenImporter(Importer):
         amount: Decimal,
         categories: Mapping[str, str],
     ) -> tuple[str, list[data.Posting]]:
-        units = _units(row["aantal"], filepath, lineno)
-        price = dutch_amount(row["koers"], filepath, lineno)
-        if units * price != amount:
-            raise ImportFailure(filepath, lineno, f"aantal x koers is niet het bedrag {amount}")
-        fund = row["fonds"]
+        units, price, fund = _trade(row, amount, filepath, lineno)
         cost = position.CostSpec(None, None, None, None, None, False)
         return f"Verkoop {units} {fund}", [
             _posting(

@@ -161,3 +161,14 @@ def test_a_camt_batch_without_amounts_is_one_booking(books: Books) -> None:
     entries = _transactions(new_entries(_importer(books, path), str(path), with_accounts(books)))
     assert [e.narration for e in entries][-1] == "Verzamelbetaling 2 posten"
     assert [e.meta.get("storno") for e in entries] == [None, "ja", None]
+
+
+def test_a_camt_report_or_notification_is_refused_as_no_statement(books: Books) -> None:
+    path = CAMT / "knab-2024-07-01-tussentijds.xml"
+    importer = _importer(books, path)
+    with pytest.raises(ImportFailure) as refused:
+        new_entries(importer, str(path), with_accounts(books))
+    assert str(refused.value) == (
+        f"{path}:2: een tussentijds rekeningoverzicht (camt.052) is geen afschrift: "
+        "importeer het dagafschrift (camt.053)"
+    )

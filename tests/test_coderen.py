@@ -107,3 +107,16 @@ def test_the_books_queries_show_what_is_still_to_code_and_to_settle(books: Books
     assert "contributie/2025/GM0363" in before and "contributie/2025/GM0363" not in still_open
     assert still_open["contributie/2025/GM0518"] == Decimal("318054.47")
     assert len(still_open) == len(before) - 1
+
+
+def test_at_year_end_the_invoices_paid_by_transfer_are_open(books: Books) -> None:
+    """The incasso of November settles the invoices of the gemeenten that signed up
+    for it, each by its own receipt; those who pay by transfer are open."""
+    invoices = open_invoices(books.entries, DEBTORS)
+    year_end = [i for i in invoices.values() if i.entry.date.year == 2024]
+    open_at_year_end = dict(_query(books, "contributie-open", list(books.entries)))
+    by_incasso = {i.reference for i in year_end if i.entry.meta.get("incasso") == "ja"}
+    by_transfer = {i.reference for i in year_end} - by_incasso
+    assert by_incasso and by_transfer
+    assert set(open_at_year_end) == by_transfer
+    assert all(invoices[r].open == 0 for r in by_incasso)

@@ -8,26 +8,17 @@ stays theirs.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
 from importers.base import ImportFailure
-from vng.vastlegging import dies_with_us
+from vng.vastlegging import run_git
 
 COMMITTER = ("vng import", "import@boeken.vng.invalid")
 
 
 def _git(folder: Path | str, *args: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(folder), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **(env or {})},
-        preexec_fn=dies_with_us(os.getpid()),
-    )
+    result = run_git(str(folder), args, env)
     if result.returncode != 0:
         raise ImportFailure(str(folder), 0, f"git {args[0]}: {result.stderr.strip()}")
     return result.stdout

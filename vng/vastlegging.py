@@ -99,8 +99,11 @@ def dies_with_us(parent: int) -> Callable[[], None]:
     return arrange
 
 
-def git(folder: str, *args: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(
+def run_git(
+    folder: str, args: tuple[str, ...], env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``git -C folder args``, its output as text, dying with this process."""
+    return subprocess.run(
         ["git", "-C", folder, *args],
         capture_output=True,
         text=True,
@@ -108,6 +111,10 @@ def git(folder: str, *args: str, env: dict[str, str] | None = None) -> str:
         env={**os.environ, **(env or {})},
         preexec_fn=dies_with_us(os.getpid()),
     )
+
+
+def git(folder: str, *args: str, env: dict[str, str] | None = None) -> str:
+    result = run_git(folder, args, env)
     if result.returncode != 0:
         raise BooksRefused(f"git {' '.join(args)}: {result.stderr.strip()}")
     return result.stdout
