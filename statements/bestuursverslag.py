@@ -62,10 +62,12 @@ from vng_accounts.import_settings import read_import_settings
 from vng_accounts.layouts import BALANS, BATEN_LASTEN
 from vng_accounts.verslag import (
     PERSONEEL_GEGEVENS,
+    VRAAGBAAK_GEGEVENS,
     directors,
     people,
     read_deelnemingen,
     read_personeel,
+    read_vraagbaak,
 )
 from vng_accounts.wnt import Function, read_functions
 
@@ -414,10 +416,40 @@ def build_personeel(books: Books, year: int, svbl: StatementTable) -> StatementT
     )
 
 
+def build_vraagbaak(books: Books, year: int) -> StatementTable | None:
+    """The vraagbaakfunctie of ``year`` and the year before: the frontoffice's
+    contacts (their total computed, by telephone and by mail) and the questions
+    registered from them; None when the books hold none for ``year``."""
+    found, errors = read_vraagbaak(books.entries)
+    if errors:
+        raise StatementError(errors[0].source, errors[0].message)
+    if year not in found:
+        return None
+    years = (found[year], found.get(year - 1))
+
+    def row(key: str, label: str, level: int, values: tuple[Decimal | None, ...]) -> Row:
+        texts = tuple(None if v is None else _count(v, "") for v in values)
+        return Row(key, label, "line", values, level, texts=texts)
+
+    contacts = tuple(
+        None if p is None else p.values["telefonisch"] + p.values["mail"] for p in years
+    )
+    rows = [row("contactmomenten", "Contactmomenten via de frontoffice", 1, contacts)]
+    for key, (label, _) in VRAAGBAAK_GEGEVENS.items():
+        values = tuple(p.values[key] if p else None for p in years)
+        rows.append(row(key, label, 2 if key != "vragen" else 1, values))
+    return StatementTable(
+        "bestuursverslag.vraagbaak",
+        "Vraagbaakfunctie",
+        (str(year), str(year - 1)),
+        tuple(rows),
+    )
+
+
 def _count(value: Decimal, unit: str) -> str:
     """A figure of the books as written (``328,59 fte``, ``6,6%``)."""
     shown = f"{value:,}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"{shown}%" if unit == "%" else f"{shown} {unit}"
+    return f"{shown}%" if unit == "%" else f"{shown} {unit}".rstrip()
 
 
 def build_bestuursverslag(
@@ -432,6 +464,7 @@ def build_bestuursverslag(
         build_resultaatontwikkeling(books, year, svbl),
         *build_vergelijkingen(svbl),
         build_personeel(books, year, svbl),
+        build_vraagbaak(books, year),
         build_verplichtingen(books, year),
     ]
     return tuple(t for t in tables if t is not None)

@@ -140,6 +140,10 @@ def figures(tables: Mapping[str, StatementTable], year: int) -> dict[str, Figure
         found["mutatie_beleggingsportefeuille"] = Decimal(now) - Decimal(before)
         if before:
             found["groei_beleggingsportefeuille"] = (Decimal(now) - Decimal(before)) / before
+            if "beleggingsresultaat" in found:
+                found["rendement_beleggingsportefeuille"] = (
+                    Decimal(found["beleggingsresultaat"]) / before
+                )
     herw = _amount(tables, balans, "herwaarderingsreserves", 1)
     if "herwaarderingsreserve" in found and herw is not None:
         found["mutatie_herwaarderingsreserve"] = Decimal(found["herwaarderingsreserve"]) - herw

@@ -383,3 +383,39 @@ def test_beleggingsportefeuille_value_with_its_rekening_courant(
     assert in_thousands(table.row("rekening_courant").amounts[0]) == 332  # as published
     waarde = table.row("waarde").amounts
     assert waarde[0] == effecten.amounts[0] + table.row("rekening_courant").amounts[0]
+
+
+def test_vraagbaak_as_published(group_tables: dict[str, StatementTable]) -> None:
+    table = group_tables["bestuursverslag.vraagbaak"]
+    got = {row.id: row.texts for row in table.rows}
+    assert got == {
+        "contactmomenten": ("23.890", "27.194"),  # the sum of the two below, computed
+        "telefonisch": ("8.788", "10.854"),
+        "mail": ("15.102", "16.340"),
+        "vragen": ("6.485", "6.759"),
+    }
+
+
+def test_a_vraagbaak_count_is_a_whole_number(tmp_path: Path) -> None:
+    path = tmp_path / "vraagbaak.beancount"
+    path.write_text(
+        '2024-12-31 custom "vng-vraagbaak" 2024\n  telefonisch: 1.5\n  mail: 2\n  vragen: 3\n',
+        encoding="utf-8",
+    )
+    entries, errors, options = loader.load_file(str(path))
+    assert not errors
+    _, found = check_teksten(entries, options)
+    assert [format_error(e).replace(str(path), "F") for e in found] == [
+        "F:1: vng-vraagbaak: telefonisch: een aantal, een heel getal (1.5)"
+    ]
+
+
+def test_the_rendement_is_the_result_on_the_value_a_year_before(
+    group_tables: dict[str, StatementTable],
+) -> None:
+    computed = figures(group_tables, 2024)
+    waarde = group_tables["bestuursverslag.beleggingsportefeuille"].row("waarde").amounts[1]
+    resultaat = group_tables["bestuursverslag.beleggingsresultaat"].row("beleggingsresultaat")
+    assert computed["rendement_beleggingsportefeuille"] == resultaat.amounts[0] / waarde
+    # the voorwoord's "7%", to a whole percent
+    assert round(computed["rendement_beleggingsportefeuille"] * 100) == 7

@@ -363,6 +363,9 @@ def test_kerninformatie_has_the_personeelsgegevens(reader: PdfReader) -> None:
         "Uitstroompercentage 6,6% 16,0%",
         "5,98% 5,49%",
         "Salarislasten in procenten van de lasten 18,",
+        "Vraagbaakfunctie",
+        "Contactmomenten via de frontoffice 23.890 27.194",
+        "waarvan telefonisch 8.788 10.854",
     ):
         assert line in text, line
 

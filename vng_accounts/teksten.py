@@ -118,6 +118,7 @@ FIGUREN: dict[str, str] = {
     "rekening_courant_effecten": "saldo rekening courant van de effectenbewaarder",
     "mutatie_beleggingsportefeuille": "toename van de beleggingsportefeuille in het jaar",
     "groei_beleggingsportefeuille": "toename van de beleggingsportefeuille als deel ervan",
+    "rendement_beleggingsportefeuille": "beleggingsresultaat als deel van de waarde ervoor",
     "verplichtingen": "niet in de balans opgenomen verplichtingen, totaal",
     "groepsresultaat": "geconsolideerd resultaat",
     "groep_onverdeeld_resultaat": "geconsolideerd onverdeeld resultaat",

@@ -11,7 +11,13 @@ The personeelsgegevens of a year, one entry per year::
 
 (the fte at 31 December and on average; uitstroom and verzuim in percent, as
 precise as the books write them). The salarislasten as a share of the lasten are
-computed, never entered.
+computed, never entered. Likewise the vraagbaakfunctie (the frontoffice's contacts
+by telephone and by mail, their total computed, and the questions registered)::
+
+    2024-12-31 custom "vng-vraagbaak" 2024
+      telefonisch: 8788
+      mail: 15102
+      vragen: 6485
 
 A deelneming, by its key in the group file, with its statutaire directie (persons of
 the WNT-verantwoording by their key, so a name is written once, or names of people
@@ -49,6 +55,13 @@ PERSONEEL_GEGEVENS: dict[str, tuple[str, str]] = {
     "uitstroom": ("Uitstroompercentage", "%"),
     "verzuim": ("Ziekteverzuimpercentage (inclusief zwangerschapsverlof)", "%"),
 }
+VRAAGBAAK = "vng-vraagbaak"
+# the contacts of the frontoffice and the questions registered from them
+VRAAGBAAK_GEGEVENS: dict[str, tuple[str, str]] = {
+    "telefonisch": ("waarvan telefonisch", "aantal"),
+    "mail": ("waarvan per e-mail", "aantal"),
+    "vragen": ("Geregistreerde vragen uit de contactmomenten", "aantal"),
+}
 _PERSON_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _META = frozenset({"filename", "lineno"})
 
@@ -72,38 +85,56 @@ def read_personeel(
     entries: Iterable[data.Directive],
 ) -> tuple[dict[int, Personeel], list[BooksError]]:
     """The personeelsgegevens per year, and what is wrong with their entries."""
+    return read_yearly(entries, PERSONEEL, PERSONEEL_GEGEVENS)
+
+
+def read_vraagbaak(
+    entries: Iterable[data.Directive],
+) -> tuple[dict[int, Personeel], list[BooksError]]:
+    """The figures of the vraagbaakfunctie per year, and what is wrong with them."""
+    return read_yearly(entries, VRAAGBAAK, VRAAGBAAK_GEGEVENS)
+
+
+def read_yearly(
+    entries: Iterable[data.Directive], kind: str, spec: Mapping[str, tuple[str, str]]
+) -> tuple[dict[int, Personeel], list[BooksError]]:
+    """The entries ``kind`` per year, each with every figure of ``spec``."""
     found: dict[int, Personeel] = {}
     errors: list[BooksError] = []
     for entry in entries:
-        if not isinstance(entry, data.Custom) or entry.type != PERSONEEL:
+        if not isinstance(entry, data.Custom) or entry.type != kind:
             continue
-        problem, personeel = _personeel(entry)
+        problem, personeel = _yearly(entry, spec)
         if personeel is not None and personeel.year in found:
-            problem = f"{PERSONEEL} {personeel.year} staat al op regel " + str(
+            problem = f"{personeel.year} staat al op regel " + str(
                 found[personeel.year].meta.get("lineno")
             )
         if problem or personeel is None:
-            errors.append(BooksError(entry.meta, f"{PERSONEEL}: {problem}", entry))
+            errors.append(BooksError(entry.meta, f"{kind}: {problem}", entry))
             continue
         found[personeel.year] = personeel
     return found, errors
 
 
-def _personeel(entry: data.Custom) -> tuple[str, Personeel | None]:
+def _yearly(
+    entry: data.Custom, spec: Mapping[str, tuple[str, str]]
+) -> tuple[str, Personeel | None]:
     values = [v.value for v in entry.values]
     if len(values) != 1 or not isinstance(values[0], Decimal | int) or values[0] != int(values[0]):
         return f"verwacht het jaar ({values})", None
     given: dict[str, Decimal] = {}
-    for key in PERSONEEL_GEGEVENS:
+    for key, (_, unit) in spec.items():
         value = entry.meta.get(key)
         if not isinstance(value, Decimal) or value < 0:
             return f"{key}: een getal van nul of meer ontbreekt ({value!r})", None
-        if PERSONEEL_GEGEVENS[key][1] == "%" and value > 100:
+        if unit == "%" and value > 100:
             return f"{key}: een percentage tot 100 ({value})", None
+        if unit == "aantal" and value != int(value):
+            return f"{key}: een aantal, een heel getal ({value})", None
         given[key] = value
-    unknown = sorted(set(entry.meta) - _META - set(PERSONEEL_GEGEVENS))
+    unknown = sorted(set(entry.meta) - _META - set(spec))
     if unknown:
-        return f"onbekend gegeven {', '.join(unknown)} ({', '.join(PERSONEEL_GEGEVENS)})", None
+        return f"onbekend gegeven {', '.join(unknown)} ({', '.join(spec)})", None
     return "", Personeel(int(values[0]), given, entry.meta)
 
 
@@ -144,9 +175,10 @@ def directors(deelneming: Deelneming, known: Mapping[str, str]) -> tuple[str, ..
 
 
 def check_verslag(entries: list[data.Directive]) -> list[BooksError]:
-    """What is wrong with the personeelsgegevens, the deelnemingen and the bestuur's
-    ambt and plaats, each at its entry."""
+    """What is wrong with the personeelsgegevens, the vraagbaak, the deelnemingen and
+    the bestuur's ambt and plaats, each at its entry."""
     _, errors = read_personeel(entries)
+    errors += read_vraagbaak(entries)[1]
     deelnemingen, more = read_deelnemingen(entries)
     errors += more
     known = people(entries)

@@ -670,6 +670,14 @@ GROEP_BATEN_LASTEN = (
 )
 
 
+# The kerninformatie's tables after the group's summaries, in the published order.
+KERN_TABELLEN = (
+    "toelichting.resultaat_deelnemingen",
+    "bestuursverslag.personeel",
+    "bestuursverslag.vraagbaak",
+)
+
+
 def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> list[Any]:
     story: list[Any] = [
         Paragraph("Kerninformatie", styles.h1),
@@ -685,7 +693,7 @@ def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> li
                 Paragraph(text(table.title), styles.h3),
                 statement_flowable(_summary(table, keep), styles, notes=frozenset()),
             ]
-    for table_id in ("toelichting.resultaat_deelnemingen", "bestuursverslag.personeel"):
+    for table_id in KERN_TABELLEN:
         table = by_id.get(table_id)
         if table:
             story += [
@@ -1023,11 +1031,7 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
         )
         if i in by_id
     ]
-    kern += [
-        _unreferenced(t)
-        for t in present("toelichting.resultaat_deelnemingen", "bestuursverslag.personeel")
-        if isinstance(t, StatementTable)
-    ]
+    kern += [_unreferenced(t) for t in present(*KERN_TABELLEN) if isinstance(t, StatementTable)]
     kern += present("enkelvoudig.kengetallen")
     notes = sorted((t for t in tables if t.id.startswith("toelichting.")), key=note_order)
     groep = [t for t in tables if t.id.startswith("geconsolideerd.")]
