@@ -349,16 +349,12 @@ def build_deelnemingen(
     deelnemingen, errors = read_deelnemingen(books.entries)
     if errors:
         raise StatementError(errors[0].source, errors[0].message)
-    if not deelnemingen or names is None:
-        return None  # none in the books, or books without their group
+    if not deelnemingen or names is None or any(d.key not in names for d in deelnemingen):
+        return None  # none in the books, or books built outside their group
     known = people(books.entries)
     rows = []
     for d in deelnemingen:
-        label = names.get(d.key)
-        if label is None:
-            raise StatementError(
-                dict(d.meta), f"vng-deelneming: {d.key!r} is geen entiteit van de groep"
-            )
+        label = names[d.key]
         directie = " en ".join(_enumeration(directors(d, known)))
         rows.append(Row(d.key, label, "line", (None, None), 1, texts=(directie, d.vestiging)))
     return StatementTable(
