@@ -307,3 +307,78 @@ def test_the_commitments_per_year_are_in_the_toelichting(reader: PdfReader) -> N
     assert "Niet in de balans opgenomen rechten en verplichtingen" in text
     for line in ("2025 3.122", "2026 672", "2027 264", "2028 153", "Totaal 4.211"):
         assert line in text, line
+
+
+# --- the bestuursverslag, part by part ------------------------------------------------
+
+
+def test_financieel_beleid_has_the_portfolio_value_and_the_deelnemingen(reader: PdfReader) -> None:
+    text = _part(reader, "Financieel beleid")
+    order = [
+        "Beleggingsportefeuille",
+        "Omvang en waarde",
+        "Waarde beleggingsportefeuille (bedragen x € 1.000)",
+        "Samenstelling resultaat beleggingsportefeuille",
+        "Herwaarderingsreserve",
+        "Liquiditeitspositie",
+        "Vermogen en solvabiliteit",
+        "Fraude en continuïteit",
+        "Maatschappelijk verantwoord ondernemen",
+        "Deelnemingen per 31 december 2024",
+        "Resultaatontwikkeling (bedragen x € 1.000)",
+        "Vergelijking realisatie met begroting",
+        "Vergelijking realisatie met vorig jaar",
+        "Toelichting op de bedrijfsrisico's",
+    ]
+    positions = [text.find(heading) for heading in order]
+    assert -1 not in positions, [h for h, p in zip(order, positions, strict=True) if p < 0]
+    assert positions == sorted(positions)
+    assert "Saldo rekening courant 332" in text  # as published
+    for line in (
+        "VNG Diensten B.V. Leonard Geluk en Pieter Jeroense Den Haag",
+        "VNG Risicobeheer B.V. C. Ravensbergen Den Haag",
+        "VNG Realisatie B.V. N. Ducastel Den Haag",
+    ):
+        assert line in text, line
+
+
+def test_resultaatontwikkeling_prints_the_begroting_of_the_next_year(reader: PdfReader) -> None:
+    text = _part(reader, "Financieel beleid")
+    table = text.split("Resultaatontwikkeling (bedragen x € 1.000)", 1)[1][:700]
+    assert table.lstrip().startswith("Realisatie 2023 Begroot 2024 Realisatie 2024 Begroot 2025")
+    for line in (
+        "Som der baten 156.190 118.166 172.131 140.802",
+        "Som der lasten 159.734 123.227 175.527 145.768",
+        "Bedrijfsresultaat -3.544 -5.061 -3.396 -4.966",
+    ):
+        assert line in table, line
+
+
+def test_kerninformatie_has_the_personeelsgegevens(reader: PdfReader) -> None:
+    text = _part(reader, "Kerninformatie")
+    for line in (
+        "Personeelsgegevens",
+        "Bezetting in fte per 31 december 328,59 fte 308,16 fte",
+        "Gemiddeld aantal fte 318,38 fte 303,33 fte",
+        "Uitstroompercentage 6,6% 16,0%",
+        "5,98% 5,49%",
+        "Salarislasten in procenten van de lasten 18,",
+        "Vraagbaakfunctie",
+        "Contactmomenten via de frontoffice 23.890 27.194",
+        "waarvan telefonisch 8.788 10.854",
+    ):
+        assert line in text, line
+
+
+def test_samenstelling_bestuur_has_ambt_and_plaats(reader: PdfReader) -> None:
+    text = _part(reader, "Samenstelling bestuur en directie")
+    assert "Functie bestuur Functie ambt Plaats" in text
+    for line in (
+        "Mw. S. Dijksma Voorzitter Burgemeester Utrecht",
+        "Dhr. R. Wever Lid van het Bestuur Burgemeester Heerlen",
+        "Leonard Geluk Algemeen Directeur",
+        # a place name in one piece, not broken inside a word over two lines
+        "Dhr. J. Kramer Lid van het Bestuur Burgemeester Noardeast-Fryslân",
+        "Dhr. E. Drenth Lid van het Bestuur Wethouder Midden-Groningen",
+    ):
+        assert line in text, line

@@ -587,14 +587,15 @@ RESULTAATONTWIKKELING = (
 # each with the table (by id) that goes with it.
 FINANCIEEL_BELEID: tuple[tuple[str, str | None], ...] = (
     ("samenstelling_baten_lasten", None),
+    ("beleggingsportefeuille", "bestuursverslag.beleggingsportefeuille"),
     ("beleggingsportefeuille", "bestuursverslag.beleggingsresultaat"),
     ("herwaarderingsreserve", None),
     ("liquiditeitspositie", None),
     ("vermogen_en_solvabiliteit", None),
     ("fraude_en_continuiteit", None),
     ("mvo", None),
-    ("deelnemingen", None),
-    ("resultaatontwikkeling", None),
+    ("deelnemingen", "bestuursverslag.deelnemingen"),
+    ("resultaatontwikkeling", "bestuursverslag.resultaatontwikkeling"),
     ("vergelijking_begroting", "bestuursverslag.vergelijking_begroting"),
     ("vergelijking_vorig_jaar", "bestuursverslag.vergelijking_vorig_jaar"),
     ("bedrijfsrisicos", None),
@@ -608,27 +609,44 @@ def _financieel_beleid(
         Paragraph("Financieel beleid", styles.h1)
     ]
     svbl = by_id.get("enkelvoudig.staat_van_baten_en_lasten")
+    previous = None
     for key, table_id in FINANCIEEL_BELEID:
-        part = _section(report, key, styles, styles.h2)
+        # a section with two tables: its text once, before the first
+        part = _section(report, key, styles, styles.h2) if key != previous else []
+        previous = key
         if key == "samenstelling_baten_lasten" and svbl:
             part = (part or [Paragraph("Samenstelling van de baten en lasten", styles.h2)]) + [
                 _composition(svbl, styles),
                 Paragraph(IN_THOUSANDS, styles.note),
             ]
-        if key == "resultaatontwikkeling" and svbl:
+        table = by_id.get(table_id) if table_id else None
+        if key == "resultaatontwikkeling" and svbl and table is None:
             part = (part or [Paragraph("Resultaatontwikkeling", styles.h2)]) + [
                 Paragraph(IN_THOUSANDS, styles.note),
                 statement_flowable(_summary(svbl, RESULTAATONTWIKKELING), styles, notes=notes),
             ]
-        table = by_id.get(table_id) if table_id else None
         if table is not None:
-            part += [
-                Spacer(1, 2 * mm),
-                Paragraph(f"{text(table.title)} {IN_THOUSANDS}", styles.h3),
-                statement_flowable(table, styles, first_width=70 * mm, notes=notes),
-            ]
+            part += _bestuursverslag_table(table, styles, notes)
         story += part
     return story + [PageBreak()]
+
+
+def _bestuursverslag_table(
+    table: StatementTable, styles: _Styles, notes: frozenset[str]
+) -> list[Any]:
+    """A table of the bestuursverslag under its heading: amounts in € 1.000, a table
+    of text (the deelnemingen) with its columns as wide as it needs."""
+    if all(r.texts for r in table.rows):
+        return [
+            Spacer(1, 2 * mm),
+            Paragraph(text(table.title), styles.h3),
+            statement_flowable(table, styles, widths=[65 * mm, 70 * mm, 35 * mm]),
+        ]
+    return [
+        Spacer(1, 2 * mm),
+        Paragraph(f"{text(table.title)} {IN_THOUSANDS}", styles.h3),
+        statement_flowable(table, styles, first_width=70 * mm, notes=notes),
+    ]
 
 
 GROEP_BALANS = (
@@ -653,6 +671,14 @@ GROEP_BATEN_LASTEN = (
 )
 
 
+# The kerninformatie's tables after the group's summaries, in the published order.
+KERN_TABELLEN = (
+    "toelichting.resultaat_deelnemingen",
+    "bestuursverslag.personeel",
+    "bestuursverslag.vraagbaak",
+)
+
+
 def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> list[Any]:
     story: list[Any] = [
         Paragraph("Kerninformatie", styles.h1),
@@ -668,7 +694,7 @@ def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> li
                 Paragraph(text(table.title), styles.h3),
                 statement_flowable(_summary(table, keep), styles, notes=frozenset()),
             ]
-    for table_id in ("toelichting.resultaat_deelnemingen", "bestuursverslag.personeel"):
+    for table_id in KERN_TABELLEN:
         table = by_id.get(table_id)
         if table:
             story += [
@@ -691,7 +717,10 @@ def _bestuur(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
         return []
     story: list[Any] = [Paragraph("Samenstelling bestuur en directie", styles.h1)]
     story += [Paragraph(text(table.title), styles.note)]
-    story.append(statement_flowable(table, styles, widths=[70 * mm, 100 * mm]))
+    widths = (
+        [52 * mm, 48 * mm, 28 * mm, 42 * mm] if len(table.columns) == 3 else [70 * mm, 100 * mm]
+    )
+    story.append(statement_flowable(table, styles, widths=widths))
     directie = by_id.get("bestuursverslag.directie")
     if directie:
         story += [
@@ -966,3 +995,141 @@ def _ondertekening(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
         )
     )
     return story + [grid, PageBreak()]
+
+
+# --- the document's parts as data, for a page that shows the same document ------------
+
+
+@dataclass(frozen=True)
+class Deel:
+    """A part of the document as the PDF sets it: its key (an anchor), its title (the
+    PDF's outline), and what it holds in order — texts of the books and tables."""
+
+    key: str
+    title: str
+    items: tuple[Section | StatementTable, ...]
+
+
+def text_blocks(value: str) -> tuple[tuple[str, str], ...]:
+    """A text of the books as blocks, the way ``paragraphs`` sets it: ``kop`` (a
+    heading inside the section), ``alinea`` or ``punt`` (a bullet)."""
+    blocks: list[tuple[str, str]] = []
+    for block in re.split(r"\n\s*\n", value.strip()):
+        prose: list[str] = []
+        for line in (line.strip() for line in block.splitlines() if line.strip()):
+            kind = "kop" if line.startswith("### ") else "punt" if line.startswith("- ") else ""
+            if kind:
+                if prose:
+                    blocks.append(("alinea", " ".join(prose)))
+                    prose = []
+                blocks.append((kind, line[4:] if kind == "kop" else line[2:]))
+            elif blocks and blocks[-1][0] == "punt" and not prose:
+                blocks[-1] = ("punt", f"{blocks[-1][1]} {line}")  # a bullet continued
+            else:
+                prose.append(line)
+        if prose:
+            blocks.append(("alinea", " ".join(prose)))
+    return tuple(blocks)
+
+
+def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...]:
+    """The parts of the document in the order ``render_pdf`` sets them, each with its
+    texts and tables (a summary as the PDF shows it); the parts the books lack left out."""
+    by_id = {t.id: t for t in tables}
+
+    def sections(*keys: str) -> list[Section | StatementTable]:
+        return [s for s in (report.section(k) for k in keys) if s is not None]
+
+    def present(*ids: str) -> list[Section | StatementTable]:
+        return [by_id[i] for i in ids if i in by_id]
+
+    voorwoord = sections("voorwoord") or [Section("voorwoord", "Voorwoord", report.voorwoord)]
+    beleid = sections("financieel_beleid")
+    svbl = by_id.get("enkelvoudig.staat_van_baten_en_lasten")
+    previous = None
+    for key, table_id in FINANCIEEL_BELEID:
+        beleid += sections(key) if key != previous else []
+        previous = key
+        if key == "resultaatontwikkeling" and svbl and table_id not in by_id:
+            beleid.append(_summary(svbl, RESULTAATONTWIKKELING))
+        beleid += present(table_id) if table_id else []
+    kern: list[Section | StatementTable] = [
+        _summary(by_id[i], keep)
+        for i, keep in (
+            ("geconsolideerd.balans", GROEP_BALANS),
+            ("geconsolideerd.staat_van_baten_en_lasten", GROEP_BATEN_LASTEN),
+        )
+        if i in by_id
+    ]
+    kern += [_unreferenced(t) for t in present(*KERN_TABELLEN) if isinstance(t, StatementTable)]
+    kern += present("enkelvoudig.kengetallen")
+    notes = sorted((t for t in tables if t.id.startswith("toelichting.")), key=note_order)
+    groep = [t for t in tables if t.id.startswith("geconsolideerd.")]
+    parts = [
+        Deel("voorwoord", "Voorwoord", tuple(voorwoord)),
+        Deel("financieel_beleid", "Financieel beleid", tuple(beleid)),
+        Deel("kerninformatie", "Kerninformatie", tuple(kern)),
+        Deel(
+            "bestuur",
+            "Samenstelling bestuur en directie",
+            tuple(present("bestuursverslag.samenstelling_bestuur", "bestuursverslag.directie")),
+        ),
+        Deel(
+            "enkelvoudig",
+            f"Enkelvoudige jaarrekening {report.year}",
+            tuple(
+                present("enkelvoudig.balans", "enkelvoudig.staat_van_baten_en_lasten")
+                + sections("resultaat_toelichting", "resultaatbestemming")
+            ),
+        ),
+        Deel(
+            "toelichting_algemeen",
+            "Toelichting algemeen",
+            tuple(
+                sections(
+                    "toelichting_algemeen",
+                    "grondslagen",
+                    "grondslagen_kasstroomoverzicht",
+                    "overige_informatie",
+                )
+            ),
+        ),
+        Deel(
+            "toelichting_balans",
+            "Toelichting op de enkelvoudige balans",
+            tuple(
+                [t for t in notes if note_order(t)[0] in BALANS_NOTES]
+                + sections("niet_in_de_balans")
+                + present("toelichting.verplichtingen")
+                + sections("fiscale_eenheid")
+            ),
+        ),
+        Deel(
+            "toelichting_baten_lasten",
+            "Toelichting op de enkelvoudige staat van baten en lasten",
+            tuple(t for t in notes if 15 <= note_order(t)[0] < 99),
+        ),
+        Deel(
+            "geconsolideerd",
+            f"Geconsolideerde jaarrekening {report.year}",
+            tuple(
+                [*groep, *sections("geconsolideerde_resultaatbestemming")]
+                + (sections("gebeurtenissen_na_balansdatum") if groep else [])
+            ),
+        ),
+        Deel(
+            "wnt",
+            "WNT-verantwoording",
+            tuple(
+                present(
+                    "wnt.topfunctionarissen",
+                    "wnt.toezichthouders",
+                    "wnt.drempel",
+                    "wnt.overige_functionarissen",
+                )
+            ),
+        ),
+        Deel("ondertekening", "Ondertekening", tuple(present("ondertekening"))),
+        Deel("overige_gegevens", "Overige gegevens", tuple(sections("overige_gegevens"))),
+    ]
+    return tuple(p for p in parts if p.items)
