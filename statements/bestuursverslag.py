@@ -58,11 +58,13 @@ from statements.enkelvoudig import budget_lines, layout_table
 from statements.errors import StatementError
 from statements.table import Amount, Row, StatementTable
 from vng_accounts.books import Books
+from vng_accounts.errors import BooksError
 from vng_accounts.import_settings import read_import_settings
 from vng_accounts.layouts import BALANS, BATEN_LASTEN
 from vng_accounts.verslag import (
     PERSONEEL_GEGEVENS,
     VRAAGBAAK_GEGEVENS,
+    Personeel,
     directors,
     people,
     read_deelnemingen,
@@ -372,13 +374,19 @@ def _enumeration(items: tuple[str, ...]) -> list[str]:
     return [", ".join(items[:-1]), items[-1]]
 
 
+def _checked(read: tuple[dict[int, Personeel], list[BooksError]]) -> dict[int, Personeel]:
+    """What a reader of the books' facts found; its first error as a StatementError."""
+    found, errors = read
+    if errors:
+        raise StatementError(errors[0].source, errors[0].message)
+    return found
+
+
 def build_personeel(books: Books, year: int, svbl: StatementTable) -> StatementTable | None:
     """The personeelsgegevens of ``year`` and the year before, from the books, with
     the salarislasten (salarissen, sociale lasten en pensioenlasten) as a share of the
     som der lasten computed; None when the books hold none for ``year``."""
-    found, errors = read_personeel(books.entries)
-    if errors:
-        raise StatementError(errors[0].source, errors[0].message)
+    found = _checked(read_personeel(books.entries))
     if year not in found:
         return None
     years = (found[year], found.get(year - 1))
@@ -416,9 +424,7 @@ def build_vraagbaak(books: Books, year: int) -> StatementTable | None:
     """The vraagbaakfunctie of ``year`` and the year before: the frontoffice's
     contacts (their total computed, by telephone and by mail) and the questions
     registered from them; None when the books hold none for ``year``."""
-    found, errors = read_vraagbaak(books.entries)
-    if errors:
-        raise StatementError(errors[0].source, errors[0].message)
+    found = _checked(read_vraagbaak(books.entries))
     if year not in found:
         return None
     years = (found[year], found.get(year - 1))

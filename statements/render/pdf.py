@@ -55,6 +55,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from statements.bestuursverslag import RESULTAATONTWIKKELING
 from statements.render.format import euros, percentage, thousands
 from statements.table import Row, StatementTable
 
@@ -571,17 +572,6 @@ def _summary(table: StatementTable, keep: Sequence[str]) -> StatementTable:
     """The rows ``keep`` of ``table``, in its order: the figures as the table has them."""
     return replace(table, rows=tuple(r for r in table.rows if r.id in keep))
 
-
-RESULTAATONTWIKKELING = (
-    "som_der_baten",
-    "som_der_lasten",
-    "bedrijfsresultaat",
-    "financiele_baten_lasten",
-    "resultaat_deelnemingen",
-    "resultaat",
-    "dekking_uit_vermogen",
-    "onverdeeld_resultaat",
-)
 
 # The financieel beleid of the bestuursverslag: its sections in the published order,
 # each with the table (by id) that goes with it.
