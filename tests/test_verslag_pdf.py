@@ -76,8 +76,11 @@ PARTS = [
     "Toelichting algemeen",
     "Toelichting op de enkelvoudige balans",
     "Toelichting op de enkelvoudige staat van baten en lasten",
-    "Geconsolideerde jaarrekening 2024",
     "WNT-verantwoording",
+    "Geconsolideerde jaarrekening 2024",
+    "Toelichting op de geconsolideerde balans",
+    "Toelichting op de geconsolideerde staat van baten en lasten",
+    "Overzicht mutatie eigen vermogen",
     "Ondertekening",
     "Overige gegevens",
 ]

@@ -482,9 +482,10 @@ def render_pdf(report: Report, tables: Sequence[StatementTable]) -> bytes:
     story += _enkelvoudig(report, by_id, styles, notes)
     story += _grondslagen(report, styles)
     story += _toelichting(report, _enkelvoudige_notes(tables), by_id, styles, notes)
-    story += _geconsolideerd(report, tables, styles, notes)
-    story += _geconsolideerde_toelichting(tables, by_id, styles)
     story += _wnt(by_id, styles)
+    story += _geconsolideerd(report, tables, styles, notes)
+    story += _geconsolideerde_toelichting(report, tables, by_id, styles)
+    story += _mutatie_eigen_vermogen(by_id, styles, notes)
     story += _ondertekening(report, by_id, styles)
     story += _part(report, "overige_gegevens", styles)
     doc.multiBuild(story)
@@ -876,7 +877,7 @@ def _verplichtingen(
 def _geconsolideerd(
     report: Report, tables: Sequence[StatementTable], styles: _Styles, notes: frozenset[str]
 ) -> list[Any]:
-    group = [t for t in tables if t.id.startswith("geconsolideerd.")]
+    group = [t for t in tables if t.id.startswith("geconsolideerd.") and t.id != MUTATIE_EV]
     if not group:
         return []
     story: list[Any] = [Paragraph(f"Geconsolideerde jaarrekening {report.year}", styles.h1)]
@@ -890,8 +891,23 @@ def _geconsolideerd(
         if table.id == "geconsolideerd.staat_van_baten_en_lasten":
             story += _section(report, "geconsolideerde_resultaatbestemming", styles, styles.h2)
         story.append(CondPageBreak(60 * mm))
-    story += _section(report, "gebeurtenissen_na_balansdatum", styles, styles.h2)
     return story + [PageBreak()]
+
+
+MUTATIE_EV = "geconsolideerd.mutatie_eigen_vermogen"
+
+
+def _mutatie_eigen_vermogen(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> list[Any]:
+    """The overzicht mutatie eigen vermogen, after the notes of the group as published."""
+    table = by_id.get(MUTATIE_EV)
+    if table is None:
+        return []
+    return [
+        Paragraph(text(table.title), styles.h1),
+        Paragraph(IN_THOUSANDS, styles.note),
+        statement_flowable(table, styles, notes=notes),
+        PageBreak(),
+    ]
 
 
 GROUP_NOTES = "toelichting.geconsolideerd."  # the ids of the notes (24)–(32)
@@ -904,10 +920,11 @@ def _enkelvoudige_notes(tables: Sequence[StatementTable]) -> list[StatementTable
 
 
 def _geconsolideerde_toelichting(
-    tables: Sequence[StatementTable], by_id: Tables, styles: _Styles
+    report: Report, tables: Sequence[StatementTable], by_id: Tables, styles: _Styles
 ) -> list[Any]:
     """The toelichting op de geconsolideerde balans and staat van baten en lasten: the
-    notes (24)–(32), each in its part, in the order of their numbers."""
+    notes (24)–(32), each in its part, in the order of their numbers; the events after
+    the balance date close the notes on the balans, as published."""
     ordered = sorted((t for t in tables if t.id.startswith(GROUP_NOTES)), key=note_order)
     story: list[Any] = []
     for title, balans in (
@@ -919,6 +936,8 @@ def _geconsolideerde_toelichting(
             continue
         story += [Paragraph(title, styles.h1), Paragraph(IN_THOUSANDS, styles.note)]
         story += [_note(t, by_id, styles) for t in part]
+        if balans:
+            story += _section(report, "gebeurtenissen_na_balansdatum", styles, styles.h2)
         story.append(PageBreak())
     return story
 
@@ -1053,8 +1072,12 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
     ]
     kern += [_unreferenced(t) for t in present(*KERN_TABELLEN) if isinstance(t, StatementTable)]
     kern += present("enkelvoudig.kengetallen")
-    notes = sorted((t for t in tables if t.id.startswith("toelichting.")), key=note_order)
-    groep = [t for t in tables if t.id.startswith("geconsolideerd.")]
+    notes = sorted(
+        (t for t in _enkelvoudige_notes(tables) if t.id.startswith("toelichting.")),
+        key=note_order,
+    )
+    group_notes = sorted((t for t in tables if t.id.startswith(GROUP_NOTES)), key=note_order)
+    groep = [t for t in tables if t.id.startswith("geconsolideerd.") and t.id != MUTATIE_EV]
     parts = [
         Deel("voorwoord", "Voorwoord", tuple(voorwoord)),
         Deel("financieel_beleid", "Financieel beleid", tuple(beleid)),
@@ -1100,14 +1123,6 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
             tuple(t for t in notes if 15 <= note_order(t)[0] < 99),
         ),
         Deel(
-            "geconsolideerd",
-            f"Geconsolideerde jaarrekening {report.year}",
-            tuple(
-                [*groep, *sections("geconsolideerde_resultaatbestemming")]
-                + (sections("gebeurtenissen_na_balansdatum") if groep else [])
-            ),
-        ),
-        Deel(
             "wnt",
             "WNT-verantwoording",
             tuple(
@@ -1118,6 +1133,27 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
                     "wnt.overige_functionarissen",
                 )
             ),
+        ),
+        Deel(
+            "geconsolideerd",
+            f"Geconsolideerde jaarrekening {report.year}",
+            tuple([*groep, *sections("geconsolideerde_resultaatbestemming")] if groep else []),
+        ),
+        Deel(
+            "toelichting_geconsolideerde_balans",
+            "Toelichting op de geconsolideerde balans",
+            tuple(
+                [t for t in group_notes if note_order(t)[0] in GROUP_BALANS_NOTES]
+                + (sections("gebeurtenissen_na_balansdatum") if groep else [])
+            ),
+        ),
+        Deel(
+            "toelichting_geconsolideerde_baten_lasten",
+            "Toelichting op de geconsolideerde staat van baten en lasten",
+            tuple(t for t in group_notes if note_order(t)[0] not in GROUP_BALANS_NOTES),
+        ),
+        Deel(
+            "mutatie_eigen_vermogen", "Overzicht mutatie eigen vermogen", tuple(present(MUTATIE_EV))
         ),
         Deel("ondertekening", "Ondertekening", tuple(present("ondertekening"))),
         Deel("overige_gegevens", "Overige gegevens", tuple(sections("overige_gegevens"))),
