@@ -47,26 +47,22 @@ balance line, computed from the books:
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 
-from beancount.core import data
-
 from statements.balances import balances_at_year_end, movements
 from statements.enkelvoudig import budget_lines, layout_table
-from statements.errors import StatementError
+from statements.errors import StatementError, checked
 from statements.table import Amount, Row, StatementTable
 from vng_accounts.books import Books
-from vng_accounts.errors import BooksError
 from vng_accounts.import_settings import read_import_settings
 from vng_accounts.layouts import BALANS, BATEN_LASTEN
 from vng_accounts.verslag import (
     PERSONEEL_GEGEVENS,
     VRAAGBAAK_GEGEVENS,
-    Personeel,
     directors,
     people,
+    read_commitments,
     read_deelnemingen,
     read_personeel,
     read_vraagbaak,
@@ -74,7 +70,6 @@ from vng_accounts.verslag import (
 from vng_accounts.wnt import Function, read_functions
 
 ZERO = Decimal(0)
-COMMITMENT = "vng-verplichting"
 REVALUATION_LINE = "herwaarderingsreserves"  # the balance line of the reserve
 SECURITIES_NOTE = "financiele_baten_lasten.opbrengst_effecten"
 SECURITIES_LINE = "overige_effecten"  # the balance line of the securities
@@ -170,27 +165,17 @@ def replace_amounts(row: Row, amounts: tuple[Amount, ...]) -> Row:
 def build_verplichtingen(books: Books, year: int) -> StatementTable | None:
     """The commitments at the end of ``year`` per year they fall due: the entries of
     the year (dated in it) that name a later year; None when the books hold none."""
-    per_year: dict[int, Decimal] = defaultdict(Decimal)
-    sources: dict[int, list[str]] = defaultdict(list)
-    for entry in books.entries:
-        if not isinstance(entry, data.Custom) or entry.type != COMMITMENT:
-            continue
-        if entry.date.year != year:
-            continue
-        values = [v.value for v in entry.values]
-        if len(values) != 3 or not isinstance(values[1], Decimal | int):
-            raise StatementError(
-                entry.meta,
-                f'{COMMITMENT}: verwacht omschrijving, jaar en bedrag EUR ("{values}")',
-            )
-        due, amount = int(values[1]), values[2]
-        number = getattr(amount, "number", None)
-        if number is None or getattr(amount, "currency", "EUR") != "EUR" or due <= year:
-            raise StatementError(
-                entry.meta, f"{COMMITMENT}: een bedrag in EUR in een jaar na {year} ({values})"
-            )
-        per_year[due] += number
-        sources[due].append(str(values[0]))
+    return commitments_table(
+        checked(read_commitments(books.entries, year)),
+        year,
+        "toelichting.verplichtingen",
+    )
+
+
+def commitments_table(
+    per_year: Mapping[int, Decimal], year: int, table_id: str
+) -> StatementTable | None:
+    """The commitments per year they fall due and their total; None without any."""
     if not per_year:
         return None
     rows = [Row(f"jaar_{due}", str(due), "line", (per_year[due],), 1) for due in sorted(per_year)]
@@ -204,7 +189,7 @@ def build_verplichtingen(books: Books, year: int) -> StatementTable | None:
         )
     )
     return StatementTable(
-        "toelichting.verplichtingen",
+        table_id,
         "Niet in de balans opgenomen verplichtingen per jaar",
         (f"31 december {year}",),
         tuple(rows),
@@ -374,19 +359,11 @@ def _enumeration(items: tuple[str, ...]) -> list[str]:
     return [", ".join(items[:-1]), items[-1]]
 
 
-def _checked(read: tuple[dict[int, Personeel], list[BooksError]]) -> dict[int, Personeel]:
-    """What a reader of the books' facts found; its first error as a StatementError."""
-    found, errors = read
-    if errors:
-        raise StatementError(errors[0].source, errors[0].message)
-    return found
-
-
 def build_personeel(books: Books, year: int, svbl: StatementTable) -> StatementTable | None:
     """The personeelsgegevens of ``year`` and the year before, from the books, with
     the salarislasten (salarissen, sociale lasten en pensioenlasten) as a share of the
     som der lasten computed; None when the books hold none for ``year``."""
-    found = _checked(read_personeel(books.entries))
+    found = checked(read_personeel(books.entries))
     if year not in found:
         return None
     years = (found[year], found.get(year - 1))
@@ -424,7 +401,7 @@ def build_vraagbaak(books: Books, year: int) -> StatementTable | None:
     """The vraagbaakfunctie of ``year`` and the year before: the frontoffice's
     contacts (their total computed, by telephone and by mail) and the questions
     registered from them; None when the books hold none for ``year``."""
-    found = _checked(read_vraagbaak(books.entries))
+    found = checked(read_vraagbaak(books.entries))
     if year not in found:
         return None
     years = (found[year], found.get(year - 1))

@@ -27,6 +27,16 @@ the books do not pay) and where it is established::
       directie: "geluk, jeroense"
       vestiging: "Den Haag"
 
+A commitment off the balance (a contract's amount falling due in a later year), and
+a credit line for guarantees with its security and a guarantee issued::
+
+    2024-12-31 custom "vng-verplichting" "Facilitaire diensten" 2025 3122000.00 EUR
+    2024-12-31 custom "vng-obligokrediet" "ABN AMRO Bank N.V." 2600000.00 EUR
+      zekerheid: "debiteuren verpand voor een gelijk bedrag"
+    2024-12-31 custom "vng-bankgarantie" "ABN AMRO Bank N.V." 1074000.00 EUR
+      project: "..."
+      begunstigde: "..."
+
 A member of the bestuur (a ``wnt-functie`` of a toezichthouder) may carry ``ambt``
 and ``plaats``, printed in the samenstelling bestuur; one without the other is an
 error. Every error is ``file:line: reason`` (``check_verslag``, run by the plugin
@@ -47,6 +57,9 @@ from vng_accounts.errors import BooksError
 from vng_accounts.wnt import read_functions
 
 PERSONEEL = "vng-personeel"
+COMMITMENT = "vng-verplichting"
+OBLIGO = "vng-obligokrediet"
+GUARANTEE = "vng-bankgarantie"
 DEELNEMING = "vng-deelneming"
 # key -> (label, unit) of the personeelsgegevens the books give, in the report's order
 PERSONEEL_GEGEVENS: dict[str, tuple[str, str]] = {
@@ -174,11 +187,99 @@ def directors(deelneming: Deelneming, known: Mapping[str, str]) -> tuple[str, ..
     return tuple(known.get(item, item) for item in deelneming.directie)
 
 
+@dataclass(frozen=True)
+class Garantie:
+    """An obligokrediet (a credit line within which the bank issues guarantees, with
+    its security) or a bankgarantie issued (for a project, to a beneficiary)."""
+
+    kind: str  # OBLIGO or GUARANTEE
+    bank: str
+    amount: Decimal
+    description: str  # the security of a credit line, the project of a guarantee
+    beneficiary: str  # of a guarantee; "" for a credit line
+    year: int  # the year at whose end it stands
+    meta: Mapping[str, Any]
+
+
+def read_commitments(
+    entries: Iterable[data.Directive], year: int
+) -> tuple[dict[int, Decimal], list[BooksError]]:
+    """The commitments off the balance at the end of ``year`` per year they fall due:
+    the entries dated in ``year`` that name a later year; and what is wrong with them."""
+    per_year: dict[int, Decimal] = {}
+    errors: list[BooksError] = []
+    for entry in entries:
+        if not isinstance(entry, data.Custom) or entry.type != COMMITMENT:
+            continue
+        if entry.date.year != year:
+            continue
+        values = [v.value for v in entry.values]
+        due = values[1] if len(values) == 3 else None
+        amount = values[2] if len(values) == 3 else None
+        number = getattr(amount, "number", None)
+        if (
+            not isinstance(values[0], str)
+            or not isinstance(due, Decimal | int)
+            or due != int(due)
+            or int(due) <= year
+            or number is None
+            or getattr(amount, "currency", "") != "EUR"
+        ):
+            message = (
+                f"{COMMITMENT}: verwacht omschrijving, een jaar na {year} en een bedrag "
+                f"in EUR ({values})"
+            )
+            errors.append(BooksError(entry.meta, message, entry))
+            continue
+        per_year[int(due)] = per_year.get(int(due), Decimal(0)) + number
+    return per_year, errors
+
+
+def read_guarantees(entries: Iterable[data.Directive]) -> tuple[list[Garantie], list[BooksError]]:
+    """The obligokredieten and bankgaranties standing at the end of the year of their
+    date, in the order of the books; and what is wrong with them."""
+    found: list[Garantie] = []
+    errors: list[BooksError] = []
+    for entry in entries:
+        if not isinstance(entry, data.Custom) or entry.type not in (OBLIGO, GUARANTEE):
+            continue
+        values = [v.value for v in entry.values]
+        amount = values[1] if len(values) == 2 else None
+        number = getattr(amount, "number", None)
+        keys = ("zekerheid",) if entry.type == OBLIGO else ("project", "begunstigde")
+        texts = [entry.meta.get(k) for k in keys]
+        problem = ""
+        if not values or not isinstance(values[0], str) or number is None or number <= 0:
+            problem = f"verwacht de bank en een bedrag ({values})"
+        elif getattr(amount, "currency", "") != "EUR":
+            problem = f"een bedrag in EUR ({amount})"
+        elif not all(isinstance(t, str) and t.strip() for t in texts):
+            problem = f"{' en '.join(keys)} ontbreekt"
+        if problem or not isinstance(number, Decimal):
+            errors.append(BooksError(entry.meta, f"{entry.type}: {problem}", entry))
+            continue
+        found.append(
+            Garantie(
+                entry.type,
+                str(values[0]),
+                number,
+                str(texts[0]),
+                str(texts[1]) if len(texts) > 1 else "",
+                entry.date.year,
+                entry.meta,
+            )
+        )
+    return found, errors
+
+
 def check_verslag(entries: list[data.Directive]) -> list[BooksError]:
-    """What is wrong with the personeelsgegevens, the vraagbaak, the deelnemingen and
-    the bestuur's ambt and plaats, each at its entry."""
+    """What is wrong with the personeelsgegevens, the vraagbaak, the deelnemingen, the
+    commitments and guarantees, and the bestuur's ambt and plaats, each at its entry."""
     _, errors = read_personeel(entries)
     errors += read_vraagbaak(entries)[1]
+    errors += read_guarantees(entries)[1]
+    for year in sorted({e.date.year for e in entries if isinstance(e, data.Custom)}):
+        errors += read_commitments(entries, year)[1]
     deelnemingen, more = read_deelnemingen(entries)
     errors += more
     known = people(entries)

@@ -23,6 +23,7 @@ from vng_accounts.groep import Group
 from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
 from vng_accounts.layouts import GECONSOLIDEERD_BATEN_LASTEN as GW
 from vng_accounts.layouts import KASSTROOM, MUTATIE_EIGEN_VERMOGEN, Layout
+from vng_accounts.verslag import OBLIGO
 
 
 def worksheet(consolidation: Consolidation, layout: Layout) -> StatementTable:
@@ -96,6 +97,7 @@ def build_geconsolideerd(
         ),
         *notes,
         *build_group_notes(now, before, opening),
+        *overige_informatie(now),
         worksheet(now, GB),
         worksheet(now, GW),
     )
@@ -329,3 +331,38 @@ def kasstroomoverzicht(
         (str(consolidations[0].year), str(consolidations[1].year)),
         rows,
     )
+
+
+def overige_informatie(consolidation: Consolidation) -> tuple[StatementTable, ...]:
+    """The commitments off the balance of every entity of the group, per year they fall
+    due, and the credit lines and guarantees of the entities at the year-end."""
+    from statements.bestuursverslag import commitments_table
+
+    year = consolidation.year
+    per_year: dict[int, Decimal] = defaultdict(Decimal)
+    for fig in consolidation.figures:
+        for due, amount in fig.commitments.items():
+            per_year[due] += amount
+    commitments = commitments_table(per_year, year, "overige_informatie.verplichtingen")
+    rows = []
+    for fig in consolidation.figures:
+        for number, g in enumerate(fig.guarantees, 1):
+            if g.kind == OBLIGO:
+                label = f"{fig.entity.name}: obligokrediet bij {g.bank}"
+                detail = f"Zekerheid: {g.description}"
+            else:
+                label = f"{fig.entity.name}: bankgarantie via {g.bank}"
+                detail = f"{g.description}; begunstigde {g.beneficiary}"
+            row_id = f"{fig.entity.key}_{g.kind.removeprefix('vng-')}_{number}"
+            rows.append(Row(row_id, label, "line", (None, g.amount), 1, texts=(detail, None)))
+    guarantees = (
+        StatementTable(
+            "overige_informatie.bankgaranties",
+            f"Bankgaranties per 31 december {year}",
+            ("Toelichting", f"31 december {year}"),
+            tuple(rows),
+        )
+        if rows
+        else None
+    )
+    return tuple(t for t in (guarantees, commitments) if t is not None)

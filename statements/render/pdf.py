@@ -937,8 +937,31 @@ def _geconsolideerde_toelichting(
         story += [Paragraph(title, styles.h1), Paragraph(IN_THOUSANDS, styles.note)]
         story += [_note(t, by_id, styles) for t in part]
         if balans:
+            story += _overige_informatie(by_id, styles)
             story += _section(report, "gebeurtenissen_na_balansdatum", styles, styles.h2)
         story.append(PageBreak())
+    return story
+
+
+OVERIGE_INFORMATIE = ("overige_informatie.bankgaranties", "overige_informatie.verplichtingen")
+
+
+def _overige_informatie(by_id: Tables, styles: _Styles) -> list[Any]:
+    """The group's guarantees and commitments off the balance, each a table."""
+    tables = [by_id[i] for i in OVERIGE_INFORMATIE if i in by_id]
+    if not tables:
+        return []
+    story: list[Any] = [Paragraph("Overige informatie", styles.h2)]
+    for table in tables:
+        first = 60 * mm if len(table.columns) > 1 else 85 * mm
+        story.append(
+            KeepTogether(
+                [
+                    Paragraph(text(table.title), styles.h3),
+                    statement_flowable(table, styles, first_width=first),
+                ]
+            )
+        )
     return story
 
 
@@ -1144,6 +1167,7 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
             "Toelichting op de geconsolideerde balans",
             tuple(
                 [t for t in group_notes if note_order(t)[0] in GROUP_BALANS_NOTES]
+                + present(*OVERIGE_INFORMATIE)
                 + (sections("gebeurtenissen_na_balansdatum") if groep else [])
             ),
         ),
