@@ -271,6 +271,11 @@ def _row_style(row: Row, styles: _Styles) -> tuple[ParagraphStyle, ParagraphStyl
     return (styles.cell_bold if strong else styles.cell, styles.num_bold if strong else styles.num)
 
 
+# A text cell that is a figure with its unit (``328,59 fte``, ``6,6%``, ``23.890``) is
+# set right, as the figures of its column are.
+_FIGURE = re.compile(r"^-?[\d.,]+( ?(fte|%))?$")
+
+
 def _text_columns(table: StatementTable) -> set[int]:
     """The columns that hold text (the WNT's functie and periode): set left, as their
     header."""
@@ -279,7 +284,7 @@ def _text_columns(table: StatementTable) -> set[int]:
         for row in table.rows
         if row.texts and row.kind != "text"
         for column, value in enumerate(row.texts)
-        if value is not None
+        if value is not None and not _FIGURE.match(value)
     } | {
         column
         for row in table.rows
@@ -337,7 +342,12 @@ def statement_flowable(
         note = f" ({text(row.note)})" if shown else ""
         cells = [Paragraph(indent + text(row.label) + note, label_style)]
         for column in range(len(table.columns)):
-            is_text = bool(row.texts) and row.texts[column] is not None and row.kind != "text"
+            is_text = (
+                bool(row.texts)
+                and row.texts[column] is not None
+                and row.kind != "text"
+                and not _FIGURE.match(str(row.texts[column]))
+            )
             cells.append(
                 Paragraph(_cell(row, column, fmt), label_style if is_text else number_style)
             )
