@@ -398,11 +398,11 @@ def _pie(title: str, items: Sequence[tuple[str, Decimal]], styles: _Styles) -> D
     """A pie of the positive parts, its legend right under it: each swatch next to
     its label (negative parts are named in the legend but cannot be drawn as a
     slice)."""
-    drawing = Drawing(82 * mm, 92 * mm)
+    drawing = Drawing(82 * mm, 78 * mm)
     positive = [(label, value) for label, value in items if value > 0]
     total = sum((v for _, v in positive), Decimal(0))
     pie = Pie()
-    pie.x, pie.y, pie.width, pie.height = _pt(21 * mm), _pt(44 * mm), _pt(38 * mm), _pt(38 * mm)
+    pie.x, pie.y, pie.width, pie.height = _pt(21 * mm), _pt(31 * mm), _pt(38 * mm), _pt(38 * mm)
     pie.data = [float(v) for _, v in positive]
     pie.labels = None
     pie.slices.strokeColor = colors.white
@@ -410,9 +410,9 @@ def _pie(title: str, items: Sequence[tuple[str, Decimal]], styles: _Styles) -> D
     for index in range(len(positive)):
         pie.slices[index].fillColor = PALETTE[index % len(PALETTE)]
     drawing.add(pie)
-    drawing.add(String(0, 87 * mm, title, fontName=styles.bold, fontSize=9, fillColor=BLUE))
+    drawing.add(String(0, 74 * mm, title, fontName=styles.bold, fontSize=9, fillColor=BLUE))
     legend = Legend()
-    legend.x, legend.y = _pt(4 * mm), _pt(40 * mm)
+    legend.x, legend.y = _pt(4 * mm), _pt(27 * mm)
     legend.fontName, legend.fontSize = styles.regular, 7
     legend.alignment = "right"  # the label right of its swatch
     legend.dx, legend.dy = 6, 6
