@@ -173,7 +173,10 @@ def build_verplichtingen(books: Books, year: int) -> StatementTable | None:
 
 
 def commitments_table(
-    per_year: Mapping[int, Decimal], year: int, table_id: str
+    per_year: Mapping[int, Decimal],
+    year: int,
+    table_id: str,
+    title: str = "Niet in de balans opgenomen verplichtingen per jaar",
 ) -> StatementTable | None:
     """The commitments per year they fall due and their total; None without any."""
     if not per_year:
@@ -190,7 +193,7 @@ def commitments_table(
     )
     return StatementTable(
         table_id,
-        "Niet in de balans opgenomen verplichtingen per jaar",
+        title,
         (f"31 december {year}",),
         tuple(rows),
     )

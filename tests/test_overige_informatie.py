@@ -89,7 +89,7 @@ def test_the_pdf_has_them_before_the_events_after_the_balance_date(tmp_path: Pat
             "Overige schulden (28)",
             "Overige informatie",
             "Bankgaranties per 31 december 2024",
-            "Niet in de balans opgenomen verplichtingen per jaar",
+            "Niet in de balans opgenomen rechten en verplichtingen per jaar",
             "2025 6.925",
             "Totaal 8.176",
             "Gebeurtenissen na balansdatum",

@@ -343,7 +343,12 @@ def overige_informatie(consolidation: Consolidation) -> tuple[StatementTable, ..
     for fig in consolidation.figures:
         for due, amount in fig.commitments.items():
             per_year[due] += amount
-    commitments = commitments_table(per_year, year, "overige_informatie.verplichtingen")
+    commitments = commitments_table(
+        per_year,
+        year,
+        "overige_informatie.verplichtingen",
+        "Niet in de balans opgenomen rechten en verplichtingen per jaar",
+    )
     rows = []
     for fig in consolidation.figures:
         for number, g in enumerate(fig.guarantees, 1):

@@ -678,6 +678,10 @@ KERN_TABELLEN = (
     "bestuursverslag.personeel",
     "bestuursverslag.vraagbaak",
 )
+# the title a table of the jaarrekening carries in the kerninformatie, as published
+KERN_TITELS = {
+    "toelichting.resultaat_deelnemingen": "Het aandeel in het resultaat van de VNG-bedrijven",
+}
 
 
 def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> list[Any]:
@@ -698,9 +702,10 @@ def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> li
     for table_id in KERN_TABELLEN:
         table = by_id.get(table_id)
         if table:
+            shown = _unreferenced(table)
             story += [
-                Paragraph(_NOTE.sub("", text(table.title)).strip(), styles.h3),
-                statement_flowable(_unreferenced(table), styles, notes=frozenset()),
+                Paragraph(text(shown.title), styles.h3),
+                statement_flowable(shown, styles, notes=frozenset()),
             ]
     kengetallen = by_id.get("enkelvoudig.kengetallen")
     if kengetallen:
@@ -709,7 +714,10 @@ def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> li
 
 
 def _unreferenced(table: StatementTable) -> StatementTable:
-    return replace(table, rows=tuple(replace(r, note=None) for r in table.rows))
+    """A table of the jaarrekening as the kerninformatie shows it: its title there,
+    without note numbers."""
+    title = KERN_TITELS.get(table.id) or _NOTE.sub("", table.title).strip()
+    return replace(table, title=title, rows=tuple(replace(r, note=None) for r in table.rows))
 
 
 def _bestuur(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
