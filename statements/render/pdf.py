@@ -277,21 +277,22 @@ _FIGURE = re.compile(r"^-?[\d.,]+( ?(fte|%))?$")
 
 
 def _text_columns(table: StatementTable) -> set[int]:
-    """The columns that hold text (the WNT's functie and periode): set left, as their
-    header."""
-    return {
+    """The columns of text (the WNT's functie and periode, the bestuur's ambt): no row
+    has an amount in them and some cell is words, not a figure. They are set left,
+    header and cells; every other column right, as its figures."""
+    words = {
         column
         for row in table.rows
-        if row.texts and row.kind != "text"
         for column, value in enumerate(row.texts)
         if value is not None and not _FIGURE.match(value)
-    } | {
+    }
+    figures = {
         column
         for row in table.rows
-        if row.kind == "text" and row.texts
-        for column, value in enumerate(row.texts)
-        if value is not None
+        for column, value in enumerate(row.amounts)
+        if value is not None and not (row.texts and row.texts[column] is not None)
     }
+    return words - figures
 
 
 def header_cell(label: str, width: float, style: ParagraphStyle) -> Paragraph:
@@ -342,15 +343,8 @@ def statement_flowable(
         note = f" ({text(row.note)})" if shown else ""
         cells = [Paragraph(indent + text(row.label) + note, label_style)]
         for column in range(len(table.columns)):
-            is_text = (
-                bool(row.texts)
-                and row.texts[column] is not None
-                and row.kind != "text"
-                and not _FIGURE.match(str(row.texts[column]))
-            )
-            cells.append(
-                Paragraph(_cell(row, column, fmt), label_style if is_text else number_style)
-            )
+            left = column in texts
+            cells.append(Paragraph(_cell(row, column, fmt), label_style if left else number_style))
         data.append(cells)
         if row.kind in ("subtotal", "total"):
             style.append(("LINEABOVE", (1, index), (-1, index), 0.4, colors.black))
