@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 
 from statements.render import pdf
 from statements.table import Row, StatementTable
@@ -193,6 +193,27 @@ def test_wnt_text_columns_have_their_header_on_their_side(
     header = flowable._cellvalues[0]
     assert [cell.style.alignment for cell in header[1:3]] == [TA_LEFT, TA_LEFT]  # Functie, Periode
     assert [cell.style.alignment for cell in header[3:]] != [TA_LEFT, TA_LEFT]  # the amounts
+
+
+def test_every_column_is_set_to_one_side(books: Any) -> None:
+    """Header and cells of a column share their alignment: text left (the WNT's functie,
+    the bestuur's ambt), figures right (amounts, fte, percentages), in every table."""
+    from statements.wnt import build_drempel, build_toezichthouders
+    from vng.build import entity_tables
+
+    extra = [
+        build_toezichthouders(books, 2024, "Vereniging van Nederlandse Gemeenten"),
+        build_drempel(books, 2024, "Vereniging van Nederlandse Gemeenten"),
+    ]
+    sides: dict[str, set[int]] = {}
+    for table in [*entity_tables(books, 2024), *[t for t in extra if t is not None]]:
+        cells = pdf.statement_flowable(table, pdf._Styles(), "euros")._cellvalues
+        for column in range(1, len(table.columns) + 1):
+            found = {row[column].style.alignment for row in cells}
+            assert len(found) == 1, (table.id, table.columns[column - 1], found)
+            sides.setdefault(table.id, set()).update(found)
+    assert sides["bestuursverslag.personeel"] == {TA_RIGHT}
+    assert TA_LEFT in sides["bestuursverslag.samenstelling_bestuur"]
 
 
 # --- headers wrap at word boundaries, or hyphenate -----------------------------------
