@@ -372,7 +372,9 @@ def build_personeel(books: Books, year: int, svbl: StatementTable) -> StatementT
     years = (found[year], found.get(year - 1))
     rows = []
     for key, (label, unit) in PERSONEEL_GEGEVENS.items():
-        values = tuple(p.values[key] if p else None for p in years)
+        values = tuple(p.values.get(key) if p else None for p in years)
+        if all(v is None for v in values):
+            continue
         texts = tuple(None if v is None else _count(v, unit) for v in values)
         rows.append(Row(key, label, "line", values, 1, texts=texts))
     share = []
@@ -418,7 +420,9 @@ def build_vraagbaak(books: Books, year: int) -> StatementTable | None:
     )
     rows = [row("contactmomenten", "Contactmomenten via de frontoffice", 1, contacts)]
     for key, (label, _) in VRAAGBAAK_GEGEVENS.items():
-        values = tuple(p.values[key] if p else None for p in years)
+        values = tuple(p.values.get(key) if p else None for p in years)
+        if all(v is None for v in values):
+            continue
         rows.append(row(key, label, 2 if key != "vragen" else 1, values))
     return StatementTable(
         "bestuursverslag.vraagbaak",

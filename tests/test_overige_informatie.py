@@ -127,3 +127,21 @@ def test_a_wrong_entry_is_file_line_reason(tmp_path: Path, entry: str, reason: s
     done = vng("check", "--books", str(books / "main.beancount"))
     assert done.returncode != 0
     assert f"verslag-2024.beancount:{lineno}: {reason}" in done.stdout + done.stderr
+
+
+def test_the_groups_bezetting_in_fte_as_published(tables: dict[str, StatementTable]) -> None:
+    """Note (31): the fte at 31 December of the Vereniging and of each company under the
+    fiscal head with the companies below it, from each entity's ``vng-personeel``;
+    printed to one decimal, the total from the unrounded fte."""
+    table = tables["toelichting.geconsolideerd.personeelslasten_bezetting"]
+    assert [(r.label.split(" (incl.")[0], r.texts) for r in table.rows] == [
+        ("Vereniging van Nederlandse Gemeenten", ("328,6", "308,2")),
+        ("Congres- en Studiecentrum VNG B.V.", ("109,0", "88,9")),
+        ("VNG International B.V.", ("79,0", "77,2")),
+        ("VNG Risicobeheer B.V.", ("3,9", "3,9")),
+        ("VNG Realisatie B.V.", ("132,3", "120,9")),
+        ("Totaal", ("652,8", "599,1")),
+    ]
+    assert table.row("vereniging").amounts == (Decimal("328.59"), Decimal("308.16"))
+    assert "VNG Opleiding & Detachering B.V." in table.row("connect").label
+    assert "CILG-VNG International" in table.row("international").label

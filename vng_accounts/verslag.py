@@ -97,8 +97,9 @@ class Deelneming:
 def read_personeel(
     entries: Iterable[data.Directive],
 ) -> tuple[dict[int, Personeel], list[BooksError]]:
-    """The personeelsgegevens per year, and what is wrong with their entries."""
-    return read_yearly(entries, PERSONEEL, PERSONEEL_GEGEVENS)
+    """The personeelsgegevens per year, and what is wrong with their entries. Only the
+    fte at 31 December is required: a dochter gives that for the group's bezetting."""
+    return read_yearly(entries, PERSONEEL, PERSONEEL_GEGEVENS, ("fte_ultimo",))
 
 
 def read_vraagbaak(
@@ -109,15 +110,19 @@ def read_vraagbaak(
 
 
 def read_yearly(
-    entries: Iterable[data.Directive], kind: str, spec: Mapping[str, tuple[str, str]]
+    entries: Iterable[data.Directive],
+    kind: str,
+    spec: Mapping[str, tuple[str, str]],
+    required: tuple[str, ...] | None = None,
 ) -> tuple[dict[int, Personeel], list[BooksError]]:
-    """The entries ``kind`` per year, each with every figure of ``spec``."""
+    """The entries ``kind`` per year, each with the figures of ``spec`` (all of them,
+    or those ``required`` and any other of ``spec``)."""
     found: dict[int, Personeel] = {}
     errors: list[BooksError] = []
     for entry in entries:
         if not isinstance(entry, data.Custom) or entry.type != kind:
             continue
-        problem, personeel = _yearly(entry, spec)
+        problem, personeel = _yearly(entry, spec, tuple(spec) if required is None else required)
         if personeel is not None and personeel.year in found:
             problem = f"{personeel.year} staat al op regel " + str(
                 found[personeel.year].meta.get("lineno")
@@ -130,7 +135,7 @@ def read_yearly(
 
 
 def _yearly(
-    entry: data.Custom, spec: Mapping[str, tuple[str, str]]
+    entry: data.Custom, spec: Mapping[str, tuple[str, str]], required: tuple[str, ...]
 ) -> tuple[str, Personeel | None]:
     values = [v.value for v in entry.values]
     if len(values) != 1 or not isinstance(values[0], Decimal | int) or values[0] != int(values[0]):
@@ -138,6 +143,8 @@ def _yearly(
     given: dict[str, Decimal] = {}
     for key, (_, unit) in spec.items():
         value = entry.meta.get(key)
+        if value is None and key not in required:
+            continue
         if not isinstance(value, Decimal) or value < 0:
             return f"{key}: een getal van nul of meer ontbreekt ({value!r})", None
         if unit == "%" and value > 100:

@@ -9,9 +9,10 @@ group equity in the balans, the netto kasstroom on the change of the liquide mid
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from statements.consolidatie.eliminaties import Consolidation, consolidate
@@ -98,6 +99,7 @@ def build_geconsolideerd(
         *notes,
         *build_group_notes(now, before, opening),
         *overige_informatie(now),
+        *bezetting(group, now, before),
         worksheet(now, GB),
         worksheet(now, GW),
     )
@@ -371,3 +373,75 @@ def overige_informatie(consolidation: Consolidation) -> tuple[StatementTable, ..
         else None
     )
     return tuple(t for t in (guarantees, commitments) if t is not None)
+
+
+TENTH = Decimal("0.1")
+
+
+def bezetting(
+    group: Group, consolidation: Consolidation, previous: Consolidation
+) -> tuple[StatementTable, ...]:
+    """The group's staff at the year-end in fte, with note (31): the Vereniging, and
+    each company under the fiscal head with the companies below it (as in note (23)),
+    from each entity's ``vng-personeel``; none when no entity gives its fte."""
+    top = next(e for e in group.entities if e.parent is None)
+    head = next((e for e in group.entities if e.fiscal_head), None)
+    under = head.key if head else top.key
+    units = [(top, [top.key])]
+    units += [(e, group.descendants(e.key)) for e in group.entities if e.parent == under]
+    if head is not None:
+        units.append((head, [head.key]))
+
+    def fte(c: Consolidation, keys: list[str]) -> Decimal | None:
+        given = [f.fte for f in c.figures if f.entity.key in keys and f.fte is not None]
+        return sum(given, ZERO) if given else None
+
+    names = {e.key: e.name for e in group.entities}
+    rows = []
+    for entity, keys in units:
+        values = (fte(consolidation, keys), fte(previous, keys))
+        if values == (None, None):
+            continue
+        staffed = [
+            names[k]
+            for k in keys[1:]
+            if any(f.entity.key == k and f.fte for f in (*consolidation.figures, *previous.figures))
+        ]
+        label = entity.label or entity.name
+        staffed = [n for n in staffed if _plain(n) != _plain(label)]  # the unit's own name
+        if staffed:
+            label += f" (incl. {', '.join(staffed)})"
+        rows.append(Row(entity.key, label, "line", values, 1, texts=_tenths(values)))
+    if not rows:
+        return ()
+    totals = tuple(sum((r.amounts[i] or ZERO for r in rows), ZERO) for i in range(2))
+    rows.append(
+        Row(
+            "totaal",
+            "Totaal",
+            "total",
+            totals,
+            sums=tuple((1, r.id) for r in rows),
+            texts=_tenths(totals),
+        )
+    )
+    return (
+        StatementTable(
+            "toelichting.geconsolideerd.personeelslasten_bezetting",
+            f"Bezetting in fte per 31 december {consolidation.year}",
+            (f"Realisatie {consolidation.year}", f"Realisatie {previous.year}"),
+            tuple(rows),
+        ),
+    )
+
+
+def _tenths(values: tuple[Decimal | None, ...]) -> tuple[str | None, ...]:
+    """fte as the note prints them: to one decimal, rounded once here."""
+    return tuple(
+        None if v is None else str(v.quantize(TENTH, rounding=ROUND_HALF_UP)).replace(".", ",")
+        for v in values
+    )
+
+
+def _plain(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.lower())

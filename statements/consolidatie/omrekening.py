@@ -37,7 +37,7 @@ from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
 from vng_accounts.layouts import GECONSOLIDEERD_BATEN_LASTEN as GW
 from vng_accounts.layouts import KASSTROOM_METADATA_KEY, SUBSIDIES
 from vng_accounts.metadata import BEGINBALANS, MUTATIE
-from vng_accounts.verslag import Garantie, read_commitments, read_guarantees
+from vng_accounts.verslag import Garantie, read_commitments, read_guarantees, read_personeel
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -85,6 +85,7 @@ class Figures:
     # at the closing rate), and the credit lines and guarantees standing then
     commitments: dict[int, Decimal] = field(default_factory=dict)
     guarantees: tuple[Garantie, ...] = ()
+    fte: Decimal | None = None  # the staff at the year-end in fte, when the books give it
 
     def net_assets(self) -> Decimal:
         return -self.balance.get("groepsvermogen", ZERO)
@@ -228,12 +229,14 @@ def figures_of_years(
                     )
     customs = [e for e in books.entries if isinstance(e, data.Custom)]
     guarantees = checked(read_guarantees(customs))
+    staff = checked(read_personeel(customs))
     for y, fig in figs.items():
         if y not in closing:
             continue  # the entity has no books yet at this year-end
         due = checked(read_commitments(customs, y))
         fig.commitments = {d: (a * closing[y]).quantize(CENT) for d, a in due.items()}
         fig.guarantees = tuple(g for g in guarantees if g.year == y)
+        fig.fte = staff[y].values.get("fte_ultimo") if y in staff else None
         _net_subsidies(fig, books, datetime.date(y, 12, 31), closing[y])
         netted_notes(fig.notes, routes, books, datetime.date(y, 12, 31), closing[y])
         for by_line in (fig.balance, fig.result, fig.deelneming, fig.deelneming_result):

@@ -802,9 +802,14 @@ _NOTE_OF = {"toelichting.herwaarderingsreserve": 8}
 BALANS_NOTES = range(1, 15)  # the notes on the balance; 15 and on the baten en lasten
 
 
+# tables that belong to a note without its number in their title, after its table
+_PART_OF_NOTE = {"toelichting.geconsolideerd.personeelslasten_bezetting": 31}
+
+
 def note_order(table: StatementTable) -> tuple[int, int, str]:
     found = _NOTE.search(table.title)
     number = _NOTE_OF.get(table.id, int(found.group(1)) if found else 99)
+    number = _PART_OF_NOTE.get(table.id, number)
     within = next(
         (i for i, prefix in enumerate(_WITHIN_NOTE) if table.id.startswith(prefix)),
         len(_WITHIN_NOTE),
