@@ -262,7 +262,6 @@ FACTS = """
   uitstroom: 106.6
   verzuim: 5.98
 2024-12-31 custom "vng-personeel" 2023
-  fte_ultimo: 308.16
   fte_gemiddeld: 303.33
   verzuim: 5.49
   bezetting: 1
@@ -284,10 +283,10 @@ def test_the_facts_of_the_bestuursverslag_are_checked_at_their_line(tmp_path: Pa
     assert messages == [
         "F:12: wnt-functie: ambt zonder plaats",
         "F:19: vng-personeel: uitstroom: een percentage tot 100 (106.6)",
-        "F:24: vng-personeel: uitstroom: een getal van nul of meer ontbreekt (None)",
-        "F:29: vng-deelneming diensten: 'onbekend' is geen persoon van de WNT-verantwoording"
+        "F:24: vng-personeel: fte_ultimo: een getal van nul of meer ontbreekt (None)",
+        "F:28: vng-deelneming diensten: 'onbekend' is geen persoon van de WNT-verantwoording"
         " (wnt-functie); schrijf een naam of een bekende sleutel",
-        'F:32: vng-deelneming: vestiging: "plaats" ontbreekt',
+        'F:31: vng-deelneming: vestiging: "plaats" ontbreekt',
     ]
 
 
