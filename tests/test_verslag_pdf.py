@@ -406,3 +406,17 @@ def test_samenstelling_bestuur_has_ambt_and_plaats(reader: PdfReader) -> None:
         "Dhr. E. Drenth Lid van het Bestuur Wethouder Midden-Groningen",
     ):
         assert line in text, line
+
+
+def test_the_ondertekening_is_dated_the_day_the_books_say_it_was_made_up(
+    reader: PdfReader,
+) -> None:
+    """``custom "vng-opgemaakt"`` in the books dates the signatures; without it the
+    date is left open to be written by hand."""
+    instellingen = (BOOKS_DIR / "instellingen.beancount").read_text(encoding="utf-8")
+    found = re.search(r'^(\d{4})-(\d{2})-(\d{2}) custom "vng-opgemaakt" 2024', instellingen, re.M)
+    assert found
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli"]
+    day = f"{int(found[3])} {months[int(found[2]) - 1]} {found[1]}"
+    text = _part(reader, "Ondertekening")
+    assert f"Den Haag, {day} Namens het bestuur," in text

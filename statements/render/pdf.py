@@ -18,6 +18,7 @@ document holds that note.
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import re
@@ -56,7 +57,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from statements.bestuursverslag import RESULTAATONTWIKKELING
-from statements.render.format import euros, percentage, thousands
+from statements.render.format import datum, euros, percentage, thousands
 from statements.table import Row, StatementTable
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
@@ -94,6 +95,7 @@ class Report:
     voorwoord: str
     plaats: str
     sections: tuple[Section, ...] = ()
+    opgemaakt: datetime.date | None = None  # the day the bestuur made up the jaarrekening
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -1021,7 +1023,14 @@ def _ondertekening(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
         return []
     story: list[Any] = [
         Paragraph("Ondertekening", styles.h1),
-        Paragraph(text(f"{report.plaats}, ...................... {report.year + 1}"), styles.body),
+        Paragraph(
+            text(
+                f"{report.plaats}, {datum(report.opgemaakt)}"
+                if report.opgemaakt
+                else f"{report.plaats}, ...................... {report.year + 1}"
+            ),
+            styles.body,
+        ),
         Paragraph("Namens het bestuur,", styles.body),
         Paragraph(text(report.entity), styles.body),
         Spacer(1, 6 * mm),

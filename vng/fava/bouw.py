@@ -21,10 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from statements.render.pdf import Deel, Report, Section, outline
+from statements.render.pdf import Deel, outline
 from statements.table import StatementTable
-from statements.verslag import fill
-from vng.jaarverslag import BuildError, Jaarverslag, build_jaarverslag
+from vng.jaarverslag import BuildError, Jaarverslag, build_jaarverslag, report_of
 from vng.output import write_atomic
 
 RESULT = "pagina.pickle"
@@ -70,16 +69,9 @@ def _delen(built: Jaarverslag) -> tuple[Deel, ...]:
     """The parts of the document from the build's statements and the books' texts,
     filled as ``vng jaarverslag`` fills them for its PDF."""
     own = built.results[built.reporting]
-    settings = own.settings
-    if settings is None:
+    if own.settings is None:
         return ()
-    report = Report(
-        settings.entity_name,
-        built.year,
-        settings.voorwoord.get(built.year, ""),
-        settings.entity.get("plaats", ""),
-        tuple(Section(s.key, s.title, s.text) for s in fill(own.teksten, built.tables, built.year)),
-    )
+    report = report_of(own, built.year, built.tables)
     signing = (own.ondertekening,) if own.ondertekening is not None else ()
     return outline(report, (*built.tables, *signing))
 
