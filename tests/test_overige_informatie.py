@@ -145,3 +145,18 @@ def test_the_groups_bezetting_in_fte_as_published(tables: dict[str, StatementTab
     assert table.row("vereniging").amounts == (Decimal("328.59"), Decimal("308.16"))
     assert "VNG Opleiding & Detachering B.V." in table.row("connect").label
     assert "CILG-VNG International" in table.row("international").label
+
+
+def test_the_companies_of_the_consolidation_come_from_the_group_file(
+    tables: dict[str, StatementTable],
+) -> None:
+    from vng_accounts.groep import load_group
+
+    group, errors = load_group(str(GROUP))
+    assert errors == []
+    table = tables["groep.maatschappijen"]
+    held = [e for e in group.entities if e.parent is not None]
+    assert [r.id for r in table.rows] == [e.key for e in held]
+    assert table.row("diensten").texts == ("Vereniging van Nederlandse Gemeenten", "100%")
+    assert table.row("cilg").texts[0] == "VNG International B.V."
+    assert all(r.amounts[1] == e.share for r, e in zip(table.rows, held, strict=True))

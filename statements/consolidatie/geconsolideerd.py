@@ -9,6 +9,7 @@ group equity in the balans, the netto kasstroom on the change of the liquide mid
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -100,6 +101,7 @@ def build_geconsolideerd(
         *build_group_notes(now, before, opening),
         *overige_informatie(now),
         *bezetting(group, now, before),
+        maatschappijen(group, year),
         worksheet(now, GB),
         worksheet(now, GW),
     )
@@ -445,3 +447,28 @@ def _tenths(values: tuple[Decimal | None, ...]) -> tuple[str | None, ...]:
 
 def _plain(name: str) -> str:
     return re.sub(r"[\W_]+", "", name.lower())
+
+
+def maatschappijen(group: Group, year: int) -> StatementTable:
+    """The companies the geconsolidatie holds at the end of ``year``, from the group
+    file: each with the entity that holds it and the share held."""
+    year_end = datetime.date(year, 12, 31)
+    names = {e.key: e.name for e in group.entities}
+    rows = tuple(
+        Row(
+            e.key,
+            e.name,
+            "line",
+            (None, e.share),
+            1,
+            texts=(names[e.parent], f"{(e.share * 100).normalize():f}%".replace(".", ",")),
+        )
+        for e in group.entities
+        if e.parent is not None and e.since <= year_end
+    )
+    return StatementTable(
+        "groep.maatschappijen",
+        f"In de consolidatie opgenomen maatschappijen per 31 december {year}",
+        ("Gehouden door", "Belang"),
+        rows,
+    )

@@ -486,7 +486,7 @@ def render_pdf(report: Report, tables: Sequence[StatementTable]) -> bytes:
     story += _kerninformatie(by_id, styles, notes)
     story += _bestuur(report, by_id, styles)
     story += _enkelvoudig(report, by_id, styles, notes)
-    story += _grondslagen(report, styles)
+    story += _grondslagen(report, by_id, styles)
     story += _toelichting(report, _enkelvoudige_notes(tables), by_id, styles, notes)
     story += _wnt(by_id, styles)
     story += _geconsolideerd(report, tables, styles, notes)
@@ -779,10 +779,25 @@ def _bestemming(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     ]
 
 
-def _grondslagen(report: Report, styles: _Styles) -> list[Any]:
+MAATSCHAPPIJEN = "groep.maatschappijen"
+
+
+def _grondslagen(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
+    """The toelichting algemeen and the grondslagen; the companies of the group after
+    the grondslagen, as the consolidation's scope."""
     story = _section(report, "toelichting_algemeen", styles, styles.h1)
     for key in ("grondslagen", "grondslagen_kasstroomoverzicht", "overige_informatie"):
         story += _section(report, key, styles, styles.h2)
+        table = by_id.get(MAATSCHAPPIJEN)
+        if key == "grondslagen" and table is not None and table.rows:
+            story.append(
+                KeepTogether(
+                    [
+                        Paragraph(text(table.title), styles.h3),
+                        statement_flowable(table, styles, first_width=70 * mm),
+                    ]
+                )
+            )
     return story + [PageBreak()] if story else []
 
 
@@ -1148,12 +1163,9 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
             "toelichting_algemeen",
             "Toelichting algemeen",
             tuple(
-                sections(
-                    "toelichting_algemeen",
-                    "grondslagen",
-                    "grondslagen_kasstroomoverzicht",
-                    "overige_informatie",
-                )
+                sections("toelichting_algemeen", "grondslagen")
+                + present(MAATSCHAPPIJEN)
+                + sections("grondslagen_kasstroomoverzicht", "overige_informatie")
             ),
         ),
         Deel(
