@@ -96,6 +96,18 @@ def test_the_pdf_has_them_before_the_events_after_the_balance_date(tmp_path: Pat
         )
     ]
     assert -1 not in order and order == sorted(order), order
+    # the scope of the consolidation in the toelichting algemeen, after the verbonden partijen
+    scope = [
+        text.rfind(s)
+        for s in (
+            "Grondslagen voor waardering en resultaatbepaling",
+            "Verbonden partijen",
+            "In de consolidatie opgenomen maatschappijen per 31 december 2024",
+            "VNG Diensten B.V. Vereniging van Nederlandse Gemeenten 100%",
+            "Grondslagen van het kasstroomoverzicht",
+        )
+    ]
+    assert -1 not in scope and scope == sorted(scope), scope
 
 
 @pytest.mark.parametrize(

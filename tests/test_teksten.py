@@ -225,6 +225,7 @@ def test_every_text_section_is_in_the_pdf(books: Books) -> None:
         "resultaatbestemming",
         "toelichting_algemeen",
         "grondslagen",
+        "verbonden_partijen",
         "grondslagen_kasstroomoverzicht",
         "overige_informatie",
         "niet_in_de_balans",

@@ -63,6 +63,7 @@ SECTIES: dict[str, str] = {
     "resultaatbestemming": "resultaatbestemming (enkelvoudig)",
     "toelichting_algemeen": "toelichting algemeen",
     "grondslagen": "grondslagen voor waardering en resultaatbepaling",
+    "verbonden_partijen": "verbonden partijen",
     "grondslagen_kasstroomoverzicht": "grondslagen van het kasstroomoverzicht",
     "overige_informatie": "overige informatie (rente- en kredietrisico's)",
     "niet_in_de_balans": "niet in de balans opgenomen rechten en verplichtingen",

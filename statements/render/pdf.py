@@ -784,12 +784,17 @@ MAATSCHAPPIJEN = "groep.maatschappijen"
 
 def _grondslagen(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     """The toelichting algemeen and the grondslagen; the companies of the group after
-    the grondslagen, as the consolidation's scope."""
+    the verbonden partijen, as the consolidation's scope."""
     story = _section(report, "toelichting_algemeen", styles, styles.h1)
-    for key in ("grondslagen", "grondslagen_kasstroomoverzicht", "overige_informatie"):
+    for key in (
+        "grondslagen",
+        "verbonden_partijen",
+        "grondslagen_kasstroomoverzicht",
+        "overige_informatie",
+    ):
         story += _section(report, key, styles, styles.h2)
         table = by_id.get(MAATSCHAPPIJEN)
-        if key == "grondslagen" and table is not None and table.rows:
+        if key == "verbonden_partijen" and table is not None and table.rows:
             story.append(
                 KeepTogether(
                     [
@@ -1163,7 +1168,7 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
             "toelichting_algemeen",
             "Toelichting algemeen",
             tuple(
-                sections("toelichting_algemeen", "grondslagen")
+                sections("toelichting_algemeen", "grondslagen", "verbonden_partijen")
                 + present(MAATSCHAPPIJEN)
                 + sections("grondslagen_kasstroomoverzicht", "overige_informatie")
             ),
