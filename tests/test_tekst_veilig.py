@@ -28,6 +28,7 @@ from openpyxl.workbook.workbook import Workbook
 from importers.base import ImportFailure, check_entry, clean_text, new_entries, one_line
 from statements.render.xlsx import CSV_FORMULA_START, csv_text
 from tests.conftest import BOOKS_DIR, vng
+from tests.fava_site import BFILE, NEEDS_NGINX, USERS, http, start_site
 from tests.test_import_veilig import _importer, camt
 from tests.test_werkmap import recalculate
 from vng_accounts.books import Books, load_books
@@ -391,3 +392,26 @@ def test_vng_query_xlsx_holds_text_cells(imported: Path, tmp_path: Path) -> None
     values = load_workbook(recalculate(target, tmp_path / "lo"), data_only=True)["Resultaat"]
     shown = {c.value for (c,) in values.iter_rows(min_row=2, min_col=2, max_col=2)}
     assert _bank_narrations() <= shown
+
+
+@NEEDS_NGINX
+def test_favas_query_download_as_csv_keeps_text_text(imported: Path) -> None:
+    """The accountant's download of a query result on Fava's query page, through the
+    proxy: the same CSV defence, and Fava's numbers left numbers."""
+    import urllib.parse
+
+    served = start_site(imported.parent.parent, str(imported), USERS)
+    try:
+        query = urllib.parse.urlencode({"query_string": QUERY})
+        status, body = http(
+            f"{served.url(BFILE)}/download-query/query_result.csv?{query}",
+            login=("kees", USERS["kees"][0]),
+        )
+    finally:
+        served.stop()
+    assert status == 200, body
+    rows = list(csv.DictReader(io.StringIO(body)))
+    narrations = {r["narration"] for r in rows}
+    assert {csv_text(n) for n in _bank_narrations()} <= narrations
+    positions = {r["position (EUR)"] for r in rows}
+    assert {"-20.0", "-47.0"} <= positions  # Fava writes floats; a number has no apostrophe
