@@ -131,6 +131,18 @@ def _entry(text: str, number: Decimal = Decimal("1.00")) -> data.Transaction:
     )
 
 
+@pytest.mark.parametrize("path", sorted(BOOKED), ids=lambda p: p.name)
+def test_favas_import_page_offers_the_same_text(books: Books, path: Path) -> None:
+    from fava.core.ingest import WrappedImporter, extract_from_file
+
+    from importers.config import from_books
+
+    existing = list(books.entries)
+    (importer,) = [i for i in from_books(lambda: existing) if i.identify(str(path))]
+    offered = _transactions(extract_from_file(WrappedImporter(importer), path, existing))
+    assert [(e.payee, e.narration) for e in offered] == BOOKED[path]
+
+
 def test_an_amount_that_is_not_plain_is_still_refused() -> None:
     check_entry(_entry("=SUM(A1)"))  # text is no reason
     with pytest.raises(ImportFailure, match=r"bank.xml:7: bedrag '1E\+309' is geen gewoon"):
