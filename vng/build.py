@@ -113,7 +113,7 @@ def entity_tables(
         + build_ggu(books, year)
         + build_verlopen(books, year, names)
         + build_wnt(books, year)
-        + build_bestuursverslag(books, year, enkelvoudig[1])
+        + build_bestuursverslag(books, year, enkelvoudig[1], names)
     )
 
 
