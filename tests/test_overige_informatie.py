@@ -172,3 +172,41 @@ def test_the_companies_of_the_consolidation_come_from_the_group_file(
     assert table.row("diensten").texts == ("Vereniging van Nederlandse Gemeenten", "100%")
     assert table.row("cilg").texts[0] == "VNG International B.V."
     assert all(r.amounts[1] == e.share for r, e in zip(table.rows, held, strict=True))
+
+
+# The kerninformatie as published (2024, 2023), in € 1.000; the report prints the
+# liabilities there with a minus, the product as on the balance.
+KERN_PUBLISHED = {
+    "contributies": (28108, 26206),
+    "baten_zonder_contributie": (194275, 177422),
+    "som_der_lasten": (223518, 205722),
+    "bedrijfsresultaat": (-1135, -2094),
+    "resultaat": (-634, 2824),
+    "dekking_uit_vermogen": (608, 934),
+    "onverdeeld_resultaat": (-26, 3758),
+}
+# Where the published kerninformatie differs from the published geconsolideerde staat
+# van baten en lasten (5.327 and -456 there): the report contradicts itself; the
+# kerninformatie is the statement's line.
+KERN_ERRATA = {"som_financieel": ((1183, 5326), (1183, 5327)), "vpb": ((-682, -455), (-682, -456))}
+
+
+def test_the_kerninformatie_is_the_groups_statement(tables: dict[str, StatementTable]) -> None:
+    kern = tables["kerninformatie.groep_baten_lasten"]
+    statement = tables["geconsolideerd.staat_van_baten_en_lasten"]
+    for key, published in KERN_PUBLISHED.items():
+        assert tuple(printed(a) for a in kern.row(key).amounts) == published, key
+    for key, (in_kern, in_statement) in KERN_ERRATA.items():
+        assert tuple(printed(a) for a in kern.row(key).amounts) == in_statement != in_kern
+        assert kern.row(key).amounts == statement.row(key).amounts
+    baten = statement.row("som_der_baten").amounts[0]
+    assert baten is not None
+    assert kern.row("baten_zonder_contributie").amounts[0] == (
+        baten - (statement.row("contributies").amounts[0] or 0)
+    )
+    balans = tables["kerninformatie.groep_balans"]
+    assert balans.row("totaal_eigen_vermogen").label == "Groepsvermogen"
+    assert (
+        balans.row("totaal_vlottende_activa").amounts
+        == tables["geconsolideerd.balans"].row("totaal_vlottende_activa").amounts
+    )

@@ -92,6 +92,7 @@ def build_geconsolideerd(
     return (
         balans,
         resultaat,
+        *kerninformatie(balans, resultaat, year),
         mutatie_eigen_vermogen(now, before, opening),
         kasstroomoverzicht(
             (now, before, opening),
@@ -471,4 +472,63 @@ def maatschappijen(group: Group, year: int) -> StatementTable:
         f"In de consolidatie opgenomen maatschappijen per 31 december {year}",
         ("Gehouden door", "Belang"),
         rows,
+    )
+
+
+# The group's figures in the kerninformatie: line of the statement -> its label there.
+KERN_BALANS = {
+    "totaal_vaste_activa": "Vaste activa",
+    "totaal_vlottende_activa": "Vlottende activa",
+    "totaal_eigen_vermogen": "Groepsvermogen",
+    "voorzieningen": "Voorzieningen",
+    "totaal_kortlopende_schulden": "Kortlopende schulden",
+}
+KERN_BATEN_LASTEN = {
+    "contributies": "Contributie",
+    "baten_zonder_contributie": "Totale baten (exclusief contributie)",
+    "som_der_lasten": "Totale lasten",
+    "bedrijfsresultaat": "Bedrijfsresultaat",
+    "som_financieel": "Financiële baten en lasten",
+    "bijzondere_baten_lasten": "Bijzondere baten en lasten",
+    "voorgaande_jaren": "Resultaat uit voorgaande jaren",
+    "vpb": "Vennootschapsbelasting",
+    "resultaat": "Resultaat boekjaar",
+    "dekking_uit_vermogen": "Dekking uit het vermogen",
+    "onverdeeld_resultaat": "Onverdeeld resultaat",
+}
+
+
+def kerninformatie(
+    balans: StatementTable, resultaat: StatementTable, year: int
+) -> tuple[StatementTable, StatementTable]:
+    """The group's balance and result as the kerninformatie summarises them: lines of
+    the geconsolideerde statements under their labels there, and the baten without the
+    contributie (the som der baten less the contributies)."""
+
+    def line(table: StatementTable, key: str, label: str) -> Row:
+        if key == "baten_zonder_contributie":
+            total, dues = table.row("som_der_baten"), table.row("contributies")
+            amounts = tuple(
+                None if t is None else t - (d or ZERO)
+                for t, d in zip(total.amounts, dues.amounts, strict=True)
+            )
+            accounts = tuple(sorted(set(total.accounts) - set(dues.accounts)))
+            return Row(key, label, "line", amounts, 1, accounts=accounts)
+        row = table.row(key)
+        kind = "line" if row.kind == "total" else row.kind
+        return Row(key, label, kind, row.amounts, 1, accounts=row.accounts)
+
+    return (
+        StatementTable(
+            "kerninformatie.groep_balans",
+            f"Geconsolideerde balans per ultimo {year}",
+            balans.columns,
+            tuple(line(balans, k, label) for k, label in KERN_BALANS.items()),
+        ),
+        StatementTable(
+            "kerninformatie.groep_baten_lasten",
+            f"Geconsolideerde staat van baten en lasten {year}",
+            resultaat.columns,
+            tuple(line(resultaat, k, label) for k, label in KERN_BATEN_LASTEN.items()),
+        ),
     )

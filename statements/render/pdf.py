@@ -646,26 +646,8 @@ def _bestuursverslag_table(
     ]
 
 
-GROEP_BALANS = (
-    "totaal_vaste_activa",
-    "totaal_vlottende_activa",
-    "totaal_eigen_vermogen",
-    "voorzieningen",
-    "totaal_kortlopende_schulden",
-)
-GROEP_BATEN_LASTEN = (
-    "contributies",
-    "som_der_baten",
-    "som_der_lasten",
-    "bedrijfsresultaat",
-    "som_financieel",
-    "bijzondere_baten_lasten",
-    "voorgaande_jaren",
-    "vpb",
-    "resultaat",
-    "dekking_uit_vermogen",
-    "onverdeeld_resultaat",
-)
+# The group's figures the kerninformatie opens with (statements.consolidatie).
+GROEP_KERN = ("kerninformatie.groep_balans", "kerninformatie.groep_baten_lasten")
 
 
 # The kerninformatie's tables after the group's summaries, in the published order.
@@ -685,15 +667,12 @@ def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> li
         Paragraph("Kerninformatie", styles.h1),
         Paragraph(IN_THOUSANDS, styles.note),
     ]
-    for table_id, keep in (
-        ("geconsolideerd.balans", GROEP_BALANS),
-        ("geconsolideerd.staat_van_baten_en_lasten", GROEP_BATEN_LASTEN),
-    ):
+    for table_id in GROEP_KERN:
         table = by_id.get(table_id)
         if table:
             story += [
                 Paragraph(text(table.title), styles.h3),
-                statement_flowable(_summary(table, keep), styles, notes=frozenset()),
+                statement_flowable(table, styles, notes=frozenset()),
             ]
     for table_id in KERN_TABELLEN:
         table = by_id.get(table_id)
@@ -1131,14 +1110,7 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
         if key == "resultaatontwikkeling" and svbl and table_id not in by_id:
             beleid.append(_summary(svbl, RESULTAATONTWIKKELING))
         beleid += present(table_id) if table_id else []
-    kern: list[Section | StatementTable] = [
-        _summary(by_id[i], keep)
-        for i, keep in (
-            ("geconsolideerd.balans", GROEP_BALANS),
-            ("geconsolideerd.staat_van_baten_en_lasten", GROEP_BATEN_LASTEN),
-        )
-        if i in by_id
-    ]
+    kern: list[Section | StatementTable] = present(*GROEP_KERN)
     kern += [_unreferenced(t) for t in present(*KERN_TABELLEN) if isinstance(t, StatementTable)]
     kern += present("enkelvoudig.kengetallen")
     notes = sorted(
