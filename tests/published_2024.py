@@ -626,6 +626,14 @@ KASSTROOM_2024 = {
     "netto_kasstroom": -12425,
     "mutatie_liquide": -12425,
 }
+# The 2023 column of the kasstroomoverzicht as printed: its parts do not add up to its
+# netto kasstroom (4.902 - 5.468 + 0 = -566, printed -1.222).
+KASSTROOM_2023_PRINTED = {
+    "operationeel": 4902,
+    "investering": -5468,
+    "financiering": 0,
+    "netto_kasstroom": -1222,
+}
 # Printed as "Betaalde/ontvangen vennootschapsbelasting" (2024, 2023): the charge of each
 # year (the staat van baten en lasten's -682 and -455), not what was paid.
 KASSTROOM_VPB_PRINTED = (-682, -455)

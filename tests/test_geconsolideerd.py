@@ -169,6 +169,22 @@ def test_erratum_kasstroom_operationeel_computed(tables: dict[str, StatementTabl
     assert round(computed / 1000) != KASSTROOM_OPERATIONEEL_PRINTED
 
 
+def test_erratum_kasstroom_2023_does_not_add_up(tables: dict[str, StatementTable]) -> None:
+    """The published 2023 column nets its operationele, investerings- and
+    financieringskasstroom to -566 but prints a netto kasstroom of -1.222; the report
+    gives no balance of 31 December 2022 to settle it. The books' 2023 column adds up
+    (asserted below) and is the change in their liquide middelen."""
+    printed = pub.KASSTROOM_2023_PRINTED
+    parts = printed["operationeel"] + printed["investering"] + printed["financiering"]
+    assert parts == -566 and parts != printed["netto_kasstroom"]
+    table = tables["geconsolideerd.kasstroomoverzicht"]
+    books = table.row("netto_kasstroom").amounts[1]
+    assert books == sum(
+        (table.row(p).amounts[1] for p in ("operationeel", "investering", "financiering")),
+        Decimal(0),
+    )
+
+
 @pytest.mark.parametrize("column", [0, 1])
 def test_netto_kasstroom_is_the_change_in_liquide_middelen(
     group, tables: dict[str, StatementTable], column: int
