@@ -152,8 +152,8 @@ def test_consolidated_statements_say_their_unit_and_appropriation(reader: PdfRea
 def test_notes_6_and_13_disclose_the_restated_comparatives(reader: PdfReader) -> None:
     text = _part(reader, "Toelichting op de enkelvoudige balans")
     for note, bruto, balans in (
-        ("Overlopende activa (6)", "78.426", "9.076"),
-        ("Overlopende passiva (13)", "131.086", "61.736"),
+        ("Overlopende activa (6)", "78.425", "9.076"),
+        ("Overlopende passiva (13)", "131.085", "61.736"),
     ):
         part = text.split(note, 1)[1][:900]
         assert "2023 (wijziging presentatie)" in part, note
