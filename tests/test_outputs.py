@@ -133,11 +133,7 @@ def test_pdf_prints_the_statements_with_the_published_figures(
             erratum = errata.get((row["id"], column))
             want = erratum[0] if erratum else want
             if want and got != "-":
-                value = int(got.replace(".", ""))
-                if (statement, row["id"], column) in pub.NOT_YET_EXACT:
-                    assert abs(value - want) == 1, (row["id"], got, want, "nu exact?")
-                else:
-                    assert value == want, (row["id"], got, want)
+                assert int(got.replace(".", "")) == want, (row["id"], got, want)
 
 
 def test_pdf_holds_every_part_of_the_report(outputs: Path) -> None:

@@ -1,6 +1,6 @@
 """The enkelvoudige jaarrekening computed from the books reproduces the published
-report: every figure, rounded to € 1.000, exactly as printed, in every column (the
-errata aside, and the few figures ``NOT_YET_EXACT`` names)."""
+report: every figure, rounded to € 1.000 from the unrounded amounts, exactly as
+printed, in every column (the errata aside)."""
 
 from __future__ import annotations
 
@@ -25,18 +25,12 @@ def expected(statement: str, line: str, column: int, printed: int | None) -> int
     return erratum[0] if erratum else printed
 
 
-def assert_close(
-    got: Decimal | None, want: int | None, where: str, key: tuple[str, str, int] | None = None
-) -> None:
-    """The computed figure rounds to exactly the printed one; only a figure named in
-    ``NOT_YET_EXACT`` is one off, and must still be (the list shrinks, never grows)."""
+def assert_close(got: Decimal | None, want: int | None, where: str) -> None:
+    """The computed figure rounds to exactly the printed one (no tolerance)."""
     if want is None:
         assert got is None or in_thousands(got) == 0, f"{where}: verwacht '-', kreeg {got}"
         return
     assert got is not None, f"{where}: geen bedrag, verwacht {want}"
-    if key is not None and key in pub.NOT_YET_EXACT:
-        assert abs(in_thousands(got) - want) == 1, f"{where}: nu exact? uit NOT_YET_EXACT halen"
-        return
     assert in_thousands(got) == want, f"{where}: {in_thousands(got)} i.p.v. {want}"
 
 
@@ -49,7 +43,6 @@ def test_balans(tables_2024: dict[str, StatementTable], line: str) -> None:
             row.amounts[column],
             want,
             f"balans {line} kolom {column}",
-            ("enkelvoudig.balans", line, column),
         )
 
 
@@ -78,7 +71,6 @@ def test_toelichting(tables_2024: dict[str, StatementTable], note: str) -> None:
                 row.amounts[column],
                 want,
                 f"toelichting {note} {line} kolom {column}",
-                (f"toelichting.{note}", line, column),
             )
 
 
@@ -228,11 +220,6 @@ def test_erratum_omrekenverschillen_2024_printed_twice_differently() -> None:
     assert deelneming == pub.MUTATIE_EIGEN_VERMOGEN["omrekenverschillen"][0] == 12
     assert pub.VERLOOP["omrekenverschillen"]["Mutatie"][0] == 11
     assert pub.VERLOOP_ERRATA[("omrekenverschillen", "Mutatie", 0)][0] == deelneming
-
-
-def test_not_yet_exact_names_real_lines() -> None:
-    for (statement, line, column), why in pub.NOT_YET_EXACT.items():
-        assert why and column in (0, 1, 2), (statement, line)
 
 
 def test_erratum_effecten_2023_disagrees_with_herwaardering_2023() -> None:
