@@ -3,10 +3,16 @@ line, the checks on every entry an importer makes, and deduplication on the sour
 own reference.
 
 Every number an importer puts in the books is plain decimal notation with at most two
-decimals and below 10^12 (``1e309``, ``1_000``, ``Infinity`` and ``١٢`` are refused),
-and no payee or narration starts with ``=``, ``+``, ``-`` or ``@``. A file that breaks
-either rule is refused whole. ``new_entries`` also refuses a new entry dated in a
-year the books record as vastgesteld.
+decimals and below 10^12 (``1e309``, ``1_000``, ``Infinity`` and ``١٢`` are refused);
+a file that breaks that rule is refused whole. ``new_entries`` also refuses a new
+entry dated in a year the books record as vastgesteld.
+
+Text is kept as the source wrote it (``clean_text``: control characters, line breaks
+included, become spaces, so every text prints on one line and reads back the same
+through beancount's parser and Fava's editor). A payee or narration that starts like
+a spreadsheet formula (``=SUM(A1)``, ``-correctie``, ``@foo``) is written by whoever
+pays the VNG and is booked as it is: the exports keep it text (the workbook writes
+it as a text cell, the CSV files put an apostrophe before it).
 """
 
 from __future__ import annotations
@@ -25,7 +31,6 @@ from vng_accounts.vaststelling import describe, read_locks
 
 REFERENCE = "referentie"
 DUPLICATE = "__duplicate__"
-FORMULA_START = ("=", "+", "-", "@")
 MAX_DIGITS = 12  # integer digits of an amount: below 10^12
 _DUTCH = re.compile(r"^-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+),[0-9]{2}$")
 _PLAIN = re.compile(r"^-?[0-9]+$")
@@ -87,9 +92,34 @@ def whole_number(text: str, what: str, filename: str, lineno: int) -> int:
     return int(text)
 
 
+# control characters and what Python and Fava's editor split lines on (NEL, U+2028/9):
+# such a character would not read back the same from the books' file
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def clean_text(value: str) -> str:
-    """Text for the books: control characters removed, whitespace collapsed."""
-    return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", value).split())
+    """Text for the books: control characters and line breaks become spaces,
+    whitespace collapsed, on one line."""
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
+def one_line(entry: data.Directive) -> data.Directive:
+    """``entry`` with every text it carries on one line: a payee or narration with a
+    control character as ``clean_text``, a text of its metadata with each control
+    character a space (the source's reference otherwise as it is: it is the key)."""
+    meta = {
+        key: _CONTROL.sub(" ", value) if isinstance(value, str) and key != "filename" else value
+        for key, value in entry.meta.items()
+    }
+    if meta != entry.meta:
+        entry = entry._replace(meta=meta)
+    if isinstance(entry, data.Transaction):
+        payee, narration = entry.payee, entry.narration
+        if payee and _CONTROL.search(payee):
+            entry = entry._replace(payee=clean_text(payee) or None)
+        if narration and _CONTROL.search(narration):
+            entry = entry._replace(narration=clean_text(narration))
+    return entry
 
 
 def _numbers(entry: data.Directive) -> Iterator[Decimal]:
@@ -109,17 +139,11 @@ def _numbers(entry: data.Directive) -> Iterator[Decimal]:
 
 
 def check_entry(entry: data.Directive) -> None:
-    """Refuse what the books cannot hold or an export could run: a number that is
-    not plain (``1E+309``), a payee or narration that starts like a formula."""
+    """Refuse what the books cannot hold: a number that is not plain (``1E+309``).
+    Text is not refused: the exports keep text that starts like a formula text."""
     filename, lineno = str(entry.meta.get("filename", "?")), int(entry.meta.get("lineno", 0))
     for number in _numbers(entry):
         sane(number, str(number), filename, lineno)
-    if isinstance(entry, data.Transaction):
-        for label, text in (("tegenpartij", entry.payee), ("omschrijving", entry.narration)):
-            if text and text.startswith(FORMULA_START):
-                raise ImportFailure(
-                    filename, lineno, f"{label} {text!r} begint met een formuleteken"
-                )
 
 
 def known_references(existing: Sequence[data.Directive]) -> set[str]:
@@ -134,8 +158,9 @@ class Importer(beangulp.Importer):
     """Deduplicates on ``referentie``: a second, genuine payment with the same amount,
     date and payee is kept; the same bank booking imported twice is not.
 
-    Subclasses implement ``entries``; ``extract`` (what beangulp and Fava call) checks
-    every entry with ``check_entry``, so no importer can bypass it. An account the
+    Subclasses implement ``entries``; ``extract`` (what beangulp and Fava call) puts
+    every text on one line (``one_line``) and checks every entry with ``check_entry``,
+    so no importer can bypass either. An account the
     books' settings lack (``vng_accounts.import_settings``) refuses the file, naming
     the setting. ``date`` is the document's date for beangulp's archive (the last day
     the file covers), from ``document_date``; ``None`` when the file cannot be read
@@ -158,6 +183,7 @@ class Importer(beangulp.Importer):
             entries = self.entries(filepath, existing)
         except MissingSetting as missing:
             raise ImportFailure(filepath, 0, str(missing)) from None
+        entries = [one_line(entry) for entry in entries]
         for entry in entries:
             check_entry(entry)
         return entries

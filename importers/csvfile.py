@@ -7,7 +7,10 @@ import csv
 import datetime
 from collections.abc import Iterator, Sequence
 
-from importers.base import FORMULA_START, ImportFailure
+from importers.base import ImportFailure
+
+# the characters a spreadsheet reads as the start of a formula
+FORMULA_START = ("=", "+", "-", "@")
 
 
 def rows(filepath: str, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -51,7 +54,9 @@ def date(value: str, filepath: str, lineno: int) -> datetime.date:
 
 
 def name(value: str, filepath: str, lineno: int) -> str:
-    """A name from an export: a leading formula character is refused, not imported."""
+    """A name (an employee, a gemeente) from the VNG's own administrations: one that
+    starts with a formula character is no name but a broken or tampered export, and
+    refuses the file (bank text, written by whoever pays, is kept: ``importers.base``)."""
     if value.startswith(FORMULA_START):
         raise ImportFailure(filepath, lineno, f"naam {value!r} begint met een formuleteken")
     return value

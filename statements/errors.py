@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from vng_accounts.errors import where
+from vng_accounts.errors import BooksError, where
+
+_Found = TypeVar("_Found")
 
 
 class StatementError(Exception):
@@ -32,3 +34,11 @@ class StatementErrors(StatementError):
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+def checked(read: tuple[_Found, list[BooksError]]) -> _Found:
+    """What a reader of the books found; its first error raised, at its entry."""
+    found, errors = read
+    if errors:
+        raise StatementErrors([(e.source, e.message) for e in errors])
+    return found

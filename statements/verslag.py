@@ -75,6 +75,7 @@ def figures(tables: Mapping[str, StatementTable], year: int) -> dict[str, Figure
     svbl, balans = "enkelvoudig.staat_van_baten_en_lasten", "enkelvoudig.balans"
     kengetallen, groep = "enkelvoudig.kengetallen", "geconsolideerd.staat_van_baten_en_lasten"
     beleggingen = "bestuursverslag.beleggingsresultaat"
+    portefeuille = "bestuursverslag.beleggingsportefeuille"
     pairs: dict[str, tuple[str, str, int]] = {
         "baten": (svbl, "som_der_baten", 0),
         "begrote_baten": (svbl, "som_der_baten", 1),
@@ -105,6 +106,9 @@ def figures(tables: Mapping[str, StatementTable], year: int) -> dict[str, Figure
         "dividenden": (beleggingen, "dividenden", 0),
         "koersresultaat": (beleggingen, "koersresultaat", 0),
         "verplichtingen": ("toelichting.verplichtingen", "totaal", 0),
+        "waarde_beleggingsportefeuille": (portefeuille, "waarde", 0),
+        "waarde_beleggingsportefeuille_vorig_jaar": (portefeuille, "waarde", 1),
+        "rekening_courant_effecten": (portefeuille, "rekening_courant", 0),
         "groepsresultaat": (groep, "resultaat", 0),
         "groep_onverdeeld_resultaat": (groep, "onverdeeld_resultaat", 0),
         "groep_dekking_uit_vermogen": (groep, "dekking_uit_vermogen", 0),
@@ -130,6 +134,16 @@ def figures(tables: Mapping[str, StatementTable], year: int) -> dict[str, Figure
         found["onverdeeld_resultaat_t_o_v_begroting"] = (
             Decimal(found["onverdeeld_resultaat"]) - budget
         )
+    now = found.get("waarde_beleggingsportefeuille")
+    before = found.get("waarde_beleggingsportefeuille_vorig_jaar")
+    if now is not None and before is not None:
+        found["mutatie_beleggingsportefeuille"] = Decimal(now) - Decimal(before)
+        if before:
+            found["groei_beleggingsportefeuille"] = (Decimal(now) - Decimal(before)) / before
+            if "beleggingsresultaat" in found:
+                found["rendement_beleggingsportefeuille"] = (
+                    Decimal(found["beleggingsresultaat"]) / before
+                )
     herw = _amount(tables, balans, "herwaarderingsreserves", 1)
     if "herwaarderingsreserve" in found and herw is not None:
         found["mutatie_herwaarderingsreserve"] = Decimal(found["herwaarderingsreserve"]) - herw

@@ -168,6 +168,66 @@ def test_the_switch_shows_the_geconsolideerde_jaarrekening(group_site: dict, bro
     )
 
 
+def test_the_jaarverslag_has_the_pdfs_parts_with_an_index(group_site: dict, browser) -> None:  # type: ignore[type-arg,no-untyped-def]
+    """The page's jaarverslag: the parts of the PDF in its order, an index whose link
+    brings a part into view, and a part with its texts (figures filled) and tables."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _page(browser, group_site, "?jaar=2024")
+    browser.find_element(By.ID, "vng-deel-verslag").click()
+    index = WebDriverWait(browser, WAIT).until(
+        ec.presence_of_element_located((By.ID, "vng-inhoud"))
+    )
+    links = index.find_elements(By.TAG_NAME, "a")
+    titles = [a.text for a in links]
+    # the parts of the PDF, level 0 of its outline, in its order
+    status, content, _ = _download(f"{group_site['url']}{PAGE}pdf?jaar=2024")
+    assert status == 200
+    from pypdf import PdfReader
+
+    outline = [
+        str(item.title)
+        for item in PdfReader(io.BytesIO(content)).outline
+        if not isinstance(item, list)
+    ]
+    assert titles == outline
+    assert "Samenstelling bestuur en directie" in titles and "Kerninformatie" in titles
+    # a link of the index brings its part into view
+    part = browser.find_element(By.ID, "deel-kerninformatie")
+    links[titles.index("Kerninformatie")].click()
+    WebDriverWait(browser, 10).until(
+        lambda driver: driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect();"
+            "return r.top >= 0 && r.top < window.innerHeight;",
+            part,
+        )
+    )
+    assert browser.current_url.endswith("#deel-kerninformatie")
+    staff = part.find_element(By.CSS_SELECTOR, 'table[data-table="bestuursverslag.personeel"]')
+    assert "328,59 fte" in staff.text
+    # the financieel beleid: its texts with their figures, its tables
+    beleid = browser.find_element(By.ID, "deel-financieel_beleid")
+    voorwoord = browser.find_element(By.ID, "deel-voorwoord").text
+    assert "€ 3,396 miljoen negatief" in voorwoord and "{" not in voorwoord
+    sections = [
+        s.get_attribute("data-sectie")
+        for s in beleid.find_elements(By.CSS_SELECTOR, "div.vng-tekst")
+    ]
+    assert sections.index("beleggingsportefeuille") < sections.index("deelnemingen")
+    development = beleid.find_element(
+        By.CSS_SELECTOR, 'table[data-table="bestuursverslag.resultaatontwikkeling"]'
+    )
+    assert "Begroot 2025" in development.text and "140.802" in development.text
+    assert (
+        "Den Haag"
+        in beleid.find_element(
+            By.CSS_SELECTOR, 'table[data-table="bestuursverslag.deelnemingen"]'
+        ).text
+    )
+
+
 def test_the_wnt_is_in_euros(group_site: dict, browser) -> None:  # type: ignore[type-arg,no-untyped-def]
     from selenium.webdriver.common.by import By
 

@@ -3,8 +3,8 @@
 The duplicate check runs inside the books' lock (two imports at once add a file's
 entries once), every import is one commit by the person who ran it, a refused run
 leaves the output and HEAD as they were, and the importers refuse amounts the books
-cannot hold, statements that do not continue the books, entries in a vastgesteld
-year and text that starts like a formula.
+cannot hold, statements that do not continue the books and entries in a vastgesteld
+year (text that starts like a formula is imported: tests/test_tekst_veilig.py).
 """
 
 from __future__ import annotations
@@ -374,38 +374,3 @@ def test_an_entry_in_a_vastgesteld_year_is_refused(
     assert "'Late betaling' valt in het vastgestelde jaar 2023" in result.stderr
     assert "main.beancount:" in result.stderr  # where the vaststelling is recorded
     assert (boeken / "2024.beancount").read_bytes() == before and _head(boeken) == head
-
-
-# --- text that starts like a formula --------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "name,text",
-    [
-        ('=HYPERLINK("http://x","klik")', "Factuur 1"),
-        ("Gemeente X", "+31 70 373 8393"),
-        ("Gemeente X", "-SUM(A1)"),
-        ("@Gemeente", "Factuur 1"),
-    ],
-)
-def test_a_formula_like_payee_or_narration_refuses_the_file(
-    books: Books, tmp_path: Path, name: str, text: str
-) -> None:
-    path = camt(
-        tmp_path / "formule.xml",
-        "4861431.06",
-        "4861456.06",
-        bookings=(("25.00", "CRDT", name, text),),
-    )
-    with pytest.raises(ImportFailure, match=r"formule.xml:\d+: .* begint met een formuleteken"):
-        new_entries(_importer(books, path), str(path), list(books.entries))
-
-
-def test_a_formula_like_mt940_description_refuses_the_file(books: Books, tmp_path: Path) -> None:
-    path = tmp_path / "formule.sta"
-    path.write_text(
-        MT940.read_text(encoding="utf-8").replace("/REMI/Rente", "/REMI/=Rente"),
-        encoding="utf-8",
-    )
-    with pytest.raises(ImportFailure, match=r"formule.sta:5: omschrijving '=Rente"):
-        new_entries(_importer(books, path), str(path), list(books.entries))

@@ -73,8 +73,12 @@ def test_a_well_formed_text_has_no_errors() -> None:
 def test_vng_check_names_the_line_of_a_wrong_placeholder(books_copy: Path) -> None:
     texts = books_copy.parent / "verslag-2024.beancount"
     lines = texts.read_text(encoding="utf-8").splitlines()
-    number = next(i for i, line in enumerate(lines) if "{effectenportefeuille:miljoen}" in line)
-    lines[number] = lines[number].replace("{effectenportefeuille:miljoen}", "{portefeuille}")
+    number = next(
+        i for i, line in enumerate(lines) if "{waarde_beleggingsportefeuille:miljoen}" in line
+    )
+    lines[number] = lines[number].replace(
+        "{waarde_beleggingsportefeuille:miljoen}", "{portefeuille}"
+    )
     texts.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = vng("check", "--books", str(books_copy))
     assert result.returncode != 0
@@ -224,6 +228,7 @@ def test_every_text_section_is_in_the_pdf(books: Books) -> None:
         "resultaatbestemming",
         "toelichting_algemeen",
         "grondslagen",
+        "verbonden_partijen",
         "grondslagen_kasstroomoverzicht",
         "overige_informatie",
         "niet_in_de_balans",
@@ -233,3 +238,187 @@ def test_every_text_section_is_in_the_pdf(books: Books) -> None:
         "overige_gegevens",
     }
     assert placed == set(SECTIES)
+
+
+# --- the facts of the bestuursverslag in the books ----------------------------------
+
+FACTS = """
+2024-01-01 custom "wnt-functie" "geluk" "Algemeen Directeur"
+  naam: "Leonard Geluk"
+  instelling: "V"
+  soort: "leidinggevend"
+  begin: 2024-01-01
+  einde: 2024-12-31
+  deeltijdfactor: 1.0
+  dienstbetrekking: TRUE
+  beloning: 1.00 EUR
+  termijn: 0.00 EUR
+2024-01-01 custom "wnt-functie" "dijksma" "Voorzitter"
+  naam: "Mw. S. Dijksma"
+  instelling: "V"
+  soort: "toezichthouder-voorzitter"
+  ambt: "Burgemeester"
+  begin: 2024-01-01
+  einde: 2024-12-31
+2024-12-31 custom "vng-personeel" 2024
+  fte_ultimo: 328.59
+  fte_gemiddeld: 318.38
+  uitstroom: 106.6
+  verzuim: 5.98
+2024-12-31 custom "vng-personeel" 2023
+  fte_gemiddeld: 303.33
+  verzuim: 5.49
+  bezetting: 1
+2024-12-31 custom "vng-deelneming" "diensten"
+  directie: "geluk, onbekend"
+  vestiging: "Den Haag"
+2024-12-31 custom "vng-deelneming" "connect"
+  directie: "L.D. de Vries"
+"""
+
+
+def test_the_facts_of_the_bestuursverslag_are_checked_at_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "feiten.beancount"
+    path.write_text(FACTS, encoding="utf-8")
+    entries, errors, options = loader.load_file(str(path))
+    assert not errors
+    _, found = check_teksten(entries, options)
+    messages = sorted(format_error(e).replace(str(path), "F") for e in found)
+    assert messages == [
+        "F:12: wnt-functie: ambt zonder plaats",
+        "F:19: vng-personeel: uitstroom: een percentage tot 100 (106.6)",
+        "F:24: vng-personeel: fte_ultimo: een getal van nul of meer ontbreekt (None)",
+        "F:28: vng-deelneming diensten: 'onbekend' is geen persoon van de WNT-verantwoording"
+        " (wnt-functie); schrijf een naam of een bekende sleutel",
+        'F:31: vng-deelneming: vestiging: "plaats" ontbreekt',
+    ]
+
+
+def test_the_embedded_facts_have_no_errors(books: Books) -> None:
+    _, found = check_teksten(list(books.entries), books.options)
+    assert [format_error(e) for e in found] == []
+
+
+@pytest.fixture(scope="module")
+def group_tables(books: Books) -> dict[str, StatementTable]:
+    """The vereniging's tables as the build of the group makes them (with the
+    group's names of the entities)."""
+    from statements.consolidatie import read_group
+    from tests.conftest import BOOKS_DIR
+    from vng.build import entity_tables
+
+    group = read_group(str(BOOKS_DIR.parent / "groep" / "groep.beancount"))
+    names = {e.key: e.name for e in group.entities}
+    return {t.id: t for t in entity_tables(books, 2024, names)}
+
+
+def test_resultaatontwikkeling_has_the_begroting_of_the_next_year(
+    group_tables: dict[str, StatementTable],
+) -> None:
+    table = group_tables["bestuursverslag.resultaatontwikkeling"]
+    assert table.columns == ("Realisatie 2023", "Begroot 2024", "Realisatie 2024", "Begroot 2025")
+    got = {row.id: in_thousands(row.amounts[3]) for row in table.rows if row.amounts[3] is not None}
+    # the published begroting 2025: baten, lasten, bedrijfsresultaat and the deficit
+    # after the Willemshof's 607 from the bestemmingsreserve, covered from the vermogen
+    assert got["som_der_baten"] == 140_802
+    assert got["som_der_lasten"] == 145_768
+    assert got["bedrijfsresultaat"] == -4_966
+    assert got["resultaat"] == -4_966 + 607
+    assert got["dekking_uit_vermogen"] == 4_359
+    svbl = group_tables["enkelvoudig.staat_van_baten_en_lasten"]
+    for row in table.rows:  # the other columns are the staat's, in the published order
+        mine, planned, before = svbl.row(row.id).amounts
+        assert row.amounts[:3] == (before, planned, mine), row.id
+
+
+def test_personeelsgegevens_as_published(group_tables: dict[str, StatementTable]) -> None:
+    table = group_tables["bestuursverslag.personeel"]
+    texts = {row.id: row.texts for row in table.rows if row.texts}
+    assert texts == {
+        "fte_ultimo": ("328,59 fte", "308,16 fte"),
+        "fte_gemiddeld": ("318,38 fte", "303,33 fte"),
+        "uitstroom": ("6,6%", "16,0%"),
+        "verzuim": ("5,98%", "5,49%"),
+    }
+    share = table.row("salarislasten").amounts
+    svbl = group_tables["enkelvoudig.staat_van_baten_en_lasten"]
+    pay = svbl.row("salarissen").amounts[0] + svbl.row("sociale_lasten").amounts[0]
+    assert share[0] == pay / svbl.row("som_der_lasten").amounts[0]
+    # the report prints 18% for both years: whole percents, not rounded up
+    assert [int(s * 100) for s in share if s is not None] == [18, 18]
+
+
+def test_samenstelling_bestuur_from_the_people_of_the_wnt(
+    group_tables: dict[str, StatementTable],
+) -> None:
+    bestuur = group_tables["bestuursverslag.samenstelling_bestuur"]
+    assert bestuur.columns == ("Functie bestuur", "Functie ambt", "Plaats")
+    assert bestuur.row("dijksma").texts == ("Voorzitter", "Burgemeester", "Utrecht")
+    assert bestuur.row("spies").texts[1:] == ("Burgemeester", "Alphen aan den Rijn")
+    toezicht = group_tables["wnt.toezichthouders"]
+    names = {row.label for row in toezicht.rows}
+    assert {row.label for row in bestuur.rows} <= names  # one source for the names
+    assert len(bestuur.rows) == 23
+
+
+def test_deelnemingen_with_their_statutaire_directie(
+    group_tables: dict[str, StatementTable],
+) -> None:
+    table = group_tables["bestuursverslag.deelnemingen"]
+    got = {row.label: row.texts for row in table.rows}
+    assert got["VNG Diensten B.V."] == ("Leonard Geluk en Pieter Jeroense", "Den Haag")
+    assert got["VNG Risicobeheer B.V."] == ("C. Ravensbergen", "Den Haag")
+    assert list(got) == [
+        "VNG Diensten B.V.",
+        "VNG Connect Holding B.V.",
+        "VNG Risicobeheer B.V.",
+        "VNG International B.V.",
+        "VNG Realisatie B.V.",
+    ]
+
+
+def test_beleggingsportefeuille_value_with_its_rekening_courant(
+    group_tables: dict[str, StatementTable],
+) -> None:
+    table = group_tables["bestuursverslag.beleggingsportefeuille"]
+    effecten = group_tables["toelichting.overige_effecten"].row("effectenportefeuille")
+    assert table.row("effecten").amounts == effecten.amounts  # the balance's market value
+    assert in_thousands(table.row("rekening_courant").amounts[0]) == 332  # as published
+    waarde = table.row("waarde").amounts
+    assert waarde[0] == effecten.amounts[0] + table.row("rekening_courant").amounts[0]
+
+
+def test_vraagbaak_as_published(group_tables: dict[str, StatementTable]) -> None:
+    table = group_tables["bestuursverslag.vraagbaak"]
+    got = {row.id: row.texts for row in table.rows}
+    assert got == {
+        "contactmomenten": ("23.890", "27.194"),  # the sum of the two below, computed
+        "telefonisch": ("8.788", "10.854"),
+        "mail": ("15.102", "16.340"),
+        "vragen": ("6.485", "6.759"),
+    }
+
+
+def test_a_vraagbaak_count_is_a_whole_number(tmp_path: Path) -> None:
+    path = tmp_path / "vraagbaak.beancount"
+    path.write_text(
+        '2024-12-31 custom "vng-vraagbaak" 2024\n  telefonisch: 1.5\n  mail: 2\n  vragen: 3\n',
+        encoding="utf-8",
+    )
+    entries, errors, options = loader.load_file(str(path))
+    assert not errors
+    _, found = check_teksten(entries, options)
+    assert [format_error(e).replace(str(path), "F") for e in found] == [
+        "F:1: vng-vraagbaak: telefonisch: een aantal, een heel getal (1.5)"
+    ]
+
+
+def test_the_rendement_is_the_result_on_the_value_a_year_before(
+    group_tables: dict[str, StatementTable],
+) -> None:
+    computed = figures(group_tables, 2024)
+    waarde = group_tables["bestuursverslag.beleggingsportefeuille"].row("waarde").amounts[1]
+    resultaat = group_tables["bestuursverslag.beleggingsresultaat"].row("beleggingsresultaat")
+    assert computed["rendement_beleggingsportefeuille"] == resultaat.amounts[0] / waarde
+    # the voorwoord's "7%", to a whole percent
+    assert round(computed["rendement_beleggingsportefeuille"] * 100) == 7

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 
 from statements.render import pdf
 from statements.table import Row, StatementTable
@@ -76,8 +76,11 @@ PARTS = [
     "Toelichting algemeen",
     "Toelichting op de enkelvoudige balans",
     "Toelichting op de enkelvoudige staat van baten en lasten",
-    "Geconsolideerde jaarrekening 2024",
     "WNT-verantwoording",
+    "Geconsolideerde jaarrekening 2024",
+    "Toelichting op de geconsolideerde balans",
+    "Toelichting op de geconsolideerde staat van baten en lasten",
+    "Overzicht mutatie eigen vermogen",
     "Ondertekening",
     "Overige gegevens",
 ]
@@ -190,6 +193,27 @@ def test_wnt_text_columns_have_their_header_on_their_side(
     header = flowable._cellvalues[0]
     assert [cell.style.alignment for cell in header[1:3]] == [TA_LEFT, TA_LEFT]  # Functie, Periode
     assert [cell.style.alignment for cell in header[3:]] != [TA_LEFT, TA_LEFT]  # the amounts
+
+
+def test_every_column_is_set_to_one_side(books: Any) -> None:
+    """Header and cells of a column share their alignment: text left (the WNT's functie,
+    the bestuur's ambt), figures right (amounts, fte, percentages), in every table."""
+    from statements.wnt import build_drempel, build_toezichthouders
+    from vng.build import entity_tables
+
+    extra = [
+        build_toezichthouders(books, 2024, "Vereniging van Nederlandse Gemeenten"),
+        build_drempel(books, 2024, "Vereniging van Nederlandse Gemeenten"),
+    ]
+    sides: dict[str, set[int]] = {}
+    for table in [*entity_tables(books, 2024), *[t for t in extra if t is not None]]:
+        cells = pdf.statement_flowable(table, pdf._Styles(), "euros")._cellvalues
+        for column in range(1, len(table.columns) + 1):
+            found = {row[column].style.alignment for row in cells}
+            assert len(found) == 1, (table.id, table.columns[column - 1], found)
+            sides.setdefault(table.id, set()).update(found)
+    assert sides["bestuursverslag.personeel"] == {TA_RIGHT}
+    assert TA_LEFT in sides["bestuursverslag.samenstelling_bestuur"]
 
 
 # --- headers wrap at word boundaries, or hyphenate -----------------------------------
@@ -307,3 +331,92 @@ def test_the_commitments_per_year_are_in_the_toelichting(reader: PdfReader) -> N
     assert "Niet in de balans opgenomen rechten en verplichtingen" in text
     for line in ("2025 3.122", "2026 672", "2027 264", "2028 153", "Totaal 4.211"):
         assert line in text, line
+
+
+# --- the bestuursverslag, part by part ------------------------------------------------
+
+
+def test_financieel_beleid_has_the_portfolio_value_and_the_deelnemingen(reader: PdfReader) -> None:
+    text = _part(reader, "Financieel beleid")
+    order = [
+        "Beleggingsportefeuille",
+        "Omvang en waarde",
+        "Waarde beleggingsportefeuille (bedragen x € 1.000)",
+        "Samenstelling resultaat beleggingsportefeuille",
+        "Herwaarderingsreserve",
+        "Liquiditeitspositie",
+        "Vermogen en solvabiliteit",
+        "Fraude en continuïteit",
+        "Maatschappelijk verantwoord ondernemen",
+        "Deelnemingen per 31 december 2024",
+        "Resultaatontwikkeling (bedragen x € 1.000)",
+        "Vergelijking realisatie met begroting",
+        "Vergelijking realisatie met vorig jaar",
+        "Toelichting op de bedrijfsrisico's",
+    ]
+    positions = [text.find(heading) for heading in order]
+    assert -1 not in positions, [h for h, p in zip(order, positions, strict=True) if p < 0]
+    assert positions == sorted(positions)
+    assert "Saldo rekening courant 332" in text  # as published
+    for line in (
+        "VNG Diensten B.V. Leonard Geluk en Pieter Jeroense Den Haag",
+        "VNG Risicobeheer B.V. C. Ravensbergen Den Haag",
+        "VNG Realisatie B.V. N. Ducastel Den Haag",
+    ):
+        assert line in text, line
+
+
+def test_resultaatontwikkeling_prints_the_begroting_of_the_next_year(reader: PdfReader) -> None:
+    text = _part(reader, "Financieel beleid")
+    table = text.split("Resultaatontwikkeling (bedragen x € 1.000)", 1)[1][:700]
+    assert table.lstrip().startswith("Realisatie 2023 Begroot 2024 Realisatie 2024 Begroot 2025")
+    for line in (
+        "Som der baten 156.190 118.166 172.131 140.802",
+        "Som der lasten 159.734 123.227 175.527 145.768",
+        "Bedrijfsresultaat -3.544 -5.061 -3.396 -4.966",
+    ):
+        assert line in table, line
+
+
+def test_kerninformatie_has_the_personeelsgegevens(reader: PdfReader) -> None:
+    text = _part(reader, "Kerninformatie")
+    for line in (
+        "Personeelsgegevens",
+        "Bezetting in fte per 31 december 328,59 fte 308,16 fte",
+        "Gemiddeld aantal fte 318,38 fte 303,33 fte",
+        "Uitstroompercentage 6,6% 16,0%",
+        "5,98% 5,49%",
+        "Salarislasten in procenten van de lasten 18,",
+        "Vraagbaakfunctie",
+        "Contactmomenten via de frontoffice 23.890 27.194",
+        "waarvan telefonisch 8.788 10.854",
+    ):
+        assert line in text, line
+
+
+def test_samenstelling_bestuur_has_ambt_and_plaats(reader: PdfReader) -> None:
+    text = _part(reader, "Samenstelling bestuur en directie")
+    assert "Functie bestuur Functie ambt Plaats" in text
+    for line in (
+        "Mw. S. Dijksma Voorzitter Burgemeester Utrecht",
+        "Dhr. R. Wever Lid van het Bestuur Burgemeester Heerlen",
+        "Leonard Geluk Algemeen Directeur",
+        # a place name in one piece, not broken inside a word over two lines
+        "Dhr. J. Kramer Lid van het Bestuur Burgemeester Noardeast-Fryslân",
+        "Dhr. E. Drenth Lid van het Bestuur Wethouder Midden-Groningen",
+    ):
+        assert line in text, line
+
+
+def test_the_ondertekening_is_dated_the_day_the_books_say_it_was_made_up(
+    reader: PdfReader,
+) -> None:
+    """``custom "vng-opgemaakt"`` in the books dates the signatures; without it the
+    date is left open to be written by hand."""
+    instellingen = (BOOKS_DIR / "instellingen.beancount").read_text(encoding="utf-8")
+    found = re.search(r'^(\d{4})-(\d{2})-(\d{2}) custom "vng-opgemaakt" 2024', instellingen, re.M)
+    assert found
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli"]
+    day = f"{int(found[3])} {months[int(found[2]) - 1]} {found[1]}"
+    text = _part(reader, "Ondertekening")
+    assert f"Den Haag, {day} Namens het bestuur," in text

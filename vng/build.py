@@ -81,6 +81,7 @@ class Uitkomst:
     figures: dict[tuple[str, int], Any] = field(default_factory=dict)
     tables: tuple[StatementTable, ...] = ()
     ondertekening: StatementTable | None = None
+    opgemaakt: datetime.date | None = None  # the day the jaarrekening was made up
     teksten: tuple[Any, ...] = ()  # the report's texts in the books (vng_accounts.teksten)
     ledger: Grootboek | None = None
     prior: Grootboek | None = None  # the trial balance of the year before, for the workbook
@@ -113,7 +114,7 @@ def entity_tables(
         + build_ggu(books, year)
         + build_verlopen(books, year, names)
         + build_wnt(books, year)
-        + build_bestuursverslag(books, year, enkelvoudig[1])
+        + build_bestuursverslag(books, year, enkelvoudig[1], names)
     )
 
 
@@ -205,6 +206,9 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
                 out.tables = entity_tables(books, taak.year, names)
                 if taak.full:
                     out.ondertekening = build_ondertekening(books, taak.year)
+                    made_up = jaarrekening_date(books.entries, taak.year)
+                    if made_up is not None and made_up.kind == "opgemaakt":
+                        out.opgemaakt = made_up.date
                     out.teksten = read_teksten(books.entries)[0]
         if taak.full:
             with _fase(taak, "grootboek", melden):

@@ -17,7 +17,7 @@ import datetime
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from statements.errors import StatementError
 from statements.render.json import jaarrekening_json
@@ -25,6 +25,9 @@ from statements.table import StatementTable
 from vng.build import Taak, Uitkomst, beside, cached_outputs, outputs_key, run, store_outputs
 from vng.output import write_atomic
 from vng.voortgang import Voortgang, stil
+
+if TYPE_CHECKING:
+    from statements.render.pdf import Report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_BOOKS = os.path.join(ROOT, "ledger", "vereniging", "main.beancount")
@@ -118,6 +121,24 @@ def group_statements(
     return tables + build_geconsolideerd(group, figures, year)
 
 
+def report_of(own: Uitkomst, year: int, tables: tuple[StatementTable, ...]) -> Report:
+    """What the document needs of the reporting entity's books besides its tables: the
+    texts, their figures filled from ``tables``, the place and the day it was made up."""
+    from statements.render.pdf import Report, Section
+    from statements.verslag import fill
+
+    settings = own.settings
+    assert settings is not None
+    return Report(
+        settings.entity_name,
+        year,
+        settings.voorwoord.get(year, ""),
+        settings.entity.get("plaats", ""),
+        tuple(Section(s.key, s.title, s.text) for s in fill(own.teksten, tables, year)),
+        own.opgemaakt,
+    )
+
+
 def slug(name: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split()) or "entiteit"
 
@@ -147,9 +168,8 @@ def build_jaarverslag(
     """The whole Financieel Jaarverslag, written into ``staging``; ``tables`` asks for
     the statements too when the outputs come from the cache; ``voortgang`` shows the
     entities' phases and the build's. Raises ``BuildError``."""
-    from statements.render.pdf import PdfError, Report, Section, render_pdf
+    from statements.render.pdf import PdfError, render_pdf
     from statements.render.xlsx import EntityLedgers, journal_file, render_xlsx
-    from statements.verslag import fill
 
     voortgang = voortgang or stil()
     results, group, reporting = compute_entities(
@@ -192,13 +212,7 @@ def build_jaarverslag(
             made = group_statements(results, group, reporting, year)
             tick("consolidatie")
             voortgang.fase("opmaak")
-            report = Report(
-                settings.entity_name,
-                year,
-                settings.voorwoord.get(year, ""),
-                settings.entity.get("plaats", ""),
-                tuple(Section(s.key, s.title, s.text) for s in fill(own.teksten, made, year)),
-            )
+            report = report_of(own, year, made)
             others = [
                 EntityLedgers(r.ledger, r.prior)
                 for k, r in results.items()

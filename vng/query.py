@@ -8,6 +8,12 @@ positions and inventories become one exact ``Decimal`` column per currency
 written as CSV or as XLSX (dates as date cells, amounts as exact numbers) or printed
 as a table. A query beanquery refuses is a ``QueryError`` and writes nothing.
 
+Text from the books stays text in both files, whoever wrote it (a bank's narration
+``=SUM(A1)``): in the CSV a text that starts like a formula gets an apostrophe before
+it (``statements.render.xlsx.csv_text``), in the XLSX every text is a text cell
+(with the quote prefix when it starts like a formula), characters a workbook cannot
+hold left out. Numbers are numbers: a negative amount has no apostrophe.
+
     vng query "SELECT account, sum(position) WHERE account ~ '^Baten' GROUP BY 1"
     vng query "SELECT date, narration, position" --entity csc --xlsx csc.xlsx
 """
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -24,12 +31,15 @@ from typing import Any
 import beanquery  # type: ignore[import-untyped]
 import pandas as pd
 from beanquery.numberify import numberify_results  # type: ignore[import-untyped]
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
+from statements.render.xlsx import FORMULA_START, csv_text
 from vng.output import write_atomic
 from vng_accounts.books import Books
 
 DATE = "dd-mm-yyyy"
 NUMBER = "#,##0.00##########;-#,##0.00##########"
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 class QueryError(Exception):
@@ -102,35 +112,59 @@ def _cell(value: Any) -> Any:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The frame as CSV (UTF-8, comma, dates as YYYY-MM-DD, amounts as exact decimals)."""
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """The frame as CSV (UTF-8, comma, dates as YYYY-MM-DD, amounts as exact decimals,
+    a text that starts like a formula with an apostrophe before it)."""
+    shown = frame.map(lambda v: csv_text(v) if isinstance(v, str) else v)
+    shown.columns = [csv_text(str(c)) for c in frame.columns]
+    return shown.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def _workbook_text(value: Any) -> Any:
+    """Text as a workbook cell holds it: without the characters it cannot hold."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
+    return value
 
 
 def xlsx_bytes(frame: pd.DataFrame, about: Sequence[tuple[str, str]]) -> bytes:
     """The frame as the sheet "Resultaat" (dates as date cells, amounts as exact
-    numbers) and what was asked of which books on the sheet "Query"."""
+    numbers, text as text cells) and what was asked of which books on the sheet
+    "Query"."""
     buffer = io.BytesIO()
+    shown = frame.map(_workbook_text)
+    shown.columns = [_workbook_text(str(c)) for c in frame.columns]
+    asked = pd.DataFrame([[_workbook_text(v) for v in row] for row in about], columns=["", ""])
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="Resultaat", index=False)
-        pd.DataFrame(list(about), columns=["", ""]).to_excel(
-            writer, sheet_name="Query", index=False, header=False
-        )
-        sheet = writer.sheets["Resultaat"]
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, Decimal):
-                    cell.number_format = NUMBER
-                elif isinstance(cell.value, datetime.date):
-                    cell.number_format = DATE
-        sheet.freeze_panes = "A2"
+        shown.to_excel(writer, sheet_name="Resultaat", index=False)
+        asked.to_excel(writer, sheet_name="Query", index=False, header=False)
+        for sheet in writer.sheets.values():
+            for row in sheet.iter_rows():
+                for cell in row:
+                    _typed(cell)
+        writer.sheets["Resultaat"].freeze_panes = "A2"
     return buffer.getvalue()
 
 
+def _typed(cell: Cell) -> None:
+    """The cell's type and format as its value has it: text is text (openpyxl would
+    make ``=…`` a formula and ``#N/A`` an error), with the quote prefix when it starts
+    like a formula; exact amounts and dates formatted."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    elif isinstance(cell.value, Decimal):
+        cell.number_format = NUMBER
+    elif isinstance(cell.value, datetime.date):
+        cell.number_format = DATE
+
+
 def table_text(frame: pd.DataFrame) -> str:
-    """The frame as a plain table for the terminal."""
+    """The frame as a plain table for the terminal, control characters (an escape
+    sequence in a narration) as spaces."""
     if frame.empty:
         return "(geen rijen)\n" if not len(frame.columns) else " ".join(frame.columns) + "\n"
-    shown = frame.map(lambda v: "" if v is None else str(v))
+    shown = frame.map(lambda v: "" if v is None else _CONTROL.sub(" ", str(v)))
     return str(shown.to_string(index=False)) + "\n"
 
 

@@ -14,6 +14,8 @@
   confined to the books' folder and the import folder.
 - The import page runs the project's own importers (``importers/fava_config.py``),
   whatever the books name.
+- A query result downloaded as CSV keeps its text text: an apostrophe before a text
+  that starts like a formula (``statements.render.xlsx.csv_text``).
 """
 
 from __future__ import annotations
@@ -320,6 +322,35 @@ def _refusal(message: str, status: int = 400) -> Any:
     return jsonify({"error": message}), status
 
 
+def _text_kept_text(download: Any) -> Any:
+    """Fava's query download, its CSV with an apostrophe before every text that
+    starts like a formula (a bank's narration ``=SUM(A1)``); a number Fava wrote
+    (``-12.5``) stays as it is: it cannot run."""
+    import csv
+    import io
+    import re
+
+    from statements.render.xlsx import csv_text
+
+    number = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+    def safe(value: str) -> str:
+        return value if number.fullmatch(value) else csv_text(value)
+
+    def view(result_format: str) -> Any:
+        response = download(result_format=result_format)
+        if result_format != "csv" or getattr(response, "status_code", 0) != 200:
+            return response
+        response.direct_passthrough = False
+        rows = csv.reader(io.StringIO(response.get_data().decode("utf-8"), newline=""))
+        out = io.StringIO()
+        csv.writer(out).writerows([safe(value) for value in row] for row in rows)
+        response.set_data(out.getvalue().encode("utf-8"))
+        return response
+
+    return view
+
+
 def _upload_import_file() -> Any:
     """Fava's import upload, confined to the import folder and written atomically."""
     from fava.core.ingest import filepath_in_primary_imports_folder
@@ -404,6 +435,7 @@ def serve(books: str, runtime: str, group: str | None = None) -> int:
     app.config[POLICY] = policy
     _confine_reads(app)
     app.view_functions["json_api.put_upload_import_file"] = _upload_import_file
+    app.view_functions["download_query"] = _text_kept_text(app.view_functions["download_query"])
 
     @app.errorhandler(BooksRefused)
     def refused_change(error: BooksRefused):  # type: ignore[no-untyped-def]

@@ -9,9 +9,11 @@ group equity in the balans, the netto kasstroom on the change of the liquide mid
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections import defaultdict
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from statements.consolidatie.eliminaties import Consolidation, consolidate
@@ -23,6 +25,7 @@ from vng_accounts.groep import Group
 from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
 from vng_accounts.layouts import GECONSOLIDEERD_BATEN_LASTEN as GW
 from vng_accounts.layouts import KASSTROOM, MUTATIE_EIGEN_VERMOGEN, Layout
+from vng_accounts.verslag import OBLIGO
 
 
 def worksheet(consolidation: Consolidation, layout: Layout) -> StatementTable:
@@ -96,6 +99,9 @@ def build_geconsolideerd(
         ),
         *notes,
         *build_group_notes(now, before, opening),
+        *overige_informatie(now),
+        *bezetting(group, now, before),
+        maatschappijen(group, year),
         worksheet(now, GB),
         worksheet(now, GW),
     )
@@ -327,5 +333,142 @@ def kasstroomoverzicht(
         "geconsolideerd.kasstroomoverzicht",
         "Geconsolideerd kasstroomoverzicht",
         (str(consolidations[0].year), str(consolidations[1].year)),
+        rows,
+    )
+
+
+def overige_informatie(consolidation: Consolidation) -> tuple[StatementTable, ...]:
+    """The commitments off the balance of every entity of the group, per year they fall
+    due, and the credit lines and guarantees of the entities at the year-end."""
+    from statements.bestuursverslag import commitments_table
+
+    year = consolidation.year
+    per_year: dict[int, Decimal] = defaultdict(Decimal)
+    for fig in consolidation.figures:
+        for due, amount in fig.commitments.items():
+            per_year[due] += amount
+    commitments = commitments_table(
+        per_year,
+        year,
+        "overige_informatie.verplichtingen",
+        "Niet in de balans opgenomen rechten en verplichtingen per jaar",
+    )
+    rows = []
+    for fig in consolidation.figures:
+        for number, g in enumerate(fig.guarantees, 1):
+            if g.kind == OBLIGO:
+                label = f"{fig.entity.name}: obligokrediet bij {g.bank}"
+                detail = f"Zekerheid: {g.description}"
+            else:
+                label = f"{fig.entity.name}: bankgarantie via {g.bank}"
+                detail = f"{g.description}; begunstigde {g.beneficiary}"
+            row_id = f"{fig.entity.key}_{g.kind.removeprefix('vng-')}_{number}"
+            rows.append(Row(row_id, label, "line", (None, g.amount), 1, texts=(detail, None)))
+    guarantees = (
+        StatementTable(
+            "overige_informatie.bankgaranties",
+            f"Bankgaranties per 31 december {year}",
+            ("Toelichting", f"31 december {year}"),
+            tuple(rows),
+        )
+        if rows
+        else None
+    )
+    return tuple(t for t in (guarantees, commitments) if t is not None)
+
+
+TENTH = Decimal("0.1")
+
+
+def bezetting(
+    group: Group, consolidation: Consolidation, previous: Consolidation
+) -> tuple[StatementTable, ...]:
+    """The group's staff at the year-end in fte, with note (31): the Vereniging, and
+    each company under the fiscal head with the companies below it (as in note (23)),
+    from each entity's ``vng-personeel``; none when no entity gives its fte."""
+    top = next(e for e in group.entities if e.parent is None)
+    head = next((e for e in group.entities if e.fiscal_head), None)
+    under = head.key if head else top.key
+    units = [(top, [top.key])]
+    units += [(e, group.descendants(e.key)) for e in group.entities if e.parent == under]
+    if head is not None:
+        units.append((head, [head.key]))
+
+    def fte(c: Consolidation, keys: list[str]) -> Decimal | None:
+        given = [f.fte for f in c.figures if f.entity.key in keys and f.fte is not None]
+        return sum(given, ZERO) if given else None
+
+    names = {e.key: e.name for e in group.entities}
+    rows = []
+    for entity, keys in units:
+        values = (fte(consolidation, keys), fte(previous, keys))
+        if values == (None, None):
+            continue
+        staffed = [
+            names[k]
+            for k in keys[1:]
+            if any(f.entity.key == k and f.fte for f in (*consolidation.figures, *previous.figures))
+        ]
+        label = entity.label or entity.name
+        staffed = [n for n in staffed if _plain(n) != _plain(label)]  # the unit's own name
+        if staffed:
+            label += f" (incl. {', '.join(staffed)})"
+        rows.append(Row(entity.key, label, "line", values, 1, texts=_tenths(values)))
+    if not rows:
+        return ()
+    totals = tuple(sum((r.amounts[i] or ZERO for r in rows), ZERO) for i in range(2))
+    rows.append(
+        Row(
+            "totaal",
+            "Totaal",
+            "total",
+            totals,
+            sums=tuple((1, r.id) for r in rows),
+            texts=_tenths(totals),
+        )
+    )
+    return (
+        StatementTable(
+            "toelichting.geconsolideerd.personeelslasten_bezetting",
+            f"Bezetting in fte per 31 december {consolidation.year}",
+            (f"Realisatie {consolidation.year}", f"Realisatie {previous.year}"),
+            tuple(rows),
+        ),
+    )
+
+
+def _tenths(values: tuple[Decimal | None, ...]) -> tuple[str | None, ...]:
+    """fte as the note prints them: to one decimal, rounded once here."""
+    return tuple(
+        None if v is None else str(v.quantize(TENTH, rounding=ROUND_HALF_UP)).replace(".", ",")
+        for v in values
+    )
+
+
+def _plain(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.lower())
+
+
+def maatschappijen(group: Group, year: int) -> StatementTable:
+    """The companies the geconsolidatie holds at the end of ``year``, from the group
+    file: each with the entity that holds it and the share held."""
+    year_end = datetime.date(year, 12, 31)
+    names = {e.key: e.name for e in group.entities}
+    rows = tuple(
+        Row(
+            e.key,
+            e.name,
+            "line",
+            (None, e.share),
+            1,
+            texts=(names[e.parent], f"{(e.share * 100).normalize():f}%".replace(".", ",")),
+        )
+        for e in group.entities
+        if e.parent is not None and e.since <= year_end
+    )
+    return StatementTable(
+        "groep.maatschappijen",
+        f"In de consolidatie opgenomen maatschappijen per 31 december {year}",
+        ("Gehouden door", "Belang"),
         rows,
     )

@@ -28,7 +28,7 @@ from beancount.core import data, prices
 
 from statements.balances import book_value
 from statements.consolidatie.toelichting import Route, add_to_notes, netted_notes, route
-from statements.errors import StatementError
+from statements.errors import StatementError, checked
 from vng_accounts import bedrag
 from vng_accounts.books import Books
 from vng_accounts.chart import account_types_of
@@ -37,6 +37,7 @@ from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
 from vng_accounts.layouts import GECONSOLIDEERD_BATEN_LASTEN as GW
 from vng_accounts.layouts import KASSTROOM_METADATA_KEY, SUBSIDIES
 from vng_accounts.metadata import BEGINBALANS, MUTATIE
+from vng_accounts.verslag import Garantie, read_commitments, read_guarantees, read_personeel
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -80,6 +81,11 @@ class Figures:
     # toelichting, without the intercompany postings (statements.consolidatie.toelichting)
     notes: dict[tuple[str, str], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     note_accounts: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    # the commitments off the balance at the year-end per year they fall due (in euros
+    # at the closing rate), and the credit lines and guarantees standing then
+    commitments: dict[int, Decimal] = field(default_factory=dict)
+    guarantees: tuple[Garantie, ...] = ()
+    fte: Decimal | None = None  # the staff at the year-end in fte, when the books give it
 
     def net_assets(self) -> Decimal:
         return -self.balance.get("groepsvermogen", ZERO)
@@ -221,9 +227,16 @@ def figures_of_years(
                     add_to_notes(
                         fig, to, entry, posting.account, (value, amount * rate), (start, end)
                     )
+    customs = [e for e in books.entries if isinstance(e, data.Custom)]
+    guarantees = checked(read_guarantees(customs))
+    staff = checked(read_personeel(customs))
     for y, fig in figs.items():
         if y not in closing:
             continue  # the entity has no books yet at this year-end
+        due = checked(read_commitments(customs, y))
+        fig.commitments = {d: (a * closing[y]).quantize(CENT) for d, a in due.items()}
+        fig.guarantees = tuple(g for g in guarantees if g.year == y)
+        fig.fte = staff[y].values.get("fte_ultimo") if y in staff else None
         _net_subsidies(fig, books, datetime.date(y, 12, 31), closing[y])
         netted_notes(fig.notes, routes, books, datetime.date(y, 12, 31), closing[y])
         for by_line in (fig.balance, fig.result, fig.deelneming, fig.deelneming_result):

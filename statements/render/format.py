@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 THOUSAND = Decimal(1000)
@@ -37,3 +38,14 @@ def percentage(amount: Decimal | None) -> str:
     if amount is None:
         return "-"
     return f"{amount * 100:.2f}%".replace(".", ",")
+
+
+MAANDEN = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def datum(day: datetime.date) -> str:
+    """A date as Dutch prose writes it: ``30 april 2025``."""
+    return f"{day.day} {MAANDEN[day.month - 1]} {day.year}"

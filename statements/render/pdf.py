@@ -18,6 +18,7 @@ document holds that note.
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import re
@@ -55,7 +56,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from statements.render.format import euros, percentage, thousands
+from statements.bestuursverslag import RESULTAATONTWIKKELING
+from statements.render.format import datum, euros, percentage, thousands
 from statements.table import Row, StatementTable
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
@@ -93,6 +95,7 @@ class Report:
     voorwoord: str
     plaats: str
     sections: tuple[Section, ...] = ()
+    opgemaakt: datetime.date | None = None  # the day the bestuur made up the jaarrekening
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -270,22 +273,28 @@ def _row_style(row: Row, styles: _Styles) -> tuple[ParagraphStyle, ParagraphStyl
     return (styles.cell_bold if strong else styles.cell, styles.num_bold if strong else styles.num)
 
 
+# A text cell that is a figure with its unit (``328,59 fte``, ``6,6%``, ``23.890``) is
+# set right, as the figures of its column are.
+_FIGURE = re.compile(r"^-?[\d.,]+( ?(fte|%))?$")
+
+
 def _text_columns(table: StatementTable) -> set[int]:
-    """The columns that hold text (the WNT's functie and periode): set left, as their
-    header."""
-    return {
+    """The columns of text (the WNT's functie and periode, the bestuur's ambt): no row
+    has an amount in them and some cell is words, not a figure. They are set left,
+    header and cells; every other column right, as its figures."""
+    words = {
         column
         for row in table.rows
-        if row.texts and row.kind != "text"
         for column, value in enumerate(row.texts)
-        if value is not None
-    } | {
-        column
-        for row in table.rows
-        if row.kind == "text" and row.texts
-        for column, value in enumerate(row.texts)
-        if value is not None
+        if value is not None and not _FIGURE.match(value)
     }
+    figures = {
+        column
+        for row in table.rows
+        for column, value in enumerate(row.amounts)
+        if value is not None and not (row.texts and row.texts[column] is not None)
+    }
+    return words - figures
 
 
 def header_cell(label: str, width: float, style: ParagraphStyle) -> Paragraph:
@@ -336,10 +345,8 @@ def statement_flowable(
         note = f" ({text(row.note)})" if shown else ""
         cells = [Paragraph(indent + text(row.label) + note, label_style)]
         for column in range(len(table.columns)):
-            is_text = bool(row.texts) and row.texts[column] is not None and row.kind != "text"
-            cells.append(
-                Paragraph(_cell(row, column, fmt), label_style if is_text else number_style)
-            )
+            left = column in texts
+            cells.append(Paragraph(_cell(row, column, fmt), label_style if left else number_style))
         data.append(cells)
         if row.kind in ("subtotal", "total"):
             style.append(("LINEABOVE", (1, index), (-1, index), 0.4, colors.black))
@@ -387,11 +394,11 @@ def _pie(title: str, items: Sequence[tuple[str, Decimal]], styles: _Styles) -> D
     """A pie of the positive parts, its legend right under it: each swatch next to
     its label (negative parts are named in the legend but cannot be drawn as a
     slice)."""
-    drawing = Drawing(82 * mm, 92 * mm)
+    drawing = Drawing(82 * mm, 78 * mm)
     positive = [(label, value) for label, value in items if value > 0]
     total = sum((v for _, v in positive), Decimal(0))
     pie = Pie()
-    pie.x, pie.y, pie.width, pie.height = _pt(21 * mm), _pt(44 * mm), _pt(38 * mm), _pt(38 * mm)
+    pie.x, pie.y, pie.width, pie.height = _pt(21 * mm), _pt(31 * mm), _pt(38 * mm), _pt(38 * mm)
     pie.data = [float(v) for _, v in positive]
     pie.labels = None
     pie.slices.strokeColor = colors.white
@@ -399,9 +406,9 @@ def _pie(title: str, items: Sequence[tuple[str, Decimal]], styles: _Styles) -> D
     for index in range(len(positive)):
         pie.slices[index].fillColor = PALETTE[index % len(PALETTE)]
     drawing.add(pie)
-    drawing.add(String(0, 87 * mm, title, fontName=styles.bold, fontSize=9, fillColor=BLUE))
+    drawing.add(String(0, 74 * mm, title, fontName=styles.bold, fontSize=9, fillColor=BLUE))
     legend = Legend()
-    legend.x, legend.y = _pt(4 * mm), _pt(40 * mm)
+    legend.x, legend.y = _pt(4 * mm), _pt(27 * mm)
     legend.fontName, legend.fontSize = styles.regular, 7
     legend.alignment = "right"  # the label right of its swatch
     legend.dx, legend.dy = 6, 6
@@ -479,11 +486,12 @@ def render_pdf(report: Report, tables: Sequence[StatementTable]) -> bytes:
     story += _kerninformatie(by_id, styles, notes)
     story += _bestuur(report, by_id, styles)
     story += _enkelvoudig(report, by_id, styles, notes)
-    story += _grondslagen(report, styles)
+    story += _grondslagen(report, by_id, styles)
     story += _toelichting(report, _enkelvoudige_notes(tables), by_id, styles, notes)
-    story += _geconsolideerd(report, tables, styles, notes)
-    story += _geconsolideerde_toelichting(tables, by_id, styles)
     story += _wnt(by_id, styles)
+    story += _geconsolideerd(report, tables, styles, notes)
+    story += _geconsolideerde_toelichting(report, tables, by_id, styles)
+    story += _mutatie_eigen_vermogen(by_id, styles, notes)
     story += _ondertekening(report, by_id, styles)
     story += _part(report, "overige_gegevens", styles)
     doc.multiBuild(story)
@@ -572,29 +580,19 @@ def _summary(table: StatementTable, keep: Sequence[str]) -> StatementTable:
     return replace(table, rows=tuple(r for r in table.rows if r.id in keep))
 
 
-RESULTAATONTWIKKELING = (
-    "som_der_baten",
-    "som_der_lasten",
-    "bedrijfsresultaat",
-    "financiele_baten_lasten",
-    "resultaat_deelnemingen",
-    "resultaat",
-    "dekking_uit_vermogen",
-    "onverdeeld_resultaat",
-)
-
 # The financieel beleid of the bestuursverslag: its sections in the published order,
 # each with the table (by id) that goes with it.
 FINANCIEEL_BELEID: tuple[tuple[str, str | None], ...] = (
     ("samenstelling_baten_lasten", None),
+    ("beleggingsportefeuille", "bestuursverslag.beleggingsportefeuille"),
     ("beleggingsportefeuille", "bestuursverslag.beleggingsresultaat"),
     ("herwaarderingsreserve", None),
     ("liquiditeitspositie", None),
     ("vermogen_en_solvabiliteit", None),
     ("fraude_en_continuiteit", None),
     ("mvo", None),
-    ("deelnemingen", None),
-    ("resultaatontwikkeling", None),
+    ("deelnemingen", "bestuursverslag.deelnemingen"),
+    ("resultaatontwikkeling", "bestuursverslag.resultaatontwikkeling"),
     ("vergelijking_begroting", "bestuursverslag.vergelijking_begroting"),
     ("vergelijking_vorig_jaar", "bestuursverslag.vergelijking_vorig_jaar"),
     ("bedrijfsrisicos", None),
@@ -608,27 +606,44 @@ def _financieel_beleid(
         Paragraph("Financieel beleid", styles.h1)
     ]
     svbl = by_id.get("enkelvoudig.staat_van_baten_en_lasten")
+    previous = None
     for key, table_id in FINANCIEEL_BELEID:
-        part = _section(report, key, styles, styles.h2)
+        # a section with two tables: its text once, before the first
+        part = _section(report, key, styles, styles.h2) if key != previous else []
+        previous = key
         if key == "samenstelling_baten_lasten" and svbl:
             part = (part or [Paragraph("Samenstelling van de baten en lasten", styles.h2)]) + [
                 _composition(svbl, styles),
                 Paragraph(IN_THOUSANDS, styles.note),
             ]
-        if key == "resultaatontwikkeling" and svbl:
+        table = by_id.get(table_id) if table_id else None
+        if key == "resultaatontwikkeling" and svbl and table is None:
             part = (part or [Paragraph("Resultaatontwikkeling", styles.h2)]) + [
                 Paragraph(IN_THOUSANDS, styles.note),
                 statement_flowable(_summary(svbl, RESULTAATONTWIKKELING), styles, notes=notes),
             ]
-        table = by_id.get(table_id) if table_id else None
         if table is not None:
-            part += [
-                Spacer(1, 2 * mm),
-                Paragraph(f"{text(table.title)} {IN_THOUSANDS}", styles.h3),
-                statement_flowable(table, styles, first_width=70 * mm, notes=notes),
-            ]
+            part += _bestuursverslag_table(table, styles, notes)
         story += part
     return story + [PageBreak()]
+
+
+def _bestuursverslag_table(
+    table: StatementTable, styles: _Styles, notes: frozenset[str]
+) -> list[Any]:
+    """A table of the bestuursverslag under its heading: amounts in € 1.000, a table
+    of text (the deelnemingen) with its columns as wide as it needs."""
+    if all(r.texts for r in table.rows):
+        return [
+            Spacer(1, 2 * mm),
+            Paragraph(text(table.title), styles.h3),
+            statement_flowable(table, styles, widths=[65 * mm, 70 * mm, 35 * mm]),
+        ]
+    return [
+        Spacer(1, 2 * mm),
+        Paragraph(f"{text(table.title)} {IN_THOUSANDS}", styles.h3),
+        statement_flowable(table, styles, first_width=70 * mm, notes=notes),
+    ]
 
 
 GROEP_BALANS = (
@@ -653,6 +668,18 @@ GROEP_BATEN_LASTEN = (
 )
 
 
+# The kerninformatie's tables after the group's summaries, in the published order.
+KERN_TABELLEN = (
+    "toelichting.resultaat_deelnemingen",
+    "bestuursverslag.personeel",
+    "bestuursverslag.vraagbaak",
+)
+# the title a table of the jaarrekening carries in the kerninformatie, as published
+KERN_TITELS = {
+    "toelichting.resultaat_deelnemingen": "Het aandeel in het resultaat van de VNG-bedrijven",
+}
+
+
 def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> list[Any]:
     story: list[Any] = [
         Paragraph("Kerninformatie", styles.h1),
@@ -668,12 +695,13 @@ def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> li
                 Paragraph(text(table.title), styles.h3),
                 statement_flowable(_summary(table, keep), styles, notes=frozenset()),
             ]
-    for table_id in ("toelichting.resultaat_deelnemingen", "bestuursverslag.personeel"):
+    for table_id in KERN_TABELLEN:
         table = by_id.get(table_id)
         if table:
+            shown = _unreferenced(table)
             story += [
-                Paragraph(_NOTE.sub("", text(table.title)).strip(), styles.h3),
-                statement_flowable(_unreferenced(table), styles, notes=frozenset()),
+                Paragraph(text(shown.title), styles.h3),
+                statement_flowable(shown, styles, notes=frozenset()),
             ]
     kengetallen = by_id.get("enkelvoudig.kengetallen")
     if kengetallen:
@@ -682,7 +710,10 @@ def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> li
 
 
 def _unreferenced(table: StatementTable) -> StatementTable:
-    return replace(table, rows=tuple(replace(r, note=None) for r in table.rows))
+    """A table of the jaarrekening as the kerninformatie shows it: its title there,
+    without note numbers."""
+    title = KERN_TITELS.get(table.id) or _NOTE.sub("", table.title).strip()
+    return replace(table, title=title, rows=tuple(replace(r, note=None) for r in table.rows))
 
 
 def _bestuur(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
@@ -691,7 +722,10 @@ def _bestuur(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
         return []
     story: list[Any] = [Paragraph("Samenstelling bestuur en directie", styles.h1)]
     story += [Paragraph(text(table.title), styles.note)]
-    story.append(statement_flowable(table, styles, widths=[70 * mm, 100 * mm]))
+    widths = (
+        [52 * mm, 48 * mm, 28 * mm, 42 * mm] if len(table.columns) == 3 else [70 * mm, 100 * mm]
+    )
+    story.append(statement_flowable(table, styles, widths=widths))
     directie = by_id.get("bestuursverslag.directie")
     if directie:
         story += [
@@ -745,10 +779,30 @@ def _bestemming(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     ]
 
 
-def _grondslagen(report: Report, styles: _Styles) -> list[Any]:
+MAATSCHAPPIJEN = "groep.maatschappijen"
+
+
+def _grondslagen(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
+    """The toelichting algemeen and the grondslagen; the companies of the group after
+    the verbonden partijen, as the consolidation's scope."""
     story = _section(report, "toelichting_algemeen", styles, styles.h1)
-    for key in ("grondslagen", "grondslagen_kasstroomoverzicht", "overige_informatie"):
+    for key in (
+        "grondslagen",
+        "verbonden_partijen",
+        "grondslagen_kasstroomoverzicht",
+        "overige_informatie",
+    ):
         story += _section(report, key, styles, styles.h2)
+        table = by_id.get(MAATSCHAPPIJEN)
+        if key == "verbonden_partijen" and table is not None and table.rows:
+            story.append(
+                KeepTogether(
+                    [
+                        Paragraph(text(table.title), styles.h3),
+                        statement_flowable(table, styles, first_width=70 * mm),
+                    ]
+                )
+            )
     return story + [PageBreak()] if story else []
 
 
@@ -770,9 +824,14 @@ _NOTE_OF = {"toelichting.herwaarderingsreserve": 8}
 BALANS_NOTES = range(1, 15)  # the notes on the balance; 15 and on the baten en lasten
 
 
+# tables that belong to a note without its number in their title, after its table
+_PART_OF_NOTE = {"toelichting.geconsolideerd.personeelslasten_bezetting": 31}
+
+
 def note_order(table: StatementTable) -> tuple[int, int, str]:
     found = _NOTE.search(table.title)
     number = _NOTE_OF.get(table.id, int(found.group(1)) if found else 99)
+    number = _PART_OF_NOTE.get(table.id, number)
     within = next(
         (i for i, prefix in enumerate(_WITHIN_NOTE) if table.id.startswith(prefix)),
         len(_WITHIN_NOTE),
@@ -857,7 +916,7 @@ def _verplichtingen(
 def _geconsolideerd(
     report: Report, tables: Sequence[StatementTable], styles: _Styles, notes: frozenset[str]
 ) -> list[Any]:
-    group = [t for t in tables if t.id.startswith("geconsolideerd.")]
+    group = [t for t in tables if t.id.startswith("geconsolideerd.") and t.id != MUTATIE_EV]
     if not group:
         return []
     story: list[Any] = [Paragraph(f"Geconsolideerde jaarrekening {report.year}", styles.h1)]
@@ -871,8 +930,23 @@ def _geconsolideerd(
         if table.id == "geconsolideerd.staat_van_baten_en_lasten":
             story += _section(report, "geconsolideerde_resultaatbestemming", styles, styles.h2)
         story.append(CondPageBreak(60 * mm))
-    story += _section(report, "gebeurtenissen_na_balansdatum", styles, styles.h2)
     return story + [PageBreak()]
+
+
+MUTATIE_EV = "geconsolideerd.mutatie_eigen_vermogen"
+
+
+def _mutatie_eigen_vermogen(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> list[Any]:
+    """The overzicht mutatie eigen vermogen, after the notes of the group as published."""
+    table = by_id.get(MUTATIE_EV)
+    if table is None:
+        return []
+    return [
+        Paragraph(text(table.title), styles.h1),
+        Paragraph(IN_THOUSANDS, styles.note),
+        statement_flowable(table, styles, notes=notes),
+        PageBreak(),
+    ]
 
 
 GROUP_NOTES = "toelichting.geconsolideerd."  # the ids of the notes (24)–(32)
@@ -885,10 +959,11 @@ def _enkelvoudige_notes(tables: Sequence[StatementTable]) -> list[StatementTable
 
 
 def _geconsolideerde_toelichting(
-    tables: Sequence[StatementTable], by_id: Tables, styles: _Styles
+    report: Report, tables: Sequence[StatementTable], by_id: Tables, styles: _Styles
 ) -> list[Any]:
     """The toelichting op de geconsolideerde balans and staat van baten en lasten: the
-    notes (24)–(32), each in its part, in the order of their numbers."""
+    notes (24)–(32), each in its part, in the order of their numbers; the events after
+    the balance date close the notes on the balans, as published."""
     ordered = sorted((t for t in tables if t.id.startswith(GROUP_NOTES)), key=note_order)
     story: list[Any] = []
     for title, balans in (
@@ -900,7 +975,32 @@ def _geconsolideerde_toelichting(
             continue
         story += [Paragraph(title, styles.h1), Paragraph(IN_THOUSANDS, styles.note)]
         story += [_note(t, by_id, styles) for t in part]
+        if balans:
+            story += _overige_informatie(by_id, styles)
+            story += _section(report, "gebeurtenissen_na_balansdatum", styles, styles.h2)
         story.append(PageBreak())
+    return story
+
+
+OVERIGE_INFORMATIE = ("overige_informatie.bankgaranties", "overige_informatie.verplichtingen")
+
+
+def _overige_informatie(by_id: Tables, styles: _Styles) -> list[Any]:
+    """The group's guarantees and commitments off the balance, each a table."""
+    tables = [by_id[i] for i in OVERIGE_INFORMATIE if i in by_id]
+    if not tables:
+        return []
+    story: list[Any] = [Paragraph("Overige informatie", styles.h2)]
+    for table in tables:
+        first = 60 * mm if len(table.columns) > 1 else 85 * mm
+        story.append(
+            KeepTogether(
+                [
+                    Paragraph(text(table.title), styles.h3),
+                    statement_flowable(table, styles, first_width=first),
+                ]
+            )
+        )
     return story
 
 
@@ -943,7 +1043,14 @@ def _ondertekening(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
         return []
     story: list[Any] = [
         Paragraph("Ondertekening", styles.h1),
-        Paragraph(text(f"{report.plaats}, ...................... {report.year + 1}"), styles.body),
+        Paragraph(
+            text(
+                f"{report.plaats}, {datum(report.opgemaakt)}"
+                if report.opgemaakt
+                else f"{report.plaats}, ...................... {report.year + 1}"
+            ),
+            styles.body,
+        ),
         Paragraph("Namens het bestuur,", styles.body),
         Paragraph(text(report.entity), styles.body),
         Spacer(1, 6 * mm),
@@ -966,3 +1073,156 @@ def _ondertekening(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
         )
     )
     return story + [grid, PageBreak()]
+
+
+# --- the document's parts as data, for a page that shows the same document ------------
+
+
+@dataclass(frozen=True)
+class Deel:
+    """A part of the document as the PDF sets it: its key (an anchor), its title (the
+    PDF's outline), and what it holds in order — texts of the books and tables."""
+
+    key: str
+    title: str
+    items: tuple[Section | StatementTable, ...]
+
+
+def text_blocks(value: str) -> tuple[tuple[str, str], ...]:
+    """A text of the books as blocks, the way ``paragraphs`` sets it: ``kop`` (a
+    heading inside the section), ``alinea`` or ``punt`` (a bullet)."""
+    blocks: list[tuple[str, str]] = []
+    for block in re.split(r"\n\s*\n", value.strip()):
+        prose: list[str] = []
+        for line in (line.strip() for line in block.splitlines() if line.strip()):
+            kind = "kop" if line.startswith("### ") else "punt" if line.startswith("- ") else ""
+            if kind:
+                if prose:
+                    blocks.append(("alinea", " ".join(prose)))
+                    prose = []
+                blocks.append((kind, line[4:] if kind == "kop" else line[2:]))
+            elif blocks and blocks[-1][0] == "punt" and not prose:
+                blocks[-1] = ("punt", f"{blocks[-1][1]} {line}")  # a bullet continued
+            else:
+                prose.append(line)
+        if prose:
+            blocks.append(("alinea", " ".join(prose)))
+    return tuple(blocks)
+
+
+def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...]:
+    """The parts of the document in the order ``render_pdf`` sets them, each with its
+    texts and tables (a summary as the PDF shows it); the parts the books lack left out."""
+    by_id = {t.id: t for t in tables}
+
+    def sections(*keys: str) -> list[Section | StatementTable]:
+        return [s for s in (report.section(k) for k in keys) if s is not None]
+
+    def present(*ids: str) -> list[Section | StatementTable]:
+        return [by_id[i] for i in ids if i in by_id]
+
+    voorwoord = sections("voorwoord") or [Section("voorwoord", "Voorwoord", report.voorwoord)]
+    beleid = sections("financieel_beleid")
+    svbl = by_id.get("enkelvoudig.staat_van_baten_en_lasten")
+    previous = None
+    for key, table_id in FINANCIEEL_BELEID:
+        beleid += sections(key) if key != previous else []
+        previous = key
+        if key == "resultaatontwikkeling" and svbl and table_id not in by_id:
+            beleid.append(_summary(svbl, RESULTAATONTWIKKELING))
+        beleid += present(table_id) if table_id else []
+    kern: list[Section | StatementTable] = [
+        _summary(by_id[i], keep)
+        for i, keep in (
+            ("geconsolideerd.balans", GROEP_BALANS),
+            ("geconsolideerd.staat_van_baten_en_lasten", GROEP_BATEN_LASTEN),
+        )
+        if i in by_id
+    ]
+    kern += [_unreferenced(t) for t in present(*KERN_TABELLEN) if isinstance(t, StatementTable)]
+    kern += present("enkelvoudig.kengetallen")
+    notes = sorted(
+        (t for t in _enkelvoudige_notes(tables) if t.id.startswith("toelichting.")),
+        key=note_order,
+    )
+    group_notes = sorted((t for t in tables if t.id.startswith(GROUP_NOTES)), key=note_order)
+    groep = [t for t in tables if t.id.startswith("geconsolideerd.") and t.id != MUTATIE_EV]
+    parts = [
+        Deel("voorwoord", "Voorwoord", tuple(voorwoord)),
+        Deel("financieel_beleid", "Financieel beleid", tuple(beleid)),
+        Deel("kerninformatie", "Kerninformatie", tuple(kern)),
+        Deel(
+            "bestuur",
+            "Samenstelling bestuur en directie",
+            tuple(present("bestuursverslag.samenstelling_bestuur", "bestuursverslag.directie")),
+        ),
+        Deel(
+            "enkelvoudig",
+            f"Enkelvoudige jaarrekening {report.year}",
+            tuple(
+                present("enkelvoudig.balans", "enkelvoudig.staat_van_baten_en_lasten")
+                + sections("resultaat_toelichting", "resultaatbestemming")
+            ),
+        ),
+        Deel(
+            "toelichting_algemeen",
+            "Toelichting algemeen",
+            tuple(
+                sections("toelichting_algemeen", "grondslagen", "verbonden_partijen")
+                + present(MAATSCHAPPIJEN)
+                + sections("grondslagen_kasstroomoverzicht", "overige_informatie")
+            ),
+        ),
+        Deel(
+            "toelichting_balans",
+            "Toelichting op de enkelvoudige balans",
+            tuple(
+                [t for t in notes if note_order(t)[0] in BALANS_NOTES]
+                + sections("niet_in_de_balans")
+                + present("toelichting.verplichtingen")
+                + sections("fiscale_eenheid")
+            ),
+        ),
+        Deel(
+            "toelichting_baten_lasten",
+            "Toelichting op de enkelvoudige staat van baten en lasten",
+            tuple(t for t in notes if 15 <= note_order(t)[0] < 99),
+        ),
+        Deel(
+            "wnt",
+            "WNT-verantwoording",
+            tuple(
+                present(
+                    "wnt.topfunctionarissen",
+                    "wnt.toezichthouders",
+                    "wnt.drempel",
+                    "wnt.overige_functionarissen",
+                )
+            ),
+        ),
+        Deel(
+            "geconsolideerd",
+            f"Geconsolideerde jaarrekening {report.year}",
+            tuple([*groep, *sections("geconsolideerde_resultaatbestemming")] if groep else []),
+        ),
+        Deel(
+            "toelichting_geconsolideerde_balans",
+            "Toelichting op de geconsolideerde balans",
+            tuple(
+                [t for t in group_notes if note_order(t)[0] in GROUP_BALANS_NOTES]
+                + present(*OVERIGE_INFORMATIE)
+                + (sections("gebeurtenissen_na_balansdatum") if groep else [])
+            ),
+        ),
+        Deel(
+            "toelichting_geconsolideerde_baten_lasten",
+            "Toelichting op de geconsolideerde staat van baten en lasten",
+            tuple(t for t in group_notes if note_order(t)[0] not in GROUP_BALANS_NOTES),
+        ),
+        Deel(
+            "mutatie_eigen_vermogen", "Overzicht mutatie eigen vermogen", tuple(present(MUTATIE_EV))
+        ),
+        Deel("ondertekening", "Ondertekening", tuple(present("ondertekening"))),
+        Deel("overige_gegevens", "Overige gegevens", tuple(sections("overige_gegevens"))),
+    ]
+    return tuple(p for p in parts if p.items)

@@ -14,9 +14,14 @@ column from its own proefbalans, the group column over every column, and carry a
 check per elimination column that it nets to zero in the books' sign.
 
 Amounts are exact decimals (number cells, Dutch Excel shows ``1.234,56``); dates
-are date cells; text is always text: a narration starting with ``=``, ``+``, ``-`` or
-``@`` never becomes a formula, and characters a workbook cannot hold are removed and
-listed on "Meldingen".
+are date cells; text is always text: a text cell (never a formula, never an error
+value such as ``#N/A``), and one that starts with ``=``, ``+``, ``-`` or ``@`` (a
+narration the bank sent, ``=SUM(A1)``) carries the quote prefix, so that editing the
+cell in Excel or LibreOffice keeps it text. Characters a workbook cannot hold are
+removed and listed on "Meldingen". The journal beside the workbook (CSV) puts an
+apostrophe before a text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return (``csv_text``), as OWASP advises against CSV injection; its amounts
+are numbers without a sign and stay as they are.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -47,6 +52,10 @@ DATE = "dd-mm-yyyy"
 DATETIME = "dd-mm-yyyy hh:mm"
 ZERO = Decimal(0)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# what a spreadsheet reads as the start of a formula (a tab or carriage return before
+# one, in a CSV file, as well)
+FORMULA_START = ("=", "+", "-", "@")
+CSV_FORMULA_START = (*FORMULA_START, "\t", "\r")
 _YEAR = re.compile(r"\b(\d{4})\b")
 BOLD = Font(bold=True)
 LINK = Font(color="0563C1", underline="single")
@@ -122,6 +131,7 @@ class _Writer:
         if cell is not None:  # written before: openpyxl's own path keeps its style
             assert isinstance(cell, Cell)
             cell.value = value
+            cell.data_type = kind  # the setter's guess ("=…" a formula) overruled
             if style:
                 cell.number_format = style
             return cell
@@ -145,8 +155,12 @@ class _Writer:
             cleaned = _ILLEGAL.sub("", cleaned)
             self.note(sheet, f"{get_column_letter(column)}{row}", "stuurtekens verwijderd")
         cleaned = cleaned[:32767]  # the most a cell holds
-        # text is text: never a formula, whatever it starts with
-        return self._put(sheet, row, column, cleaned, "e" if cleaned in ERROR_CODES else "s")
+        # text is text: never a formula or an error value, whatever it starts with
+        cell = self._put(sheet, row, column, cleaned, "s")
+        if cleaned.startswith(FORMULA_START):
+            # the quote prefix: Excel and LibreOffice keep it text when it is edited
+            cell.quotePrefix = True
+        return cell
 
     def amount(
         self,
@@ -670,16 +684,24 @@ def journal_file(entity: str, year: int) -> str:
     return f"journaal-{'-'.join(words) or 'entiteit'}-{year}.csv"
 
 
+def csv_text(value: str) -> str:
+    """Text for a CSV cell that a spreadsheet shows as text: with an apostrophe before
+    it when it starts like a formula (``=``, ``+``, ``-``, ``@``, a tab, a carriage
+    return). Only for text: a number written as a number (``-12.50``) stays one."""
+    return "'" + value if value.startswith(CSV_FORMULA_START) else value
+
+
 def write_journal_csv(ledger: Grootboek, analysis: Analysis | None, path: str) -> int:
     """Every posting line of ``ledger`` with the columns of the Journaal sheet, the
     ledger's flags and the journal-entry tests (``ja`` where a line is hit), as CSV
     (UTF-8, comma, dates YYYY-MM-DD, amounts exact with a decimal point) to ``path``;
-    returns the number of lines. For books too large for a worksheet."""
+    returns the number of lines. For books too large for a worksheet. Every text
+    (boekstuk, dagboek, gebruiker, omschrijving, bron, rekening) is ``csv_text``."""
     import csv
 
     import numpy as np
 
-    numbers = {a.account: (a.number, a.name) for a in ledger.accounts}
+    numbers = {a.account: (csv_text(a.number), csv_text(a.name)) for a in ledger.accounts}
     names = analysis.names if analysis else {}
     count = sum(len(e.lines) for e in ledger.entries)
     hits = np.zeros((count, len(names)), dtype=bool)
@@ -693,7 +715,14 @@ def write_journal_csv(ledger: Grootboek, analysis: Analysis | None, path: str) -
         writer.writerow([*_JOURNAAL, *FLAGS.values(), *names.values()])
         for entry in ledger.entries:
             booked = entry.booked_at.strftime("%Y-%m-%d %H:%M") if entry.booked_at else ""
-            head = (entry.number, entry.journal, entry.date.isoformat(), booked, entry.user)
+            head = (
+                csv_text(entry.number),
+                csv_text(entry.journal),
+                entry.date.isoformat(),
+                booked,
+                csv_text(entry.user),
+            )
+            source = csv_text(entry.docref)
             flags = ["ja" if flag in entry.flags else "" for flag in FLAGS]
             rows = []
             for line in entry.lines:
@@ -702,8 +731,8 @@ def write_journal_csv(ledger: Grootboek, analysis: Analysis | None, path: str) -
                 rows.append(
                     (
                         *head,
-                        line.description,
-                        entry.docref,
+                        csv_text(line.description),
+                        source,
                         *numbers[line.account],
                         *debit,
                         *flags,
@@ -728,7 +757,8 @@ def _without_entries(w: _Writer, sheet: Worksheet, ledger: Grootboek) -> bool:
             f"{ledger.entity}: de boekingen van {ledger.year} staan in {name}, naast deze "
             "werkmap: elke boekingsregel met de kolommen van dit blad, de signalen en de "
             "journaalpostentests (CSV: UTF-8, komma, datums JJJJ-MM-DD, bedragen exact met "
-            "een punt); dit blad zou de praktische grenzen van een werkblad overschrijden.",
+            "een punt, een tekst die begint met =, +, -, @ of een tab met een apostrof "
+            "ervoor); dit blad zou de praktische grenzen van een werkblad overschrijden.",
         )
         w.note(sheet, "A2", f"boekingen niet in de werkmap: zie {name} naast de werkmap")
         return True

@@ -2,6 +2,19 @@
 // done, and then load the page again.
 export default {
   onExtensionPageLoad() {
+    // the index of the jaarverslag: each link scrolls to its part on this page
+    // (Fava's router would take a bare #anchor for a page of its own)
+    for (const link of document.querySelectorAll("#vng-inhoud a, a.vng-naar-inhoud")) {
+      link.addEventListener("click", (event) => {
+        const target = document.getElementById(link.getAttribute("href").slice(1));
+        if (target) {
+          event.preventDefault();
+          event.stopPropagation();
+          target.scrollIntoView();
+          history.replaceState(history.state, "", link.getAttribute("href"));
+        }
+      });
+    }
     const waiting = document.getElementById("vng-bezig");
     if (!waiting) {
       return;

@@ -5,8 +5,10 @@ A thin adapter over the build of ``vng jaarverslag`` (``vng.jaarverslag``): for 
 books Fava shows and their group (found as the command line finds it, or given to
 ``vng serve --groep``), the page shows the statements of a year, enkelvoudig or
 geconsolideerd, each line opening the accounts behind it with their number and
-amount, and offers the very files the command line writes: the PDF, the workbook and
-the auditfile of every entity. Listed in the books as::
+amount; or the whole jaarverslag (``deel=verslag``), the parts of the PDF in its
+order with an index linking to each, their texts and tables; and offers the very
+files the command line writes: the PDF, the workbook and the auditfile of every
+entity. Listed in the books as::
 
     2024-07-01 custom "fava-extension" "vng.fava"
 
@@ -40,6 +42,7 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, abort, jsonify, request, send_file
 
 from statements.render.format import euros, percentage, thousands
+from statements.render.pdf import Section, text_blocks
 from statements.table import Row, StatementTable
 from vng.fava.bouw import RESULT, Pagina, Rekening
 from vng.jaarverslag import group_path, slug
@@ -139,7 +142,10 @@ class VngJaarrekening(FavaExtensionBase):
         return years[0] if years else datetime.date.today().year - 1
 
     def part(self) -> str:
-        return "geconsolideerd" if request.args.get("deel") == "geconsolideerd" else "enkelvoudig"
+        """``verslag`` (the whole document, part by part), ``geconsolideerd`` or
+        ``enkelvoudig`` (the statements, the default)."""
+        asked = request.args.get("deel")
+        return asked if asked in ("verslag", "geconsolideerd") else "enkelvoudig"
 
     # --- the build, once per year and state of the books --------------------------
 
@@ -245,6 +251,16 @@ class VngJaarrekening(FavaExtensionBase):
 
     def tables(self, page: Pagina) -> tuple[StatementTable, ...]:
         return page.geconsolideerd if self.part() == "geconsolideerd" else page.enkelvoudig
+
+    @staticmethod
+    def is_text(item: Section | StatementTable) -> bool:
+        """Whether an item of a part of the document is a text (else a table)."""
+        return isinstance(item, Section)
+
+    @staticmethod
+    def blocks(section: Section) -> tuple[tuple[str, str], ...]:
+        """A text as the PDF sets it: headings, paragraphs and bullets."""
+        return text_blocks(section.text)
 
     @staticmethod
     def cell(table: StatementTable, row: Row, column: int) -> str:

@@ -5,7 +5,8 @@
 runs ``build_jaarverslag`` (the function behind ``vng jaarverslag``) on the books and
 their group, moves its files into ``FOLDER`` and writes ``FOLDER/pagina.pickle``: what
 the page shows (the statements, enkelvoudig and geconsolideerd, and the accounts behind
-every line with their number and amount) or the errors of the books. Its own process
+every line with their number and amount; and the whole document part by part, as the
+PDF sets it, its texts filled from the same statements) or the errors of the books. Its own process
 keeps the entities' books out of Fava's memory and Fava answering while it runs.
 """
 
@@ -20,8 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from statements.render.pdf import Deel, outline
 from statements.table import StatementTable
-from vng.jaarverslag import BuildError, Jaarverslag, build_jaarverslag
+from vng.jaarverslag import BuildError, Jaarverslag, build_jaarverslag, report_of
 from vng.output import write_atomic
 
 RESULT = "pagina.pickle"
@@ -60,6 +62,18 @@ class Pagina:
     accounts: Index = field(default_factory=dict)
     group_lines: dict[tuple[str, str], tuple[Rekening, ...]] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
+    delen: tuple[Deel, ...] = ()  # the document's parts, in the PDF's order
+
+
+def _delen(built: Jaarverslag) -> tuple[Deel, ...]:
+    """The parts of the document from the build's statements and the books' texts,
+    filled as ``vng jaarverslag`` fills them for its PDF."""
+    own = built.results[built.reporting]
+    if own.settings is None:
+        return ()
+    report = report_of(own, built.year, built.tables)
+    signing = (own.ondertekening,) if own.ondertekening is not None else ()
+    return outline(report, (*built.tables, *signing))
 
 
 def _accounts(built: Jaarverslag) -> Index:
@@ -142,6 +156,7 @@ def pagina(books: str, group: str, year: int, folder: str) -> Pagina:
         built.auditfiles,
         _accounts(built),
         _group_lines(built),
+        delen=_delen(built),
     )
 
 
