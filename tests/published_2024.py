@@ -227,6 +227,12 @@ ERRATA: dict[tuple[str, str, int], tuple[int, int | None, str]] = {
         None,
         "verschoven 2023-cel: gedrukt als '-', toelichting 6 geeft 9.076 (gesaldeerd)",
     ),
+    ("balans", "overige_effecten", 1): (
+        63988,
+        63987,
+        "de balans 2023 drukt 63.987, toelichting (2) geeft voor dezelfde post 63.988 "
+        "(effectenportefeuille 63.984 en overige beleggingen 4)",
+    ),
     ("baten_lasten", "salarissen", 2): (
         22536,
         23014,
@@ -358,6 +364,19 @@ VERLOOP_ERRATA: dict[tuple[str, str, int], tuple[int, int | None, str]] = {
         4384,
         4474,
         "zie gerealiseerd 2023: de herwaarderingstabel geeft 4.384",
+    ),
+    ("overige_reserves", "Resultaatsbestemming vorig boekjaar", 1): (
+        -4218,
+        -4217,
+        "het verloop van het onverdeeld resultaat geeft het resultaat 2022 als -4.218 (stand per "
+        "1 januari 2023) en 4.218 (naar de overige reserves); het verloop van de overige reserves "
+        "drukt hetzelfde bedrag als -4.217",
+    ),
+    ("omrekenverschillen", "Mutatie", 0): (
+        12,
+        11,
+        "het verloop van de deelneming en het mutatieoverzicht eigen vermogen geven de "
+        "omrekenverschillen 2024 als 12; de reserve omrekenverschillen drukt hetzelfde bedrag als 11",
     ),
     ("statutaire_reserve", "Stand per 1 januari", 1): (
         2725,
@@ -545,6 +564,35 @@ RESULTAAT_DEELNEMINGEN = {
 }
 # (line, column) -> (books, printed, why)
 GECONSOLIDEERD_ERRATA = {
+    ("overlopende_passiva", 0): (
+        138905,
+        138906,
+        "toelichting (27) drukt 138.905, en zo tellen haar regels op; de balans drukt 138.906",
+    ),
+    ("groepsvermogen", 0): (
+        60360,
+        60361,
+        "het groepsvermogen is het eigen vermogen van de vereniging: de enkelvoudige balans "
+        "drukt 60.360 (2023: beide 56.301)",
+    ),
+    ("activa_in_uitvoering", 0): (
+        502,
+        501,
+        "de enkelvoudige balans en toelichting (1) drukken 502; de dochters hebben geen activa "
+        "in uitvoering",
+    ),
+    ("deelnemingen.vpb", 1): (
+        -456,
+        -455,
+        "de geconsolideerde staat van baten en lasten drukt dezelfde vennootschapsbelasting 2023 "
+        "van de fiscale eenheid als -456",
+    ),
+    ("deelnemingen.totaal", 1): (
+        1363,
+        1362,
+        "het aandeel in het resultaat van de deelnemingen 2023 is in de enkelvoudige staat van "
+        "baten en lasten en in het verloop van de deelneming 1.363",
+    ),
     ("overige_effecten", 1): (
         63988,
         63986,
@@ -572,8 +620,17 @@ KASSTROOM_2024 = {
     "netto_kasstroom": -12425,
     "mutatie_liquide": -12425,
 }
+# The 2023 column of the kasstroomoverzicht as printed: its parts do not add up to its
+# netto kasstroom (4.902 - 5.468 + 0 = -566, printed -1.222).
+KASSTROOM_2023_PRINTED = {
+    "operationeel": 4902,
+    "investering": -5468,
+    "financiering": 0,
+    "netto_kasstroom": -1222,
+}
 # Printed as "Betaalde/ontvangen vennootschapsbelasting" (2024, 2023): the charge of each
-# year (the staat van baten en lasten's -682 and -455), not what was paid.
+# year as the toelichting resultaat deelnemingen prints it (-682 and -455; the staat van
+# baten en lasten prints the 2023 charge as -456), not what was paid.
 KASSTROOM_VPB_PRINTED = (-682, -455)
 
 
@@ -615,11 +672,4 @@ VERSCHIL_VORIG_JAAR = {
     "onverdeeld_resultaat": -3784,
     "bedrijfsresultaat": 147,
 }
-VERSCHIL_ERRATA = {
-    "bedrijfsresultaat": (
-        148,
-        147,
-        "afronding: het bedrijfsresultaat 2023 is in de boeken -3.543,6 (gedrukt -3.543, "
-        "uit een som der baten van 156.191 die in de boeken 156.190 is)",
-    ),
-}
+VERSCHIL_ERRATA: dict[str, tuple[int, int, str]] = {}

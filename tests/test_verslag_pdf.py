@@ -155,8 +155,8 @@ def test_consolidated_statements_say_their_unit_and_appropriation(reader: PdfRea
 def test_notes_6_and_13_disclose_the_restated_comparatives(reader: PdfReader) -> None:
     text = _part(reader, "Toelichting op de enkelvoudige balans")
     for note, bruto, balans in (
-        ("Overlopende activa (6)", "78.426", "9.076"),
-        ("Overlopende passiva (13)", "131.086", "61.736"),
+        ("Overlopende activa (6)", "78.425", "9.076"),
+        ("Overlopende passiva (13)", "131.085", "61.736"),
     ):
         part = text.split(note, 1)[1][:900]
         assert "2023 (wijziging presentatie)" in part, note
@@ -371,9 +371,9 @@ def test_resultaatontwikkeling_prints_the_begroting_of_the_next_year(reader: Pdf
     table = text.split("Resultaatontwikkeling (bedragen x € 1.000)", 1)[1][:700]
     assert table.lstrip().startswith("Realisatie 2023 Begroot 2024 Realisatie 2024 Begroot 2025")
     for line in (
-        "Som der baten 156.190 118.166 172.131 140.802",
+        "Som der baten 156.191 118.166 172.131 140.802",
         "Som der lasten 159.734 123.227 175.527 145.768",
-        "Bedrijfsresultaat -3.544 -5.061 -3.396 -4.966",
+        "Bedrijfsresultaat -3.543 -5.061 -3.396 -4.966",
     ):
         assert line in table, line
 
