@@ -19,7 +19,7 @@ from typing import Any
 from statements.consolidatie.eliminaties import Consolidation, consolidate
 from statements.consolidatie.omrekening import ZERO, Figures, GroupFigures
 from statements.consolidatie.toelichting import build_group_notes
-from statements.errors import StatementErrors
+from statements.errors import StatementError, StatementErrors
 from statements.table import Row, StatementTable
 from vng_accounts.groep import Group
 from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
@@ -85,7 +85,7 @@ def build_geconsolideerd(
         (_values(now.result), _values(before.result)),
     )
     notes = (
-        (resultaat_deelnemingen(group, now, before),)
+        (resultaat_deelnemingen(group, now, before), aandeel_na_vpb(group, now, before))
         if any(e.fiscal_head for e in group.entities)
         else ()
     )
@@ -171,12 +171,11 @@ def mutatie_eigen_vermogen(
     )
 
 
-def resultaat_deelnemingen(
-    group: Group, consolidation: Consolidation, previous: Consolidation
-) -> StatementTable:
-    """Toelichting (23): per deelneming of the fiscal unity its result before tax, the
-    head's own result, the fiscal unity's VpB; together the result of deelnemingen."""
+def _deelneming_results(group: Group, c: Consolidation) -> dict[str, Decimal]:
+    """Per company under the fiscal head its result before tax with the companies
+    below it, the head's own result, and the fiscal unity's VpB ("vpb")."""
     head = next(e for e in group.entities if e.fiscal_head)
+    figures = {f.entity.key: f for f in c.figures}
 
     def own(fig: Figures) -> Decimal:
         return -sum(
@@ -188,49 +187,104 @@ def resultaat_deelnemingen(
             ZERO,
         )
 
-    def column(c: Consolidation) -> dict[str, Decimal]:
-        figures = {f.entity.key: f for f in c.figures}
-        values = {
-            e.key: sum((own(figures[k]) for k in group.descendants(e.key)), ZERO)
-            for e in group.entities
-            if e.parent == head.key
-        }
-        values[head.key] = own(figures[head.key])
-        values["vpb"] = -figures[head.key].result.get("vpb", ZERO)
-        return values
+    values = {
+        e.key: sum((own(figures[k]) for k in group.descendants(e.key)), ZERO)
+        for e in group.entities
+        if e.parent == head.key
+    }
+    values[head.key] = own(figures[head.key])
+    values["vpb"] = -figures[head.key].result.get("vpb", ZERO)
+    return values
 
-    now, before = column(consolidation), column(previous)
+
+def _deelneming_table(
+    group: Group,
+    columns: tuple[dict[str, Decimal], dict[str, Decimal]],
+    table: tuple[str, str, str],
+    years: tuple[int, int],
+    with_vpb: bool,
+) -> StatementTable:
+    head = next(e for e in group.entities if e.fiscal_head)
+    now, before = columns
     rows = []
-    children = [e for e in group.entities if e.parent == head.key]
-    for entity in children:
-        rows.append(
-            Row(
-                entity.key,
-                entity.label or entity.name,
-                "line",
-                (now[entity.key], before[entity.key]),
-                1,
-            )
-        )
-    rows.append(
-        Row(head.key, f"{head.name} (enkelvoudig)", "line", (now[head.key], before[head.key]), 1)
-    )
-    rows.append(Row("vpb", "Vennootschapsbelasting", "line", (now["vpb"], before["vpb"]), 1))
+    for entity in [e for e in group.entities if e.parent == head.key]:
+        amounts = (now[entity.key], before[entity.key])
+        rows.append(Row(entity.key, entity.label or entity.name, "line", amounts, 1))
+    own = f"{head.name} (enkelvoudig)" if with_vpb else f"{head.name} (excl. deelnemingen)"
+    rows.append(Row(head.key, own, "line", (now[head.key], before[head.key]), 1))
+    if with_vpb:
+        rows.append(Row("vpb", "Vennootschapsbelasting", "line", (now["vpb"], before["vpb"]), 1))
     ids = tuple(r.id for r in rows)
     rows.append(
         Row(
             "totaal",
-            "Totaal resultaat deelnemingen",
+            table[2],
             "total",
             tuple(sum((r.amounts[i] or ZERO for r in rows), ZERO) for i in range(2)),
             sums=tuple((1, i) for i in ids),
         )
     )
     return StatementTable(
-        "toelichting.resultaat_deelnemingen",
-        "Resultaat deelnemingen (23)",
-        (f"Realisatie {consolidation.year}", f"Realisatie {previous.year}"),
+        table[0],
+        table[1],
+        (f"Realisatie {years[0]}", f"Realisatie {years[1]}"),
         tuple(rows),
+    )
+
+
+def resultaat_deelnemingen(
+    group: Group, consolidation: Consolidation, previous: Consolidation
+) -> StatementTable:
+    """Toelichting (23): per deelneming of the fiscal unity its result before tax, the
+    head's own result, the fiscal unity's VpB; together the result of deelnemingen."""
+    return _deelneming_table(
+        group,
+        (_deelneming_results(group, consolidation), _deelneming_results(group, previous)),
+        (
+            "toelichting.resultaat_deelnemingen",
+            "Resultaat deelnemingen (23)",
+            "Totaal resultaat deelnemingen",
+        ),
+        (consolidation.year, previous.year),
+        with_vpb=True,
+    )
+
+
+def aandeel_na_vpb(
+    group: Group, consolidation: Consolidation, previous: Consolidation
+) -> StatementTable:
+    """The share of each company in the result after VpB, as the kerninformatie gives
+    it: its result before tax less the part of the fiscal unity's VpB it bears
+    (``belasting_van`` on the head's VpB postings); a part borne by no one named stays
+    with the head. Together the same result of deelnemingen as toelichting (23)."""
+    head = next(e for e in group.entities if e.fiscal_head)
+    units = {e.key for e in group.entities if e.parent == head.key} | {head.key}
+    columns = []
+    for c in (consolidation, previous):
+        values = _deelneming_results(group, c)
+        shares = next(f for f in c.figures if f.entity.key == head.key).vpb_shares
+        unknown = sorted(set(shares) - units)
+        if unknown:
+            raise StatementError(
+                None,
+                f"{head.key} {c.year}: belasting_van {', '.join(unknown)} is geen maatschappij "
+                f"direct onder {head.name} ({', '.join(sorted(units))})",
+            )
+        borne = sum(shares.values(), ZERO)
+        for key in units:
+            values[key] -= shares.get(key, ZERO)
+        values[head.key] += values.pop("vpb") + borne  # what no company bears
+        columns.append(values)
+    return _deelneming_table(
+        group,
+        (columns[0], columns[1]),
+        (
+            "kerninformatie.aandeel_vng_bedrijven",
+            "Het aandeel in het resultaat van de VNG-bedrijven na VpB",
+            "Totaal",
+        ),
+        (consolidation.year, previous.year),
+        with_vpb=False,
     )
 
 

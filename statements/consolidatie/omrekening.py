@@ -41,6 +41,7 @@ from vng_accounts.verslag import Garantie, read_commitments, read_guarantees, re
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+VPB_OF = "belasting_van"  # posting metadata: the company a part of the VpB is borne by
 
 # where a posting is: (file, line)
 Location = tuple[str, int]
@@ -86,6 +87,8 @@ class Figures:
     commitments: dict[int, Decimal] = field(default_factory=dict)
     guarantees: tuple[Garantie, ...] = ()
     fte: Decimal | None = None  # the staff at the year-end in fte, when the books give it
+    # the fiscal unity's VpB per company it is borne by (``belasting_van`` on a posting)
+    vpb_shares: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
     def net_assets(self) -> Decimal:
         return -self.balance.get("groepsvermogen", ZERO)
@@ -301,6 +304,13 @@ def _add_result(
         return
     fig.result[line] += value
     fig.result_at = _at(entry.meta)
+    borne_by = (posting.meta or {}).get(VPB_OF)
+    if borne_by is not None:
+        if line != "vpb":
+            raise StatementError(
+                posting.meta, f"{VPB_OF}: alleen op een rekening van de vennootschapsbelasting"
+            )
+        fig.vpb_shares[str(borne_by)] += value
     if ic:
         fig.ic_result[(str(ic), line)] += value
         fig.ic_postings[("baten_lasten", str(ic))].append((value.quantize(CENT), *_at(entry.meta)))

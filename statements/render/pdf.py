@@ -652,14 +652,10 @@ GROEP_KERN = ("kerninformatie.groep_balans", "kerninformatie.groep_baten_lasten"
 
 # The kerninformatie's tables after the group's summaries, in the published order.
 KERN_TABELLEN = (
-    "toelichting.resultaat_deelnemingen",
+    "kerninformatie.aandeel_vng_bedrijven",
     "bestuursverslag.personeel",
     "bestuursverslag.vraagbaak",
 )
-# the title a table of the jaarrekening carries in the kerninformatie, as published
-KERN_TITELS = {
-    "toelichting.resultaat_deelnemingen": "Het aandeel in het resultaat van de VNG-bedrijven",
-}
 
 
 def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> list[Any]:
@@ -691,7 +687,7 @@ def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> li
 def _unreferenced(table: StatementTable) -> StatementTable:
     """A table of the jaarrekening as the kerninformatie shows it: its title there,
     without note numbers."""
-    title = KERN_TITELS.get(table.id) or _NOTE.sub("", table.title).strip()
+    title = _NOTE.sub("", table.title).strip()
     return replace(table, title=title, rows=tuple(replace(r, note=None) for r in table.rows))
 
 
