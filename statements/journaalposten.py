@@ -82,6 +82,9 @@ PER_ENTRY = frozenset(
         "handmatig_baten",
     }
 )
+# the tests that read when a line was booked, or who booked it: the books' git history
+BOOKING_TIME = frozenset({"na_jaareinde", "buiten_werktijd"})
+BOOKING_USER = frozenset({"zeldzame_gebruiker"})
 RARE_ACCOUNT = 3  # lines in the year
 RARE_USER = Decimal("0.02")  # share of the entity's entries
 NIGHT = (20, 7)  # booked from 20:00 to 07:00
@@ -135,6 +138,15 @@ class Analysis:
     benford: Benford | None
     messages: tuple[str, ...] = ()
     names: dict[str, str] = field(default_factory=lambda: dict(TESTS))
+
+    def share(self, test: str) -> Decimal | None:
+        """The part of the posting lines ``test`` hit (0 to 1), None without lines."""
+        if not self.population:
+            return None
+        return Decimal(self.counts.get(test, 0)) / Decimal(self.population)
+
+    def hits_every_line(self, test: str) -> bool:
+        return bool(self.population) and self.counts.get(test, 0) == self.population
 
     def line_hits(self) -> dict[int, set[str]]:
         """Per line (its position in the ledger's order) the tests it is hit by."""

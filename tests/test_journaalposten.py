@@ -557,3 +557,35 @@ def test_every_criterion_as_defined_line_by_line(seed: int) -> None:
         assert analysis.counts[test] == len(lines)
         assert [h.reason for h in analysis.hits[test]] == [expected[p] for p in sorted(expected)]
         assert expected, test  # the ledger exercises the test
+
+
+def test_the_summary_sheet_shows_count_and_share_and_a_criterion_that_hits_everything() -> None:
+    """Books committed in one go carry that commit's time on every line: the summary
+    shows each criterion's lines and share per entity, and says so where it hits all."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from statements.render.xlsx import EntityLedgers, render_xlsx
+
+    late = datetime.datetime(2026, 12, 1, 23, 30)  # after the year, at night
+    ledger = _ledger(_one(user="piet"))
+    ledger = dataclasses.replace(
+        ledger, entries=tuple(dataclasses.replace(e, booked_at=late) for e in ledger.entries)
+    )
+    analysis = analyse(ledger)
+    book = load_workbook(io.BytesIO(render_xlsx([EntityLedgers(ledger)], [], [analysis])))
+    sheet = book["JET overzicht"]
+    assert "git" in sheet["A2"].value and "geboekt" in sheet["A2"].value
+    assert [c.value for c in sheet[4]][:4] == ["Criterium", "Test", "Test aandeel", "Let op"]
+    assert sheet["B3"].value == analysis.population == 62
+    rows = {sheet.cell(row=r, column=1).value: r for r in range(5, 5 + len(TESTS))}
+    everything = rows[TESTS["na_jaareinde"]]
+    assert sheet.cell(everything, 2).value == 62 and sheet.cell(everything, 3).value == 1
+    assert sheet.cell(everything, 3).number_format == "0.0%"
+    assert "raakt elke regel van Test" in sheet.cell(everything, 4).value
+    assert "commit" in sheet.cell(everything, 4).value
+    rare = rows[TESTS["zeldzame_gebruiker"]]  # piet's entry: two lines of 62
+    assert sheet.cell(rare, 2).value == 2
+    assert abs(sheet.cell(rare, 3).value - 2 / 62) < 1e-12
+    assert sheet.cell(rare, 4).value is None
