@@ -39,7 +39,7 @@ the same run; ``--alleen analyse`` measures only B and them, and rewrites only t
 section of the report (``python -m bench.meet --groottes 1m --alleen analyse``).
 
     python -m bench.meet [--groottes 10k,100k[,1m]] [--rondes 3] [--fava ja|nee]
-        [--alleen analyse] [--opmerking TEXT]
+        [--alleen analyse [--rondes-b N]] [--opmerking TEXT]
 """
 
 from __future__ import annotations
@@ -719,6 +719,8 @@ def analysis_section(
     """The journal-entry tests alone, against B of the same books and run, with their
     goals: the section of the report that ``--alleen analyse`` writes by itself."""
     limit = f"{ANALYSIS_GOAL:.2f}".replace(".", ",")
+    counted = {len(m["B"].seconds) for _, m in results.values()}
+    b_rounds = "" if counted == {rounds} else f" ({' / '.join(map(str, sorted(counted)))} rounds)"
     lines = [
         ANALYSIS,
         "",
@@ -726,7 +728,7 @@ def analysis_section(
         "books loaded and its general ledger of 2024 built once, then the analysis of every",
         f"entity {rounds} times; per round the wall and CPU time (user + sys of the process,",
         "every thread) of the analyses, summed over the entities; the median counts. B as",
-        "above, measured in the same run. The generated books have no git history: who",
+        f"above, measured in the same run{b_rounds}. The generated books have no git history: who",
         "booked a line and when are drawn from its place in the file (four users and one",
         "who rarely books; office hours mostly, some nights and some bookings after the",
         "year-end), so that every test has lines to find. The goal: the analysis's CPU at",
@@ -795,11 +797,11 @@ def _load_average() -> str:
     return f"load average {one} / {five} / {fifteen} (1 / 5 / 15 min) at the end, {cores} cores"
 
 
-def only_analysis(books: Boeken, rounds: int) -> dict[str, Meting]:
-    """B and the journal-entry tests alone (``--alleen analyse``)."""
+def only_analysis(books: Boeken, rounds: int, rounds_b: int) -> dict[str, Meting]:
+    """B (``rounds_b`` times) and the journal-entry tests alone (``--alleen analyse``)."""
     m = {k: Meting() for k in ("B", "B:vereniging")}
-    for number in range(1, rounds + 1):
-        bean_check(books, f"{books.folder.name} ronde {number}/{rounds}", m)
+    for number in range(1, rounds_b + 1):
+        bean_check(books, f"{books.folder.name} B ronde {number}/{rounds_b}", m)
     m["analyse"] = analyse(books, rounds)
     return m
 
@@ -819,6 +821,9 @@ def main() -> None:
         help="only B and the journal-entry tests: their section of the report, the rest kept",
     )
     parser.add_argument("--opmerking", default="", help="a remark on the run, in the report")
+    parser.add_argument(
+        "--rondes-b", type=int, help="with --alleen: the rounds of B (by default --rondes)"
+    )
     args = parser.parse_args()
     results: dict[str, tuple[Boeken, dict[str, Meting]]] = {}
     fava = None
@@ -831,7 +836,7 @@ def main() -> None:
         SCHERM.wis()
         print(f"{size}: {books.lines} boekingsregels", flush=True)  # noqa: T201
         if args.alleen:
-            results[size] = (books, only_analysis(books, args.rondes))
+            results[size] = (books, only_analysis(books, args.rondes, args.rondes_b or args.rondes))
             continue
         results[size] = (books, meet(books, args.rondes))
         if size == "100k":
