@@ -1,11 +1,17 @@
 """Journal-entry testing (NV COS 240 / ISA 240.A44 and A.45): which entries of one
 entity's year the accountant selects for testing, and why.
 
-A pure builder over the ``Grootboek``: one pandas frame with every posting line of
-the year, every test a vectorised selection over it, and every line of a selected
-entry flagged (a test on an entry flags all its lines). The user and the time of
-booking are the ledger's own (``Entry.user``, ``Entry.booked_at``: the author and
-date of the git commit of the entry's lines, or its ``geboekt`` date).
+A pure builder over the ``Grootboek``: the ledger's objects are read once into
+columns (a pandas frame of every posting line of the year, one of its entries, numpy
+arrays of the account and amount of each line); every test is a selection over those
+columns in numpy and pandas, with no Python step per line or per entry, and every
+line of a selected entry is flagged (a test on an entry flags all its lines). Only
+the lines the workbook shows (at most ``HIT_ROWS`` a test) become ``Hit`` objects
+with their reason. At a million lines the analysis takes a fraction of what
+beancount needs to read the same books (``make bench``, docs/performance.md). The
+user and the time of booking are the ledger's own (``Entry.user``,
+``Entry.booked_at``: the author and date of the git commit of the entry's lines, or
+its ``geboekt`` date).
 
 The tests (ISA 240.A44: entries "made at unusual times", "by individuals who
 typically do not make journal entries", "to seldom-used accounts", "recorded at the
