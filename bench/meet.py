@@ -720,7 +720,7 @@ def analysis_section(
     goals: the section of the report that ``--alleen analyse`` writes by itself."""
     limit = f"{ANALYSIS_GOAL:.2f}".replace(".", ",")
     counted = {len(m["B"].seconds) for _, m in results.values()}
-    b_rounds = "" if counted == {rounds} else f" ({' / '.join(map(str, sorted(counted)))} rounds)"
+    b_rounds = "" if counted == {rounds} else f" ({' / '.join(map(str, sorted(counted)))} round(s))"
     lines = [
         ANALYSIS,
         "",
