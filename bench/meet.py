@@ -33,7 +33,13 @@ that command reports of its entities and phases (``vng.voortgang``): on a termin
 one line rewritten in place, otherwise plain lines, each measurement's seconds among
 them. The report goes to stdout as well.
 
+The journal-entry tests (``statements.journaalposten.analyse``) are measured by
+themselves as well, on the ledgers of every entity (``bench/analyse.py``), against B of
+the same run; ``--alleen analyse`` measures only B and them, and rewrites only their
+section of the report (``python -m bench.meet --groottes 1m --alleen analyse``).
+
     python -m bench.meet [--groottes 10k,100k[,1m]] [--rondes 3] [--fava ja|nee]
+        [--alleen analyse [--rondes-b N]] [--opmerking TEXT]
 """
 
 from __future__ import annotations
@@ -89,6 +95,7 @@ class Meting:
     cpu: list[float] = field(default_factory=list)  # user + sys of the process tree
     peak_kb: list[int] = field(default_factory=list)
     render: list[float] = field(default_factory=list)
+    lines: int = 0  # the posting lines of the year a measurement went over (the analysis)
 
     @property
     def median(self) -> float:
@@ -249,23 +256,54 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+def bean_check(books: Boeken, at: str, m: dict[str, Meting]) -> None:
+    """B: bean-check on every entity's books, one after the other, summed; the
+    Vereniging's alone as well."""
+    seconds, cpu, peak = 0.0, 0.0, 0
+    for main in books.mains:
+        s, c, p = timed(
+            [str(BIN / "bean-check"), "--no-cache", str(main)],
+            _env(),
+            books.folder,
+            f"{at} bean-check {main.parent.name}",
+        )
+        seconds, cpu, peak = seconds + s, cpu + c, max(peak, p)
+        if main.parent.name == "vereniging":  # the goal of the Vereniging's rebuild
+            m["B:vereniging"].add(s, c, p)
+    m["B"].add(seconds, cpu, peak)
+
+
+def analyse(books: Boeken, rounds: int) -> Meting:
+    """The journal-entry tests alone (``bench.analyse``): the books loaded and the
+    ledgers built once, the analysis of every entity ``rounds`` times; per round its
+    wall and CPU time as the process measured them (no memory: the process holds
+    the books as well)."""
+    SCHERM.meting(f"{books.folder.name} journaalpostentests")
+    process = subprocess.run(
+        [sys.executable, "-m", "bench.analyse", "--groep", books.args[3], "--rondes", str(rounds)],
+        env=_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if process.returncode != 0:
+        SCHERM.wis()
+        raise SystemExit(f"bench.analyse faalde:\n{process.stderr}")
+    found = json.loads(process.stdout)
+    SCHERM.klaar()
+    result = Meting()
+    for seconds, cpu in zip(found["wall"], found["cpu"], strict=True):
+        result.add(seconds, cpu, 0)
+    result.lines = int(found["regels"])
+    return result
+
+
 def meet(books: Boeken, rounds: int) -> dict[str, Meting]:
     m = {k: Meting() for k in ("B", "B:vereniging", "hledger", *LABELS)}
     vng, out = str(BIN / "vng"), books.folder / "out"
     for number in range(1, rounds + 1):
         at = f"{books.folder.name} ronde {number}/{rounds}"
-        seconds, cpu, peak = 0.0, 0.0, 0
-        for main in books.mains:
-            s, c, p = timed(
-                [str(BIN / "bean-check"), "--no-cache", str(main)],
-                _env(),
-                books.folder,
-                f"{at} bean-check {main.parent.name}",
-            )
-            seconds, cpu, peak = seconds + s, cpu + c, max(peak, p)
-            if main.parent.name == "vereniging":  # the goal of the Vereniging's rebuild
-                m["B:vereniging"].add(s, c, p)
-        m["B"].add(seconds, cpu, peak)
+        bean_check(books, at, m)
         if shutil.which("hledger"):
             seconds, cpu, peak = 0.0, 0.0, 0
             for journal in sorted((books.folder / "hledger").glob("*.journal")):
@@ -300,6 +338,7 @@ def meet(books: Boeken, rounds: int) -> dict[str, Meting]:
                     )
                 )
                 m[name].render.append(json.loads(phases.read_text())["opmaak"])
+    m["analyse"] = analyse(books, rounds)
     return m
 
 
@@ -669,6 +708,85 @@ def report(
     return "\n".join(lines) + "\n", met
 
 
+ANALYSIS = "## Journaalpostentests"
+# the analysis's share of a build: its CPU at most this part of B's (bean-check's)
+ANALYSIS_GOAL = 0.25
+
+
+def analysis_section(
+    results: dict[str, tuple[Boeken, dict[str, Meting]]], rounds: int, load: str, remark: str
+) -> tuple[str, bool]:
+    """The journal-entry tests alone, against B of the same books and run, with their
+    goals: the section of the report that ``--alleen analyse`` writes by itself."""
+    limit = f"{ANALYSIS_GOAL:.2f}".replace(".", ",")
+    counted = {len(m["B"].seconds) for _, m in results.values()}
+    b_rounds = "" if counted == {rounds} else f" ({' / '.join(map(str, sorted(counted)))} round(s))"
+    lines = [
+        ANALYSIS,
+        "",
+        "`statements.journaalposten.analyse` alone (`bench/analyse.py`): every entity's",
+        "books loaded and its general ledger of 2024 built once, then the analysis of every",
+        f"entity {rounds} times; per round the wall and CPU time (user + sys of the process,",
+        "every thread) of the analyses, summed over the entities; the median counts. B as",
+        f"above, measured in the same run{b_rounds}. The generated books have no git history: who",
+        "booked a line and when are drawn from its place in the file (four users and one",
+        "who rarely books; office hours mostly, some nights and some bookings after the",
+        "year-end), so that every test has lines to find. The goal: the analysis's CPU at",
+        f"most {limit} × the CPU of B (a quarter of what beancount itself needs to read",
+        "and check the same books, within the full jaarverslag's 1,5 × B at 1M), and",
+        "growth no more than linear in the number of lines.",
+        "",
+        f"Measured {datetime.date.today()} on: {_machine()}.",
+        f"Load of the machine: {load}.",
+        *([remark] if remark else []),
+        "",
+        "| boekingsregels | geanalyseerde regels (2024) | wall (s) | CPU (s) | wall × B "
+        "| CPU × B |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for books, m in results.values():
+        x, b = m["analyse"], m["B"]
+        lines.append(
+            f"| {books.lines:,} | {x.lines:,} | {x.median:.2f} | {x.cpu_median:.2f} | ".replace(
+                ",", "."
+            )
+            + f"{x.median / b.median:.2f} | {x.cpu_median / b.cpu_median:.2f} |"
+        )
+    lines += ["", "| doel | gemeten (wall) | gemeten (CPU) | gehaald |", "|---|---|---|---|"]
+    met = True
+    for size, (_, m) in results.items():
+        x, b = m["analyse"], m["B"]
+        wall, cpu = x.median / b.median, x.cpu_median / b.cpu_median
+        if size == "10k":  # below 100k the fixed part (pandas' start) dominates
+            goal, verdict = f"journaalpostentests bij {size} (ter informatie)", "—"
+        else:
+            goal = f"journaalpostentests: CPU ≤ {limit} × CPU van B bij {size}"
+            verdict = "ja" if cpu <= ANALYSIS_GOAL else "NEE"
+            met = met and cpu <= ANALYSIS_GOAL
+        lines.append(f"| {goal} | {wall:.2f} × B | {cpu:.2f} × B | {verdict} |")
+    if "100k" in results and "1m" in results:
+        small, large = results["100k"][1]["analyse"], results["1m"][1]["analyse"]
+        slope = math.log(large.cpu_median / small.cpu_median) / math.log(large.lines / small.lines)
+        met = met and slope <= 1.1
+        lines.append(
+            f"| groei journaalpostentests (CPU) 100k → 1m: helling ≤ 1,1 | | {slope:.2f} "
+            f"| {'ja' if slope <= 1.1 else 'NEE'} |"
+        )
+    return "\n".join(lines) + "\n", met
+
+
+def replace_section(text: str, section: str) -> str:
+    """``text`` with the section of the same heading replaced by ``section`` (added at
+    the end when it has none)."""
+    heading = section.split("\n", 1)[0]
+    start = text.find(f"\n{heading}\n")
+    if start < 0:
+        return text.rstrip("\n") + "\n\n" + section if text.strip() else section
+    end = text.find("\n## ", start + 1)
+    rest = text[end:] if end >= 0 else ""
+    return text[: start + 1] + section + ("\n" + rest.lstrip("\n") if end >= 0 else "")
+
+
 def _load_average() -> str:
     """The machine's load while the bench ran: the 1, 5 and 15 minute averages."""
     try:
@@ -679,6 +797,15 @@ def _load_average() -> str:
     return f"load average {one} / {five} / {fifteen} (1 / 5 / 15 min) at the end, {cores} cores"
 
 
+def only_analysis(books: Boeken, rounds: int, rounds_b: int) -> dict[str, Meting]:
+    """B (``rounds_b`` times) and the journal-entry tests alone (``--alleen analyse``)."""
+    m = {k: Meting() for k in ("B", "B:vereniging")}
+    for number in range(1, rounds_b + 1):
+        bean_check(books, f"{books.folder.name} B ronde {number}/{rounds_b}", m)
+    m["analyse"] = analyse(books, rounds)
+    return m
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--groottes", default="10k,100k")
@@ -687,6 +814,15 @@ def main() -> None:
     parser.add_argument("--rapport", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument(
         "--fava", choices=("ja", "nee"), default="ja", help="Fava's save, at the largest size"
+    )
+    parser.add_argument(
+        "--alleen",
+        choices=("analyse",),
+        help="only B and the journal-entry tests: their section of the report, the rest kept",
+    )
+    parser.add_argument("--opmerking", default="", help="a remark on the run, in the report")
+    parser.add_argument(
+        "--rondes-b", type=int, help="with --alleen: the rounds of B (by default --rondes)"
     )
     args = parser.parse_args()
     results: dict[str, tuple[Boeken, dict[str, Meting]]] = {}
@@ -699,6 +835,9 @@ def main() -> None:
         SCHERM.klaar()
         SCHERM.wis()
         print(f"{size}: {books.lines} boekingsregels", flush=True)  # noqa: T201
+        if args.alleen:
+            results[size] = (books, only_analysis(books, args.rondes, args.rondes_b or args.rondes))
+            continue
         results[size] = (books, meet(books, args.rondes))
         if size == "100k":
             SCHERM.meting(f"{size}: Fava-pagina Jaarrekening")
@@ -707,11 +846,18 @@ def main() -> None:
         if args.fava == "ja" and size == max(sizes, key=SIZES.__getitem__):
             opslaan = (size, fava_opslaan(books, args.rondes))
     SCHERM.wis()
-    text, met = report(results, fava, opslaan, args.rondes, _load_average())
+    load = _load_average()
+    section, met = analysis_section(results, args.rondes, load, args.opmerking)
+    if args.alleen:
+        before = args.rapport.read_text(encoding="utf-8") if args.rapport.exists() else ""
+        text = replace_section(before, section)
+    else:
+        text, met_all = report(results, fava, opslaan, args.rondes, load)
+        text, met = text + "\n" + section, met and met_all
     from vng.output import write_atomic
 
     write_atomic(str(args.rapport), text)
-    print(text)  # noqa: T201
+    print(section if args.alleen else text)  # noqa: T201
     if not met:
         raise SystemExit("make bench: niet elk doel gehaald (zie docs/performance.md)")
 

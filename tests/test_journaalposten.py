@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import random
+import re
+from collections import Counter
 from decimal import Decimal
 
 import numpy as np
@@ -13,7 +16,15 @@ from beancount import loader
 from beancount.core import data
 
 from statements.grootboek import Entry, Grootboek, LedgerAccount, Line
-from statements.journaalposten import TESTS, analyse, benford, dutch_holidays
+from statements.journaalposten import (
+    PER_ENTRY,
+    REVERSAL_WORDS,
+    RISK_WORDS,
+    TESTS,
+    analyse,
+    benford,
+    dutch_holidays,
+)
 from vng_accounts.books import Books
 from vng_accounts.vaststelling import JaarrekeningDatum, check_locks, jaarrekening_date
 
@@ -345,3 +356,236 @@ def test_the_embedded_books_date_their_jaarrekening(books: Books) -> None:
     found = jaarrekening_date(books.entries, 2024)
     assert found is not None and (found.date, found.kind) == (D(2025, 4, 30), "opgemaakt")
     assert found.meta["filename"].endswith("instellingen.beancount")
+
+
+# --- the vectorised tests against their definitions, line by line ---------------------
+
+PARTIES = ("", "", "", "Gemeente Zwolle", "KPN B.V.", "Centric B.V.")
+TEXTS = ("Huur", "Factuur 12", "Storno huur", "Diversen", "", "  ", "Correctie", "Kas")
+POOL = (BANK, KOSTEN, OMZET, DEBITEUREN, SUSPENSE, "Baten:Overig", "Lasten:Huur")
+SELDOM = (RARE, "Activa:Vorderingen:Waarborg")
+ONCE = "Lasten:Overig:Eenmalig"
+
+
+def _pick(rng: random.Random) -> str:
+    return rng.choice(SELDOM if rng.random() < 0.004 else POOL)
+
+
+def _random_ledger(seed: int, count: int = 400) -> Grootboek:
+    """Entries drawn from small pools (accounts, amounts, parties, texts, users,
+    days, hours), with copies and reverses of earlier entries: every test hits
+    often, and nearly hits as often."""
+    rng = random.Random(seed)
+    entries: list[Entry] = []
+    for n in range(count):
+        pick = rng.random()
+        if entries and pick < 0.15:  # a copy within days, or the reverse of one
+            earlier = rng.choice(entries)
+            sign = rng.choice((1, -1))
+            lines = tuple(
+                dataclasses.replace(line, amount=sign * line.amount) for line in earlier.lines
+            )
+            date = earlier.date + datetime.timedelta(days=rng.choice((0, 3, 7, 8, 20)))
+            entries.append(
+                dataclasses.replace(
+                    earlier, number=f"X{n:05d}", date=min(date, D(2024, 12, 31)), lines=lines
+                )
+            )
+            continue
+        amount = Decimal(rng.choice((1000, 4999, 250, 12345, 100000, 7)))
+        amount += Decimal(rng.choice((0, 0, 45))) / 100
+        debit = [_pick(rng) for _ in range(rng.choice((1, 1, 2, 12)))]
+        credit = _pick(rng)
+        part = amount / len(debit)
+        lines = [Line(a, part, "", rng.choice(PARTIES)) for a in debit]
+        lines.append(Line(credit, -part * len(debit), "", rng.choice(PARTIES)))
+        date = D(2024, 1, 1) + datetime.timedelta(days=rng.randrange(366))
+        hour = rng.choice((3, 9, 11, 14, 21))
+        booked = datetime.datetime.combine(
+            date + datetime.timedelta(days=rng.choice((0, 1, 2, 45))), datetime.time(hour, 5)
+        )
+        entries.append(
+            Entry(
+                f"E{n:05d}",
+                rng.choice("BMSP"),
+                date,
+                rng.choice(TEXTS),
+                "",
+                tuple(lines),
+                (),
+                user=rng.choice(("anna",) * 60 + ("bram",) * 40 + ("piet", "")),
+                booked_at=None if rng.random() < 0.1 else booked,
+            )
+        )
+    entries.append(_entry(count, D(2024, 7, 1), ((ONCE, "1.45"), (BANK, "-1.45"))))
+    return Grootboek(
+        "Test B.V.",
+        2024,
+        tuple(_account(a, 1000 + i) for i, a in enumerate((*POOL, *SELDOM, ONCE))),
+        (),
+        tuple(entries),
+        suspense=(SUSPENSE,),
+    )
+
+
+def _cents(line: Line) -> int:
+    return int(line.amount * 100)
+
+
+def _off(day: datetime.date) -> bool:
+    return day.weekday() >= 5 or day in dutch_holidays(day.year)
+
+
+def _defined(ledger: Grootboek, closing: JaarrekeningDatum | None) -> dict[str, dict[int, str]]:
+    """Per test the entries (a test on entries) or lines (the others) it hits, with
+    the reason: each criterion as its definition reads, one entry at a time."""
+    entries = [e for e in ledger.entries if e.lines]
+    users = Counter(e.user or "onbekend" for e in entries)
+    threshold = max(3, 0.02 * len(entries))
+    usage = Counter(line.account for e in entries for line in e.lines)
+    pairs = [
+        list(
+            dict.fromkeys(
+                (d.account, c.account)
+                for d in e.lines
+                if _cents(d) > 0
+                for c in e.lines
+                if _cents(c) < 0
+            )
+        )
+        if len(e.lines) <= 10
+        else []
+        for e in entries
+    ]
+    pair_count = Counter(p for ps in pairs for p in ps)
+    own = [tuple(sorted((line.account, _cents(line)) for line in e.lines)) for e in entries]
+    first: dict[tuple[tuple[str, int], ...], int] = {}
+    for i, signature in enumerate(own):
+        first.setdefault(signature, i)
+    exact: set[int] = set()
+    for i, e in enumerate(entries):
+        j = first.get(tuple(sorted((line.account, -_cents(line)) for line in e.lines)))
+        if j is not None and j < i:
+            exact |= {i, j}
+    debit = {
+        i: sum(c for c in map(_cents, e.lines) if c > 0)
+        for i, e in enumerate(entries)
+        if any(_cents(line) > 0 for line in e.lines)
+    }
+    party = {
+        i: max((ln.cust_sup for ln in e.lines if ln.cust_sup), default=e.description)
+        for i, e in enumerate(entries)
+    }
+    year_end = datetime.datetime(ledger.year + 1, 1, 1)
+    out: dict[str, dict[int, str]] = {t: {} for t in TESTS}
+    position = 0
+    for i, e in enumerate(entries):
+        user, booked = e.user or "onbekend", e.booked_at
+        on_entry: dict[str, str] = {}
+        if booked and booked >= year_end:
+            on_entry["na_jaareinde"] = f"geboekt op {booked:%d-%m-%Y %H:%M}"
+            if closing and booked.date() > closing.date:
+                on_entry["na_jaareinde"] += (
+                    f", na de jaarrekening ({closing.kind} {closing.date:%d-%m-%Y})"
+                )
+        if users[user] < threshold and user != "onbekend":
+            on_entry["zeldzame_gebruiker"] = f"{user}: {users[user]} boekingen"
+        if booked and (booked.hour >= 20 or booked.hour < 7):
+            on_entry["buiten_werktijd"] = "'s nachts geboekt"
+        elif booked and _off(booked.date()):
+            on_entry["buiten_werktijd"] = "geboekt op een weekend- of feestdag"
+        elif _off(e.date):
+            on_entry["buiten_werktijd"] = "gedateerd op een weekend- of feestdag"
+        single = [p for p in pairs[i] if pair_count[p] == 1]
+        if single:
+            on_entry["ongebruikelijk_paar"] = f"eenmalig paar {single[0][0]} / {single[0][1]}"
+        if i in exact:
+            on_entry["tegenboeking"] = "tegengesteld aan een andere boeking"
+        elif re.search(REVERSAL_WORDS, e.description, re.IGNORECASE):
+            on_entry["tegenboeking"] = "omschrijving: correctie of storno"
+        if i in debit and any(
+            j != i
+            and debit.get(j) == debit[i]
+            and party[j] == party[i]
+            and abs((entries[j].date - e.date).days) <= 7
+            for j in debit
+        ):
+            on_entry["dubbel"] = "zelfde bedrag en tegenpartij binnen 7 dagen"
+        word = re.search(RISK_WORDS, e.description, re.IGNORECASE)
+        if word:
+            on_entry["trefwoord"] = f"trefwoord {word.group(0)}"
+        elif not e.description.strip():
+            on_entry["trefwoord"] = "geen omschrijving"
+        if e.journal == "M" and any(ln.account.startswith("Baten:") for ln in e.lines):
+            on_entry["handmatig_baten"] = "memoriaal op baten"
+        for test, reason in on_entry.items():
+            out[test][position] = reason  # the entry's first line stands for it
+        for line in e.lines:
+            cents = _cents(line)
+            euros = abs(cents) // 100
+            if cents and abs(cents) % 100_000 == 0:
+                out["rond_bedrag"][position] = "veelvoud van 1.000"
+            if euros >= 1000 and cents % 100 == 0 and euros % 1000 % 111 == 0 and euros % 1000:
+                out["herhaalde_cijfers"][position] = "eindcijfers gelijk"
+            if usage[line.account] < 3:
+                out["zelden_gebruikt"][position] = f"{usage[line.account]} regel(s) in het jaar"
+            if line.account in ledger.suspense:
+                out["tussenrekening"][position] = "op de tussenrekening"
+            position += 1
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_criterion_as_defined_line_by_line(seed: int) -> None:
+    """The analysis (vectorised over the frame) flags exactly the lines, with exactly
+    the reasons, that each criterion's definition gives entry by entry."""
+    ledger = _random_ledger(seed)
+    analysis = analyse(ledger, OPGEMAAKT)
+    defined = _defined(ledger, OPGEMAAKT)
+    starts = {}
+    position = 0
+    for e in ledger.entries:
+        starts[position] = len(e.lines)
+        position += len(e.lines)
+    for test in TESTS:
+        expected = defined[test]
+        if test in PER_ENTRY:  # every line of the entry
+            lines = {p + k for p in expected for k in range(starts[p])}
+        else:
+            lines = set(expected)
+        assert set(analysis.flags[test]) == lines, test
+        assert analysis.counts[test] == len(lines)
+        assert [h.reason for h in analysis.hits[test]] == [expected[p] for p in sorted(expected)]
+        assert expected, test  # the ledger exercises the test
+
+
+def test_the_summary_sheet_shows_count_and_share_and_a_criterion_that_hits_everything() -> None:
+    """Books committed in one go carry that commit's time on every line: the summary
+    shows each criterion's lines and share per entity, and says so where it hits all."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from statements.render.xlsx import EntityLedgers, render_xlsx
+
+    late = datetime.datetime(2026, 12, 1, 23, 30)  # after the year, at night
+    ledger = _ledger(_one(user="piet"))
+    ledger = dataclasses.replace(
+        ledger, entries=tuple(dataclasses.replace(e, booked_at=late) for e in ledger.entries)
+    )
+    analysis = analyse(ledger)
+    book = load_workbook(io.BytesIO(render_xlsx([EntityLedgers(ledger)], [], [analysis])))
+    sheet = book["JET overzicht"]
+    assert "git" in sheet["A2"].value and "geboekt" in sheet["A2"].value
+    assert [c.value for c in sheet[4]][:4] == ["Criterium", "Test", "Test aandeel", "Let op"]
+    assert sheet["B3"].value == analysis.population == 62
+    rows = {sheet.cell(row=r, column=1).value: r for r in range(5, 5 + len(TESTS))}
+    everything = rows[TESTS["na_jaareinde"]]
+    assert sheet.cell(everything, 2).value == 62 and sheet.cell(everything, 3).value == 1
+    assert sheet.cell(everything, 3).number_format == "0.0%"
+    assert "raakt elke regel van Test" in sheet.cell(everything, 4).value
+    assert "commit" in sheet.cell(everything, 4).value
+    rare = rows[TESTS["zeldzame_gebruiker"]]  # piet's entry: two lines of 62
+    assert sheet.cell(rare, 2).value == 2
+    assert abs(sheet.cell(rare, 3).value - 2 / 62) < 1e-12
+    assert sheet.cell(rare, 4).value is None

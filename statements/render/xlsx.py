@@ -43,7 +43,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from statements.grootboek import FLAGS, WORKSHEET_SIGNS, Grootboek, LedgerAccount
-from statements.journaalposten import PER_ENTRY, Analysis
+from statements.journaalposten import BOOKING_TIME, PER_ENTRY, Analysis
 from statements.table import Row, StatementTable
 
 EURO = "#,##0.00;-#,##0.00"
@@ -864,32 +864,55 @@ def _journaal(w: _Writer, ledger: Grootboek, analysis: Analysis | None) -> None:
 # --- journal-entry tests -------------------------------------------------------------------
 
 
+JET_SOURCES = (
+    "Gebruiker en tijdstip van boeken komen uit de git-geschiedenis van de boeken (git "
+    "blame): per boeking de auteur en het tijdstip van de laatste commit die een van haar "
+    "regels veranderde. Zonder commit is de gebruiker 'onbekend' en het tijdstip de "
+    "metadata 'geboekt' (een datum) of onbekend. Boeken die in één commit zijn vastgelegd "
+    "dragen allemaal de auteur en het tijdstip van die commit: dan raken de criteria op "
+    "het tijdstip van boeken (na het einde van het boekjaar; weekend, feestdag of nacht) "
+    "elke regel, en zegt dat niets over het boeken zelf. Aandeel: het deel van de regels "
+    "van de entiteit dat het criterium raakt; een criterium op een boeking raakt al haar "
+    "regels."
+)
+
+
 def _journal_tests(w: _Writer, analyses: Sequence[Analysis]) -> None:
     if not analyses:
         return
     sheet = w.sheet(
         "JET overzicht",
         "Journaalpostentests",
-        "Journaalpostentests (NV COS 240): per criterium en entiteit het aantal " "treffers",
+        "Journaalpostentests (NV COS 240): per criterium en entiteit het aantal "
+        "getroffen regels en hun aandeel",
     )
     names = analyses[0].names
     w.text(sheet, 1, 1, "Journaalpostentests (NV COS 240 / ISA 240.A44)").font = BOLD
-    w.text(
-        sheet,
-        2,
-        1,
-        "Gebruiker en tijdstip van boeken: de auteur en datum van de commit van "
-        "elke regel in de git-geschiedenis van de boeken (git blame)",
-    )
-    w.header(
-        sheet, ["Criterium", "Populatie (regels)", *[short_name(a.entity) for a in analyses]], row=4
-    )
+    last = 2 + 2 * len(analyses)  # the column "Let op"
+    w.text(sheet, 2, 1, JET_SOURCES).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+    sheet.row_dimensions[2].height = 90
+    w.text(sheet, 3, 1, "Populatie (regels)").font = BOLD
+    heads = ["Criterium"]
+    for column, analysis in enumerate(analyses):
+        w.amount(sheet, 3, 2 + 2 * column, Decimal(analysis.population), "0")
+        heads += [short_name(analysis.entity), f"{short_name(analysis.entity)} aandeel"]
+    w.header(sheet, [*heads, "Let op"], row=4)
     for row, (test, label) in enumerate(names.items(), 5):
         w.text(sheet, row, 1, label)
-        w.amount(sheet, row, 2, Decimal(sum(a.population for a in analyses)), "0")
-        for column, analysis in enumerate(analyses, 3):
-            w.amount(sheet, row, column, Decimal(analysis.counts.get(test, 0)), "0")
-    _widths(sheet, [55, 18] + [16] * len(analyses))
+        for column, analysis in enumerate(analyses):
+            w.amount(sheet, row, 2 + 2 * column, Decimal(analysis.counts.get(test, 0)), "0")
+            w.amount(sheet, row, 3 + 2 * column, analysis.share(test), "0.0%")
+        everywhere = [short_name(a.entity) for a in analyses if a.hits_every_line(test)]
+        if everywhere:
+            whom = ", ".join(everywhere)
+            if len(everywhere) == len(analyses) > 1:
+                whom = "elke entiteit"
+            note = f"raakt elke regel van {whom}"
+            if test in BOOKING_TIME:
+                note += ": zijn de boeken in één commit vastgelegd, dan is dat het tijdstip (rij 2)"
+            w.text(sheet, row, last, note).font = BOLD
+    _widths(sheet, [55] + [16, 10] * len(analyses) + [60])
     for test, label in names.items():
         _test_sheet(w, test, label, analyses)
     _benford(w, analyses)
