@@ -170,7 +170,6 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
     )
     from statements.grootboek import build_proefbalans, company_ids
     from statements.render.auditfile import AuditfileError, render_auditfile
-    from statements.render.xlsx import write_journal_csv
     from statements.wnt import build_ondertekening
     from vng.auteurs import Auteurs
     from vng_accounts.teksten import read_teksten
@@ -230,6 +229,8 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
                 lines = sum(len(e.lines) for e in ledger.entries)
                 out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
                 if lines > WORKBOOK_LINES:  # its journal beside the workbook instead
+                    from statements.render.xlsx import write_journal_csv  # openpyxl: only here
+
                     out.journal_path = os.path.join(taak.staging, f"{taak.key}-journaal.csv")
                     write_journal_csv(ledger, out.analysis, out.journal_path)
     except StatementError as exc:
