@@ -522,7 +522,8 @@ def _next(queue: list[Taak], running: list[Taak], sizes: dict[str, int], budget:
 def import_ahead(full: bool) -> None:
     """Import what every task imports, once, before the workers fork: each of them
     would otherwise import it again (the builders, beancount's own plugins, pandas
-    for the journal-entry tests of a full build), at a cost in CPU per entity."""
+    for the journal-entry tests and openpyxl for the journal CSV of a full build), at
+    a cost in CPU per entity."""
     import importlib
 
     from beancount import loader
@@ -540,7 +541,7 @@ def import_ahead(full: bool) -> None:
         "vng_accounts.teksten",
         *(name for name, _ in (*loader.PLUGINS_PRE, *loader.PLUGINS_AUTO, *loader.PLUGINS_POST)),
         *(name for name, _ in PROJECT_PLUGINS),
-        *(["statements.journaalposten"] if full else []),
+        *(["statements.journaalposten", "statements.render.xlsx"] if full else []),
     ):
         importlib.import_module(name)
 
