@@ -88,3 +88,111 @@ def test_every_transaction_that_does_not_balance_is_reported_as_beancount_does(
     errors = _same(books)
     unbalanced = [lineno for _, lineno, message in errors if "does not balance" in message]
     assert unbalanced == [7, 20, 28]
+
+
+BOOKING = """option "operating_currency" "EUR"
+2024-01-01 open Assets:Bank
+2024-01-01 open Assets:Kas
+2024-01-01 open Assets:Effecten
+2024-01-01 open Assets:Vreemd
+2024-01-01 open Expenses:Kosten
+2024-01-01 open Expenses:Overig
+2024-01-01 open Income:Koers
+2024-01-01 commodity FONDS
+
+2024-01-02 * "gewoon"
+  Assets:Bank       -10.00 EUR
+  Expenses:Kosten    10.00 EUR
+
+2024-01-03 * "aankoop tegen kostprijs"
+  Assets:Effecten     4 FONDS {5.00 EUR}
+  Assets:Bank       -20.00 EUR
+
+2024-01-04 * "gewoon, op een rekening met kostprijzen"
+  Assets:Effecten     1 FONDS
+  Expenses:Kosten    -1 FONDS
+
+2024-01-05 * "verkoop: de kavel uit de voorraad"
+  Assets:Effecten    -2 FONDS {}
+  Assets:Bank        12.00 EUR
+  Income:Koers
+
+2024-01-06 * "gewoon, in kas"
+  Assets:Kas          7.50 EUR
+  Assets:Bank        -7.50 EUR
+
+2024-01-07 * "valuta open: uit de voorraad van de kas"
+  Assets:Kas         -2.25
+  Expenses:Kosten     2.25 EUR
+
+2024-01-08 * "twee valuta's"
+  Assets:Vreemd      10.00 USD
+  Assets:Bank        -9.00 EUR
+
+2024-01-09 * "tegen een koers"
+  Assets:Vreemd      -5.00 USD @ 0.90 EUR
+  Assets:Bank         4.50 EUR
+
+2024-01-10 * "niet in te delen"
+  Assets:Vreemd
+  Expenses:Overig
+
+2024-01-11 * "te veel open"
+  Assets:Bank       -10.00 EUR
+  Expenses:Overig
+  Assets:Kas
+
+2024-01-12 * "meer verkocht dan er is"
+  Assets:Effecten   -10 FONDS {5.00 EUR}
+  Assets:Bank        50.00 EUR
+
+2024-01-13 * "decimalen"
+  Assets:Bank       -10.005 EUR
+  Expenses:Kosten    10.005 EUR
+
+2024-01-13 * "heel getal"
+  Assets:Bank       -10 EUR
+  Expenses:Kosten    10 EUR
+"""
+
+
+def test_booking_gives_beancounts_entries_and_errors_in_beancounts_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from beancount.core import data
+    from beancount.parser import booking, parser
+
+    from vng_accounts.books import book
+
+    entries, _, options = parser.parse_string(BOOKING)
+    entries.sort(key=data.entry_sortkey)
+    theirs, their_errors = booking.book(entries, options)
+    passed: list[list[Any]] = []
+    beancounts = booking.book
+
+    def counted(given: list[Any], options: dict[str, Any]) -> Any:
+        passed.append([e for e in given if isinstance(e, data.Transaction)])
+        return beancounts(given, options)
+
+    monkeypatch.setattr(booking, "book", counted)
+    ours, our_errors = book(entries, options)
+    # booked without beancount: the plain ones on accounts whose inventory nobody reads
+    narrations = {e.narration for e in passed[0]}
+    assert {"gewoon", "decimalen", "heel getal"}.isdisjoint(narrations)
+    assert {"gewoon, in kas", "gewoon, op een rekening met kostprijzen"} <= narrations
+    assert ours == theirs
+    assert [str(e.message) for e in our_errors] == [str(e.message) for e in their_errors]
+    assert [e.source["lineno"] for e in our_errors] == [e.source["lineno"] for e in their_errors]
+    # what the books hold: errors beancount reports, transactions it leaves out
+    assert len(their_errors) >= 3 and len(theirs) < len(entries)
+    books = tmp_path / "main.beancount"
+    books.write_text(BOOKING, encoding="utf-8")
+    assert _same(books)  # the whole load, errors included
+
+
+def test_generated_books_at_scale_load_as_beancount_loads_them(tmp_path: Path) -> None:
+    from bench.genereer import genereer
+
+    genereer(10_000, tmp_path)
+    for name in ("vereniging", "realisatie"):
+        assert _same(tmp_path / "ledger" / name / "main.beancount") == []

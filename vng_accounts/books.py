@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from beancount import loader
-from beancount.core import data, interpolate
+from beancount.core import amount, data, interpolate
+from beancount.core.number import MISSING
 from beancount.ops import validation
 from beancount.parser import booking
 from beancount.utils import encryption
@@ -74,12 +75,16 @@ def load_file(filename: str) -> tuple[list[data.Directive], list[Any], dict[str,
     """beancount's ``loader.load_file`` without its cache: parse, book, the plugins,
     validate, in its order and with its checks; the same entries, errors and options.
 
-    One step is cheaper: beancount's validation adds up every transaction's postings
-    again (plugins may have changed them) and infers its tolerances, for every
-    transaction. Here a transaction whose postings are all plain amounts in one
-    currency (no cost, no price, no residual posting) and add up to exactly zero is
-    balanced without that; every other transaction, any that does not balance among
-    them, gets beancount's own check and its error."""
+    Two steps are cheaper, with the same outcome:
+
+    - booking (``book``): a transaction of plain amounts is booked without beancount's
+      inventories wherever no other transaction needs them;
+    - validation: beancount adds up every transaction's postings again (plugins may
+      have changed them) and infers its tolerances, for every transaction. Here a
+      transaction whose postings are all plain amounts in one currency (no cost, no
+      price, no residual posting) and add up to exactly zero is balanced without
+      that; every other transaction, any that does not balance among them, gets
+      beancount's own check and its error."""
     filename = os.path.expandvars(os.path.expanduser(filename))
     if not os.path.isabs(filename):
         filename = os.path.normpath(os.path.join(os.getcwd(), filename))
@@ -88,7 +93,7 @@ def load_file(filename: str) -> tuple[list[data.Directive], list[Any], dict[str,
         return loader.load_file(filename)
     entries, parse_errors, options = loader._parse_recursive([(filename, True)], None, None)
     entries.sort(key=data.entry_sortkey)
-    entries, balance_errors = booking.book(entries, options)  # type: ignore[no-untyped-call]
+    entries, balance_errors = book(entries, options)
     parse_errors.extend(balance_errors)
     saved_pythonpath = list(sys.path)
     try:
@@ -103,6 +108,113 @@ def load_file(filename: str) -> tuple[list[data.Directive], list[Any], dict[str,
         errors.extend(check(entries, options))  # type: ignore[no-untyped-call]
     options["input_hash"] = loader.compute_input_hash(options["include"])  # type: ignore[no-untyped-call]
     return entries, errors, options
+
+
+def book(entries: list[data.Directive], options: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    """``booking.book``: the same booked entries and errors, in the same order.
+
+    beancount books every transaction against the running inventory of each of its
+    accounts, and reads an inventory only for a posting held at cost (a lot to
+    reduce) or one whose currency the books leave open. A transaction of plain
+    amounts (every posting a number and a currency, one currency, no cost, no price)
+    on accounts no such posting touches is booked as beancount books it, without
+    those inventories: its postings as they are and the tolerances it infers (the
+    same for every transaction whose amounts have the same currency and decimals).
+    Every other entry, with every transaction on an account whose inventory is read,
+    goes through beancount's booking, in the order of the books."""
+    transactions = [e for e in entries if isinstance(e, data.Transaction)]
+    plain = {id(e) for e in transactions if _plain(e)}
+    read = {
+        p.account
+        for e in transactions
+        if id(e) not in plain
+        for p in e.postings
+        if _reads_inventory(p)
+    }
+    direct = {
+        id(e)
+        for e in transactions
+        if id(e) in plain and not any(p.account in read for p in e.postings)
+    }
+    if not direct:
+        return booking.book(entries, options)  # type: ignore[no-any-return,no-untyped-call]
+    rest = [e for e in entries if id(e) not in direct]
+    booked, errors = booking.book(rest, options)  # type: ignore[no-untyped-call]
+    # beancount's booking keeps the order and leaves out a transaction it cannot book
+    # (its error says so); each booked entry is matched to the entry it came from
+    others = iter(booked)
+    waiting = next(others, None)
+    tolerances: dict[tuple[tuple[str, int], ...], dict[str, Any]] = {}
+    out: list[Any] = []
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and id(entry) in direct:
+            out.append(_booked(entry, options, tolerances))
+        elif waiting is not None and _from(waiting, entry):
+            out.append(waiting)
+            waiting = next(others, None)
+    if waiting is not None:  # every booked entry comes from one of the entries
+        raise RuntimeError(f"booking: {waiting.meta} niet teruggevonden")
+    return out, errors
+
+
+def _plain(entry: data.Transaction) -> bool:
+    currency = None
+    for posting in entry.postings:
+        units = posting.units
+        if posting.cost is not None or posting.price is not None:
+            return False
+        if not isinstance(units, amount.Amount) or not isinstance(units.number, decimal.Decimal):
+            return False
+        if not isinstance(units.currency, str) or currency not in (None, units.currency):
+            return False
+        if posting.meta and interpolate.AUTOMATIC_META in posting.meta:
+            return False
+        currency = units.currency
+    return currency is not None
+
+
+def _reads_inventory(posting: data.Posting) -> bool:
+    """beancount's booking reads the account's inventory for this posting: a cost,
+    or a currency or number left open (``MISSING``, which the types do not name)."""
+    units: Any = posting.units
+    if posting.cost is not None or not isinstance(units, amount.Amount):
+        return True
+    number: Any = units.number
+    currency: Any = units.currency
+    if number is MISSING or currency is MISSING:
+        return True
+    price: Any = posting.price
+    return price is not None and (price.number is MISSING or price.currency is MISSING)
+
+
+def _booked(
+    entry: data.Transaction,
+    options: dict[str, Any],
+    known: dict[tuple[tuple[str, int], ...], dict[str, Any]],
+) -> data.Transaction:
+    """A transaction of plain amounts as beancount's booking returns it."""
+    shape = tuple(
+        (p.units.currency, int(p.units.number.as_tuple().exponent))  # type: ignore[union-attr]
+        for p in entry.postings
+    )
+    if shape not in known:
+        known[shape] = interpolate.infer_tolerances(entry.postings, options, mode="max")  # type: ignore[no-untyped-call]
+    meta = entry.meta.copy()
+    meta[interpolate.AUTOMATIC_TOLERANCES] = dict(known[shape])
+    return entry._replace(postings=list(entry.postings), meta=meta)
+
+
+def _from(booked: Any, entry: Any) -> bool:
+    if booked is entry:
+        return True
+    if not isinstance(booked, data.Transaction) or not isinstance(entry, data.Transaction):
+        return False
+    mine, theirs = booked.meta or {}, entry.meta or {}
+    return bool(
+        mine.get("filename") == theirs.get("filename")
+        and mine.get("lineno") == theirs.get("lineno")
+        and booked.date == entry.date
+    )
 
 
 def check_transaction_balances(entries: list[data.Directive], options: dict[str, Any]) -> list[Any]:
