@@ -243,3 +243,64 @@ def test_work_beside_returns_its_result_and_raises_its_error() -> None:
 
     with pytest.raises(ValueError, match="kapot"):
         beside(failing)()
+
+
+def test_after_a_change_the_workbook_holds_the_cached_entities_ledgers_as_computed(
+    ledger: Path, tmp_path: Path
+) -> None:
+    """The entities that did not change come from the cache with their ledgers stored
+    apart; the workbook rebuilt after the change is the one of a build without cache."""
+    import openpyxl
+
+    def build(out: Path, cache: str) -> None:
+        saved = os.environ.get("VNG_CACHE", "")
+        os.environ["VNG_CACHE"] = cache
+        try:
+            result = vng("jaarverslag", "--year", "2024", *_group_args(ledger), "--out", str(out))
+        finally:
+            os.environ["VNG_CACHE"] = saved
+        assert result.returncode == 0, result.stderr
+
+    cache = str(tmp_path / "cache")
+    build(tmp_path / "a", cache)
+    assert any(Path(cache).glob("*.grootboek.pickle"))
+    books = ledger / "realisatie" / "main.beancount"
+    books.write_text(
+        books.read_text(encoding="utf-8") + '\n2024-12-30 * "Gemeente Zwolle" "Ontvangst"\n'
+        "  Activa:LiquideMiddelen:Bank                 12345.67 EUR\n"
+        "  Activa:Vorderingen:Handelsdebiteuren       -12345.67 EUR\n",
+        encoding="utf-8",
+    )
+    build(tmp_path / "b", cache)
+    build(tmp_path / "c", "uit")
+    name = "werkmap-accountant-2024.xlsx"
+    rebuilt = openpyxl.load_workbook(tmp_path / "b" / name)
+    plain = openpyxl.load_workbook(tmp_path / "c" / name)
+    assert rebuilt.sheetnames == plain.sheetnames
+    for sheet in plain.sheetnames:
+        rows = list(plain[sheet].iter_rows(values_only=True))
+        assert list(rebuilt[sheet].iter_rows(values_only=True)) == rows, sheet
+    before = openpyxl.load_workbook(tmp_path / "a" / name)
+    assert any(  # the change is in it
+        list(before[s].iter_rows(values_only=True)) != list(plain[s].iter_rows(values_only=True))
+        for s in plain.sheetnames
+    )
+
+
+def test_a_cached_result_reads_its_ledgers_only_when_asked(tmp_path: Path) -> None:
+    from vng.build import Taak, run
+
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    books = str(LEDGER / "realisatie" / "main.beancount")
+    taak = Taak("realisatie", books, 2024, full=True, staging=str(staging))
+    os.environ["VNG_CACHE"], saved = str(tmp_path / "cache"), os.environ.get("VNG_CACHE", "")
+    try:
+        computed = run([taak])["realisatie"]
+        cached = run([taak])["realisatie"]
+    finally:
+        os.environ["VNG_CACHE"] = saved
+    assert cached.from_cache and cached.ledger is None and cached.analysis is None
+    assert computed.ledger is not None
+    cached.complete()
+    assert cached.ledger == computed.ledger and cached.prior == computed.prior

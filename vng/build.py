@@ -91,8 +91,19 @@ class Uitkomst:
     # per account its line in the group's balance and staat van baten en lasten ("" for
     # none): what the Fava page opens behind a line of the geconsolideerde jaarrekening
     group_lines: tuple[tuple[str, str, str], ...] = ()
+    journal_name: str = ""  # the output name of that journal
     from_cache: bool = False
     content_key: str = ""  # the cache key of the books and the task; "" when unknown
+    # from the cache: the ledgers and the analysis as stored, unpickled only when a
+    # build needs them (``complete``); empty when they are here
+    heavy: bytes = b""
+
+    def complete(self) -> Uitkomst:
+        """This result with its ledgers and analysis, unpickled if not yet."""
+        if self.heavy:
+            self.ledger, self.prior, self.analysis = pickle.loads(self.heavy)
+            self.heavy = b""
+        return self
 
 
 def entity_tables(
@@ -229,9 +240,10 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
                 lines = sum(len(e.lines) for e in ledger.entries)
                 out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
                 if lines > WORKBOOK_LINES:  # its journal beside the workbook instead
-                    from statements.render.xlsx import write_journal_csv  # openpyxl: only here
+                    from statements.render.xlsx import journal_file, write_journal_csv
 
                     out.journal_path = os.path.join(taak.staging, f"{taak.key}-journaal.csv")
+                    out.journal_name = journal_file(ledger.entity, taak.year)
                     write_journal_csv(ledger, out.analysis, out.journal_path)
     except StatementError as exc:
         out.errors = tuple(exc.lines())
@@ -309,6 +321,8 @@ def _cached(folder: Path, slot: str, key: str, taak: Taak) -> Uitkomst | None:
             found = pickle.load(handle)
         if not isinstance(found, Uitkomst) or found.errors:
             return None
+        # read now (a later build may replace the file), unpickled when needed
+        found.heavy = (folder / f"{slot}-{key}.grootboek.pickle").read_bytes()
         if found.xaf_path:
             staged = os.path.join(taak.staging, f"{taak.key}.xaf")
             shutil.copyfile(folder / f"{slot}-{key}.xaf", staged)
@@ -336,7 +350,12 @@ def _store(folder: Path, slot: str, key: str, result: Uitkomst) -> None:
         if result.journal_path:
             shutil.copyfile(result.journal_path, folder / f".{slot}-{key}.csv")
             os.replace(folder / f".{slot}-{key}.csv", folder / f"{slot}-{key}.csv")
-        write_atomic(str(folder / f"{slot}-{key}.pickle"), pickle.dumps(result, protocol=5))
+        # the ledgers and the analysis apart: a build whose outputs are cached, or that
+        # only needs the figures, does not read them
+        heavy = pickle.dumps((result.ledger, result.prior, result.analysis), protocol=5)
+        write_atomic(str(folder / f"{slot}-{key}.grootboek.pickle"), heavy)
+        light = dataclasses.replace(result, ledger=None, prior=None, analysis=None)
+        write_atomic(str(folder / f"{slot}-{key}.pickle"), pickle.dumps(light, protocol=5))
     except OSError:
         pass  # a cache that cannot be written only costs time
 

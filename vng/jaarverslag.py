@@ -168,9 +168,6 @@ def build_jaarverslag(
     """The whole Financieel Jaarverslag, written into ``staging``; ``tables`` asks for
     the statements too when the outputs come from the cache; ``voortgang`` shows the
     entities' phases and the build's. Raises ``BuildError``."""
-    from statements.render.pdf import PdfError, render_pdf
-    from statements.render.xlsx import EntityLedgers, journal_file, render_xlsx
-
     voortgang = voortgang or stil()
     results, group, reporting = compute_entities(
         books, group_file, year, True, staging, xaf, voortgang
@@ -179,7 +176,7 @@ def build_jaarverslag(
     own = results[reporting]
     settings = own.settings
     ondertekening = own.ondertekening
-    assert settings is not None and own.ledger is not None and ondertekening is not None
+    assert settings is not None and ondertekening is not None
     names = [
         f"jaarrekening-{year}.json",
         f"financieel-jaarverslag-{year}.pdf",
@@ -198,15 +195,20 @@ def build_jaarverslag(
     journals: dict[str, str] = {}  # entity -> the name of its journal's file
     journal_files: dict[str, str] = {}
     for result in results.values():
-        if result.journal_path and result.ledger is not None:
-            name = journal_file(result.ledger.entity, year)
-            journals[result.ledger.entity] = name
-            journal_files[name] = result.journal_path
+        if result.journal_path and result.journal_name and result.settings is not None:
+            journals[result.settings.entity_name] = result.journal_name
+            journal_files[result.journal_name] = result.journal_path
     # the same books, group, year and program as the last build: the same outputs
     key = outputs_key(results, str(year), reporting, *names, *sorted(journal_files))
     staged = cached_outputs(key, names, staging)
     made: tuple[StatementTable, ...] = ()
     if staged is None:
+        from statements.render.pdf import PdfError, render_pdf
+        from statements.render.xlsx import EntityLedgers, render_xlsx
+
+        for result in results.values():
+            result.complete()
+        assert own.ledger is not None
         try:
             voortgang.fase("consolidatie")
             made = group_statements(results, group, reporting, year)

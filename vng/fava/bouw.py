@@ -77,7 +77,7 @@ def _delen(built: Jaarverslag) -> tuple[Deel, ...]:
 
 
 def _accounts(built: Jaarverslag) -> Index:
-    result = built.results[built.reporting]
+    result = built.results[built.reporting].complete()
     ledger, settings = result.ledger, result.settings
     if ledger is None or settings is None:
         return {}
@@ -104,7 +104,7 @@ def _group_lines(built: Jaarverslag) -> dict[tuple[str, str], tuple[Rekening, ..
     found: dict[tuple[str, str], list[Rekening]] = {}
     keys = sorted(built.results, key=lambda k: k != built.reporting)
     for key in keys:
-        result = built.results[key]
+        result = built.results[key].complete()
         ledger, settings = result.ledger, result.settings
         if ledger is None or settings is None:
             continue
