@@ -304,3 +304,47 @@ def test_a_cached_result_reads_its_ledgers_only_when_asked(tmp_path: Path) -> No
     assert computed.ledger is not None
     cached.complete()
     assert cached.ledger == computed.ledger and cached.prior == computed.prior
+
+
+def test_the_pdf_is_set_again_only_when_what_it_shows_changed(ledger: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    cache = str(tmp_path / "cache")
+
+    def build(out: str, cache: str = cache) -> Path:
+        saved = os.environ.get("VNG_CACHE", "")
+        os.environ["VNG_CACHE"] = cache
+        try:
+            target = tmp_path / out
+            result = vng(
+                "jaarverslag", "--year", "2024", *_group_args(ledger), "--out", str(target)
+            )
+        finally:
+            os.environ["VNG_CACHE"] = saved
+        assert result.returncode == 0, result.stderr
+        return target / "financieel-jaarverslag-2024.pdf"
+
+    def text(pdf: Path) -> list[str]:
+        return [page.extract_text() for page in PdfReader(str(pdf)).pages]
+
+    first = build("a")
+    books = ledger / "realisatie" / "main.beancount"
+    original = books.read_text(encoding="utf-8")
+    # a booking that changes no figure of the report: the same document, not set again
+    books.write_text(
+        original + '\n2024-06-03 * "Bank" "Overboeking binnen de rekening"\n'
+        "  Activa:LiquideMiddelen:Bank        10.00 EUR\n"
+        "  Activa:LiquideMiddelen:Bank       -10.00 EUR\n",
+        encoding="utf-8",
+    )
+    assert build("b").read_bytes() == first.read_bytes()
+    # one that does: set again, as a build without cache sets it
+    books.write_text(
+        original + '\n2024-12-30 * "Gemeente Zwolle" "Ontvangst"\n'
+        "  Activa:LiquideMiddelen:Bank                 12345.67 EUR\n"
+        "  Activa:Vorderingen:Handelsdebiteuren       -12345.67 EUR\n",
+        encoding="utf-8",
+    )
+    changed = build("c")
+    assert text(changed) != text(first)
+    assert text(changed) == text(build("d", "uit"))

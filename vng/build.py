@@ -411,6 +411,47 @@ def store_outputs(key: str, files: dict[str, str]) -> None:
         pass  # a cache that cannot be written only costs time
 
 
+def document_key(kind: str, content: Any) -> str:
+    """The key of one document made from ``content`` (what its renderer is given): the
+    program and the pickled content; "" when the content cannot be pickled."""
+    try:
+        data = pickle.dumps(content, protocol=5)
+    except Exception:  # noqa: BLE001 - then it is simply made again
+        return ""
+    digest = hashlib.sha256(_program().encode())
+    digest.update(kind.encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+def cached_document(key: str) -> bytes | None:
+    """The document made last from content with this key, or None."""
+    folder = cache_folder()
+    if folder is None or not key:
+        return None
+    try:
+        return (folder / f"document-{key}").read_bytes()
+    except OSError:
+        return None
+
+
+def store_document(key: str, path: str) -> None:
+    """Keep the document in ``path`` under ``key``; only the last of its kind."""
+    from vng.output import write_atomic
+
+    folder = cache_folder()
+    if folder is None or not key:
+        return
+    try:
+        content = Path(path).read_bytes()
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("document-*"):
+            if old.name != f"document-{key}":
+                old.unlink(missing_ok=True)
+        write_atomic(str(folder / f"document-{key}"), content)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
 # --- running the tasks ---------------------------------------------------------------
 
 T = TypeVar("T")

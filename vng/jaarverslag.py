@@ -22,7 +22,18 @@ from typing import TYPE_CHECKING, Any
 from statements.errors import StatementError
 from statements.render.json import jaarrekening_json
 from statements.table import StatementTable
-from vng.build import Taak, Uitkomst, beside, cached_outputs, outputs_key, run, store_outputs
+from vng.build import (
+    Taak,
+    Uitkomst,
+    beside,
+    cached_document,
+    cached_outputs,
+    document_key,
+    outputs_key,
+    run,
+    store_document,
+    store_outputs,
+)
 from vng.output import write_atomic
 from vng.voortgang import Voortgang, stil
 
@@ -226,8 +237,14 @@ def build_jaarverslag(
             ledgers = [EntityLedgers(own.ledger, own.prior), *others]
             analyses = [r.analysis for r in (own, *results.values()) if r.analysis is not None]
             analyses = list({a.entity: a for a in analyses}.values())
-            # the PDF is set in a process of its own while the workbook is made here
-            pdf = beside(lambda: render_pdf(report, (*made, ondertekening)))
+            # the PDF is set in a process of its own while the workbook is made here;
+            # a document with the same content as the last one is that one
+            document = (report, (*made, ondertekening))
+            pdf_key = document_key("pdf", document)
+            known = cached_document(pdf_key)
+            pdf: Callable[[], bytes] = (
+                beside(lambda: render_pdf(*document)) if known is None else lambda: known
+            )
             workbook = render_xlsx(ledgers, made, analyses, journals)
             contents: tuple[str | bytes, ...] = (
                 jaarrekening_json(year, settings.entity_name, made),
@@ -244,6 +261,7 @@ def build_jaarverslag(
             staged[name] = os.path.join(staging, f"uitvoer-{name}")
             write_atomic(staged[name], content)
         store_outputs(key, staged)
+        store_document(pdf_key, staged[names[1]])
     else:
         voortgang.fase("uitvoer uit de cache")
         tick("consolidatie")
