@@ -196,3 +196,44 @@ def test_generated_books_at_scale_load_as_beancount_loads_them(tmp_path: Path) -
     genereer(10_000, tmp_path)
     for name in ("vereniging", "realisatie"):
         assert _same(tmp_path / "ledger" / name / "main.beancount") == []
+
+
+def test_fava_under_vng_serve_loads_the_books_as_beancount_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import subprocess
+    import sys
+
+    from vng import serve
+    from vng_accounts import books
+
+    used: list[str] = []
+    ours = books.load_file
+
+    def counted(path: str) -> Any:
+        used.append(path)
+        return ours(path)
+
+    monkeypatch.setattr(books, "load_file", counted)
+
+    def unused(path: str, *, is_encrypted: bool) -> Any:
+        raise AssertionError("Fava's own load")
+
+    path = ROOT / "ledger" / "vereniging" / "main.beancount"
+    entries, errors, options = serve._loaded_as_vng_loads(unused)(str(path), is_encrypted=False)
+    theirs = _beancount(path)
+    assert used == [str(path)]
+    assert entries == theirs[0] and _errors(errors) == _errors(theirs[1])
+    # vng serve puts it in Fava's place
+    wired = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import fava.core; from vng.serve import install_guards; install_guards(); "
+            "print(fava.core.load_uncached.__qualname__)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert wired.stdout.strip() == "_loaded_as_vng_loads.<locals>.load_uncached"
