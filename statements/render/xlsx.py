@@ -27,7 +27,6 @@ are numbers without a sign and stay as they are.
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
@@ -36,14 +35,17 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from statements.grootboek import FLAGS, WORKSHEET_SIGNS, Grootboek, LedgerAccount
 from statements.journaalposten import BOOKING_TIME, PER_ENTRY, Analysis
+from statements.render.sheetdata import SheetRows, escape, save
 from statements.table import Row, StatementTable
 
 EURO = "#,##0.00;-#,##0.00"
@@ -51,7 +53,8 @@ RATIO = "0.00%"
 DATE = "dd-mm-yyyy"
 DATETIME = "dd-mm-yyyy hh:mm"
 ZERO = Decimal(0)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# the characters XML cannot hold: control characters, lone surrogates, U+FFFE and U+FFFF
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # what a spreadsheet reads as the start of a formula (a tab or carriage return before
 # one, in a CSV file, as well)
 FORMULA_START = ("=", "+", "-", "@")
@@ -80,6 +83,8 @@ _PB = [
 _KIND = {"B": "Balans", "P": "Baten en lasten"}
 # the proefbalans's columns by what they hold
 _COL = {name: get_column_letter(i) for i, name in enumerate(_PB, 1)}
+# the letters of the columns a sheet written as XML has, by number
+_LETTERS = ("", *(get_column_letter(i) for i in range(1, 703)))
 _VALUES = ("Eindbalans", "Beginbalans", "Debet", "Credit")
 
 
@@ -100,6 +105,10 @@ class _Writer:
         self.taken: set[str] = set()
         self.index: list[tuple[str, str, str]] = []  # sheet, group, description
         self.styles: dict[str, StyleArray] = {}  # number format -> its cell style
+        self.xml_rows: dict[str, SheetRows] = {}  # sheet -> the rows written as XML
+        self.open: list[_Rows] = []
+        self.style_ids: dict[tuple[str, bool], str] = {}  # (format, quote) -> s="…"
+        self.text_cells: dict[object, str] = {}  # text -> its cell's XML after r="…"
 
     def sheet(self, name: str, group: str, description: str) -> Worksheet:
         title = _sheet_title(name, self.taken)
@@ -149,12 +158,18 @@ class _Writer:
         sheet._cells[(row, column)] = cell
         return cell
 
-    def text(self, sheet: Worksheet, row: int, column: int, value: object) -> Cell:
+    def cleaned(self, sheet: Worksheet, row: int, column: int, value: object) -> tuple[str, bool]:
+        """``value`` as a cell's text, and whether characters were removed (and noted)."""
         cleaned = "" if value is None else str(value)
+        removed = False
         if _ILLEGAL.search(cleaned):
             cleaned = _ILLEGAL.sub("", cleaned)
             self.note(sheet, f"{get_column_letter(column)}{row}", "stuurtekens verwijderd")
-        cleaned = cleaned[:32767]  # the most a cell holds
+            removed = True
+        return cleaned[:32767], removed  # the most a cell holds
+
+    def text(self, sheet: Worksheet, row: int, column: int, value: object) -> Cell:
+        cleaned, _ = self.cleaned(sheet, row, column, value)
         # text is text: never a formula or an error value, whatever it starts with
         cell = self._put(sheet, row, column, cleaned, "s")
         if cleaned.startswith(FORMULA_START):
@@ -199,6 +214,111 @@ class _Writer:
             cell.font = BOLD
             cell.fill = HEAD
         sheet.freeze_panes = f"A{row + 1}"
+
+    def style_id(self, sheet: Worksheet, number_format: str = "", quote: bool = False) -> str:
+        """The attribute ``s="…"`` of a cell with the number format and the quote
+        prefix, its style registered in the workbook's stylesheet ("" for the
+        default style, as openpyxl leaves it out)."""
+        key = (number_format, quote)
+        found = self.style_ids.get(key)
+        if found is None:
+            cell = Cell(sheet, row=1, column=1)  # not put in the sheet: only its style
+            if number_format:
+                cell.number_format = number_format
+            if quote:
+                cell.quotePrefix = True
+            found = f' s="{cell.style_id}"' if cell.has_style else ""
+            self.style_ids[key] = found
+        return found
+
+    def rows(self, sheet: Worksheet) -> _Rows:
+        """The rows of ``sheet`` below the cells it has, written as XML as they come."""
+        rows = _Rows(self, sheet)
+        self.xml_rows[sheet.title] = rows.data
+        self.open.append(rows)
+        return rows
+
+    def save(self) -> bytes:
+        for rows in self.open:
+            rows.close()
+        return save(self.book, self.xml_rows)
+
+
+class _Rows:
+    """The rows of a large sheet below its header, written row by row, each row's
+    columns in order, as the sheet's XML: the cells ``_Writer`` makes, text as safe
+    (a text cell, the quote prefix where it starts like a formula, what a workbook
+    cannot hold removed and noted), without an openpyxl cell per value."""
+
+    def __init__(self, w: _Writer, sheet: Worksheet) -> None:
+        self.w = w
+        self.sheet = sheet
+        self.data = SheetRows()
+        self.row = 0  # the row being written
+        self.column = 0  # its last cell's column
+        self.cells: list[str] = []  # its cells
+        self.euro = w.style_id(sheet, EURO)
+        self.dates: dict[datetime.date, str] = {}
+        self.epoch = w.book.epoch
+
+    def _cell(self, row: int, column: int, tail: str) -> None:
+        if row != self.row:
+            assert row > self.row, (self.sheet.title, row)
+            self.close()
+            self.row, self.column = row, 0
+            if not self.data.first_row:
+                self.data.first_row, self.data.first_column = row, column
+        assert column > self.column, (self.sheet.title, row, column)
+        self.column = column
+        if column < self.data.first_column:
+            self.data.first_column = column
+        if column > self.data.last_column:
+            self.data.last_column = column
+        self.cells.append(f'<c r="{_LETTERS[column]}{row}"{tail}')
+
+    def close(self) -> None:
+        """Ends the row being written."""
+        if self.cells:
+            self.data.parts.append(f'<row r="{self.row}">{"".join(self.cells)}</row>')
+            self.data.last_row = self.row
+            self.cells = []
+
+    def text(self, row: int, column: int, value: object) -> None:
+        known = self.w.text_cells
+        tail = known.get(value)
+        if tail is None:
+            cleaned, removed = self.w.cleaned(self.sheet, row, column, value)
+            # text is text, as _Writer.text writes it
+            quote = cleaned.startswith(FORMULA_START)
+            style = self.w.style_id(self.sheet, quote=True) if quote else ""
+            if not cleaned:
+                tail = f'{style} t="inlineStr"></c>'
+            else:
+                space = ' xml:space="preserve"' if cleaned != cleaned.strip() else ""
+                tail = f'{style} t="inlineStr"><is><t{space}>{escape(cleaned)}</t></is></c>'
+            if not removed:  # removed characters are noted at every cell
+                known[value] = tail
+        self._cell(row, column, tail)
+
+    def amount(
+        self, row: int, column: int, value: Decimal | None, number_format: str = EURO
+    ) -> None:
+        if value is None:
+            return
+        style = self.euro if number_format == EURO else self.w.style_id(self.sheet, number_format)
+        self._cell(row, column, f'{style} t="n"><v>{safe_string(value)}</v></c>')
+
+    def date(self, row: int, column: int, value: datetime.date | None) -> None:
+        if value is None:
+            return
+        tail = self.dates.get(value)
+        if tail is None:
+            time = isinstance(value, datetime.datetime)
+            style = self.w.style_id(self.sheet, DATETIME if time else DATE)
+            serial = to_excel(value, self.epoch)  # type: ignore[no-untyped-call]
+            tail = f'{style} t="n"><v>{safe_string(serial)}</v></c>'
+            self.dates[value] = tail
+        self._cell(row, column, tail)
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
@@ -789,13 +909,15 @@ def _grootboekkaarten(w: _Writer, ledger: Grootboek) -> None:
         ((line.account, entry, line) for entry in ledger.entries for line in entry.lines),
         key=lambda item: (names[item[0]].number, item[1].date, item[1].number),
     )
+    rows = w.rows(sheet)
     for row, (account, entry, line) in enumerate(lines, 2):
-        w.text(sheet, row, 1, names[account].number)
-        w.text(sheet, row, 2, names[account].name)
-        w.date(sheet, row, 3, entry.date)
-        for column, value in ((4, entry.number), (5, line.description), (6, entry.docref)):
-            w.text(sheet, row, column, value)
-        w.amount(sheet, row, 7 if line.amount > 0 else 8, abs(line.amount))
+        rows.text(row, 1, names[account].number)
+        rows.text(row, 2, names[account].name)
+        rows.date(row, 3, entry.date)
+        rows.text(row, 4, entry.number)
+        rows.text(row, 5, line.description)
+        rows.text(row, 6, entry.docref)
+        rows.amount(row, 7 if line.amount > 0 else 8, abs(line.amount))
     sheet.auto_filter.ref = f"A1:H{max(2, len(lines) + 1)}"
     _widths(sheet, [10, 45, 12, 16, 60, 22, 16, 16])
 
@@ -833,28 +955,29 @@ def _journaal(w: _Writer, ledger: Grootboek, analysis: Analysis | None) -> None:
     hits = analysis.line_hits() if analysis else {}
     row, position = 2, 0
     first_flag = 12
+    first_test = first_flag + len(flags)
+    rows = w.rows(sheet)
     for entry in ledger.entries:
+        flagged = [first_flag + offset for offset, flag in enumerate(flags) if flag in entry.flags]
         for line in entry.lines:
             account = numbers[line.account]
-            for column, value in ((1, entry.number), (2, entry.journal)):
-                w.text(sheet, row, column, value)
-            w.date(sheet, row, 3, entry.date)
-            w.date(sheet, row, 4, entry.booked_at)
-            for column, value in (
-                (5, entry.user),
-                (6, line.description),
-                (7, entry.docref),
-                (8, account.number),
-                (9, account.name),
-            ):
-                w.text(sheet, row, column, value)
-            w.amount(sheet, row, 10 if line.amount > 0 else 11, abs(line.amount))
-            for offset, flag in enumerate(flags):
-                if flag in entry.flags:
-                    w.text(sheet, row, first_flag + offset, "ja")
-            for offset, test in enumerate(tests):
-                if test in hits.get(position, ()):
-                    w.text(sheet, row, first_flag + len(flags) + offset, "ja")
+            rows.text(row, 1, entry.number)
+            rows.text(row, 2, entry.journal)
+            rows.date(row, 3, entry.date)
+            rows.date(row, 4, entry.booked_at)
+            rows.text(row, 5, entry.user)
+            rows.text(row, 6, line.description)
+            rows.text(row, 7, entry.docref)
+            rows.text(row, 8, account.number)
+            rows.text(row, 9, account.name)
+            rows.amount(row, 10 if line.amount > 0 else 11, abs(line.amount))
+            for column in flagged:
+                rows.text(row, column, "ja")
+            found = hits.get(position)
+            if found:
+                for offset, test in enumerate(tests):
+                    if test in found:
+                        rows.text(row, first_test + offset, "ja")
             row += 1
             position += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(11 + len(flags) + len(tests))}{row - 1}"
@@ -953,21 +1076,22 @@ def _test_sheet(w: _Writer, test: str, label: str, analyses: Sequence[Analysis])
         row=3,
     )
     row = 4
+    rows = w.rows(sheet)
     for analysis in analyses:
         for hit in analysis.hits.get(test, ()):
             if row > SHEET_ROWS:
                 w.note(sheet, f"A{row}", "meer treffers dan een werkblad houdt: zie de auditfile")
                 return
-            w.text(sheet, row, 1, analysis.entity)
-            w.text(sheet, row, 2, hit.entry)
-            w.date(sheet, row, 3, hit.date)
-            w.date(sheet, row, 4, hit.booked_at)
-            w.text(sheet, row, 5, hit.user)
-            w.text(sheet, row, 6, hit.number)
-            w.text(sheet, row, 7, hit.account)
-            w.amount(sheet, row, 8, hit.amount)
-            w.text(sheet, row, 9, hit.description)
-            w.text(sheet, row, 10, hit.reason)
+            rows.text(row, 1, analysis.entity)
+            rows.text(row, 2, hit.entry)
+            rows.date(row, 3, hit.date)
+            rows.date(row, 4, hit.booked_at)
+            rows.text(row, 5, hit.user)
+            rows.text(row, 6, hit.number)
+            rows.text(row, 7, hit.account)
+            rows.amount(row, 8, hit.amount)
+            rows.text(row, 9, hit.description)
+            rows.text(row, 10, hit.reason)
             row += 1
     sheet.auto_filter.ref = f"A3:J{max(4, row - 1)}"
     _widths(sheet, [30, 16, 12, 16, 14, 10, 45, 16, 50, 40])
@@ -1070,9 +1194,7 @@ def render_xlsx(
         for column, value in enumerate(note, 1):
             w.text(meldingen, row, column, value)
     _widths(meldingen, [32, 24, 100])
-    buffer = io.BytesIO()
-    w.book.save(buffer)
-    return buffer.getvalue()
+    return w.save()
 
 
 def _index(w: _Writer, sheet: Worksheet) -> None:
