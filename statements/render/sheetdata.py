@@ -61,14 +61,16 @@ class _SheetWriter(WorksheetWriter):
 
     def write_dimensions(self) -> None:
         ws, rows = self.ws, self.extra
+        if not rows.parts:
+            super().write_dimensions()
+            return
         assert isinstance(ws, Worksheet) and ws._cells
         first_row, last_row = ws.min_row, ws.max_row
         first_column, last_column = ws.min_column, ws.max_column
-        if rows.parts:
-            assert last_row < rows.first_row, ws.title  # below the sheet's own cells
-            last_row = rows.last_row
-            first_column = min(first_column, rows.first_column)
-            last_column = max(last_column, rows.last_column)
+        assert last_row < rows.first_row, ws.title  # below the sheet's own cells
+        last_row = rows.last_row
+        first_column = min(first_column, rows.first_column)
+        last_column = max(last_column, rows.last_column)
         ref = (
             f"{get_column_letter(first_column)}{first_row}:"
             f"{get_column_letter(last_column)}{last_row}"
@@ -90,11 +92,8 @@ class _ExcelWriter(ExcelWriter):
         self.rows = rows
 
     def write_worksheet(self, ws: Worksheet) -> None:
-        rows = self.rows.get(ws.title)
-        if rows is None:
-            super().write_worksheet(ws)
-            return
-        # as ExcelWriter.write_worksheet, the sheet's XML from memory
+        # as ExcelWriter.write_worksheet, the sheet's XML in memory rather than a file
+        rows = self.rows.get(ws.title) or SheetRows()
         ws._drawing = SpreadsheetDrawing()  # type: ignore[attr-defined]
         ws._drawing.charts = ws._charts  # type: ignore[attr-defined]
         ws._drawing.images = ws._images  # type: ignore[attr-defined]

@@ -18,10 +18,13 @@ are date cells; text is always text: a text cell (never a formula, never an erro
 value such as ``#N/A``), and one that starts with ``=``, ``+``, ``-`` or ``@`` (a
 narration the bank sent, ``=SUM(A1)``) carries the quote prefix, so that editing the
 cell in Excel or LibreOffice keeps it text. Characters a workbook cannot hold are
-removed and listed on "Meldingen". The journal beside the workbook (CSV) puts an
-apostrophe before a text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return (``csv_text``), as OWASP advises against CSV injection; its amounts
-are numbers without a sign and stay as they are.
+removed and listed on "Meldingen". The large sheets (journaal, grootboekkaarten, the
+journal-entry tests' hits) are written row by row as the sheet's XML
+(``statements.render.sheetdata``): the same cells, styles and text safety as the
+openpyxl cells of the other sheets, without a cell object per value. The journal
+beside the workbook (CSV) puts an apostrophe before a text that starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return (``csv_text``), as OWASP advises
+against CSV injection; its amounts are numbers without a sign and stay as they are.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -55,6 +59,7 @@ DATETIME = "dd-mm-yyyy hh:mm"
 ZERO = Decimal(0)
 # the characters XML cannot hold: control characters, lone surrogates, U+FFFE and U+FFFF
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+REMOVED = "stuurtekens verwijderd"
 # what a spreadsheet reads as the start of a formula (a tab or carriage return before
 # one, in a CSV file, as well)
 FORMULA_START = ("=", "+", "-", "@")
@@ -106,9 +111,8 @@ class _Writer:
         self.index: list[tuple[str, str, str]] = []  # sheet, group, description
         self.styles: dict[str, StyleArray] = {}  # number format -> its cell style
         self.xml_rows: dict[str, SheetRows] = {}  # sheet -> the rows written as XML
-        self.open: list[_Rows] = []
         self.style_ids: dict[tuple[str, bool], str] = {}  # (format, quote) -> s="…"
-        self.text_cells: dict[object, str] = {}  # text -> its cell's XML after r="…"
+        self.text_cells = _TextCells(self)
 
     def sheet(self, name: str, group: str, description: str) -> Worksheet:
         title = _sheet_title(name, self.taken)
@@ -158,18 +162,10 @@ class _Writer:
         sheet._cells[(row, column)] = cell
         return cell
 
-    def cleaned(self, sheet: Worksheet, row: int, column: int, value: object) -> tuple[str, bool]:
-        """``value`` as a cell's text, and whether characters were removed (and noted)."""
-        cleaned = "" if value is None else str(value)
-        removed = False
-        if _ILLEGAL.search(cleaned):
-            cleaned = _ILLEGAL.sub("", cleaned)
-            self.note(sheet, f"{get_column_letter(column)}{row}", "stuurtekens verwijderd")
-            removed = True
-        return cleaned[:32767], removed  # the most a cell holds
-
     def text(self, sheet: Worksheet, row: int, column: int, value: object) -> Cell:
-        cleaned, _ = self.cleaned(sheet, row, column, value)
+        cleaned, removed = _cleaned(value)
+        if removed:
+            self.note(sheet, f"{get_column_letter(column)}{row}", REMOVED)
         # text is text: never a formula or an error value, whatever it starts with
         cell = self._put(sheet, row, column, cleaned, "s")
         if cleaned.startswith(FORMULA_START):
@@ -231,94 +227,116 @@ class _Writer:
             self.style_ids[key] = found
         return found
 
-    def rows(self, sheet: Worksheet) -> _Rows:
-        """The rows of ``sheet`` below the cells it has, written as XML as they come."""
-        rows = _Rows(self, sheet)
+    def rows(self, sheet: Worksheet, kinds: Sequence[str]) -> _Rows:
+        """The rows of ``sheet`` below the cells it has, written as XML as they come;
+        ``kinds`` per column from A what it holds (``_TEXT``, ``_TIME``, ``_AMOUNT``)."""
+        rows = _Rows(self, sheet, kinds)
         self.xml_rows[sheet.title] = rows.data
-        self.open.append(rows)
         return rows
 
     def save(self) -> bytes:
-        for rows in self.open:
-            rows.close()
         return save(self.book, self.xml_rows)
 
 
-class _Rows:
-    """The rows of a large sheet below its header, written row by row, each row's
-    columns in order, as the sheet's XML: the cells ``_Writer`` makes, text as safe
-    (a text cell, the quote prefix where it starts like a formula, what a workbook
-    cannot hold removed and noted), without an openpyxl cell per value."""
+def _cleaned(value: object) -> tuple[str, bool]:
+    """``value`` as a cell's text, and whether characters were removed."""
+    cleaned = "" if value is None else str(value)
+    removed = False
+    if _ILLEGAL.search(cleaned):
+        cleaned = _ILLEGAL.sub("", cleaned)
+        removed = True
+    return cleaned[:32767], removed  # the most a cell holds
+
+
+class _TextCells(dict[object, str]):
+    """Per text, its cell's XML after the cell reference, as ``_Writer.text`` makes the
+    cell: a text cell, with the quote prefix where it starts like a formula, the
+    characters a workbook cannot hold removed (and the text in ``removed``)."""
+
+    def __init__(self, w: _Writer) -> None:
+        super().__init__()
+        self.w = w
+        self.removed: set[object] = set()
+
+    def __missing__(self, value: object) -> str:
+        cleaned, removed = _cleaned(value)
+        if removed:
+            self.removed.add(value)
+        style = ""
+        if cleaned.startswith(FORMULA_START):
+            style = self.w.style_id(self.w.book.worksheets[0], quote=True)
+        if not cleaned:
+            xml = f'{style} t="inlineStr"></c>'
+        else:
+            space = ' xml:space="preserve"' if cleaned != cleaned.strip() else ""
+            xml = f'{style} t="inlineStr"><is><t{space}>{escape(cleaned)}</t></is></c>'
+        self[value] = xml
+        return xml
+
+
+class _Dates(dict[datetime.date, str]):
+    """Per date (or time), its cell's XML after the cell reference: its serial number
+    in the number format ``DATE`` (``DATETIME``)."""
 
     def __init__(self, w: _Writer, sheet: Worksheet) -> None:
+        super().__init__()
         self.w = w
         self.sheet = sheet
-        self.data = SheetRows()
-        self.row = 0  # the row being written
-        self.column = 0  # its last cell's column
-        self.cells: list[str] = []  # its cells
+
+    def __missing__(self, value: datetime.date) -> str:
+        time = isinstance(value, datetime.datetime)
+        style = self.w.style_id(self.sheet, DATETIME if time else DATE)
+        serial = to_excel(value, self.w.book.epoch)  # type: ignore[no-untyped-call]
+        xml = f'{style} t="n"><v>{safe_string(serial)}</v></c>'
+        self[value] = xml
+        return xml
+
+
+# a number as openpyxl writes it (safe_string): as a float, to 16 digits
+_NUMBER = "%.16g"
+# what a column of rows written as XML holds: text, a date (or time), an amount (EURO)
+_TEXT, _TIME, _AMOUNT = "tekst", "datum of tijd", "bedrag"
+
+
+class _Rows:
+    """The rows of a large sheet below its header as the sheet's XML, a row at a time:
+    the cells ``_Writer`` makes (``text``, ``date``, ``amount``), text as safe, without
+    an openpyxl cell per value."""
+
+    def __init__(self, w: _Writer, sheet: Worksheet, kinds: Sequence[str]) -> None:
+        self.w = w
+        self.sheet = sheet
+        self.kinds = tuple(kinds)
+        self.letters = _LETTERS[1 : 1 + len(kinds)]
+        self.data = SheetRows(first_column=1, last_column=len(kinds))
+        self.texts = w.text_cells
+        self.dates = _Dates(w, sheet)
         self.euro = w.style_id(sheet, EURO)
-        self.dates: dict[datetime.date, str] = {}
-        self.epoch = w.book.epoch
 
-    def _cell(self, row: int, column: int, tail: str) -> None:
-        if row != self.row:
-            assert row > self.row, (self.sheet.title, row)
-            self.close()
-            self.row, self.column = row, 0
-            if not self.data.first_row:
-                self.data.first_row, self.data.first_column = row, column
-        assert column > self.column, (self.sheet.title, row, column)
-        self.column = column
-        if column < self.data.first_column:
-            self.data.first_column = column
-        if column > self.data.last_column:
-            self.data.last_column = column
-        self.cells.append(f'<c r="{_LETTERS[column]}{row}"{tail}')
-
-    def close(self) -> None:
-        """Ends the row being written."""
-        if self.cells:
-            self.data.parts.append(f'<row r="{self.row}">{"".join(self.cells)}</row>')
-            self.data.last_row = self.row
-            self.cells = []
-
-    def text(self, row: int, column: int, value: object) -> None:
-        known = self.w.text_cells
-        tail = known.get(value)
-        if tail is None:
-            cleaned, removed = self.w.cleaned(self.sheet, row, column, value)
-            # text is text, as _Writer.text writes it
-            quote = cleaned.startswith(FORMULA_START)
-            style = self.w.style_id(self.sheet, quote=True) if quote else ""
-            if not cleaned:
-                tail = f'{style} t="inlineStr"></c>'
-            else:
-                space = ' xml:space="preserve"' if cleaned != cleaned.strip() else ""
-                tail = f'{style} t="inlineStr"><is><t{space}>{escape(cleaned)}</t></is></c>'
-            if not removed:  # removed characters are noted at every cell
-                known[value] = tail
-        self._cell(row, column, tail)
-
-    def amount(
-        self, row: int, column: int, value: Decimal | None, number_format: str = EURO
-    ) -> None:
-        if value is None:
-            return
-        style = self.euro if number_format == EURO else self.w.style_id(self.sheet, number_format)
-        self._cell(row, column, f'{style} t="n"><v>{safe_string(value)}</v></c>')
-
-    def date(self, row: int, column: int, value: datetime.date | None) -> None:
-        if value is None:
-            return
-        tail = self.dates.get(value)
-        if tail is None:
-            time = isinstance(value, datetime.datetime)
-            style = self.w.style_id(self.sheet, DATETIME if time else DATE)
-            serial = to_excel(value, self.epoch)  # type: ignore[no-untyped-call]
-            tail = f'{style} t="n"><v>{safe_string(serial)}</v></c>'
-            self.dates[value] = tail
-        self._cell(row, column, tail)
+    def add(self, row: int, values: Sequence[object]) -> None:
+        """Row ``row`` (below the rows before it): per column its value, None for no
+        cell; an amount is a finite Decimal."""
+        assert row > self.data.last_row, (self.sheet.title, row)
+        texts, dates, euro = self.texts, self.dates, self.euro
+        cells = "".join(
+            [
+                f'<c r="{letter}{row}"{texts[value]}'
+                if kind == _TEXT
+                else f'<c r="{letter}{row}"{dates[value]}'  # type: ignore[index]
+                if kind == _TIME
+                else f'<c r="{letter}{row}"{euro} t="n"><v>{_NUMBER % value}</v></c>'
+                for letter, kind, value in zip(self.letters, self.kinds, values, strict=True)
+                if value is not None
+            ]
+        )
+        self.data.parts.append(f'<row r="{row}">{cells}</row>')
+        if not self.data.first_row:
+            self.data.first_row = row
+        self.data.last_row = row
+        if texts.removed:  # noted at every cell, as _Writer.text does
+            for letter, kind, value in zip(self.letters, self.kinds, values, strict=True):
+                if kind == _TEXT and value in texts.removed:
+                    self.w.note(self.sheet, f"{letter}{row}", REMOVED)
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
@@ -904,20 +922,31 @@ def _grootboekkaarten(w: _Writer, ledger: Grootboek) -> None:
     )
     if _without_entries(w, sheet, ledger):
         return
-    names = {a.account: a for a in ledger.accounts}
-    lines = sorted(
-        ((line.account, entry, line) for entry in ledger.entries for line in entry.lines),
-        key=lambda item: (names[item[0]].number, item[1].date, item[1].number),
-    )
-    rows = w.rows(sheet)
-    for row, (account, entry, line) in enumerate(lines, 2):
-        rows.text(row, 1, names[account].number)
-        rows.text(row, 2, names[account].name)
-        rows.date(row, 3, entry.date)
-        rows.text(row, 4, entry.number)
-        rows.text(row, 5, line.description)
-        rows.text(row, 6, entry.docref)
-        rows.amount(row, 7 if line.amount > 0 else 8, abs(line.amount))
+    names = {a.account: (a.number, a.name) for a in ledger.accounts}
+    lines = [
+        ((names[line.account][0], entry.date, entry.number), entry, line)
+        for entry in ledger.entries
+        for line in entry.lines
+    ]
+    lines.sort(key=itemgetter(0))  # stable: in the ledger's order within an account's day
+    rows = w.rows(sheet, [_TEXT, _TEXT, _TIME, _TEXT, _TEXT, _TEXT, _AMOUNT, _AMOUNT])
+    for row, (_, entry, line) in enumerate(lines, 2):
+        number, name = names[line.account]
+        amount = abs(line.amount)
+        debit = line.amount > 0
+        rows.add(
+            row,
+            (
+                number,
+                name,
+                entry.date,
+                entry.number,
+                line.description,
+                entry.docref,
+                amount if debit else None,
+                None if debit else amount,
+            ),
+        )
     sheet.auto_filter.ref = f"A1:H{max(2, len(lines) + 1)}"
     _widths(sheet, [10, 45, 12, 16, 60, 22, 16, 16])
 
@@ -951,33 +980,37 @@ def _journaal(w: _Writer, ledger: Grootboek, analysis: Analysis | None) -> None:
     )
     if _without_entries(w, sheet, ledger):
         return
-    numbers = {a.account: a for a in ledger.accounts}
+    numbers = {a.account: (a.number, a.name) for a in ledger.accounts}
     hits = analysis.line_hits() if analysis else {}
     row, position = 2, 0
-    first_flag = 12
-    first_test = first_flag + len(flags)
-    rows = w.rows(sheet)
+    marked = [_TEXT] * (len(flags) + len(tests))
+    rows = w.rows(sheet, [_TEXT, _TEXT, _TIME, _TIME, *[_TEXT] * 5, _AMOUNT, _AMOUNT, *marked])
+    unmarked = (None,) * len(tests)  # "ja" where a line is flagged or hit, else no cell
     for entry in ledger.entries:
-        flagged = [first_flag + offset for offset, flag in enumerate(flags) if flag in entry.flags]
+        marks = ["ja" if flag in entry.flags else None for flag in flags]
         for line in entry.lines:
-            account = numbers[line.account]
-            rows.text(row, 1, entry.number)
-            rows.text(row, 2, entry.journal)
-            rows.date(row, 3, entry.date)
-            rows.date(row, 4, entry.booked_at)
-            rows.text(row, 5, entry.user)
-            rows.text(row, 6, line.description)
-            rows.text(row, 7, entry.docref)
-            rows.text(row, 8, account.number)
-            rows.text(row, 9, account.name)
-            rows.amount(row, 10 if line.amount > 0 else 11, abs(line.amount))
-            for column in flagged:
-                rows.text(row, column, "ja")
+            number, name = numbers[line.account]
+            amount = abs(line.amount)
+            debit = line.amount > 0
             found = hits.get(position)
-            if found:
-                for offset, test in enumerate(tests):
-                    if test in found:
-                        rows.text(row, first_test + offset, "ja")
+            rows.add(
+                row,
+                (
+                    entry.number,
+                    entry.journal,
+                    entry.date,
+                    entry.booked_at,
+                    entry.user,
+                    line.description,
+                    entry.docref,
+                    number,
+                    name,
+                    amount if debit else None,
+                    None if debit else amount,
+                    *marks,
+                    *(["ja" if t in found else None for t in tests] if found else unmarked),
+                ),
+            )
             row += 1
             position += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(11 + len(flags) + len(tests))}{row - 1}"
@@ -1076,22 +1109,27 @@ def _test_sheet(w: _Writer, test: str, label: str, analyses: Sequence[Analysis])
         row=3,
     )
     row = 4
-    rows = w.rows(sheet)
+    rows = w.rows(sheet, [_TEXT, _TEXT, _TIME, _TIME, _TEXT, _TEXT, _TEXT, _AMOUNT, _TEXT, _TEXT])
     for analysis in analyses:
         for hit in analysis.hits.get(test, ()):
             if row > SHEET_ROWS:
                 w.note(sheet, f"A{row}", "meer treffers dan een werkblad houdt: zie de auditfile")
                 return
-            rows.text(row, 1, analysis.entity)
-            rows.text(row, 2, hit.entry)
-            rows.date(row, 3, hit.date)
-            rows.date(row, 4, hit.booked_at)
-            rows.text(row, 5, hit.user)
-            rows.text(row, 6, hit.number)
-            rows.text(row, 7, hit.account)
-            rows.amount(row, 8, hit.amount)
-            rows.text(row, 9, hit.description)
-            rows.text(row, 10, hit.reason)
+            rows.add(
+                row,
+                (
+                    analysis.entity,
+                    hit.entry,
+                    hit.date,
+                    hit.booked_at,
+                    hit.user,
+                    hit.number,
+                    hit.account,
+                    hit.amount,
+                    hit.description,
+                    hit.reason,
+                ),
+            )
             row += 1
     sheet.auto_filter.ref = f"A3:J{max(4, row - 1)}"
     _widths(sheet, [30, 16, 12, 16, 14, 10, 45, 16, 50, 40])
