@@ -269,6 +269,111 @@ def test_journal_entry_tests_have_a_sheet_each_and_flag_every_line(
     assert hit and all(flagged[e] == {"ja"} for e in hit)  # every line of the entry
 
 
+def _by_entity(book: Workbook, what: str) -> dict[str, str]:
+    """Per entity the title of its sheet ``what`` of 2024 (the Index's description)."""
+    found = {}
+    for title, _, description in book["Index"].iter_rows(min_row=4, values_only=True):
+        start = f"{what} 2024 van "
+        if isinstance(description, str) and description.startswith(start):
+            found[description.removeprefix(start).split(",")[0].split(" (")[0]] = str(title)
+    return found
+
+
+def _cents(value: object) -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def test_journal_and_ledger_sheets_hold_every_line_as_the_proefbalans_counts_it(
+    formulas: Workbook,
+) -> None:
+    """The journaal and the grootboekkaarten (written as XML, row by row) against the
+    proefbalans and the journal-entry tests' overview (openpyxl's cells): per entity
+    every posting line, dated, in its account's debit or credit to the cent."""
+    from statements.journaalposten import PER_ENTRY, TESTS
+    from statements.render.xlsx import DATE, DATETIME, EURO, short_name
+
+    journals, ledgers = _by_entity(formulas, "Journaal"), _by_entity(formulas, "Grootboekkaarten")
+    balances = {
+        e: t for e, t in _by_entity(formulas, "Proefbalans").items() if t.startswith("PB 2024")
+    }
+    assert len(journals) == len(ledgers) == len(balances) == 10
+    overview = formulas["JET overzicht"]
+    heads = [c.value for c in overview[4]]
+    counts = {
+        str(r[0]): r
+        for r in overview.iter_rows(min_row=5, values_only=True)
+        if r[0] in TESTS.values()
+    }
+    tests = {
+        label: formulas[title]
+        for label, title in (
+            (d.removeprefix("Journaalpostentest: "), t)
+            for t, _, d in formulas["Index"].iter_rows(min_row=4, values_only=True)
+            if str(d).startswith("Journaalpostentest: ")
+        )
+    }
+    assert set(tests) == set(TESTS.values())
+    for entity, title in journals.items():
+        pb = formulas[balances[entity]]
+        expected = {
+            str(r[0]): (_cents(r[10]), _cents(r[11]))
+            for r in pb.iter_rows(min_row=2, max_row=pb.max_row - 1, values_only=True)
+            if r[10] or r[11]
+        }
+        seen = {}
+        for name in (title, ledgers[entity]):
+            sheet = formulas[name]
+            header = [c.value for c in sheet[1]]
+            number, debit = header.index("Nummer"), header.index("Debet")
+            date, entry = header.index("Datum"), header.index("Boekstuk")
+            totals: dict[str, list[Decimal]] = {}
+            lines = []
+            for row in sheet.iter_rows(min_row=2):
+                assert row[date].is_date and row[date].number_format == DATE, row[date]
+                amounts = [c for c in row[debit : debit + 2] if c.value is not None]
+                assert len(amounts) == 1 and amounts[0].number_format == EURO, row[0].row
+                assert isinstance(amounts[0].value, int | float) and amounts[0].value >= 0
+                texts = [c for c in row[:debit] if c.value is not None and c.column != date + 1]
+                if name == title and row[3].value is not None:  # geboekt op
+                    assert row[3].is_date and row[3].number_format == DATETIME
+                    texts.remove(row[3])
+                assert all(c.data_type == "s" for c in texts), row[0].row
+                total = totals.setdefault(str(row[number].value), [Decimal(0), Decimal(0)])
+                total[amounts[0].column - debit - 1] += Decimal(str(amounts[0].value))
+                lines.append((row[entry].value, row[date].value, row[number].value))
+            assert {k: (_cents(d), _cents(c)) for k, (d, c) in totals.items()} == expected, name
+            seen[name] = sorted(lines)
+        assert seen[title] == seen[ledgers[entity]]  # the same lines, account by account
+        column = heads.index(short_name(entity)) + 1
+        population = overview.cell(row=3, column=column).value
+        assert len(seen[title]) == population, entity
+        # the journal-entry tests: the lines the journaal marks, the overview counts and
+        # the test's sheet lists (a row per entry for a test on entries)
+        header = [c.value for c in formulas[title][1]]
+        journal = list(formulas[title].iter_rows(min_row=2, values_only=True))
+        for test, label in TESTS.items():
+            marked = [r for r in journal if r[header.index(label)] == "ja"]
+            assert len(marked) == counts[label][column - 1], (entity, label)
+            rows = tests[label].iter_rows(min_row=4, values_only=True)
+            listed = [r for r in rows if r[0] == entity]
+            wanted = len({r[0] for r in marked}) if test in PER_ENTRY else len(marked)
+            assert len(listed) == wanted, (entity, label)
+
+
+def test_libreoffice_reads_the_sheets_written_as_xml_as_openpyxl_does(
+    formulas: Workbook, values: Workbook
+) -> None:
+    """LibreOffice opens the journaal, grootboekkaarten and a journal-entry test's
+    sheet (written as XML) with every cell as openpyxl reads it."""
+    names = [n for n in formulas.sheetnames if n.startswith(("Journaal Ver", "Grootboek Ver"))]
+    names += [n for n in formulas.sheetnames if n.startswith("JET ")][1:3]
+    assert len(names) == 4
+    for name in names:
+        ours = [[c.value for c in r] for r in formulas[name].iter_rows()]
+        theirs = [[c.value for c in r] for r in values[name].iter_rows()]
+        assert len(ours) > 3 and ours == theirs, name
+
+
 def test_meldingen_says_what_the_build_noticed(formulas: Workbook) -> None:
     notes = [str(r[2]) for r in formulas["Meldingen"].iter_rows(min_row=2, values_only=True)]
     assert any("als waarde" in n for n in notes)

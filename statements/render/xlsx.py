@@ -18,32 +18,38 @@ are date cells; text is always text: a text cell (never a formula, never an erro
 value such as ``#N/A``), and one that starts with ``=``, ``+``, ``-`` or ``@`` (a
 narration the bank sent, ``=SUM(A1)``) carries the quote prefix, so that editing the
 cell in Excel or LibreOffice keeps it text. Characters a workbook cannot hold are
-removed and listed on "Meldingen". The journal beside the workbook (CSV) puts an
-apostrophe before a text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return (``csv_text``), as OWASP advises against CSV injection; its amounts
-are numbers without a sign and stay as they are.
+removed and listed on "Meldingen". The large sheets (journaal, grootboekkaarten, the
+journal-entry tests' hits) are written row by row as the sheet's XML
+(``statements.render.sheetdata``): the same cells, styles and text safety as the
+openpyxl cells of the other sheets, without a cell object per value. The journal
+beside the workbook (CSV) puts an apostrophe before a text that starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return (``csv_text``), as OWASP advises
+against CSV injection; its amounts are numbers without a sign and stay as they are.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from statements.grootboek import FLAGS, WORKSHEET_SIGNS, Grootboek, LedgerAccount
 from statements.journaalposten import BOOKING_TIME, PER_ENTRY, Analysis
+from statements.render.sheetdata import SheetRows, escape, save
 from statements.table import Row, StatementTable
 
 EURO = "#,##0.00;-#,##0.00"
@@ -51,7 +57,9 @@ RATIO = "0.00%"
 DATE = "dd-mm-yyyy"
 DATETIME = "dd-mm-yyyy hh:mm"
 ZERO = Decimal(0)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# the characters XML cannot hold: control characters, lone surrogates, U+FFFE and U+FFFF
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+REMOVED = "stuurtekens verwijderd"
 # what a spreadsheet reads as the start of a formula (a tab or carriage return before
 # one, in a CSV file, as well)
 FORMULA_START = ("=", "+", "-", "@")
@@ -80,6 +88,8 @@ _PB = [
 _KIND = {"B": "Balans", "P": "Baten en lasten"}
 # the proefbalans's columns by what they hold
 _COL = {name: get_column_letter(i) for i, name in enumerate(_PB, 1)}
+# the letters of the columns a sheet written as XML has, by number
+_LETTERS = ("", *(get_column_letter(i) for i in range(1, 703)))
 _VALUES = ("Eindbalans", "Beginbalans", "Debet", "Credit")
 
 
@@ -100,6 +110,9 @@ class _Writer:
         self.taken: set[str] = set()
         self.index: list[tuple[str, str, str]] = []  # sheet, group, description
         self.styles: dict[str, StyleArray] = {}  # number format -> its cell style
+        self.xml_rows: dict[str, SheetRows] = {}  # sheet -> the rows written as XML
+        self.style_ids: dict[tuple[str, bool], str] = {}  # (format, quote) -> s="…"
+        self.text_cells = _TextCells(self)
 
     def sheet(self, name: str, group: str, description: str) -> Worksheet:
         title = _sheet_title(name, self.taken)
@@ -150,11 +163,9 @@ class _Writer:
         return cell
 
     def text(self, sheet: Worksheet, row: int, column: int, value: object) -> Cell:
-        cleaned = "" if value is None else str(value)
-        if _ILLEGAL.search(cleaned):
-            cleaned = _ILLEGAL.sub("", cleaned)
-            self.note(sheet, f"{get_column_letter(column)}{row}", "stuurtekens verwijderd")
-        cleaned = cleaned[:32767]  # the most a cell holds
+        cleaned, removed = _cleaned(value)
+        if removed:
+            self.note(sheet, f"{get_column_letter(column)}{row}", REMOVED)
         # text is text: never a formula or an error value, whatever it starts with
         cell = self._put(sheet, row, column, cleaned, "s")
         if cleaned.startswith(FORMULA_START):
@@ -199,6 +210,133 @@ class _Writer:
             cell.font = BOLD
             cell.fill = HEAD
         sheet.freeze_panes = f"A{row + 1}"
+
+    def style_id(self, sheet: Worksheet, number_format: str = "", quote: bool = False) -> str:
+        """The attribute ``s="…"`` of a cell with the number format and the quote
+        prefix, its style registered in the workbook's stylesheet ("" for the
+        default style, as openpyxl leaves it out)."""
+        key = (number_format, quote)
+        found = self.style_ids.get(key)
+        if found is None:
+            cell = Cell(sheet, row=1, column=1)  # not put in the sheet: only its style
+            if number_format:
+                cell.number_format = number_format
+            if quote:
+                cell.quotePrefix = True
+            found = f' s="{cell.style_id}"' if cell.has_style else ""
+            self.style_ids[key] = found
+        return found
+
+    def rows(self, sheet: Worksheet, kinds: Sequence[str]) -> _Rows:
+        """The rows of ``sheet`` below the cells it has, written as XML as they come;
+        ``kinds`` per column from A what it holds (``_TEXT``, ``_TIME``, ``_AMOUNT``)."""
+        rows = _Rows(self, sheet, kinds)
+        self.xml_rows[sheet.title] = rows.data
+        return rows
+
+    def save(self) -> bytes:
+        return save(self.book, self.xml_rows)
+
+
+def _cleaned(value: object) -> tuple[str, bool]:
+    """``value`` as a cell's text, and whether characters were removed."""
+    cleaned = "" if value is None else str(value)
+    removed = False
+    if _ILLEGAL.search(cleaned):
+        cleaned = _ILLEGAL.sub("", cleaned)
+        removed = True
+    return cleaned[:32767], removed  # the most a cell holds
+
+
+class _TextCells(dict[object, str]):
+    """Per text, its cell's XML after the cell reference, as ``_Writer.text`` makes the
+    cell: a text cell, with the quote prefix where it starts like a formula, the
+    characters a workbook cannot hold removed (and the text in ``removed``)."""
+
+    def __init__(self, w: _Writer) -> None:
+        super().__init__()
+        self.w = w
+        self.removed: set[object] = set()
+
+    def __missing__(self, value: object) -> str:
+        cleaned, removed = _cleaned(value)
+        if removed:
+            self.removed.add(value)
+        style = ""
+        if cleaned.startswith(FORMULA_START):
+            style = self.w.style_id(self.w.book.worksheets[0], quote=True)
+        if not cleaned:
+            xml = f'{style} t="inlineStr"></c>'
+        else:
+            space = ' xml:space="preserve"' if cleaned != cleaned.strip() else ""
+            xml = f'{style} t="inlineStr"><is><t{space}>{escape(cleaned)}</t></is></c>'
+        self[value] = xml
+        return xml
+
+
+class _Dates(dict[datetime.date, str]):
+    """Per date (or time), its cell's XML after the cell reference: its serial number
+    in the number format ``DATE`` (``DATETIME``)."""
+
+    def __init__(self, w: _Writer, sheet: Worksheet) -> None:
+        super().__init__()
+        self.w = w
+        self.sheet = sheet
+
+    def __missing__(self, value: datetime.date) -> str:
+        time = isinstance(value, datetime.datetime)
+        style = self.w.style_id(self.sheet, DATETIME if time else DATE)
+        serial = to_excel(value, self.w.book.epoch)  # type: ignore[no-untyped-call]
+        xml = f'{style} t="n"><v>{safe_string(serial)}</v></c>'
+        self[value] = xml
+        return xml
+
+
+# a number as openpyxl writes it (safe_string): as a float, to 16 digits
+_NUMBER = "%.16g"
+# what a column of rows written as XML holds: text, a date (or time), an amount (EURO)
+_TEXT, _TIME, _AMOUNT = "tekst", "datum of tijd", "bedrag"
+
+
+class _Rows:
+    """The rows of a large sheet below its header as the sheet's XML, a row at a time:
+    the cells ``_Writer`` makes (``text``, ``date``, ``amount``), text as safe, without
+    an openpyxl cell per value."""
+
+    def __init__(self, w: _Writer, sheet: Worksheet, kinds: Sequence[str]) -> None:
+        self.w = w
+        self.sheet = sheet
+        self.kinds = tuple(kinds)
+        self.letters = _LETTERS[1 : 1 + len(kinds)]
+        self.data = SheetRows(first_column=1, last_column=len(kinds))
+        self.texts = w.text_cells
+        self.dates = _Dates(w, sheet)
+        self.euro = w.style_id(sheet, EURO)
+
+    def add(self, row: int, values: Sequence[object]) -> None:
+        """Row ``row`` (below the rows before it): per column its value, None for no
+        cell; an amount is a finite Decimal."""
+        assert row > self.data.last_row, (self.sheet.title, row)
+        texts, dates, euro = self.texts, self.dates, self.euro
+        cells = "".join(
+            [
+                f'<c r="{letter}{row}"{texts[value]}'
+                if kind == _TEXT
+                else f'<c r="{letter}{row}"{dates[value]}'  # type: ignore[index]
+                if kind == _TIME
+                else f'<c r="{letter}{row}"{euro} t="n"><v>{_NUMBER % value}</v></c>'
+                for letter, kind, value in zip(self.letters, self.kinds, values, strict=True)
+                if value is not None
+            ]
+        )
+        self.data.parts.append(f'<row r="{row}">{cells}</row>')
+        if not self.data.first_row:
+            self.data.first_row = row
+        self.data.last_row = row
+        if texts.removed:  # noted at every cell, as _Writer.text does
+            for letter, kind, value in zip(self.letters, self.kinds, values, strict=True):
+                if kind == _TEXT and value in texts.removed:
+                    self.w.note(self.sheet, f"{letter}{row}", REMOVED)
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
@@ -784,18 +922,31 @@ def _grootboekkaarten(w: _Writer, ledger: Grootboek) -> None:
     )
     if _without_entries(w, sheet, ledger):
         return
-    names = {a.account: a for a in ledger.accounts}
-    lines = sorted(
-        ((line.account, entry, line) for entry in ledger.entries for line in entry.lines),
-        key=lambda item: (names[item[0]].number, item[1].date, item[1].number),
-    )
-    for row, (account, entry, line) in enumerate(lines, 2):
-        w.text(sheet, row, 1, names[account].number)
-        w.text(sheet, row, 2, names[account].name)
-        w.date(sheet, row, 3, entry.date)
-        for column, value in ((4, entry.number), (5, line.description), (6, entry.docref)):
-            w.text(sheet, row, column, value)
-        w.amount(sheet, row, 7 if line.amount > 0 else 8, abs(line.amount))
+    names = {a.account: (a.number, a.name) for a in ledger.accounts}
+    lines = [
+        ((names[line.account][0], entry.date, entry.number), entry, line)
+        for entry in ledger.entries
+        for line in entry.lines
+    ]
+    lines.sort(key=itemgetter(0))  # stable: in the ledger's order within an account's day
+    rows = w.rows(sheet, [_TEXT, _TEXT, _TIME, _TEXT, _TEXT, _TEXT, _AMOUNT, _AMOUNT])
+    for row, (_, entry, line) in enumerate(lines, 2):
+        number, name = names[line.account]
+        amount = abs(line.amount)
+        debit = line.amount > 0
+        rows.add(
+            row,
+            (
+                number,
+                name,
+                entry.date,
+                entry.number,
+                line.description,
+                entry.docref,
+                amount if debit else None,
+                None if debit else amount,
+            ),
+        )
     sheet.auto_filter.ref = f"A1:H{max(2, len(lines) + 1)}"
     _widths(sheet, [10, 45, 12, 16, 60, 22, 16, 16])
 
@@ -829,32 +980,37 @@ def _journaal(w: _Writer, ledger: Grootboek, analysis: Analysis | None) -> None:
     )
     if _without_entries(w, sheet, ledger):
         return
-    numbers = {a.account: a for a in ledger.accounts}
+    numbers = {a.account: (a.number, a.name) for a in ledger.accounts}
     hits = analysis.line_hits() if analysis else {}
     row, position = 2, 0
-    first_flag = 12
+    marked = [_TEXT] * (len(flags) + len(tests))
+    rows = w.rows(sheet, [_TEXT, _TEXT, _TIME, _TIME, *[_TEXT] * 5, _AMOUNT, _AMOUNT, *marked])
+    unmarked = (None,) * len(tests)  # "ja" where a line is flagged or hit, else no cell
     for entry in ledger.entries:
+        marks = ["ja" if flag in entry.flags else None for flag in flags]
         for line in entry.lines:
-            account = numbers[line.account]
-            for column, value in ((1, entry.number), (2, entry.journal)):
-                w.text(sheet, row, column, value)
-            w.date(sheet, row, 3, entry.date)
-            w.date(sheet, row, 4, entry.booked_at)
-            for column, value in (
-                (5, entry.user),
-                (6, line.description),
-                (7, entry.docref),
-                (8, account.number),
-                (9, account.name),
-            ):
-                w.text(sheet, row, column, value)
-            w.amount(sheet, row, 10 if line.amount > 0 else 11, abs(line.amount))
-            for offset, flag in enumerate(flags):
-                if flag in entry.flags:
-                    w.text(sheet, row, first_flag + offset, "ja")
-            for offset, test in enumerate(tests):
-                if test in hits.get(position, ()):
-                    w.text(sheet, row, first_flag + len(flags) + offset, "ja")
+            number, name = numbers[line.account]
+            amount = abs(line.amount)
+            debit = line.amount > 0
+            found = hits.get(position)
+            rows.add(
+                row,
+                (
+                    entry.number,
+                    entry.journal,
+                    entry.date,
+                    entry.booked_at,
+                    entry.user,
+                    line.description,
+                    entry.docref,
+                    number,
+                    name,
+                    amount if debit else None,
+                    None if debit else amount,
+                    *marks,
+                    *(["ja" if t in found else None for t in tests] if found else unmarked),
+                ),
+            )
             row += 1
             position += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(11 + len(flags) + len(tests))}{row - 1}"
@@ -953,21 +1109,27 @@ def _test_sheet(w: _Writer, test: str, label: str, analyses: Sequence[Analysis])
         row=3,
     )
     row = 4
+    rows = w.rows(sheet, [_TEXT, _TEXT, _TIME, _TIME, _TEXT, _TEXT, _TEXT, _AMOUNT, _TEXT, _TEXT])
     for analysis in analyses:
         for hit in analysis.hits.get(test, ()):
             if row > SHEET_ROWS:
                 w.note(sheet, f"A{row}", "meer treffers dan een werkblad houdt: zie de auditfile")
                 return
-            w.text(sheet, row, 1, analysis.entity)
-            w.text(sheet, row, 2, hit.entry)
-            w.date(sheet, row, 3, hit.date)
-            w.date(sheet, row, 4, hit.booked_at)
-            w.text(sheet, row, 5, hit.user)
-            w.text(sheet, row, 6, hit.number)
-            w.text(sheet, row, 7, hit.account)
-            w.amount(sheet, row, 8, hit.amount)
-            w.text(sheet, row, 9, hit.description)
-            w.text(sheet, row, 10, hit.reason)
+            rows.add(
+                row,
+                (
+                    analysis.entity,
+                    hit.entry,
+                    hit.date,
+                    hit.booked_at,
+                    hit.user,
+                    hit.number,
+                    hit.account,
+                    hit.amount,
+                    hit.description,
+                    hit.reason,
+                ),
+            )
             row += 1
     sheet.auto_filter.ref = f"A3:J{max(4, row - 1)}"
     _widths(sheet, [30, 16, 12, 16, 14, 10, 45, 16, 50, 40])
@@ -1070,9 +1232,7 @@ def render_xlsx(
         for column, value in enumerate(note, 1):
             w.text(meldingen, row, column, value)
     _widths(meldingen, [32, 24, 100])
-    buffer = io.BytesIO()
-    w.book.save(buffer)
-    return buffer.getvalue()
+    return w.save()
 
 
 def _index(w: _Writer, sheet: Worksheet) -> None:

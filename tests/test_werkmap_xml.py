@@ -1,0 +1,134 @@
+"""The workbook's large sheets (journaal, grootboekkaarten, the journal-entry tests'
+hits) are written as the sheet's XML, row by row, not as openpyxl cells: the same
+cells as openpyxl writes, byte for byte, for any text, date, time and amount; read
+back, every cell holds what the data says."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from statements.render.xlsx import (
+    _AMOUNT,
+    _TEXT,
+    _TIME,
+    DATE,
+    DATETIME,
+    EURO,
+    FORMULA_START,
+    REMOVED,
+    _Writer,
+)
+
+# every character, surrogates and U+FFFE included, and what a bank's text starts with
+TEXTS = st.one_of(
+    st.text(st.characters(exclude_categories=()), max_size=12),
+    st.builds(
+        "".join,
+        st.lists(
+            st.sampled_from(["=", "+", "-", "@", " ", "\t", "\r", "\n", "&", "<", ">", '"', "é"])
+            | st.sampled_from(["\x00", "\x1f", "\x85", "\xa0", "\ufffe", "\ud800", "😀", "x"]),
+            max_size=8,
+        ),
+    ),
+)
+WHEN = st.one_of(
+    st.none(),
+    st.dates(min_value=datetime.date(1900, 1, 1)),
+    st.datetimes(min_value=datetime.datetime(1900, 1, 1)),
+)
+AMOUNTS = st.one_of(
+    st.none(),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2),
+    st.decimals(allow_nan=False, allow_infinity=False),
+)
+ROWS = st.lists(st.tuples(TEXTS, WHEN, AMOUNTS, TEXTS), min_size=1, max_size=12)
+
+
+def _written(rows: list[tuple[str, datetime.date | None, Decimal | None, str]]) -> bytes:
+    """A workbook with ``rows`` twice: as openpyxl cells on "Cellen", as XML on "Rijen"."""
+    w = _Writer({})
+    cells = w.sheet("Cellen", "Test", "openpyxl")
+    xml = w.sheet("Rijen", "Test", "XML")
+    for sheet in (cells, xml):
+        w.header(sheet, ["Tekst", "Wanneer", "Bedrag", "Omschrijving"])
+    written = w.rows(xml, [_TEXT, _TIME, _AMOUNT, _TEXT])
+    for row, (text, when, amount, description) in enumerate(rows, 2):
+        w.text(cells, row, 1, text)
+        w.date(cells, row, 2, when)
+        w.amount(cells, row, 3, amount)
+        w.text(cells, row, 4, description)
+        written.add(row, (text, when, amount, description))
+    # what was removed is noted at the same cells
+    noted = {
+        s: [(cell, m) for sheet, cell, m in w.notes if sheet == s] for s in ("Cellen", "Rijen")
+    }
+    assert noted["Cellen"] == noted["Rijen"]
+    assert all(m == REMOVED for _, m in noted["Rijen"])
+    return w.save()
+
+
+@settings(max_examples=150, deadline=None)
+@given(ROWS)
+def test_rows_written_as_xml_are_the_cells_openpyxl_writes(
+    rows: list[tuple[str, datetime.date | None, Decimal | None, str]],
+) -> None:
+    data = _written(rows)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    # the sheets hold the same XML: openpyxl's cells, and the rows written as XML
+    assert archive.read("xl/worksheets/sheet1.xml") == archive.read("xl/worksheets/sheet2.xml")
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Rijen"]
+    assert sheet.max_row == 1 + len(rows)
+    for row, (text, when, amount, description) in enumerate(rows, 2):
+        for column, value in ((1, text), (4, description)):
+            cell = sheet.cell(row=row, column=column)
+            kept = "".join(
+                c
+                for c in value
+                if not ("\x00" <= c <= "\x08" or c in "\x0b\x0c" or "\x0e" <= c <= "\x1f")
+                and not ("\ud800" <= c <= "\udfff" or c in "\ufffe\uffff")
+            )
+            # an empty text, as openpyxl writes it, reads back as an empty inline string
+            assert (cell.value, cell.data_type) == ((kept, "s") if kept else (None, "inlineStr"))
+            assert cell.quotePrefix == kept.startswith(FORMULA_START)
+        cell = sheet.cell(row=row, column=2)
+        if when is None:
+            assert cell.value is None
+        else:
+            assert cell.is_date
+            assert cell.number_format == (DATETIME if isinstance(when, datetime.datetime) else DATE)
+            moment = (
+                datetime.datetime.combine(when, datetime.time())
+                if not isinstance(when, datetime.datetime)
+                else when
+            )
+            assert abs(cell.value - moment) < datetime.timedelta(milliseconds=1)
+        cell = sheet.cell(row=row, column=3)
+        if amount is None:
+            assert cell.value is None
+        else:
+            assert cell.data_type == "n" and cell.number_format == EURO
+            assert cell.value == float(f"{float(amount):.16g}")
+
+
+def test_a_text_with_characters_a_workbook_cannot_hold_is_noted_at_each_cell() -> None:
+    w = _Writer({})
+    sheet = w.sheet("Rijen", "Test", "XML")
+    w.header(sheet, ["Tekst", "Bedrag"])
+    rows = w.rows(sheet, [_TEXT, _AMOUNT])
+    rows.add(2, ("bel\x07 nul", Decimal("1.50")))
+    rows.add(3, ("=SUM(A1)", None))
+    rows.add(5, ("bel\x07 nul", Decimal("-2")))
+    assert w.notes == [("Rijen", "A2", REMOVED), ("Rijen", "A5", REMOVED)]
+    book = load_workbook(io.BytesIO(w.save()))
+    values = [[c.value for c in r] for r in book["Rijen"].iter_rows(min_row=2)]
+    assert values == [["bel nul", 1.5], ["=SUM(A1)", None], [None, None], ["bel nul", -2]]
+    assert book["Rijen"]["A3"].data_type == "s" and book["Rijen"]["A3"].quotePrefix
+    assert book["Rijen"].dimensions == "A1:B5"
