@@ -75,6 +75,14 @@ GROUP_NOTES: dict[str, dict[str, Printed]] = {
     },
 }
 
+# The honoraria of the external accountant with note (32), (2024, 2023), as printed.
+ACCOUNTANTSHONORARIA: dict[str, Printed] = {
+    "onderzoek_jaarrekening": (278, 208),
+    "andere_controle": (204, 196),
+    "fiscaal_en_niet_controle": (91, 192),
+    "totaal": (573, 596),
+}
+
 # The titles of the notes as printed, in the printed order.
 GROUP_NOTE_TITLES: dict[str, str] = {
     "materiele_vaste_activa": "Materiële vaste activa (24)",

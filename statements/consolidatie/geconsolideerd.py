@@ -18,7 +18,7 @@ from typing import Any
 
 from statements.consolidatie.eliminaties import Consolidation, consolidate
 from statements.consolidatie.omrekening import ZERO, Figures, GroupFigures
-from statements.consolidatie.toelichting import build_group_notes
+from statements.consolidatie.toelichting import accountantshonoraria, build_group_notes
 from statements.errors import StatementError, StatementErrors
 from statements.table import Row, StatementTable
 from vng_accounts.groep import Group
@@ -100,6 +100,7 @@ def build_geconsolideerd(
         ),
         *notes,
         *build_group_notes(now, before, opening),
+        *accountantshonoraria(now, before),
         *overige_informatie(now),
         *bezetting(group, now, before),
         maatschappijen(group, year),

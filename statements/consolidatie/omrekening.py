@@ -27,7 +27,13 @@ from typing import Any, TypeVar
 from beancount.core import data, prices
 
 from statements.balances import book_value
-from statements.consolidatie.toelichting import Route, add_to_notes, netted_notes, route
+from statements.consolidatie.toelichting import (
+    Route,
+    add_honorarium,
+    add_to_notes,
+    netted_notes,
+    route,
+)
 from statements.errors import StatementError, checked
 from vng_accounts import bedrag
 from vng_accounts.books import Books
@@ -304,6 +310,7 @@ def _add_result(
         return
     fig.result[line] += value
     fig.result_at = _at(entry.meta)
+    add_honorarium(fig, posting, value)
     borne_by = (posting.meta or {}).get(VPB_OF)
     if borne_by is not None:
         if line != "vpb":

@@ -800,7 +800,10 @@ BALANS_NOTES = range(1, 15)  # the notes on the balance; 15 and on the baten en 
 
 
 # tables that belong to a note without its number in their title, after its table
-_PART_OF_NOTE = {"toelichting.geconsolideerd.personeelslasten_bezetting": 31}
+_PART_OF_NOTE = {
+    "toelichting.geconsolideerd.personeelslasten_bezetting": 31,
+    "toelichting.geconsolideerd.accountantshonoraria": 32,
+}
 
 
 def note_order(table: StatementTable) -> tuple[int, int, str]:
@@ -809,7 +812,7 @@ def note_order(table: StatementTable) -> tuple[int, int, str]:
     number = _PART_OF_NOTE.get(table.id, number)
     within = next(
         (i for i, prefix in enumerate(_WITHIN_NOTE) if table.id.startswith(prefix)),
-        len(_WITHIN_NOTE),
+        len(_WITHIN_NOTE) + (table.id in _PART_OF_NOTE),  # a further table after its note
     )
     return (number, within, table.id)
 
