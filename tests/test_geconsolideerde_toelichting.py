@@ -128,6 +128,19 @@ def test_total_is_the_statement_line(tables: dict[str, StatementTable], note: st
             assert sum(parts, Decimal(0)) == line_total
 
 
+def test_every_movement_of_the_voorzieningen_says_what_it_is(
+    tables: dict[str, StatementTable],
+) -> None:
+    """Each entity marks the movements of its voorzieningen with ``mutatie``, as the
+    Vereniging does: the verloop (26) has no "Overige mutaties", and VNG Realisatie's
+    onttrekkingen are among the onttrekkingen."""
+    table = tables[PREFIX + "voorzieningen"]
+    assert [r.id for r in table.rows] == ["begin", "dotatie", "onttrekking", "vrijval", "eind"]
+    onttrekking = table.row("onttrekking")
+    assert any(a.startswith("realisatie/") for a in onttrekking.accounts)
+    assert any(a.startswith("vereniging/") for a in onttrekking.accounts)
+
+
 def _notes(tables: dict[str, StatementTable]) -> list[StatementTable]:
     """The notes themselves, titled with their number; a note's further table (the
     bezetting of note (31)) has none."""
