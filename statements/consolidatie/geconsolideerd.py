@@ -13,6 +13,7 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -538,6 +539,9 @@ KERN_BALANS = {
     "voorzieningen": "Voorzieningen",
     "totaal_kortlopende_schulden": "Kortlopende schulden",
 }
+# The kerninformatie prints the balance in the books' sign: the passiva negative, so
+# that its column nets to nil on the last line.
+KERN_PASSIVA = frozenset({"totaal_eigen_vermogen", "voorzieningen", "totaal_kortlopende_schulden"})
 KERN_BATEN_LASTEN = {
     "contributies": "Contributie",
     "baten_zonder_contributie": "Totale baten (exclusief contributie)",
@@ -551,6 +555,24 @@ KERN_BATEN_LASTEN = {
     "dekking_uit_vermogen": "Dekking uit het vermogen",
     "onverdeeld_resultaat": "Onverdeeld resultaat",
 }
+
+
+def _kern_balans(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    """The balance's lines as the kerninformatie prints them: the passiva
+    (``KERN_PASSIVA``) negative, and a last line that nets the column (nil when the
+    balance balances)."""
+    signed = tuple(
+        replace(r, amounts=tuple(None if a is None else -a for a in r.amounts))
+        if r.id in KERN_PASSIVA
+        else r
+        for r in rows
+    )
+    columns = range(len(rows[0].amounts)) if rows else range(0)
+    saldo = tuple(sum((r.amounts[i] or ZERO for r in signed), ZERO) for i in columns)
+    return (
+        *signed,
+        Row("saldo", "", "total", saldo, sums=tuple((1, r.id) for r in signed)),
+    )
 
 
 def kerninformatie(
@@ -578,7 +600,7 @@ def kerninformatie(
             "kerninformatie.groep_balans",
             f"Geconsolideerde balans per ultimo {year}",
             balans.columns,
-            tuple(line(balans, k, label) for k, label in KERN_BALANS.items()),
+            _kern_balans(tuple(line(balans, k, label) for k, label in KERN_BALANS.items())),
         ),
         StatementTable(
             "kerninformatie.groep_baten_lasten",
