@@ -92,10 +92,17 @@ def test_the_pdf_has_them_before_the_events_after_the_balance_date(tmp_path: Pat
             "Niet in de balans opgenomen rechten en verplichtingen per jaar",
             "2025 6.925",
             "Totaal 8.176",
+            "Fiscale eenheden",
+            "Omzetbelasting",
+            "Vennootschapsbelasting",
             "Gebeurtenissen na balansdatum",
+            "Wet ketenaansprakelijkheid",
         )
     ]
     assert -1 not in order and order == sorted(order), order
+    # the fiscal unity's VpB of the year, computed: the group's vennootschapsbelasting
+    # (-682 in the geconsolideerde staat van baten en lasten)
+    assert "de vennootschapsbelasting van de groep over 2024 bedraagt € 0,682 miljoen" in part
     # the scope of the consolidation in the toelichting algemeen, after the verbonden partijen
     scope = [
         text.rfind(s)
