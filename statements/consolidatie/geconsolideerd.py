@@ -18,9 +18,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from statements.consolidatie.eliminaties import Consolidation, consolidate
-from statements.consolidatie.omrekening import ZERO, Figures, GroupFigures
+from statements.consolidatie.omrekening import ZERO, Figures, GroupFigures, where
 from statements.consolidatie.toelichting import accountantshonoraria, build_group_notes
-from statements.errors import StatementError, StatementErrors
+from statements.errors import StatementErrors
 from statements.table import Row, StatementTable
 from vng_accounts.groep import Group
 from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
@@ -264,13 +264,19 @@ def aandeel_na_vpb(
     columns = []
     for c in (consolidation, previous):
         values = _deelneming_results(group, c)
-        shares = next(f for f in c.figures if f.entity.key == head.key).vpb_shares
+        head_figures = next(f for f in c.figures if f.entity.key == head.key)
+        shares = head_figures.vpb_shares
         unknown = sorted(set(shares) - units)
         if unknown:
-            raise StatementError(
-                None,
-                f"{head.key} {c.year}: belasting_van {', '.join(unknown)} is geen maatschappij "
-                f"direct onder {head.name} ({', '.join(sorted(units))})",
+            raise StatementErrors(
+                [
+                    (
+                        where(head_figures.vpb_shares_at.get(key)),
+                        f"{head.key} {c.year}: belasting_van {key} is geen maatschappij "
+                        f"direct onder {head.name} ({', '.join(sorted(units))})",
+                    )
+                    for key in unknown
+                ]
             )
         borne = sum(shares.values(), ZERO)
         for key in units:

@@ -95,6 +95,7 @@ class Figures:
     fte: Decimal | None = None  # the staff at the year-end in fte, when the books give it
     # the fiscal unity's VpB per company it is borne by (``belasting_van`` on a posting)
     vpb_shares: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    vpb_shares_at: dict[str, Location] = field(default_factory=dict)  # its first posting
 
     def net_assets(self) -> Decimal:
         return -self.balance.get("groepsvermogen", ZERO)
@@ -318,6 +319,7 @@ def _add_result(
                 posting.meta, f"{VPB_OF}: alleen op een rekening van de vennootschapsbelasting"
             )
         fig.vpb_shares[str(borne_by)] += value
+        fig.vpb_shares_at.setdefault(str(borne_by), _at(posting.meta))
     if ic:
         fig.ic_result[(str(ic), line)] += value
         fig.ic_postings[("baten_lasten", str(ic))].append((value.quantize(CENT), *_at(entry.meta)))
