@@ -112,6 +112,7 @@ def figures(tables: Mapping[str, StatementTable], year: int) -> dict[str, Figure
         "groepsresultaat": (groep, "resultaat", 0),
         "groep_onverdeeld_resultaat": (groep, "onverdeeld_resultaat", 0),
         "groep_dekking_uit_vermogen": (groep, "dekking_uit_vermogen", 0),
+        "groep_vpb": (groep, "vpb", 0),
     }
     found: dict[str, Figure] = {"jaar": year, "vorig_jaar": year - 1, "volgend_jaar": year + 1}
     for name, (table, row, column) in pairs.items():

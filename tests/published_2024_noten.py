@@ -75,6 +75,14 @@ GROUP_NOTES: dict[str, dict[str, Printed]] = {
     },
 }
 
+# The honoraria of the external accountant with note (32), (2024, 2023), as printed.
+ACCOUNTANTSHONORARIA: dict[str, Printed] = {
+    "onderzoek_jaarrekening": (278, 208),
+    "andere_controle": (204, 196),
+    "fiscaal_en_niet_controle": (91, 192),
+    "totaal": (573, 596),
+}
+
 # The titles of the notes as printed, in the printed order.
 GROUP_NOTE_TITLES: dict[str, str] = {
     "materiele_vaste_activa": "Materiële vaste activa (24)",
@@ -99,8 +107,14 @@ NOT_IN_BOOKS: dict[tuple[str, str, int], str] = {
     ("voorzieningen", "begin", 1): "the opening balances of the books (eindbalans 2022) hold 1.859",
     ("voorzieningen", "dotatie", 0): "the dotaties of the books",
     ("voorzieningen", "dotatie", 1): "the dotaties of the books",
-    ("voorzieningen", "onttrekking", 0): "VNG Realisatie books its onttrekking without mutatie",
-    ("voorzieningen", "onttrekking", 1): "VNG Realisatie books its onttrekking without mutatie",
+    ("voorzieningen", "onttrekking", 0): (
+        "the onttrekkingen the Vereniging and VNG Realisatie book (991); the rest of the "
+        "printed split of the movements is not in the books"
+    ),
+    ("voorzieningen", "onttrekking", 1): (
+        "the onttrekkingen the Vereniging and VNG Realisatie book (268); the rest of the "
+        "printed split of the movements is not in the books"
+    ),
     ("voorzieningen", "vrijval", 0): "no entity books a vrijval (mutatie vrijval)",
     ("voorzieningen", "vrijval", 1): "no entity books a vrijval (mutatie vrijval)",
     ("overige_schulden", "reservering_verlof", 0): "only the Vereniging books the reservering",

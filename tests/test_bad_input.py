@@ -230,3 +230,22 @@ def test_vaststellen_then_changing_is_refused(books_copy: Path) -> None:
     result = vng("check", "--books", str(books_copy))
     assert result.returncode != 0
     assert "fout.beancount:7: boeking in het vastgestelde jaar 2024" in result.stderr
+
+
+def test_a_report_of_books_without_settings_is_file_line_reason() -> None:
+    """The document of books whose computation gave no settings stops with the books'
+    ``file:line: reason`` (their own errors when they have them), not an assertion."""
+    from vng.build import Uitkomst
+    from vng.jaarverslag import BuildError, report_of
+
+    books = "ledger/vereniging/main.beancount"
+    with pytest.raises(BuildError) as caught:
+        report_of(Uitkomst("vereniging"), 2024, (), books)
+    (error,) = caught.value.errors
+    found = LOCATION.match(error)
+    assert found is not None and found["file"] == books, error
+    assert "gaf geen instellingen (vng-entiteit)" in error
+    own = ("ledger/vereniging/2024.beancount:12: rekening onbekend",)
+    with pytest.raises(BuildError) as caught:
+        report_of(Uitkomst("vereniging", errors=own), 2024, (), books)
+    assert caught.value.errors == own

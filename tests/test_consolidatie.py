@@ -163,3 +163,23 @@ def test_the_years_read_in_one_pass_are_each_year_read_alone(key: str) -> None:
                 field.name,
             )
     assert together[2024].balance != together[2023].balance
+
+
+def test_a_vpb_share_of_an_unknown_company_names_its_posting(tmp_path: Path) -> None:
+    """``belasting_van`` naming no company under the fiscal head stops the
+    jaarrekening at the posting that says it, as ``file:line: reason``."""
+    ledger = Path(__file__).resolve().parent.parent / "ledger"
+    folder = tmp_path / "ledger"
+    shutil.copytree(ledger, folder, ignore=shutil.ignore_patterns(".*"))
+    books = folder / "diensten" / "main.beancount"
+    text = books.read_text(encoding="utf-8")
+    marker = '    belasting_van: "international"\n'
+    assert text.count(marker) >= 1
+    line = text[: text.index(marker)].count("\n")  # the posting's line, just above
+    books.write_text(text.replace(marker, '    belasting_van: "buitenland"\n', 1), encoding="utf-8")
+    group, figures = group_figures(folder / "groep" / "groep.beancount", 2024)
+    with pytest.raises(StatementError) as caught:
+        build_geconsolideerd(group, figures, 2024)
+    (error,) = caught.value.lines()
+    assert error.startswith(f"{books}:{line}: "), error
+    assert "belasting_van buitenland is geen maatschappij direct onder" in error

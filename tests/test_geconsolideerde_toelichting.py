@@ -128,6 +128,19 @@ def test_total_is_the_statement_line(tables: dict[str, StatementTable], note: st
             assert sum(parts, Decimal(0)) == line_total
 
 
+def test_every_movement_of_the_voorzieningen_says_what_it_is(
+    tables: dict[str, StatementTable],
+) -> None:
+    """Each entity marks the movements of its voorzieningen with ``mutatie``, as the
+    Vereniging does: the verloop (26) has no "Overige mutaties", and VNG Realisatie's
+    onttrekkingen are among the onttrekkingen."""
+    table = tables[PREFIX + "voorzieningen"]
+    assert [r.id for r in table.rows] == ["begin", "dotatie", "onttrekking", "vrijval", "eind"]
+    onttrekking = table.row("onttrekking")
+    assert any(a.startswith("realisatie/") for a in onttrekking.accounts)
+    assert any(a.startswith("vereniging/") for a in onttrekking.accounts)
+
+
 def _notes(tables: dict[str, StatementTable]) -> list[StatementTable]:
     """The notes themselves, titled with their number; a note's further table (the
     bezetting of note (31)) has none."""
@@ -215,6 +228,87 @@ def test_pdf_refers_to_the_notes(pdf_text: str) -> None:
         assert label in balans, label
 
 
+# -- the honoraria of the external accountant, with note (32) -------------------------
+
+HONORARIA = PREFIX + "accountantshonoraria"
+
+
+def test_honoraria_as_printed(tables: dict[str, StatementTable]) -> None:
+    """Every row of the accountant's honoraria as printed, both years, from the
+    ``accountantshonorarium`` of every entity's postings."""
+    table = tables[HONORARIA]
+    got = {r.id: (printed(r.amounts[0]), printed(r.amounts[1])) for r in table.rows}
+    assert got == pub.ACCOUNTANTSHONORARIA
+    assert [r.label for r in table.rows][0] == "Onderzoek van de jaarrekening"
+    total = table.row("totaal").amounts
+    assert total == tuple(
+        sum((r.amounts[i] or Decimal(0) for r in table.rows[:-1]), Decimal(0)) for i in range(2)
+    )
+
+
+def test_honoraria_from_the_postings_of_every_entity(tables: dict[str, StatementTable]) -> None:
+    """The rows add up the entities' postings of the year by kind: computed here
+    from the books of each entity, without the consolidation."""
+    from beancount.core import data
+
+    from statements.balances import book_value
+    from vng_accounts.books import load_books
+    from vng_accounts.toelichting import ACCOUNTANTSHONORARIA, HONORARIUM_KEY
+
+    group, _ = group_figures(GROUP, 2024)
+    by_kind: dict[tuple[str, int], Decimal] = {}
+    entities = set()
+    for entity in group.entities:
+        books = load_books(entity.books_path)
+        for entry in books.entries:
+            if not isinstance(entry, data.Transaction) or entry.date.year not in (2023, 2024):
+                continue
+            for posting in entry.postings:
+                kind = (posting.meta or {}).get(HONORARIUM_KEY)
+                if kind:
+                    key = (str(kind), entry.date.year)
+                    by_kind[key] = by_kind.get(key, Decimal(0)) + book_value(entry, posting)
+                    entities.add(entity.key)
+    assert len(entities) > 1  # the dochters book their own honoraria
+    table = tables[HONORARIA]
+    for row_id, _, kinds in ACCOUNTANTSHONORARIA.rows:
+        want = tuple(
+            sum((by_kind.get((k, y), Decimal(0)) for k in kinds), Decimal(0)) for y in (2024, 2023)
+        )
+        assert table.row(row_id).amounts == want, row_id
+
+
+def test_honoraria_in_the_pdf_after_note_32(
+    pdf_text: str, tables: dict[str, StatementTable]
+) -> None:
+    from statements.render.format import thousands
+
+    part = _part(pdf_text, "Toelichting op de geconsolideerde staat van", "WNT-verantwoording")
+    table = tables[HONORARIA]
+    assert part.index("Overige lasten (32)") < part.index(table.title)
+    lines = part[part.index(table.title) :].splitlines()
+    for row in table.rows:
+        figures = [thousands(a) for a in row.amounts]
+        start = " ".join(row.label.split()[:2])
+        assert any(
+            line.strip().startswith(start) and line.split()[-2:] == figures for line in lines
+        ), (row.label, figures)
+
+
+def test_honoraria_in_the_outline_with_note_32(tables: dict[str, StatementTable]) -> None:
+    """The Jaarrekening page in Fava follows ``outline``: the table right after the
+    note (32) it belongs to."""
+    from statements.render.pdf import Report, outline
+
+    deel = next(
+        d
+        for d in outline(Report("vereniging", 2024, "", "Den Haag"), list(tables.values()))
+        if d.key == "toelichting_geconsolideerde_baten_lasten"
+    )
+    ids = [getattr(item, "id", None) for item in deel.items]
+    assert ids[-2:] == [PREFIX + "overige_lasten", HONORARIA]
+
+
 def test_json_holds_the_notes(tmp_path: Path) -> None:
     import json
 
@@ -224,6 +318,12 @@ def test_json_holds_the_notes(tmp_path: Path) -> None:
     ids = [s["id"] for s in document["statements"]]
     for note in pub.GROUP_NOTES:
         assert PREFIX + note in ids
+    honoraria = next(s for s in document["statements"] if s["id"] == HONORARIA)
+    assert honoraria["columns"] == ["Realisatie 2024", "Realisatie 2023"]
+    total = next(line for line in honoraria["lines"] if line["kind"] == "total")
+    assert [round(Decimal(a) / 1000) for a in total["amounts"]] == list(
+        pub.ACCOUNTANTSHONORARIA["totaal"]
+    )
 
 
 # -- the Fonds GGU per activiteit (15) --------------------------------------------------

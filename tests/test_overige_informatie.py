@@ -92,10 +92,17 @@ def test_the_pdf_has_them_before_the_events_after_the_balance_date(tmp_path: Pat
             "Niet in de balans opgenomen rechten en verplichtingen per jaar",
             "2025 6.925",
             "Totaal 8.176",
+            "Fiscale eenheden",
+            "Omzetbelasting",
+            "Vennootschapsbelasting",
             "Gebeurtenissen na balansdatum",
+            "Wet ketenaansprakelijkheid",
         )
     ]
     assert -1 not in order and order == sorted(order), order
+    # the fiscal unity's VpB of the year, computed: the group's vennootschapsbelasting
+    # (-682 in the geconsolideerde staat van baten en lasten)
+    assert "de vennootschapsbelasting van de groep over 2024 bedraagt € 0,682 miljoen" in part
     # the scope of the consolidation in the toelichting algemeen, after the verbonden partijen
     scope = [
         text.rfind(s)
@@ -210,6 +217,47 @@ def test_the_kerninformatie_is_the_groups_statement(tables: dict[str, StatementT
         balans.row("totaal_vlottende_activa").amounts
         == tables["geconsolideerd.balans"].row("totaal_vlottende_activa").amounts
     )
+
+
+# The kerninformatie's balance as printed: the passiva negative, a last line nil.
+KERN_BALANS_PUBLISHED = {
+    "totaal_vaste_activa": (78528, 74307),
+    "totaal_vlottende_activa": (177429, 100813),
+    "totaal_eigen_vermogen": (-60361, -56301),
+    "voorzieningen": (-1541, -2150),
+    "totaal_kortlopende_schulden": (-194055, -116669),
+    "saldo": (0, 0),
+}
+# the kerninformatie's line -> the line of the geconsolideerde balans whose erratum it
+# shares (tests/published_2024.py GECONSOLIDEERD_ERRATA)
+KERN_BALANS_LINE = {"totaal_eigen_vermogen": "groepsvermogen"}
+
+
+def test_the_kerninformatie_balance_in_the_published_sign(
+    tables: dict[str, StatementTable],
+) -> None:
+    """The passiva negative as the report prints them, every figure as printed or as
+    the geconsolideerde balans's erratum says, the column netting to nil."""
+    from tests.published_2024 import GECONSOLIDEERD_ERRATA
+
+    balans = tables["kerninformatie.groep_balans"]
+    statement = tables["geconsolideerd.balans"]
+    for key, published in KERN_BALANS_PUBLISHED.items():
+        got = tuple(printed(a) for a in balans.row(key).amounts)
+        want = list(published)
+        for column in range(2):
+            erratum = GECONSOLIDEERD_ERRATA.get((KERN_BALANS_LINE.get(key, key), column))
+            if erratum:
+                sign = -1 if published[column] < 0 else 1
+                assert sign * erratum[1] == published[column], key
+                want[column] = sign * erratum[0]
+        assert got == tuple(want), key
+        if key != "saldo":
+            sign = -1 if published[0] < 0 else 1
+            assert balans.row(key).amounts == tuple(
+                sign * (a or 0) for a in statement.row(key).amounts
+            ), key
+    assert balans.row("saldo").amounts == (Decimal(0), Decimal(0))
 
 
 def test_the_share_of_the_companies_after_vpb_as_published(

@@ -162,6 +162,38 @@ def test_fixed_asset_movements_must_say_what_they_are() -> None:
     assert "financiering" in errors[2]
 
 
+def test_accountants_honorarium_says_a_known_service_on_lasten() -> None:
+    from vng_accounts.plugins.mutaties import check_mutaties
+
+    errors = _errors(
+        """
+2024-01-01 open Lasten:OverigeLasten EUR
+2024-01-01 open Passiva:Crediteuren EUR
+2024-10-31 * "Externe accountant" "Interim-controle jaarrekening 2024"
+  Lasten:OverigeLasten   1000.00 EUR
+    accountantshonorarium: "controle"
+  Passiva:Crediteuren
+2024-11-30 * "Externe accountant" "Advies"
+  Lasten:OverigeLasten   1000.00 EUR
+    accountantshonorarium: "advies"
+  Passiva:Crediteuren
+2024-12-31 * "Externe accountant" "Controle jaarrekening 2024"
+  Lasten:OverigeLasten   1000.00 EUR
+  Passiva:Crediteuren   -1000.00 EUR
+    accountantshonorarium: "controle"
+2024-12-31 * "Externe accountant" "Controle jaarrekening 2024"
+  accountantshonorarium: "controle"
+  Lasten:OverigeLasten   1000.00 EUR
+  Passiva:Crediteuren
+""",
+        check_mutaties,
+    )
+    assert [e.split(":")[0] for e in errors] == ["15", "20", "22"]  # the posting, the entry
+    assert 'accountantshonorarium "advies" onbekend' in errors[0]
+    assert "alleen op een lastenrekening, niet op Passiva:Crediteuren" in errors[1]
+    assert "niet bij de post" in errors[2]
+
+
 # -- jaareinde: dekking uit de bestemmingsreserves and the resultaatbestemming ----------
 
 JAAREINDE = """

@@ -99,7 +99,12 @@ def report_tables(books: Books) -> dict[str, StatementTable]:
 
 def test_every_figure_a_text_may_name_is_computed(report_tables: dict[str, StatementTable]) -> None:
     computed = figures(report_tables, 2024)
-    group = {"groepsresultaat", "groep_onverdeeld_resultaat", "groep_dekking_uit_vermogen"}
+    group = {
+        "groepsresultaat",
+        "groep_onverdeeld_resultaat",
+        "groep_dekking_uit_vermogen",
+        "groep_vpb",
+    }
     assert set(computed) == set(FIGUREN) - group  # the group's come with the consolidation
 
 
@@ -219,24 +224,28 @@ def test_bedrijfsresultaat_2023_and_its_difference_round_as_printed(
 
 
 def test_every_text_section_is_in_the_pdf(books: Books) -> None:
-    from statements.render.pdf import FINANCIEEL_BELEID
+    from statements.render.pdf import FINANCIEEL_BELEID, GROUP_BALANS_SECTIONS
 
-    placed = {key for key, _ in FINANCIEEL_BELEID} | {
-        "voorwoord",
-        "financieel_beleid",
-        "resultaat_toelichting",
-        "resultaatbestemming",
-        "toelichting_algemeen",
-        "grondslagen",
-        "verbonden_partijen",
-        "grondslagen_kasstroomoverzicht",
-        "overige_informatie",
-        "niet_in_de_balans",
-        "fiscale_eenheid",
-        "geconsolideerde_resultaatbestemming",
-        "gebeurtenissen_na_balansdatum",
-        "overige_gegevens",
-    }
+    placed = (
+        {key for key, _ in FINANCIEEL_BELEID}
+        | {
+            "voorwoord",
+            "financieel_beleid",
+            "resultaat_toelichting",
+            "resultaatbestemming",
+            "toelichting_algemeen",
+            "grondslagen",
+            "verbonden_partijen",
+            "grondslagen_kasstroomoverzicht",
+            "overige_informatie",
+            "niet_in_de_balans",
+            "fiscale_eenheid",
+            "geconsolideerde_resultaatbestemming",
+            "gebeurtenissen_na_balansdatum",
+            "overige_gegevens",
+        }
+        | set(GROUP_BALANS_SECTIONS)
+    )
     assert placed == set(SECTIES)
 
 

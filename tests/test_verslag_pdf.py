@@ -394,6 +394,21 @@ def test_kerninformatie_has_the_personeelsgegevens(reader: PdfReader) -> None:
         assert line in text, line
 
 
+def test_kerninformatie_prints_the_passiva_negative(reader: PdfReader) -> None:
+    """As the report does: the groepsvermogen, voorzieningen and kortlopende schulden
+    negative, the column netting to nil ("-") on its last line."""
+    text = _part(reader, "Kerninformatie")
+    table = text[text.index("Geconsolideerde balans per ultimo 2024") :]
+    for line in (
+        "Vaste activa 78.528 74.309",
+        "Vlottende activa 177.429 100.811",
+        "Groepsvermogen -60.360 -56.301",
+        "Voorzieningen -1.541 -2.150",
+        "Kortlopende schulden -194.055 -116.669 - -",
+    ):
+        assert line in table, line
+
+
 def test_samenstelling_bestuur_has_ambt_and_plaats(reader: PdfReader) -> None:
     text = _part(reader, "Samenstelling bestuur en directie")
     assert "Functie bestuur Functie ambt Plaats" in text

@@ -132,14 +132,19 @@ def group_statements(
     return tables + build_geconsolideerd(group, figures, year)
 
 
-def report_of(own: Uitkomst, year: int, tables: tuple[StatementTable, ...]) -> Report:
+def report_of(
+    own: Uitkomst, year: int, tables: tuple[StatementTable, ...], books: str = ""
+) -> Report:
     """What the document needs of the reporting entity's books besides its tables: the
-    texts, their figures filled from ``tables``, the place and the day it was made up."""
+    texts, their figures filled from ``tables``, the place and the day it was made up.
+    ``books`` names the books in an error; raises ``BuildError`` when the computation
+    of the books gave no settings (the books were not computed)."""
     from statements.render.pdf import Report, Section
     from statements.verslag import fill
 
     settings = own.settings
-    assert settings is not None
+    if settings is None:
+        raise BuildError(_not_computed(own, books, "instellingen (vng-entiteit)"))
     return Report(
         settings.entity_name,
         year,
@@ -147,6 +152,15 @@ def report_of(own: Uitkomst, year: int, tables: tuple[StatementTable, ...]) -> R
         settings.entity.get("plaats", ""),
         tuple(Section(s.key, s.title, s.text) for s in fill(own.teksten, tables, year)),
         own.opgemaakt,
+    )
+
+
+def _not_computed(own: Uitkomst, books: str, what: str) -> tuple[str, ...]:
+    """The error of books whose computation lacks ``what``: its own errors, else
+    that ``what`` is missing, at the books."""
+    return own.errors or (
+        f"{books or own.key}:0: de berekening van de boeken van {own.key} gaf geen {what}; "
+        "het jaarverslag kan niet worden opgemaakt",
     )
 
 
@@ -187,7 +201,8 @@ def build_jaarverslag(
     own = results[reporting]
     settings = own.settings
     ondertekening = own.ondertekening
-    assert settings is not None and ondertekening is not None
+    if settings is None or ondertekening is None:
+        raise BuildError(_not_computed(own, books, "instellingen of ondertekening"))
     names = [
         f"jaarrekening-{year}.json",
         f"financieel-jaarverslag-{year}.pdf",
@@ -225,7 +240,7 @@ def build_jaarverslag(
             made = group_statements(results, group, reporting, year)
             tick("consolidatie")
             voortgang.fase("opmaak")
-            report = report_of(own, year, made)
+            report = report_of(own, year, made, books)
             others = [
                 EntityLedgers(r.ledger, r.prior)
                 for k, r in results.items()

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from vng_accounts.groep import ACCEPTED, ENTITY, REFERENCES
 from vng_accounts.layouts import KASSTROOM, KASSTROOM_METADATA_KEY, LAYOUTS, Layout
-from vng_accounts.toelichting import COUNTERPARTY, NOTES, VERLOPEN
+from vng_accounts.toelichting import (
+    ACCOUNTANTSHONORARIA,
+    COUNTERPARTY,
+    HONORARIUM_KEY,
+    HONORARIUM_KINDS,
+    NOTES,
+    VERLOPEN,
+)
 
 
 def _layout(layout: Layout) -> list[str]:
@@ -90,6 +97,26 @@ def _notes() -> list[str]:
     return lines + [""]
 
 
+def _honoraria() -> list[str]:
+    spec = ACCOUNTANTSHONORARIA
+    rows = {kind: label for _, label, kinds in spec.rows for kind in kinds}
+    lines = [
+        f"## The accountant's honoraria: `{HONORARIUM_KEY}:`",
+        "",
+        f"A posting of lasten that pays the external accountant carries `{HONORARIUM_KEY}:`",
+        "with the service it pays (art. 2:382a BW); the table "
+        f"*{spec.title}* with note ({spec.number})",
+        "adds up every entity's postings of the year per row. Only on a posting of a",
+        "lastenrekening (not on the transaction).",
+        "",
+        "| value | service | row |",
+        "|---|---|---|",
+    ]
+    for kind, service in HONORARIUM_KINDS.items():
+        lines.append(f"| `{kind}` | {service} | {rows[kind]} |")
+    return lines + [""]
+
+
 def _group() -> list[str]:
     return [
         "## The group file",
@@ -123,7 +150,7 @@ def reference() -> str:
     ]
     for layout in LAYOUTS:
         lines += _layout(layout)
-    lines += _kasstroom() + _notes() + _group()
+    lines += _kasstroom() + _notes() + _honoraria() + _group()
     return "\n".join(lines)
 
 

@@ -69,12 +69,16 @@ SECTIES: dict[str, str] = {
     "niet_in_de_balans": "niet in de balans opgenomen rechten en verplichtingen",
     "fiscale_eenheid": "fiscale eenheid en hoofdelijke aansprakelijkheid",
     "geconsolideerde_resultaatbestemming": "resultaatbestemming (geconsolideerd)",
+    "groep_fiscale_eenheid": "fiscale eenheden van de groep (geconsolideerd)",
     "gebeurtenissen_na_balansdatum": "gebeurtenissen na balansdatum",
+    "ketenaansprakelijkheid": "Wet ketenaansprakelijkheid (geconsolideerd)",
     "overige_gegevens": "overige gegevens",
 }
 
 # The sections of the geconsolideerde jaarrekening: left out of a report without one.
-GROEP_SECTIES = frozenset({"geconsolideerde_resultaatbestemming"})
+GROEP_SECTIES = frozenset(
+    {"geconsolideerde_resultaatbestemming", "groep_fiscale_eenheid", "ketenaansprakelijkheid"}
+)
 
 # The figures a text may name: name -> what it is (computed by statements.verslag).
 FIGUREN: dict[str, str] = {
@@ -124,6 +128,7 @@ FIGUREN: dict[str, str] = {
     "groepsresultaat": "geconsolideerd resultaat",
     "groep_onverdeeld_resultaat": "geconsolideerd onverdeeld resultaat",
     "groep_dekking_uit_vermogen": "geconsolideerde dekking uit het vermogen",
+    "groep_vpb": "vennootschapsbelasting van de groep (de fiscale eenheid)",
 }
 
 VORMEN = frozenset(

@@ -655,6 +655,54 @@ GROUP_VOORZIENINGEN = Verloop(
 )
 
 
+# The honoraria of the external accountant (art. 2:382a BW), with note (32): a
+# posting of lasten says which service of the accountant it pays by
+# ``accountantshonorarium`` (one of ``HONORARIUM_KINDS``)::
+#
+#     2024-10-31 * "Externe accountant" "Interim-controle jaarrekening 2024"
+#       Lasten:OverigeLasten                    52030.00 EUR
+#         accountantshonorarium: "controle"
+#       Passiva:Kortlopend:Handelscrediteuren
+#
+# The table adds up every entity's postings of the year by kind, on the rows as the
+# report prints them (the fiscal advice and the other non-audit services on one row).
+HONORARIUM_KEY = "accountantshonorarium"
+HONORARIUM_KINDS: dict[str, str] = {
+    "controle": "het onderzoek van de jaarrekening",
+    "andere_controle": "andere controleopdrachten",
+    "fiscaal": "adviesdiensten op fiscaal terrein",
+    "niet_controle": "andere niet-controlediensten",
+}
+
+
+@dataclass(frozen=True)
+class Honoraria:
+    """The table of the accountant's honoraria: its key, the note it belongs to, its
+    title, and its rows, each with the kinds of service on it."""
+
+    key: str
+    number: str
+    title: str
+    rows: tuple[tuple[str, str, tuple[str, ...]], ...]  # (row id, label, kinds)
+    total_label: str = "Totaal"
+
+
+ACCOUNTANTSHONORARIA = Honoraria(
+    "accountantshonoraria",
+    "32",
+    "Honoraria externe accountant",
+    (
+        ("onderzoek_jaarrekening", "Onderzoek van de jaarrekening", ("controle",)),
+        ("andere_controle", "Andere controle opdrachten", ("andere_controle",)),
+        (
+            "fiscaal_en_niet_controle",
+            "Fiscaal advies en niet controle opdrachten",
+            ("fiscaal", "niet_controle"),
+        ),
+    ),
+)
+
+
 def group_note_line(note: GroupNote, group_line: str, meta: Mapping[str, Any]) -> str | None:
     """The line of ``note`` an account with ``meta`` (its ``open``) lands on, or None
     when its ``geconsolideerd_toelichting`` names a line the note does not have."""

@@ -13,13 +13,14 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from statements.consolidatie.eliminaties import Consolidation, consolidate
-from statements.consolidatie.omrekening import ZERO, Figures, GroupFigures
-from statements.consolidatie.toelichting import build_group_notes
-from statements.errors import StatementError, StatementErrors
+from statements.consolidatie.omrekening import ZERO, Figures, GroupFigures, where
+from statements.consolidatie.toelichting import accountantshonoraria, build_group_notes
+from statements.errors import StatementErrors
 from statements.table import Row, StatementTable
 from vng_accounts.groep import Group
 from vng_accounts.layouts import GECONSOLIDEERD_BALANS as GB
@@ -100,6 +101,7 @@ def build_geconsolideerd(
         ),
         *notes,
         *build_group_notes(now, before, opening),
+        *accountantshonoraria(now, before),
         *overige_informatie(now),
         *bezetting(group, now, before),
         maatschappijen(group, year),
@@ -262,13 +264,19 @@ def aandeel_na_vpb(
     columns = []
     for c in (consolidation, previous):
         values = _deelneming_results(group, c)
-        shares = next(f for f in c.figures if f.entity.key == head.key).vpb_shares
+        head_figures = next(f for f in c.figures if f.entity.key == head.key)
+        shares = head_figures.vpb_shares
         unknown = sorted(set(shares) - units)
         if unknown:
-            raise StatementError(
-                None,
-                f"{head.key} {c.year}: belasting_van {', '.join(unknown)} is geen maatschappij "
-                f"direct onder {head.name} ({', '.join(sorted(units))})",
+            raise StatementErrors(
+                [
+                    (
+                        where(head_figures.vpb_shares_at.get(key)),
+                        f"{head.key} {c.year}: belasting_van {key} is geen maatschappij "
+                        f"direct onder {head.name} ({', '.join(sorted(units))})",
+                    )
+                    for key in unknown
+                ]
             )
         borne = sum(shares.values(), ZERO)
         for key in units:
@@ -537,6 +545,9 @@ KERN_BALANS = {
     "voorzieningen": "Voorzieningen",
     "totaal_kortlopende_schulden": "Kortlopende schulden",
 }
+# The kerninformatie prints the balance in the books' sign: the passiva negative, so
+# that its column nets to nil on the last line.
+KERN_PASSIVA = frozenset({"totaal_eigen_vermogen", "voorzieningen", "totaal_kortlopende_schulden"})
 KERN_BATEN_LASTEN = {
     "contributies": "Contributie",
     "baten_zonder_contributie": "Totale baten (exclusief contributie)",
@@ -550,6 +561,24 @@ KERN_BATEN_LASTEN = {
     "dekking_uit_vermogen": "Dekking uit het vermogen",
     "onverdeeld_resultaat": "Onverdeeld resultaat",
 }
+
+
+def _kern_balans(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    """The balance's lines as the kerninformatie prints them: the passiva
+    (``KERN_PASSIVA``) negative, and a last line that nets the column (nil when the
+    balance balances)."""
+    signed = tuple(
+        replace(r, amounts=tuple(None if a is None else -a for a in r.amounts))
+        if r.id in KERN_PASSIVA
+        else r
+        for r in rows
+    )
+    columns = range(len(rows[0].amounts)) if rows else range(0)
+    saldo = tuple(sum((r.amounts[i] or ZERO for r in signed), ZERO) for i in columns)
+    return (
+        *signed,
+        Row("saldo", "", "total", saldo, sums=tuple((1, r.id) for r in signed)),
+    )
 
 
 def kerninformatie(
@@ -577,7 +606,7 @@ def kerninformatie(
             "kerninformatie.groep_balans",
             f"Geconsolideerde balans per ultimo {year}",
             balans.columns,
-            tuple(line(balans, k, label) for k, label in KERN_BALANS.items()),
+            _kern_balans(tuple(line(balans, k, label) for k, label in KERN_BALANS.items())),
         ),
         StatementTable(
             "kerninformatie.groep_baten_lasten",

@@ -27,7 +27,13 @@ from typing import Any, TypeVar
 from beancount.core import data, prices
 
 from statements.balances import book_value
-from statements.consolidatie.toelichting import Route, add_to_notes, netted_notes, route
+from statements.consolidatie.toelichting import (
+    Route,
+    add_honorarium,
+    add_to_notes,
+    netted_notes,
+    route,
+)
 from statements.errors import StatementError, checked
 from vng_accounts import bedrag
 from vng_accounts.books import Books
@@ -89,6 +95,7 @@ class Figures:
     fte: Decimal | None = None  # the staff at the year-end in fte, when the books give it
     # the fiscal unity's VpB per company it is borne by (``belasting_van`` on a posting)
     vpb_shares: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    vpb_shares_at: dict[str, Location] = field(default_factory=dict)  # its first posting
 
     def net_assets(self) -> Decimal:
         return -self.balance.get("groepsvermogen", ZERO)
@@ -304,6 +311,7 @@ def _add_result(
         return
     fig.result[line] += value
     fig.result_at = _at(entry.meta)
+    add_honorarium(fig, posting, value)
     borne_by = (posting.meta or {}).get(VPB_OF)
     if borne_by is not None:
         if line != "vpb":
@@ -311,6 +319,7 @@ def _add_result(
                 posting.meta, f"{VPB_OF}: alleen op een rekening van de vennootschapsbelasting"
             )
         fig.vpb_shares[str(borne_by)] += value
+        fig.vpb_shares_at.setdefault(str(borne_by), _at(posting.meta))
     if ic:
         fig.ic_result[(str(ic), line)] += value
         fig.ic_postings[("baten_lasten", str(ic))].append((value.quantize(CENT), *_at(entry.meta)))

@@ -40,9 +40,11 @@ from vng_accounts.layouts import GECONSOLIDEERD_BATEN_LASTEN as GW
 from vng_accounts.layouts import SUBSIDIES
 from vng_accounts.metadata import BEGINBALANS, MUTATIE
 from vng_accounts.toelichting import (
+    ACCOUNTANTSHONORARIA,
     GROUP_NOTE_KEY,
     GROUP_NOTES,
     GROUP_VOORZIENINGEN,
+    HONORARIUM_KEY,
     MVA_ROWS,
     GroupNote,
     group_note_line,
@@ -174,6 +176,18 @@ def add_to_notes(
         key = (GROUP_VOORZIENINGEN.key, movement_row(entry))
         fig.notes[key] += closing
         fig.note_accounts[key].add(name)
+
+
+def add_honorarium(fig: Any, posting: data.Posting, value: Decimal) -> None:
+    """A posting of lasten within the year that pays the external accountant
+    (``accountantshonorarium``): ``value`` its euros at the rate of its date, in the
+    figures of its kind of service."""
+    kind = (posting.meta or {}).get(HONORARIUM_KEY)
+    if kind is None:
+        return
+    key = (ACCOUNTANTSHONORARIA.key, str(kind))
+    fig.notes[key] += value
+    fig.note_accounts[key].add(f"{fig.entity.key}/{posting.account}")
 
 
 # -- the notes of the group, from the consolidation -------------------------------
@@ -312,6 +326,39 @@ def build_group_notes(now: Any, before: Any, opening: Any) -> tuple[StatementTab
     tables.append(materiele_vaste_activa(years[0]))
     tables.append(voorzieningen(years, (years[1], _Year(opening))))
     return tuple(sorted(tables, key=lambda t: note_number(t.title)))
+
+
+def accountantshonoraria(now: Any, before: Any) -> tuple[StatementTable, ...]:
+    """The honoraria of the external accountant with note (32), ``now``'s year and
+    the year before: every entity's postings of lasten by their
+    ``accountantshonorarium``, on the rows as published; none when no entity books
+    one."""
+    spec = ACCOUNTANTSHONORARIA
+    years = (_Year(now), _Year(before))
+    if not any(k[0] == spec.key for y in years for k in y.notes):
+        return ()
+    rows: list[Row] = []
+    for row_id, label, kinds in spec.rows:
+        keys = [(spec.key, kind) for kind in kinds]
+        amounts = tuple(sum((y.notes.get(k, ZERO) for k in keys), ZERO) for y in years)
+        accounts = sorted(set().union(*(y.accounts.get(k, set()) for y in years for k in keys)))
+        rows.append(Row(row_id, label, "line", amounts, 1, None, tuple(accounts)))
+    totals = tuple(sum((r.amounts[i] or ZERO for r in rows), ZERO) for i in range(len(years)))
+    rows.append(
+        Row(
+            "totaal",
+            spec.total_label,
+            "total",
+            totals,
+            accounts=tuple(sorted({a for r in rows for a in r.accounts})),
+            sums=tuple((1, r.id) for r in rows),
+        )
+    )
+    return (
+        StatementTable(
+            TABLE_PREFIX + spec.key, spec.title, _columns("baten_lasten", years), tuple(rows)
+        ),
+    )
 
 
 def note_number(title: str) -> int:

@@ -800,7 +800,10 @@ BALANS_NOTES = range(1, 15)  # the notes on the balance; 15 and on the baten en 
 
 
 # tables that belong to a note without its number in their title, after its table
-_PART_OF_NOTE = {"toelichting.geconsolideerd.personeelslasten_bezetting": 31}
+_PART_OF_NOTE = {
+    "toelichting.geconsolideerd.personeelslasten_bezetting": 31,
+    "toelichting.geconsolideerd.accountantshonoraria": 32,
+}
 
 
 def note_order(table: StatementTable) -> tuple[int, int, str]:
@@ -809,7 +812,7 @@ def note_order(table: StatementTable) -> tuple[int, int, str]:
     number = _PART_OF_NOTE.get(table.id, number)
     within = next(
         (i for i, prefix in enumerate(_WITHIN_NOTE) if table.id.startswith(prefix)),
-        len(_WITHIN_NOTE),
+        len(_WITHIN_NOTE) + (table.id in _PART_OF_NOTE),  # a further table after its note
     )
     return (number, within, table.id)
 
@@ -925,6 +928,12 @@ def _mutatie_eigen_vermogen(by_id: Tables, styles: _Styles, notes: frozenset[str
 
 
 GROUP_NOTES = "toelichting.geconsolideerd."  # the ids of the notes (24)–(32)
+# the texts after the overige informatie of the geconsolideerde balans, as published
+GROUP_BALANS_SECTIONS = (
+    "groep_fiscale_eenheid",
+    "gebeurtenissen_na_balansdatum",
+    "ketenaansprakelijkheid",
+)
 GROUP_BALANS_NOTES = range(24, 29)  # on the geconsolideerde balans; 29 and on the baten en lasten
 
 
@@ -952,7 +961,8 @@ def _geconsolideerde_toelichting(
         story += [_note(t, by_id, styles) for t in part]
         if balans:
             story += _overige_informatie(by_id, styles)
-            story += _section(report, "gebeurtenissen_na_balansdatum", styles, styles.h2)
+            for key in GROUP_BALANS_SECTIONS:
+                story += _section(report, key, styles, styles.h2)
         story.append(PageBreak())
     return story
 
@@ -1179,7 +1189,7 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
             tuple(
                 [t for t in group_notes if note_order(t)[0] in GROUP_BALANS_NOTES]
                 + present(*OVERIGE_INFORMATIE)
-                + (sections("gebeurtenissen_na_balansdatum") if groep else [])
+                + (sections(*GROUP_BALANS_SECTIONS) if groep else [])
             ),
         ),
         Deel(

@@ -1,4 +1,5 @@
-"""Movements on fixed assets say what they are; project financing is marked validly.
+"""Movements on fixed assets say what they are; project financing and the
+accountant's honoraria are marked validly.
 
 Every transaction that posts to an account with a ``component`` (the aanschafwaarde
 or the cumulatieve afschrijvingen of a group of materiële vaste activa) carries a
@@ -13,6 +14,15 @@ A posting may carry ``financiering: "project"`` when its cost is externally fina
 (the "Project gefinancierd" column of the toelichting). The opening balance of the
 books carries ``mutatie: "beginbalans"``: it is the schedule's first begin balance.
 
+A posting of lasten that pays the external accountant says for which service by
+``accountantshonorarium`` (``controle``, ``andere_controle``, ``fiscaal`` or
+``niet_controle``: the kinds of art. 2:382a BW, the table with note (32))::
+
+    2024-10-31 * "Externe accountant" "Interim-controle jaarrekening 2024"
+      Lasten:OverigeLasten                    52030.00 EUR
+        accountantshonorarium: "controle"
+      Passiva:Kortlopend:Handelscrediteuren
+
     plugin "vng_accounts.plugins.mutaties"
 """
 
@@ -22,8 +32,10 @@ from typing import Any
 
 from beancount.core import data
 
+from vng_accounts.chart import account_types_of
 from vng_accounts.errors import BooksError
 from vng_accounts.metadata import BEGINBALANS, MUTATIE
+from vng_accounts.toelichting import HONORARIUM_KEY, HONORARIUM_KINDS
 
 __plugins__ = ("check_mutaties",)
 
@@ -51,11 +63,36 @@ def check_mutaties(
 ) -> tuple[list[data.Directive], list[BooksError]]:
     errors: list[BooksError] = []
     component_of = components(entries)
+    expenses = account_types_of(options_map).expenses + ":"
     for entry in entries:
         if not isinstance(entry, data.Transaction):
             continue
         errors.extend(_check_entry(entry, component_of))
+        errors.extend(_check_honoraria(entry, expenses))
     return entries, errors
+
+
+def _check_honoraria(entry: data.Transaction, expenses: str) -> list[BooksError]:
+    """``accountantshonorarium`` names a known kind of service, on a posting of lasten
+    (on the transaction it would not say which of its postings is the fee)."""
+    errors: list[BooksError] = []
+    if HONORARIUM_KEY in entry.meta:
+        message = f"{HONORARIUM_KEY} hoort bij de boeking op de lastenrekening, niet bij de post"
+        errors.append(BooksError(entry.meta, message, entry))
+    for posting in entry.postings:
+        kind = (posting.meta or {}).get(HONORARIUM_KEY)
+        if kind is None:
+            continue
+        if kind not in HONORARIUM_KINDS:
+            message = (
+                f'{HONORARIUM_KEY} "{kind}" onbekend (toegestaan: '
+                f"{', '.join(HONORARIUM_KINDS)})"
+            )
+            errors.append(BooksError(posting.meta, message, entry))
+        if not posting.account.startswith(expenses):
+            message = f"{HONORARIUM_KEY} alleen op een lastenrekening, niet op {posting.account}"
+            errors.append(BooksError(posting.meta, message, entry))
+    return errors
 
 
 def _check_entry(entry: data.Transaction, component_of: dict[str, str]) -> list[BooksError]:
