@@ -348,3 +348,34 @@ def test_the_pdf_is_set_again_only_when_what_it_shows_changed(ledger: Path, tmp_
     changed = build("c")
     assert text(changed) != text(first)
     assert text(changed) == text(build("d", "uit"))
+
+
+def test_a_build_beside_a_writer_leaves_gits_index_alone(tmp_path: Path) -> None:
+    """A build reads the books' history (the cache key, the auditfile's users) while a
+    writer may be committing: a git status that rewrote the index would hold its lock,
+    and that writer's commit would fail on it (seen with four writers and an import)."""
+    import subprocess
+    import time
+
+    from vng.auteurs import Auteurs
+    from vng.build import _history
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    books = tmp_path / "main.beancount"
+    books.write_text("2024-01-01 open Activa:Bank EUR\n")
+    git("init", "-q")
+    git("add", "main.beancount")
+    git("-c", "user.name=anna", "-c", "user.email=a@b.invalid", "commit", "-qm", "boeken")
+    index = tmp_path / ".git" / "index"
+    time.sleep(1.1)
+    os.utime(books)  # the index's stat of the file is stale: a refresh would rewrite it
+    before = os.stat(index)
+    time.sleep(1.1)
+
+    assert "main.beancount" not in _history(str(books)).split("\0")[1]
+    assert Auteurs()(str(books), [1]) == "anna"
+
+    after = os.stat(index)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)

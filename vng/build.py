@@ -307,7 +307,13 @@ def _history(path: str) -> str:
     for args in (["rev-parse", "HEAD"], ["status", "--porcelain", "--", "."]):
         try:
             result = subprocess.run(
-                ["git", "-C", folder, *args], capture_output=True, text=True, check=False
+                ["git", "-C", folder, *args],
+                capture_output=True,
+                text=True,
+                check=False,
+                # a build reads the books beside a writer's commit: git status must not
+                # take the index's lock to refresh it, or that commit fails
+                env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
             )
         except OSError:
             return ""
