@@ -9,12 +9,14 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import pyxaf
+from beancount.core.data import Transaction
 from lxml import etree
 
 from statements.grootboek import build_grootboek
@@ -22,6 +24,7 @@ from statements.render import xaf as xaf32
 from statements.render.xaf40 import NS, XSD
 from tests.conftest import ROOT, vng
 from vng.auteurs import Auteurs
+from vng.voortgang import Melding
 from vng_accounts.books import load_books
 
 X = {"x": NS}
@@ -267,6 +270,98 @@ def test_the_user_is_the_author_who_changed_the_lines_last(tmp_path: Path) -> No
     assert auteurs(str(books), [1, 2]) == "kees"  # the last change of its lines
     assert auteurs(str(books), [3]) == ""  # not committed: no author
     assert auteurs(str(tmp_path / "elders.beancount"), [1]) == ""
+
+
+def test_each_line_has_the_author_git_blame_gives_it(tmp_path: Path) -> None:
+    """Runs of lines from several commits, interleaved, and lines not committed: per
+    line the author and time that git's own line-by-line blame prints."""
+    books = tmp_path / "boeken.beancount"
+    lines = [f"regel {n}" for n in range(1, 41)]
+    books.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "boeken.beancount")
+    _git(tmp_path, "commit", "-q", "-m", "0", author="anna", date="2024-01-02T10:00:00")
+    for step, author in enumerate(["kees", "anna", "joke", "kees"], start=1):
+        lines = [
+            f"{t} {author}" if 0 < n < 25 and n % (step + 1) == 0 else t
+            for n, t in enumerate(lines)
+        ]
+        books.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        _git(
+            tmp_path,
+            "commit",
+            "-q",
+            "-am",
+            str(step),
+            author=author,
+            date=f"2024-0{step + 1}-03T10:00:00",
+        )
+    lines[7] += " niet vastgelegd"
+    books.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    porcelain = subprocess.run(
+        ["git", "-C", str(tmp_path), "blame", "--line-porcelain", "boeken.beancount"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    authors = re.findall(r"^author (.*)$", porcelain, re.MULTILINE)
+    times = [int(t) for t in re.findall(r"^author-time (\d+)$", porcelain, re.MULTILINE)]
+    assert len(authors) == len(lines) and len(set(authors)) == 4  # three and "Not Committed Yet"
+    auteurs = Auteurs()
+    auteurs.start([str(books)])
+    for line, (author, when) in enumerate(zip(authors, times, strict=True), start=1):
+        committed = author != "Not Committed Yet"
+        assert auteurs(str(books), [line]) == (author if committed else ""), line
+        assert auteurs.tijd(str(books), [line]) == (when if committed else 0), line
+
+
+def test_a_full_build_blames_each_file_of_the_books_once_while_loading_them(
+    tmp_path: Path,
+) -> None:
+    """git, the real one behind a shim that notes each blame, is asked for every file
+    of the books once, and each blame starts before the books' load ends."""
+    from vng.build import Taak, compute
+
+    target = tmp_path / "boeken"
+    shutil.copytree(LEDGER / "vereniging", target)
+    _git(target, "init", "-q")
+    _git(target, "add", "-A")
+    _git(target, "commit", "-q", "-m", "boeken", author="anna", date="2024-01-02T10:00:00")
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    log = tmp_path / "git.log"
+    real = shutil.which("git")
+    (shim / "git").write_text(
+        f'#!/bin/sh\ncase " $* " in *" blame "*) echo "$(date +%s.%N) $*" >> {log};; esac\n'
+        f'exec {real} "$@"\n',
+        encoding="utf-8",
+    )
+    (shim / "git").chmod(0o755)
+    phases: list[tuple[str, float]] = []
+
+    def melden(melding: Melding) -> None:
+        if melding.seconden is not None:  # a phase that ended
+            phases.append((melding.fase, time.time()))
+
+    path = os.environ["PATH"]
+    os.environ["PATH"] = f"{shim}:{path}"
+    try:
+        main = target / "main.beancount"
+        result = compute(
+            Taak("vereniging", str(main), 2024, full=True, staging=str(tmp_path)), melden
+        )
+    finally:
+        os.environ["PATH"] = path
+    assert not result.errors, result.errors
+    loaded = dict(phases)["laden"]
+    blamed = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    files = sorted(os.path.join(target, line[-1]) for line in blamed)
+    booked = {
+        e.meta["filename"] for e in load_books(str(main)).entries if isinstance(e, Transaction)
+    }
+    assert files == sorted(set(files)), "a file blamed twice"
+    assert booked <= set(files), booked - set(files)
+    assert all(float(line[0]) < loaded for line in blamed)
 
 
 def test_books_outside_git_have_user_onbekend(tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ from typing import Any, TypeVar, cast
 from statements.errors import StatementError
 from statements.grootboek import Grootboek, build_grootboek, summarised
 from statements.table import StatementTable
+from vng.auteurs import Auteurs
 from vng.voortgang import INTERVAL, Melding, Voortgang, stil
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error
@@ -173,6 +174,16 @@ def _fase(taak: Taak, fase: str, melden: Melden | None) -> Iterator[None]:
 def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
     """Load one entity's books and compute what ``taak`` asks of them; ``melden`` is
     told of each phase as it begins and ends."""
+    if not os.path.exists(taak.path):
+        return Uitkomst(taak.key, (f"{taak.path}:0: boeken niet gevonden",))
+    auteurs = Auteurs()
+    try:
+        return _compute(taak, melden, auteurs)
+    finally:
+        auteurs.close()
+
+
+def _compute(taak: Taak, melden: Melden | None, auteurs: Auteurs) -> Uitkomst:
     from statements.consolidatie import (
         check_years,
         consolidation_years,
@@ -182,12 +193,11 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
     from statements.grootboek import build_proefbalans, company_ids
     from statements.render.auditfile import AuditfileError, render_auditfile
     from statements.wnt import build_ondertekening
-    from vng.auteurs import Auteurs
     from vng_accounts.teksten import read_teksten
     from vng_accounts.vaststelling import jaarrekening_date
 
-    if not os.path.exists(taak.path):
-        return Uitkomst(taak.key, (f"{taak.path}:0: boeken niet gevonden",))
+    if taak.full:  # who booked each line: git reads the files while beancount loads them
+        auteurs.start(path for path, _ in read_sources(taak.path)[0])
     with _fase(taak, "laden", melden):
         books = _load(taak.path)
     out = Uitkomst(taak.key, directives=len(books.entries), settings=books.settings)
@@ -224,7 +234,6 @@ def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
             with _fase(taak, "grootboek", melden):
                 # 4.0 asks the KvK and BTW numbers of the books (an error names the setting)
                 company = company_ids(books) if taak.xaf == "4.0" else books.settings.entity
-                auteurs = Auteurs()
                 ledger = build_grootboek(books, taak.year, auteurs, auteurs.tijd)
                 closing = jaarrekening_date(books.entries, taak.year)
                 out.prior = build_proefbalans(books, taak.year - 1)
