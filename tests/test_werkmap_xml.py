@@ -132,3 +132,49 @@ def test_a_text_with_characters_a_workbook_cannot_hold_is_noted_at_each_cell() -
     assert values == [["bel nul", 1.5], ["=SUM(A1)", None], [None, None], ["bel nul", -2]]
     assert book["Rijen"]["A3"].data_type == "s" and book["Rijen"]["A3"].quotePrefix
     assert book["Rijen"].dimensions == "A1:B5"
+
+
+def test_an_entitys_sheets_made_apart_are_the_sheets_the_workbook_makes() -> None:
+    """The journaal and grootboekkaarten rows a build's worker makes from an entity's
+    ledger (``entity_sheets``) give the workbook it makes itself, byte for byte; a text
+    with characters removed is noted at the same cells, a formula-like one keeps its
+    quote prefix."""
+    import dataclasses
+
+    from statements.grootboek import build_grootboek
+    from statements.journaalposten import analyse
+    from statements.render.xlsx import EntityLedgers, entity_sheets, render_xlsx
+    from tests.conftest import ROOT
+    from vng_accounts.books import load_books
+
+    ledger = build_grootboek(load_books(str(ROOT / "ledger" / "csc" / "main.beancount")), 2024)
+    first, second, *rest = ledger.entries
+    odd = (
+        dataclasses.replace(first, user="bel\x07 en =SUM(A1)"),
+        dataclasses.replace(
+            second,
+            lines=tuple(
+                dataclasses.replace(line, description="=1+1 \x00") for line in second.lines
+            ),
+        ),
+    )
+    ledger = dataclasses.replace(ledger, entries=(*odd, *rest))
+    analysis = analyse(ledger)
+    apart = entity_sheets(ledger, analysis)
+    assert apart is not None and apart.journaal.notes and apart.grootboekkaarten.notes
+    books = [
+        zipfile.ZipFile(
+            io.BytesIO(render_xlsx([EntityLedgers(ledger, None, made)], (), [analysis]))
+        )
+        for made in (None, apart)
+    ]
+    names = books[0].namelist()
+    assert names == books[1].namelist() and len(names) > 10
+    for name in names:
+        assert books[0].read(name) == books[1].read(name), name
+    sheets = load_workbook(
+        io.BytesIO(render_xlsx([EntityLedgers(ledger, None, apart)], (), [analysis]))
+    )
+    journaal = next(s for s in sheets.worksheets if s.title.startswith("Journaal"))
+    assert journaal.max_row == 1 + sum(len(e.lines) for e in ledger.entries)
+    assert journaal["E2"].value == "bel en =SUM(A1)"

@@ -87,6 +87,8 @@ class Uitkomst:
     ledger: Grootboek | None = None
     prior: Grootboek | None = None  # the trial balance of the year before, for the workbook
     analysis: Any = None  # the journal-entry tests of the year (statements.journaalposten)
+    # its journaal and grootboekkaarten rows for the workbook (statements.render.xlsx)
+    sheets: Any = None
     xaf_path: str = ""  # the auditfile, written and validated
     journal_path: str = ""  # the journal as CSV, for books too large for the workbook
     # per account its line in the group's balance and staat van baten en lasten ("" for
@@ -102,7 +104,7 @@ class Uitkomst:
     def complete(self) -> Uitkomst:
         """This result with its ledgers and analysis, unpickled if not yet."""
         if self.heavy:
-            self.ledger, self.prior, self.analysis = pickle.loads(self.heavy)
+            self.ledger, self.prior, self.analysis, self.sheets = pickle.loads(self.heavy)
             self.heavy = b""
         return self
 
@@ -248,6 +250,10 @@ def _compute(taak: Taak, melden: Melden | None, auteurs: Auteurs) -> Uitkomst:
                 out.analysis = analyse(ledger, closing)
                 lines = sum(len(e.lines) for e in ledger.entries)
                 out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
+                if lines <= WORKBOOK_LINES:  # its sheets made here, beside the others
+                    from statements.render.xlsx import entity_sheets
+
+                    out.sheets = entity_sheets(ledger, out.analysis)
                 if lines > WORKBOOK_LINES:  # its journal beside the workbook instead
                     from statements.render.xlsx import journal_file, write_journal_csv
 
@@ -367,9 +373,10 @@ def _store(folder: Path, slot: str, key: str, result: Uitkomst) -> None:
             os.replace(folder / f".{slot}-{key}.csv", folder / f"{slot}-{key}.csv")
         # the ledgers and the analysis apart: a build whose outputs are cached, or that
         # only needs the figures, does not read them
-        heavy = pickle.dumps((result.ledger, result.prior, result.analysis), protocol=5)
+        kept = (result.ledger, result.prior, result.analysis, result.sheets)
+        heavy = pickle.dumps(kept, protocol=5)
         write_atomic(str(folder / f"{slot}-{key}.grootboek.pickle"), heavy)
-        light = dataclasses.replace(result, ledger=None, prior=None, analysis=None)
+        light = dataclasses.replace(result, ledger=None, prior=None, analysis=None, sheets=None)
         write_atomic(str(folder / f"{slot}-{key}.pickle"), pickle.dumps(light, protocol=5))
     except OSError:
         pass  # a cache that cannot be written only costs time

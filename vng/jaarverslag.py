@@ -242,14 +242,14 @@ def build_jaarverslag(
             voortgang.fase("opmaak")
             report = report_of(own, year, made, books)
             others = [
-                EntityLedgers(r.ledger, r.prior)
+                EntityLedgers(r.ledger, r.prior, r.sheets)
                 for k, r in results.items()
                 if k != reporting
                 and r.settings
                 and r.ledger
                 and r.settings.entity_name != settings.entity_name
             ]
-            ledgers = [EntityLedgers(own.ledger, own.prior), *others]
+            ledgers = [EntityLedgers(own.ledger, own.prior, own.sheets), *others]
             analyses = [r.analysis for r in (own, *results.values()) if r.analysis is not None]
             analyses = list({a.entity: a for a in analyses}.values())
             # the PDF is set in a process of its own while the workbook is made here;

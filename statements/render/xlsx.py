@@ -96,10 +96,18 @@ _VALUES = ("Eindbalans", "Beginbalans", "Debet", "Credit")
 @dataclass(frozen=True)
 class EntityLedgers:
     """One entity of the workbook: the ledger of the year and the trial balance of the
-    year before (None when there is none)."""
+    year before (None when there is none); ``sheets`` its journaal and grootboekkaarten
+    rows made beforehand from this ledger (``entity_sheets``), or None to make them."""
 
     ledger: Grootboek
     prior: Grootboek | None = None
+    sheets: EntitySheets | None = None
+
+
+# the styles of the cells of the sheets written as XML, registered first in every
+# workbook: their ids are the same in each, so that rows made apart from the workbook
+# (``entity_sheets``) fit in it
+_ROW_STYLES = ((EURO, False), (DATE, False), (DATETIME, False), ("", True))
 
 
 class _Writer:
@@ -113,6 +121,10 @@ class _Writer:
         self.xml_rows: dict[str, SheetRows] = {}  # sheet -> the rows written as XML
         self.style_ids: dict[tuple[str, bool], str] = {}  # (format, quote) -> s="…"
         self.text_cells = _TextCells(self)
+        first = self.book.active
+        assert first is not None
+        for number_format, quote in _ROW_STYLES:
+            self.style_id(first, number_format, quote)
 
     def sheet(self, name: str, group: str, description: str) -> Worksheet:
         title = _sheet_title(name, self.taken)
@@ -911,7 +923,7 @@ def _without_entries(w: _Writer, sheet: Worksheet, ledger: Grootboek) -> bool:
     return True
 
 
-def _grootboekkaarten(w: _Writer, ledger: Grootboek) -> None:
+def _grootboekkaarten(w: _Writer, ledger: Grootboek, made: SheetPart | None = None) -> None:
     sheet = w.sheet(
         f"Grootboek {short_name(ledger.entity)}",
         "Grootboekkaarten",
@@ -922,6 +934,13 @@ def _grootboekkaarten(w: _Writer, ledger: Grootboek) -> None:
     )
     if _without_entries(w, sheet, ledger):
         return
+    last = _attach(w, sheet, made) if made else _grootboek_rows(w, sheet, ledger)
+    sheet.auto_filter.ref = f"A1:H{max(2, last)}"
+    _widths(sheet, [10, 45, 12, 16, 60, 22, 16, 16])
+
+
+def _grootboek_rows(w: _Writer, sheet: Worksheet, ledger: Grootboek) -> int:
+    """The grootboekkaarten's rows below the header; the last row's number."""
     names = {a.account: (a.number, a.name) for a in ledger.accounts}
     lines = [
         ((names[line.account][0], entry.date, entry.number), entry, line)
@@ -947,19 +966,19 @@ def _grootboekkaarten(w: _Writer, ledger: Grootboek) -> None:
                 None if debit else amount,
             ),
         )
-    sheet.auto_filter.ref = f"A1:H{max(2, len(lines) + 1)}"
-    _widths(sheet, [10, 45, 12, 16, 60, 22, 16, 16])
+    return len(lines) + 1
 
 
-def _journaal(w: _Writer, ledger: Grootboek, analysis: Analysis | None) -> None:
+def _journaal(
+    w: _Writer, ledger: Grootboek, analysis: Analysis | None, made: SheetPart | None = None
+) -> None:
     sheet = w.sheet(
         f"Journaal {short_name(ledger.entity)}",
         "Journaal",
         f"Journaal {ledger.year} van {ledger.entity}, met de signalen op elke regel",
     )
-    flags = list(FLAGS)
     names = analysis.names if analysis else {}
-    tests = list(names)
+    columns = len(FLAGS) + len(names)
     w.header(
         sheet,
         [
@@ -974,12 +993,24 @@ def _journaal(w: _Writer, ledger: Grootboek, analysis: Analysis | None) -> None:
             "Rekening",
             "Debet",
             "Credit",
-            *[FLAGS[f] for f in flags],
-            *[names[t] for t in tests],
+            *FLAGS.values(),
+            *names.values(),
         ],
     )
     if _without_entries(w, sheet, ledger):
         return
+    last = _attach(w, sheet, made) if made else _journaal_rows(w, sheet, ledger, analysis)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(11 + columns)}{last}"
+    _widths(sheet, [16, 8, 12, 16, 14, 50, 22, 10, 45, 16, 16] + [14] * columns)
+
+
+def _journaal_rows(
+    w: _Writer, sheet: Worksheet, ledger: Grootboek, analysis: Analysis | None
+) -> int:
+    """The journaal's rows below the header, with the signals and the journal-entry
+    tests that hit each line; the last row's number (1 for none)."""
+    flags = list(FLAGS)
+    tests = list(analysis.names) if analysis else []
     numbers = {a.account: (a.number, a.name) for a in ledger.accounts}
     hits = analysis.line_hits() if analysis else {}
     row, position = 2, 0
@@ -1013,8 +1044,56 @@ def _journaal(w: _Writer, ledger: Grootboek, analysis: Analysis | None) -> None:
             )
             row += 1
             position += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(11 + len(flags) + len(tests))}{row - 1}"
-    _widths(sheet, [16, 8, 12, 16, 14, 50, 22, 10, 45, 16, 16] + [14] * (len(flags) + len(tests)))
+    return row - 1
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    """The rows of one large sheet of an entity, made apart from the workbook: as XML,
+    the notes on its cells (cell, message), and the number of its last row."""
+
+    rows: SheetRows
+    notes: tuple[tuple[str, str], ...]
+    last: int
+
+
+@dataclass(frozen=True)
+class EntitySheets:
+    """An entity's journaal and grootboekkaarten rows, made where its ledger is (the
+    build's worker, kept in its cache): the workbook puts them in as they are."""
+
+    journaal: SheetPart
+    grootboekkaarten: SheetPart
+
+
+def entity_sheets(ledger: Grootboek, analysis: Analysis | None) -> EntitySheets | None:
+    """The rows of the entity's journaal and grootboekkaarten as the workbook writes
+    them; None for books too large for a worksheet (their journal is beside it). The
+    style ids in the rows are those every workbook registers first (``_ROW_STYLES``)."""
+    if ledger.turnover is not None:
+        return None
+    w = _Writer({})
+
+    def part(sheet: Worksheet, last: int) -> SheetPart:
+        data = w.xml_rows[sheet.title]
+        if data.parts:  # one text to keep and to move
+            data.parts[:] = ["".join(data.parts)]
+        notes = tuple((cell, message) for title, cell, message in w.notes if title == sheet.title)
+        return SheetPart(data, notes, last)
+
+    journaal, grootboek = w.sheet("Journaal", "", ""), w.sheet("Grootboek", "", "")
+    return EntitySheets(
+        part(journaal, _journaal_rows(w, journaal, ledger, analysis)),
+        part(grootboek, _grootboek_rows(w, grootboek, ledger)),
+    )
+
+
+def _attach(w: _Writer, sheet: Worksheet, made: SheetPart) -> int:
+    """Put rows made apart into ``sheet``; the number of their last row."""
+    w.xml_rows[sheet.title] = made.rows
+    for cell, message in made.notes:
+        w.note(sheet, cell, message)
+    return made.last
 
 
 # --- journal-entry tests -------------------------------------------------------------------
@@ -1221,8 +1300,10 @@ def render_xlsx(
             group = table.id.partition(".")[0].capitalize()
             _statement(w, table, links, _table_name(table), group)
     for item in entities:
-        _journaal(w, item.ledger, by_entity.get(item.ledger.entity))
-        _grootboekkaarten(w, item.ledger)
+        made = item.sheets
+        analysis = by_entity.get(item.ledger.entity)
+        _journaal(w, item.ledger, analysis, made.journaal if made else None)
+        _grootboekkaarten(w, item.ledger, made.grootboekkaarten if made else None)
     _journal_tests(
         w, [by_entity[e.ledger.entity] for e in entities if e.ledger.entity in by_entity]
     )
