@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,17 +33,44 @@ def _group_args(ledger: Path) -> list[str]:
     ]
 
 
-def _jaarrekening(ledger: Path, out: Path, **env: str) -> dict:  # type: ignore[type-arg]
+@contextmanager
+def _env(**env: str) -> Iterator[None]:
+    """The environment with ``env`` set while the block runs, as it was after it."""
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        result = vng("jaarrekening", "--year", "2024", *_group_args(ledger), "--out", str(out))
+        yield
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _build(out: Path, cache: str, *books: str) -> None:
+    """``vng jaarverslag`` of 2024 into ``out`` with the cache in ``cache``."""
+    with _env(VNG_CACHE=cache):
+        result = vng("jaarverslag", "--year", "2024", *books, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+
+
+def _collected(books: Path, credit: str = "-12345.67") -> str:
+    """A receivable of Gemeente Zwolle collected at the year's end, added to ``books``:
+    bank up, debiteuren down by ``credit`` (the books before it returned)."""
+    original = books.read_text(encoding="utf-8")
+    books.write_text(
+        original + '\n2024-12-30 * "Gemeente Zwolle" "Ontvangst"\n'
+        "  Activa:LiquideMiddelen:Bank                 12345.67 EUR\n"
+        f"  Activa:Vorderingen:Handelsdebiteuren       {credit} EUR\n",
+        encoding="utf-8",
+    )
+    return original
+
+
+def _jaarrekening(ledger: Path, out: Path, **env: str) -> dict:  # type: ignore[type-arg]
+    with _env(**env):
+        result = vng("jaarrekening", "--year", "2024", *_group_args(ledger), "--out", str(out))
     assert result.returncode == 0, result.stderr
     return json.loads((out / "jaarrekening-2024.json").read_text(encoding="utf-8"))
 
@@ -75,14 +104,7 @@ def test_a_change_in_one_dochter_is_never_answered_from_the_cache(
     cache = str(tmp_path / "cache")
     before = _jaarrekening(ledger, tmp_path / "a", VNG_CACHE=cache)
     books = ledger / "realisatie" / "main.beancount"
-    original = books.read_text(encoding="utf-8")
-    # a receivable collected: debiteuren down, bank up, by 12.345,67
-    books.write_text(
-        original + '\n2024-12-30 * "Gemeente Zwolle" "Ontvangst"\n'
-        "  Activa:LiquideMiddelen:Bank                 12345.67 EUR\n"
-        "  Activa:Vorderingen:Handelsdebiteuren       -12345.67 EUR\n",
-        encoding="utf-8",
-    )
+    original = _collected(books)
     after = _jaarrekening(ledger, tmp_path / "b", VNG_CACHE=cache)
 
     def line(document: dict, line_id: str) -> Decimal:  # type: ignore[type-arg]
@@ -94,19 +116,12 @@ def test_a_change_in_one_dochter_is_never_answered_from_the_cache(
         "12345.67"
     )
     # one byte wrong in the same file: the build stops at that line, nothing written
-    books.write_text(
-        original + '\n2024-12-30 * "Gemeente Zwolle" "Ontvangst"\n'
-        "  Activa:LiquideMiddelen:Bank                 12345.67 EUR\n"
-        "  Activa:Vorderingen:Handelsdebiteuren       -12345.68 EUR\n",
-        encoding="utf-8",
-    )
-    os.environ["VNG_CACHE"], saved = cache, os.environ.get("VNG_CACHE", "")
-    try:
+    books.write_text(original, encoding="utf-8")
+    _collected(books, "-12345.68")
+    with _env(VNG_CACHE=cache):
         result = vng(
             "jaarrekening", "--year", "2024", *_group_args(ledger), "--out", str(tmp_path / "c")
         )
-    finally:
-        os.environ["VNG_CACHE"] = saved
     assert result.returncode == 1
     assert f"{books}:" in result.stderr
     assert not (tmp_path / "c" / "jaarrekening-2024.json").exists()
@@ -115,14 +130,8 @@ def test_a_change_in_one_dochter_is_never_answered_from_the_cache(
 def _check(ledger: Path, cache: str) -> tuple[int, str, list[str]]:
     """``vng check`` on the group: its exit status, stdout and the lines of stderr that
     name a place in the books (the progress's seconds left out)."""
-    os.environ["VNG_CACHE"], saved = cache, os.environ.get("VNG_CACHE")
-    try:
+    with _env(VNG_CACHE=cache):
         result = vng("check", *_group_args(ledger))
-    finally:
-        if saved is None:
-            os.environ.pop("VNG_CACHE", None)
-        else:
-            os.environ["VNG_CACHE"] = saved
     errors = [line for line in result.stderr.splitlines() if ".beancount:" in line]
     return result.returncode, result.stdout, errors
 
@@ -191,19 +200,10 @@ def test_a_rebuild_from_the_cache_gives_the_outputs_of_a_build_without_it(
 ) -> None:
     from pypdf import PdfReader
 
-    def build(out: Path, cache: str) -> None:
-        saved = os.environ.get("VNG_CACHE", "")
-        os.environ["VNG_CACHE"] = cache
-        try:
-            result = vng("jaarverslag", "--year", "2024", "--out", str(out))
-        finally:
-            os.environ["VNG_CACHE"] = saved
-        assert result.returncode == 0, result.stderr
-
     cache = str(tmp_path / "cache")
-    build(tmp_path / "plain", "uit")
-    build(tmp_path / "cold", cache)
-    build(tmp_path / "warm", cache)
+    _build(tmp_path / "plain", "uit")
+    _build(tmp_path / "cold", cache)
+    _build(tmp_path / "warm", cache)
     assert any(Path(cache).glob("uitvoer-*"))
     names = sorted(p.name for p in (tmp_path / "plain").iterdir())
     assert names == sorted(p.name for p in (tmp_path / "warm").iterdir())
@@ -252,27 +252,13 @@ def test_after_a_change_the_workbook_holds_the_cached_entities_ledgers_as_comput
     apart; the workbook rebuilt after the change is the one of a build without cache."""
     import openpyxl
 
-    def build(out: Path, cache: str) -> None:
-        saved = os.environ.get("VNG_CACHE", "")
-        os.environ["VNG_CACHE"] = cache
-        try:
-            result = vng("jaarverslag", "--year", "2024", *_group_args(ledger), "--out", str(out))
-        finally:
-            os.environ["VNG_CACHE"] = saved
-        assert result.returncode == 0, result.stderr
-
     cache = str(tmp_path / "cache")
-    build(tmp_path / "a", cache)
+    group = _group_args(ledger)
+    _build(tmp_path / "a", cache, *group)
     assert any(Path(cache).glob("*.grootboek.pickle"))
-    books = ledger / "realisatie" / "main.beancount"
-    books.write_text(
-        books.read_text(encoding="utf-8") + '\n2024-12-30 * "Gemeente Zwolle" "Ontvangst"\n'
-        "  Activa:LiquideMiddelen:Bank                 12345.67 EUR\n"
-        "  Activa:Vorderingen:Handelsdebiteuren       -12345.67 EUR\n",
-        encoding="utf-8",
-    )
-    build(tmp_path / "b", cache)
-    build(tmp_path / "c", "uit")
+    _collected(ledger / "realisatie" / "main.beancount")
+    _build(tmp_path / "b", cache, *group)
+    _build(tmp_path / "c", "uit", *group)
     name = "werkmap-accountant-2024.xlsx"
     rebuilt = openpyxl.load_workbook(tmp_path / "b" / name)
     plain = openpyxl.load_workbook(tmp_path / "c" / name)
@@ -294,12 +280,9 @@ def test_a_cached_result_reads_its_ledgers_only_when_asked(tmp_path: Path) -> No
     staging.mkdir()
     books = str(LEDGER / "realisatie" / "main.beancount")
     taak = Taak("realisatie", books, 2024, full=True, staging=str(staging))
-    os.environ["VNG_CACHE"], saved = str(tmp_path / "cache"), os.environ.get("VNG_CACHE", "")
-    try:
+    with _env(VNG_CACHE=str(tmp_path / "cache")):
         computed = run([taak])["realisatie"]
         cached = run([taak])["realisatie"]
-    finally:
-        os.environ["VNG_CACHE"] = saved
     assert cached.from_cache and cached.ledger is None and cached.analysis is None
     assert computed.ledger is not None
     cached.complete()
@@ -312,17 +295,8 @@ def test_the_pdf_is_set_again_only_when_what_it_shows_changed(ledger: Path, tmp_
     cache = str(tmp_path / "cache")
 
     def build(out: str, cache: str = cache) -> Path:
-        saved = os.environ.get("VNG_CACHE", "")
-        os.environ["VNG_CACHE"] = cache
-        try:
-            target = tmp_path / out
-            result = vng(
-                "jaarverslag", "--year", "2024", *_group_args(ledger), "--out", str(target)
-            )
-        finally:
-            os.environ["VNG_CACHE"] = saved
-        assert result.returncode == 0, result.stderr
-        return target / "financieel-jaarverslag-2024.pdf"
+        _build(tmp_path / out, cache, *_group_args(ledger))
+        return tmp_path / out / "financieel-jaarverslag-2024.pdf"
 
     def text(pdf: Path) -> list[str]:
         return [page.extract_text() for page in PdfReader(str(pdf)).pages]
@@ -339,12 +313,8 @@ def test_the_pdf_is_set_again_only_when_what_it_shows_changed(ledger: Path, tmp_
     )
     assert build("b").read_bytes() == first.read_bytes()
     # one that does: set again, as a build without cache sets it
-    books.write_text(
-        original + '\n2024-12-30 * "Gemeente Zwolle" "Ontvangst"\n'
-        "  Activa:LiquideMiddelen:Bank                 12345.67 EUR\n"
-        "  Activa:Vorderingen:Handelsdebiteuren       -12345.67 EUR\n",
-        encoding="utf-8",
-    )
+    books.write_text(original, encoding="utf-8")
+    _collected(books)
     changed = build("c")
     assert text(changed) != text(first)
     assert text(changed) == text(build("d", "uit"))
