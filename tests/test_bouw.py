@@ -344,8 +344,65 @@ def test_a_build_beside_a_writer_leaves_gits_index_alone(tmp_path: Path) -> None
     before = os.stat(index)
     time.sleep(1.1)
 
-    assert "main.beancount" not in _history(str(books)).split("\0")[1]
+    assert "main.beancount" not in _history(str(books), [str(books)]).split("\0")[1]
     assert Auteurs()(str(books), [1]) == "anna"
 
     after = os.stat(index)
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_a_commit_of_one_entitys_books_keeps_the_others_auditfiles_in_the_cache(
+    tmp_path: Path,
+) -> None:
+    """Every save in Fava is a commit: the full results of the entities it did not
+    touch stay in the cache (their users are the same), the touched one is made again,
+    and so is one whose lines were committed since, its content the same."""
+    import subprocess
+
+    from vng.build import Taak, run
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-C", str(tmp_path / "ledger"), "-c", "user.name=anna", "-c"]
+            + ["user.email=a@b.invalid", *args],
+            check=True,
+            capture_output=True,
+        )
+
+    for entity in ("realisatie", "csc"):
+        shutil.copytree(LEDGER / entity, tmp_path / "ledger" / entity)
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "boeken")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    taken = [
+        Taak(
+            e,
+            str(tmp_path / "ledger" / e / "main.beancount"),
+            2024,
+            full=True,
+            staging=str(staging),
+        )
+        for e in ("realisatie", "csc")
+    ]
+
+    def cached() -> dict[str, bool]:
+        with _env(VNG_CACHE=str(tmp_path / "cache")):
+            return {key: result.from_cache for key, result in run(taken).items()}
+
+    assert cached() == {"realisatie": False, "csc": False}
+    assert cached() == {"realisatie": True, "csc": True}
+    _collected(tmp_path / "ledger" / "csc" / "main.beancount")
+    git("commit", "-qam", "ontvangst")
+    assert cached() == {"realisatie": True, "csc": False}
+    # a change not committed (no user yet), then committed: the same content the second
+    # time, now with its user
+    _collected(tmp_path / "ledger" / "realisatie" / "main.beancount")
+    assert cached() == {"realisatie": False, "csc": True}
+    git("commit", "-qam", "ontvangst")
+    assert cached() == {"realisatie": False, "csc": True}
+    assert cached() == {"realisatie": True, "csc": True}
+    # the same content and nothing uncommitted, but another author of its lines
+    git("commit", "-q", "--amend", "--no-edit", "--author=kees <k@b.invalid>")
+    assert cached() == {"realisatie": False, "csc": True}

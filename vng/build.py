@@ -47,6 +47,7 @@ from statements.errors import StatementError
 from statements.grootboek import Grootboek, build_grootboek, summarised
 from statements.table import StatementTable
 from vng.auteurs import Auteurs
+from vng.vastlegging import dies_with_us
 from vng.voortgang import INTERVAL, Melding, Voortgang, stil
 from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error
@@ -307,22 +308,24 @@ def _key(taak: Taak, files: list[tuple[str, str]]) -> tuple[str, str]:
         for path, sha in read_sources(taak.group_file)[0]:
             digest.update(f"group {path}\0{sha}\n".encode())
     if taak.full:  # the auditfile names who booked each line: the books' git history
-        digest.update(_history(taak.path).encode())
+        digest.update(_history(taak.path, [path for path, _ in files]).encode())
     slot = hashlib.sha256(f"{os.path.abspath(taak.path)} {taak.key} {taak.year}".encode())
     return slot.hexdigest()[:20], digest.hexdigest()
 
 
-def _history(path: str) -> str:
-    """The books' last commit and what is not committed: the same content with another
-    history (a change committed since) has other users in its auditfile."""
+def _history(path: str, files: list[str]) -> str:
+    """The last commit of the books' files and which of them are not committed: the
+    same content with another history (a change committed since) has other users in
+    its auditfile. A commit of other books (another entity's, through Fava or an
+    import) leaves it as it is."""
     import subprocess
 
     folder = os.path.dirname(os.path.abspath(path))
     parts = []
-    for args in (["rev-parse", "HEAD"], ["status", "--porcelain", "--", "."]):
+    for args in (["log", "-1", "--format=%H", "--"], ["status", "--porcelain", "--"]):
         try:
             result = subprocess.run(
-                ["git", "-C", folder, *args],
+                ["git", "-C", folder, *args, *files],
                 capture_output=True,
                 text=True,
                 check=False,
@@ -481,32 +484,42 @@ T = TypeVar("T")
 
 def beside(work: Callable[[], T]) -> Callable[[], T]:
     """Start ``work`` in a process of its own, next to what the caller does meanwhile;
-    the returned function waits for its result (or raises its exception)."""
-    if processes() <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    the returned function waits for its result (or raises its exception). The process
+    is forked (it has the caller's memory as it is), also from a build's worker, and
+    dies with the caller."""
+    if processes() <= 1 or not hasattr(os, "fork"):
         value = work()
         return lambda: value
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-
-    def child() -> None:
+    receive, send = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the process beside: the work, its result down the pipe, and out
+        status = 1
         try:
-            send.send((True, work()))
-        except BaseException as exc:  # noqa: BLE001 - raised again in the parent
-            send.send((False, exc))
-        send.close()
-
-    process = context.Process(target=child, daemon=True)
-    process.start()
-    send.close()
+            os.close(receive)
+            dies_with_us(parent)()
+            try:
+                payload = pickle.dumps((True, work()), protocol=5)
+            except BaseException as exc:  # noqa: BLE001 - raised again in the caller
+                try:
+                    payload = pickle.dumps((False, exc), protocol=5)
+                except Exception:  # noqa: BLE001 - an exception that does not pickle
+                    payload = pickle.dumps((False, RuntimeError(repr(exc))), protocol=5)
+            with os.fdopen(send, "wb") as out:
+                out.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(send)
 
     def result() -> T:
-        try:
-            ok, value = receive.recv()
-        except EOFError:
-            raise RuntimeError(f"berekening afgebroken ({process.exitcode})") from None
-        finally:
-            receive.close()
-            process.join()
+        with os.fdopen(receive, "rb") as handle:
+            data = handle.read()
+        _, status = os.waitpid(pid, 0)
+        if not data:
+            code = os.waitstatus_to_exitcode(status)
+            raise RuntimeError(f"berekening afgebroken ({code})")
+        ok, value = pickle.loads(data)
         if not ok:
             raise value
         return cast(T, value)
