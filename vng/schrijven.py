@@ -27,11 +27,13 @@ an edit by hand), Fava loads the books from disk.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -440,12 +442,13 @@ def _moved(loaded: Loaded, staging: str, folder: str) -> Loaded:
         return {**old, "filename": name(where)}
 
     moved: list[data.Directive] = []
-    for entry in entries:
-        if isinstance(entry, data.Transaction):
-            postings = [p._replace(meta=meta(p.meta)) for p in entry.postings]
-            moved.append(entry._replace(meta=meta(entry.meta), postings=postings))
-        else:
-            moved.append(entry._replace(meta=meta(entry.meta)))
+    with _no_collection():
+        for entry in entries:
+            if isinstance(entry, data.Transaction):
+                postings = [p._replace(meta=meta(p.meta)) for p in entry.postings]
+                moved.append(entry._replace(meta=meta(entry.meta), postings=postings))
+            else:
+                moved.append(entry._replace(meta=meta(entry.meta)))
     include = [name(str(f)) for f in options["include"]]
     new_options = {
         **options,
@@ -454,6 +457,20 @@ def _moved(loaded: Loaded, staging: str, folder: str) -> Loaded:
         "input_hash": loader.compute_input_hash(include),  # type: ignore[no-untyped-call]
     }
     return moved, list(errors), new_options
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector paused: a copy of every entry creates no
+    cycles, and its collections would walk the books in memory over and over (they
+    took half the time of the move)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _error_key(error: Any) -> tuple[str, str]:
