@@ -237,3 +237,106 @@ def test_fava_under_vng_serve_loads_the_books_as_beancount_does(
         check=True,
     )
     assert wired.stdout.strip() == "_loaded_as_vng_loads.<locals>.load_uncached"
+
+
+# Fava as ``vng serve`` serves it (``vng.serve.fava_app``, every guard installed), in a
+# process of its own: a save through Fava's API, then a page, and Fava's ledger after it
+# written to OUT. With BEHIND, a file of the books is changed between the save and the
+# page, as another writer or an edit by hand would.
+_SAVE_IN_FAVA = """
+import pickle, sys
+from vng.serve import USER_HEADER, fava_app
+main, out, behind = sys.argv[1:4]
+app = fava_app(main)
+client = app.test_client()
+entry = {
+    "t": "Transaction", "date": "2024-12-30", "flag": "*", "payee": "Drukkerij Haagland",
+    "narration": "Drukwerk jaarverslag", "meta": {}, "tags": [], "links": [],
+    "postings": [
+        {"account": "Lasten:KantoorHuisvesting:Drukwerk", "amount": "120.00 EUR", "meta": {}},
+        {"account": "Passiva:Kortlopend:Handelscrediteuren", "amount": "-120.00 EUR", "meta": {}},
+    ],
+}
+slug = app.config["LEDGERS"].first_slug()
+saved = client.put(
+    f"/{slug}/api/add_entries", json={"entries": [entry]}, headers={USER_HEADER: "anna"}
+)
+assert saved.status_code == 200, saved.get_data(as_text=True)
+if behind:
+    with open(behind, "a", encoding="utf-8") as handle:
+        handle.write('\\n2024-12-31 * "Met de hand bijgeboekt"\\n'
+                     "  Lasten:KantoorHuisvesting:Drukwerk  7.00 EUR\\n"
+                     "  Passiva:Kortlopend:Handelscrediteuren  -7.00 EUR\\n")
+page = client.get(f"/{slug}/income_statement/", headers={USER_HEADER: "anna"})
+assert page.status_code == 200, page.status_code
+ledger = app.config["LEDGERS"][slug]
+options = {k: v for k, v in ledger.options.items() if k != "dcontext"}
+with open(out, "wb") as handle:
+    pickle.dump((ledger.all_entries, ledger.load_errors, options), handle)
+"""
+
+
+def _saved_in_fava(tmp_path: Path, behind: str = "") -> tuple[Path, Any, list[str]]:
+    """The embedded books in a repository of their own, a save through Fava and its
+    page after it: the books' main file, Fava's ledger (entries, errors, options) and
+    the loads ``vng serve`` reported."""
+    import pickle
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import BOOKS_DIR
+    from tests.fava_site import commit_all
+
+    books = tmp_path / "ledger" / "vereniging"
+    shutil.copytree(BOOKS_DIR, books)
+    (tmp_path / "import").mkdir()
+    commit_all(tmp_path)
+    main, out = books / "main.beancount", tmp_path / "fava.pickle"
+    ran = subprocess.run(
+        [sys.executable, "-c", _SAVE_IN_FAVA, str(main), str(out), behind and str(books / behind)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert ran.returncode == 0, ran.stderr
+    loads = [line for line in ran.stderr.splitlines() if line.startswith(f"vng serve: {main} ")]
+    with out.open("rb") as handle:
+        return main, pickle.load(handle), loads
+
+
+def _as_cold(main: Path, fava: Any) -> Any:
+    """Fava's ledger is a cold load of the books as they are on disk: the same entries
+    (with their file and line), errors and options; the cold load."""
+    entries, errors, options = fava
+    cold = load_file(str(main))
+    assert [e.meta for e in entries] == [e.meta for e in cold[0]]  # the places first
+    assert entries == cold[0]
+    assert _errors(errors) == _errors(cold[1]) == []
+    assert options == {k: v for k, v in cold[2].items() if k != "dcontext"}
+    return cold
+
+
+def test_after_a_save_fava_takes_over_the_checked_load(tmp_path: Path) -> None:
+    from vng import serve
+
+    main, fava, loads = _saved_in_fava(tmp_path)
+    cold = _as_cold(main, fava)
+    assert any(e.narration == "Drukwerk jaarverslag" for e in cold[0] if hasattr(e, "narration"))
+    # once from disk when Fava starts; after the save, the check's load, not a second one
+    assert [line.split(f"{main} ")[1].rsplit(" in ", 1)[0] for line in loads] == [
+        serve.LOADED_FROM_DISK,
+        serve.LOADED_CHECKED,
+    ]
+
+
+def test_a_file_changed_behind_the_save_is_loaded_from_disk(tmp_path: Path) -> None:
+    from vng import serve
+
+    main, fava, loads = _saved_in_fava(tmp_path, "2024.beancount")
+    cold = _as_cold(main, fava)
+    assert any(getattr(e, "narration", "") == "Met de hand bijgeboekt" for e in cold[0])
+    assert [line.split(f"{main} ")[1].rsplit(" in ", 1)[0] for line in loads] == [
+        serve.LOADED_FROM_DISK,
+        serve.LOADED_FROM_DISK,
+    ]

@@ -16,19 +16,29 @@ goes through ``Change``:
 
 A change refused names the reason as ``file:line: reason`` and leaves the books and
 their history as they were.
+
+The check's load of the staged books is the load of the books after the change: Fava's
+reload right after it (``checked_load``) takes it over, with the books' paths in place
+of the staging copy's, instead of loading the books a second time. It does so once,
+and only while every file of the books is still byte for byte what the check loaded;
+after a change with an error or a document, or once any file differs (another writer,
+an edit by hand), Fava loads the books from disk.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from beancount import loader
 from beancount.core import data
 
 from vng.output import sync_folder, write_atomic
@@ -40,8 +50,9 @@ from vng.vastlegging import (
     staging_folder,
     uncommitted,
 )
+from vng_accounts.books import Loaded, load_books, load_file
 from vng_accounts.errors import BooksError, format_error
-from vng_accounts.guard import ParsedBooks, Policy, check_parsed, parse_books
+from vng_accounts.guard import ParsedBooks, Policy, check_parsed, check_sources, parse_books
 from vng_accounts.vaststelling import LOCK as VASTGESTELD
 
 MAX_ERRORS = 5  # errors named in one refusal
@@ -152,12 +163,14 @@ class Change:
     removes: list[tuple[str, int]] = field(default_factory=list)
     whole_file: str | None = None
     _found: list[tuple[str, str]] = field(default_factory=list, repr=False)
+    _loaded: Loaded | None = field(default=None, repr=False)
 
     def run(self, make: Callable[[Staging], Any]) -> Any:
         root = os.path.realpath(self.policy.root)
         if not self.user:
             raise BooksRefused("geen geauthenticeerde gebruiker: wijzigen kan alleen via de proxy")
         with books_lock(root):
+            _CHECKED.pop(root, None)
             dirty = uncommitted(root)
             if dirty:
                 raise BooksRefused(
@@ -186,8 +199,11 @@ class Change:
                 if outside:
                     raise BooksRefused(outside)
                 self._write(root, before_files, after_files)
+                state = _state(after_files)
                 _BOOKS_ERRORS.clear()
-                _BOOKS_ERRORS[_state(after_files)] = self._found
+                _BOOKS_ERRORS[state] = self._found
+                if self._loaded is not None:
+                    _CHECKED[root] = _Checked(state, staging.folder, self._loaded)
             finally:
                 shutil.rmtree(os.path.dirname(staging.folder), ignore_errors=True)
             return result
@@ -267,12 +283,14 @@ class Change:
         return problems
 
     def _check_books(self, before: ParsedBooks, after: ParsedBooks, state: str) -> list[str]:
-        """The project's checks on the staged books: no error they did not have."""
-        from vng_accounts.books import load_books
-
+        """The project's checks on the staged books: no error they did not have.
+        Their load is kept for Fava when it is the books' load without a flaw
+        (``checked_load``)."""
         known = _books_errors(self.main, state)
-        found = load_books(after.main).errors
+        loaded = None if check_sources(after.main) else load_file(after.main)
+        found = load_books(after.main, loaded).errors
         self._found = [_error_key(e) for e in found]
+        self._loaded = loaded if loaded is not None and not found else None
         counts = Counter(known)
         problems = []
         for error in found:
@@ -358,12 +376,101 @@ def _state(files: dict[str, bytes]) -> str:
 def _books_errors(main: str, key: str) -> list[tuple[str, str]]:
     """The project's errors of the books before the change (once per state): the
     books themselves, which the change has not touched."""
-    from vng_accounts.books import load_books
-
     if key not in _BOOKS_ERRORS:
         _BOOKS_ERRORS.clear()
         _BOOKS_ERRORS[key] = [_error_key(e) for e in load_books(main).errors]
     return _BOOKS_ERRORS[key]
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """The load of the staged books by a change's check, as Fava may take it over."""
+
+    state: str  # ``_state`` of the books' files the change wrote
+    folder: str  # the staging copy the check loaded them from
+    loaded: Loaded
+
+
+# per books' folder (real path): the check of the last change, until Fava takes it
+_CHECKED: dict[str, _Checked] = {}
+
+
+def checked_load(filename: str) -> Loaded | None:
+    """The books ``filename`` as the check of the last change loaded them, the paths
+    in the entries and options those of the books: what ``load_file(filename)``
+    gives, without loading them again. Once, and only while every file in the books'
+    folder is what the check loaded and the load depends on nothing else; None
+    otherwise, and the books are to be loaded from disk."""
+    filename = os.path.normpath(os.path.abspath(filename))
+    folder = os.path.dirname(filename)
+    root = os.path.realpath(folder)
+    checked = _CHECKED.pop(root, None)
+    if checked is None:
+        return None
+    entries, errors, options = checked.loaded
+    staged = str(options.get("filename", ""))
+    if errors or staged != os.path.join(
+        checked.folder, os.path.relpath(os.path.realpath(filename), root)
+    ):
+        return None
+    inside = checked.folder + os.sep
+    if any(not str(name).startswith(inside) for name in options.get("include", [])):
+        return None
+    if options.get("documents") or any(isinstance(e, data.Document) for e in entries):
+        return None  # documents come from the folders as they are now
+    if _state(_files(root)) != checked.state:
+        return None
+    return _moved(checked.loaded, checked.folder, folder)
+
+
+def _moved(loaded: Loaded, staging: str, folder: str) -> Loaded:
+    """``loaded`` with every file name in ``staging`` named in ``folder`` instead: the
+    entries' and postings' ``filename``, the options' main file and includes."""
+    entries, errors, options = loaded
+    inside = staging + os.sep
+    names: dict[str, str] = {}
+
+    def name(old: str) -> str:
+        if old not in names:
+            names[old] = folder + old[len(staging) :] if old.startswith(inside) else old
+        return names[old]
+
+    def meta(old: Any) -> Any:  # an entry's meta, or a posting's (which may be None)
+        where = old.get("filename") if old else None
+        if not isinstance(where, str) or not where.startswith(inside):
+            return old
+        return {**old, "filename": name(where)}
+
+    moved: list[data.Directive] = []
+    with _no_collection():
+        for entry in entries:
+            if isinstance(entry, data.Transaction):
+                postings = [p._replace(meta=meta(p.meta)) for p in entry.postings]
+                moved.append(entry._replace(meta=meta(entry.meta), postings=postings))
+            else:
+                moved.append(entry._replace(meta=meta(entry.meta)))
+    include = [name(str(f)) for f in options["include"]]
+    new_options = {
+        **options,
+        "filename": name(str(options["filename"])),
+        "include": include,
+        "input_hash": loader.compute_input_hash(include),  # type: ignore[no-untyped-call]
+    }
+    return moved, list(errors), new_options
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector paused: a copy of every entry creates no
+    cycles, and its collections would walk the books in memory over and over (they
+    took half the time of the move)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _error_key(error: Any) -> tuple[str, str]:
@@ -394,4 +501,11 @@ def check_startup(main: str, policy: Policy) -> list[BooksError]:
     return check_parsed(parse_books(main, policy.root), policy)
 
 
-__all__: Sequence[str] = ("Change", "Staging", "fingerprint", "locked_years", "check_startup")
+__all__: Sequence[str] = (
+    "Change",
+    "Staging",
+    "check_startup",
+    "checked_load",
+    "fingerprint",
+    "locked_years",
+)

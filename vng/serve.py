@@ -48,6 +48,8 @@ from vng_accounts.guard import Policy, inside, parse_books, policy_for
 USER_HEADER = "X-Remote-User"
 SUMMARY = 96  # characters of narration in a commit message
 POLICY = "VNG_POLICY"
+LOADED_FROM_DISK = "geladen"
+LOADED_CHECKED = "overgenomen uit de controle van de wijziging"
 
 
 def _current_user() -> str:
@@ -256,14 +258,28 @@ def _load_under_lock(load: Any) -> Any:
 
 def _loaded_as_vng_loads(original: Any) -> Any:
     """Fava's load of the books through ``vng_accounts.books.load_file``: beancount's
-    load with the same entries, errors and options, at less cost after every save."""
+    load with the same entries, errors and options, at less cost after every save.
+    Right after a change it takes over the load the change's check made of the same
+    books (``vng.schrijven.checked_load``) instead. Each load is reported on stderr,
+    with where it came from and its time."""
 
     def load_uncached(path: str, *, is_encrypted: bool) -> Any:
         if is_encrypted:
             return original(path, is_encrypted=is_encrypted)
+        import sys
+        import time
+
+        from vng.schrijven import checked_load
         from vng_accounts.books import load_file
 
-        return load_file(path)
+        start = time.perf_counter()
+        loaded = checked_load(path)
+        how = LOADED_CHECKED if loaded is not None else LOADED_FROM_DISK
+        if loaded is None:
+            loaded = load_file(path)
+        seconds = time.perf_counter() - start
+        sys.stderr.write(f"vng serve: {path} {how} in {seconds:.2f} s\n")
+        return loaded
 
     return load_uncached
 
@@ -415,11 +431,9 @@ def _own_import_config() -> None:
     IngestModule.module_path = property(lambda self: own)  # type: ignore[assignment,method-assign]
 
 
-def serve(books: str, runtime: str, group: str | None = None) -> int:
-    """Check the books, install the guards and run Fava on ``runtime/fava.sock``
-    (only the proxy reaches it: see ``vng.toegang``); returns an exit status."""
-    import sys
-
+def fava_app(books: str) -> Flask:
+    """Fava on the books with every guard installed, as ``vng serve`` serves it (the
+    Flask app, not yet listening); BooksRefused names every line that is wrong."""
     from fava.application import create_app
 
     books = os.path.abspath(books)
@@ -427,25 +441,21 @@ def serve(books: str, runtime: str, group: str | None = None) -> int:
     try:
         changed = uncommitted(folder)
     except BooksRefused as exc:
-        print(f"{books}:0: de boeken staan niet in git ({exc})", file=sys.stderr)
-        return 1
+        raise BooksRefused(f"{books}:0: de boeken staan niet in git ({exc})") from exc
     if changed:
-        for name in changed:
-            print(
-                f"{name}:0: wijkt af van de laatste vastlegging "
-                "(een onderbroken schrijfactie of een wijziging buiten Fava)",
-                file=sys.stderr,
-            )
-        print("Zet de boeken terug met: vng herstel --books " + books, file=sys.stderr)
-        return 1
+        lines = [
+            f"{name}:0: wijkt af van de laatste vastlegging "
+            "(een onderbroken schrijfactie of een wijziging buiten Fava)"
+            for name in changed
+        ]
+        lines.append("Zet de boeken terug met: vng herstel --books " + books)
+        raise BooksRefused("\n".join(lines))
     policy = policy_for(parse_books(books, folder), folder, _import_folders(books))
     refused = check_startup(books, policy)
     if refused:
         from vng_accounts.errors import format_error
 
-        for error in refused:
-            print(format_error(error), file=sys.stderr)
-        return 1
+        raise BooksRefused("\n".join(format_error(error) for error in refused))
     install_guards()
     _own_import_config()
     app = create_app([books], load=True, poll_watcher=True)
@@ -458,6 +468,19 @@ def serve(books: str, runtime: str, group: str | None = None) -> int:
     def refused_change(error: BooksRefused):  # type: ignore[no-untyped-def]
         return _refusal(str(error), 400)
 
+    return app
+
+
+def serve(books: str, runtime: str, group: str | None = None) -> int:
+    """Check the books, install the guards and run Fava on ``runtime/fava.sock``
+    (only the proxy reaches it: see ``vng.toegang``); returns an exit status."""
+    import sys
+
+    try:
+        app = fava_app(books)
+    except BooksRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     from vng import toegang
 
     try:

@@ -40,12 +40,19 @@ class Books:
     revaluation events): kept with the books and freed with them."""
 
 
-def load_books(filename: str) -> Books:
-    """Load and check the books; ``errors`` holds everything that is wrong."""
+Loaded = tuple[list[data.Directive], list[Any], dict[str, Any]]
+"""beancount's load of the books: the entries, the errors, the options."""
+
+
+def load_books(filename: str, loaded: Loaded | None = None) -> Books:
+    """Load and check the books; ``errors`` holds everything that is wrong.
+
+    ``loaded``: the books as ``load_file(filename)`` has just loaded them; they are
+    then checked without being loaded again (and left as they are)."""
     guard_errors = check_sources(filename)
     if guard_errors:
         return Books((), {}, Chart({}), Settings("", ()), tuple(guard_errors))
-    entries, load_errors, options = load_file(filename)
+    entries, load_errors, options = loaded if loaded is not None else load_file(filename)
     errors: list[Any] = list(load_errors)
     listed = {name for name, _ in options.get("plugin", [])}
     for name, plugin in PROJECT_PLUGINS:
@@ -71,7 +78,7 @@ def _new(known: list[Any], found: list[BooksError]) -> list[BooksError]:
     return [e for e in found if key(e) not in seen]
 
 
-def load_file(filename: str) -> tuple[list[data.Directive], list[Any], dict[str, Any]]:
+def load_file(filename: str) -> Loaded:
     """beancount's ``loader.load_file`` without its cache: parse, book, the plugins,
     validate, in its order and with its checks; the same entries, errors and options.
 
