@@ -435,6 +435,67 @@ def test_mva_errata_the_report_contradicts_itself() -> None:
     assert sum(x or 0 for x in afschrijvingen[:4]) == afschrijvingen[4] == -1511
 
 
+def test_mva_errata_follow_from_the_staat_and_the_balans() -> None:
+    """The note's afschrijvingen give the dochters 42 beside the Vereniging's, the
+    geconsolideerde staat van baten en lasten 19 (1.487 - 1.468): with the gebouwen's 5
+    as printed, the andere vaste bedrijfsmiddelen get 14. Their column then moves by its
+    printed 49 from the balans's 1.288 to 1.338 only with less investeringen, and its
+    31 December as printed gives its 1 januari; the totals follow."""
+    note, own = pub.MVA, enkel.MVA
+    books = {key: follows for key, (follows, _, _) in pub.MVA_ERRATA.items()}
+
+    def figure(row: str, column: int) -> int:
+        return books.get((row, column), note[row][column] or 0)
+
+    afschrijvingen = [own["afschrijvingen"][c] - figure("afschrijvingen", c) for c in range(4)]
+    dochters = (
+        enkel.GECONSOLIDEERD_BATEN_LASTEN["afschrijvingen_mva"][0]
+        - enkel.BATEN_LASTEN["afschrijvingen"][0]
+    )
+    assert dochters == 19 == sum(afschrijvingen)
+    assert sum(own["afschrijvingen"][c] - (note["afschrijvingen"][c] or 0) for c in range(4)) == 42
+    assert afschrijvingen[0] == own["afschrijvingen"][0] - note["afschrijvingen"][0] == 5
+    moves = (
+        "investeringen",
+        "desinvesteringen_aanschafwaarde",
+        "desinvesteringen_afschrijvingen",
+        "herrubriceringen_aanschafwaarde",
+        "herrubriceringen_afschrijvingen",
+        "afschrijvingen",
+    )
+    assert sum(figure(row, 3) for row in moves) == note["totaal_mutaties"][3] == 49
+    by_component = {
+        "aanschafwaarde": (moves[0], moves[1], moves[3]),
+        "afschrijvingen": (moves[2], moves[4], moves[5]),
+    }
+    for component, rows in by_component.items():
+        begin = note[f"{component}_eind"][3] - sum(figure(row, 3) for row in rows)
+        assert figure(f"{component}_begin", 3) == begin
+    for row in ("aanschafwaarde_begin", "afschrijvingen_begin", "investeringen"):
+        assert figure(row, 4) == sum(figure(row, c) for c in range(4))
+    balans = enkel.GECONSOLIDEERD_BALANS["totaal_mva"]
+    assert figure("totaal_mutaties", 4) == balans[0] - balans[1] == -407
+
+
+def test_mva_afschrijvingen_are_the_staats(tables: dict[str, StatementTable]) -> None:
+    """Every entity's afschrijvingen in the note are its lasten on afschrijvingen MVA."""
+    note = tables[PREFIX + "materiele_vaste_activa"].row("afschrijvingen").amounts[-1]
+    staat = tables["geconsolideerd.staat_van_baten_en_lasten"].row("afschrijvingen_mva")
+    assert note == -staat.amounts[0]
+
+
+def test_mva_every_entity_books_aanschafwaarde_and_afschrijvingen(
+    tables: dict[str, StatementTable],
+) -> None:
+    """No entity holds a fixed asset's book value on one account, and every movement
+    says what it is: the note has no "Boekwaarde zonder uitsplitsing" or "Overige
+    mutaties"."""
+    rows = {row.id for row in tables[PREFIX + "materiele_vaste_activa"].rows}
+    assert not {"zonder_uitsplitsing_begin", "zonder_uitsplitsing_eind", "overige_mutaties"} & rows
+    gross = {"aanschafwaarde_begin", "afschrijvingen_eind", "herrubriceringen_aanschafwaarde"}
+    assert gross <= rows
+
+
 def test_mva_closes_on_the_balans(tables: dict[str, StatementTable]) -> None:
     table = tables[PREFIX + "materiele_vaste_activa"]
     balans = tables["geconsolideerd.balans"]
