@@ -1,5 +1,7 @@
 // The Jaarrekening page: while the year's build runs, ask every second whether it is
-// done, and then load the page again.
+// done, and then load the page again; while its downloads are made, ask likewise and
+// then put their links in place of the note that they are coming (the page itself, its
+// scroll and open lines, stays as it is).
 export default {
   onExtensionPageLoad() {
     // the index of the jaarverslag: each link scrolls to its part on this page
@@ -14,6 +16,31 @@ export default {
           history.replaceState(history.state, "", link.getAttribute("href"));
         }
       });
+    }
+    const downloads = document.getElementById("vng-downloads-bezig");
+    if (downloads) {
+      const poll = async () => {
+        if (!document.body.contains(downloads)) {
+          return; // the user went elsewhere
+        }
+        try {
+          const response = await fetch(downloads.dataset.status, { credentials: "same-origin" });
+          if (response.ok && (await response.json()).downloads) {
+            const page = await fetch(window.location.href, { credentials: "same-origin" });
+            const links = new DOMParser()
+              .parseFromString(await page.text(), "text/html")
+              .getElementById("vng-downloads");
+            if (links) {
+              downloads.replaceWith(document.importNode(links, true));
+              return;
+            }
+          }
+        } catch {
+          // try again
+        }
+        setTimeout(poll, 1000);
+      };
+      setTimeout(poll, 1000);
     }
     const waiting = document.getElementById("vng-bezig");
     if (!waiting) {
