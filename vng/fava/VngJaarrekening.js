@@ -2,6 +2,15 @@
 // done, and then load the page again; while its downloads are made, ask likewise and
 // then put their links in place of the note that they are coming (the page itself, its
 // scroll and open lines, stays as it is).
+// An address of this page without the user and password a browser may show in it
+// (fetch refuses those; the browser sends the login it keeps for the site).
+const plain = (address) => {
+  const url = new URL(address, window.location.href);
+  url.username = "";
+  url.password = "";
+  return url.href;
+};
+
 export default {
   onExtensionPageLoad() {
     // the index of the jaarverslag: each link scrolls to its part on this page
@@ -24,9 +33,9 @@ export default {
           return; // the user went elsewhere
         }
         try {
-          const response = await fetch(downloads.dataset.status, { credentials: "same-origin" });
+          const response = await fetch(plain(downloads.dataset.status), { credentials: "same-origin" });
           if (response.ok && (await response.json()).downloads) {
-            const page = await fetch(window.location.href, { credentials: "same-origin" });
+            const page = await fetch(plain(window.location.href), { credentials: "same-origin" });
             const links = new DOMParser()
               .parseFromString(await page.text(), "text/html")
               .getElementById("vng-downloads");
@@ -51,7 +60,7 @@ export default {
         return; // the user went elsewhere
       }
       try {
-        const response = await fetch(waiting.dataset.status, { credentials: "same-origin" });
+        const response = await fetch(plain(waiting.dataset.status), { credentials: "same-origin" });
         if (response.ok && (await response.json()).klaar) {
           window.location.reload();
           return;
