@@ -7,6 +7,7 @@ result after any change to the books, every error still reported.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -287,6 +288,40 @@ def test_a_cached_result_reads_its_ledgers_only_when_asked(tmp_path: Path) -> No
     assert computed.ledger is not None
     cached.complete()
     assert cached.ledger == computed.ledger and cached.prior == computed.prior
+
+
+def test_the_fava_pages_results_and_the_full_builds_keep_apart_in_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's task (the trial balance, no auditfile) is never taken for the full
+    one or for the figures alone, nor the other way round, and neither pushes the other
+    out of the cache; the page's trial balance is the full build's."""
+    from vng.build import run
+    from vng.jaarverslag import plan
+
+    monkeypatch.setenv("VNG_CACHE", str(tmp_path / "cache"))
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    books = str(LEDGER / "vereniging" / "main.beancount")
+    group = str(LEDGER / "groep" / "groep.beancount")
+    page = next(t for t in plan(books, group, 2024, False, balances=True)[0] if t.reporting)
+    full = next(t for t in plan(books, group, 2024, True)[0] if t.reporting)
+    full = dataclasses.replace(full, staging=str(staging))
+    plain = next(t for t in plan(books, group, 2024, False)[0] if t.reporting)
+    assert run([plain])[page.key].ledger is None  # the figures of ``vng jaarrekening``
+    first = run([page])[page.key]
+    assert not first.errors, first.errors
+    assert not first.from_cache and not first.xaf_path and first.ledger is not None
+    built = run([full])[page.key]
+    assert not built.from_cache and built.xaf_path and built.analysis is not None
+    again, rebuilt = run([page])[page.key], run([full])[page.key]
+    assert again.from_cache and rebuilt.from_cache and rebuilt.xaf_path
+    assert not again.complete().xaf_path and again.analysis is None
+    assert again.ledger is not None and built.ledger is not None
+    assert again.ledger.closing() == built.ledger.closing()
+    assert again.ledger.accounts == built.ledger.accounts
+    assert (again.ondertekening, again.teksten) == (built.ondertekening, built.teksten)
+    assert again.ondertekening is not None and again.tables == built.tables
 
 
 def test_the_pdf_is_set_again_only_when_what_it_shows_changed(ledger: Path, tmp_path: Path) -> None:

@@ -5,7 +5,9 @@ accounts in the page's year and downloads an auditfile."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import pickle
 import re
 import shutil
 import time
@@ -20,6 +22,7 @@ import pytest
 from tests.conftest import ROOT, vng
 from tests.fava_site import BFILE, NEEDS_NGINX, USERS, commit_all, entry, start_site
 from tests.test_serve import _as, _request, browser
+from vng.fava.bouw import RESULT, Pagina
 
 __all__ = ["browser"]  # the browser fixture, shared with tests/test_serve.py
 
@@ -279,6 +282,10 @@ def test_a_download_from_the_page(group_site: dict, browser, tmp_path: Path) -> 
     browser.execute_cdp_cmd(
         "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
     )
+    # the links are there once the build has made the files (the page may come first)
+    WebDriverWait(browser, WAIT).until(
+        lambda _: browser.find_elements(By.LINK_TEXT, "VNG Realisatie B.V.")
+    )
     browser.find_element(By.LINK_TEXT, "VNG Realisatie B.V.").click()
     target = tmp_path / "auditfile-vng-realisatie-b-v-2024.xaf"
     WebDriverWait(browser, WAIT).until(
@@ -380,3 +387,102 @@ def test_a_write_starts_the_build_of_the_books_new_state(tmp_path: Path) -> None
         assert page._builds[year].key == after
     finally:
         page._stop_all()
+
+
+def _statements_only(page: Pagina) -> Pagina:
+    """The page without what only the full build has: its files."""
+    return dataclasses.replace(page, files={}, auditfiles={}, downloads=False)
+
+
+def test_the_page_answers_before_its_downloads_are_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a change the page shows the statements as soon as they are computed, with a
+    note that the downloads are being made; a download asked for meanwhile waits for
+    them; and the statements, parts and accounts it showed are those of the full build."""
+    from fava.application import create_app
+
+    from vng.fava import GROUP_ENV
+
+    # a cold cache: the full build has to make every entity's grootboek and auditfile
+    monkeypatch.setenv("VNG_CACHE", str(tmp_path / "cache"))
+    shutil.copytree(ROOT / "ledger", tmp_path / "ledger")
+    monkeypatch.setenv(GROUP_ENV, str(tmp_path / "ledger" / "groep" / "groep.beancount"))
+    app = create_app([str(tmp_path / "ledger" / "vereniging" / "main.beancount")], load=True)
+    extension = app.config["LEDGERS"].ledgers[0].extensions.get_extension("VngJaarrekening")
+    client = app.test_client()
+    try:
+        html = client.get(f"/{BFILE}{PAGE}?jaar=2024").get_data(as_text=True)
+        folder = Path(extension._builds[2024].folder)
+        first = pickle.loads((folder / RESULT).read_bytes())
+        pdf = folder / "financieel-jaarverslag-2024.pdf"
+        assert not pdf.exists() and not first.downloads and not first.files
+        assert "Enkelvoudige balans per 31 december 2024" in html
+        assert "worden nog gemaakt" in html and f"{PAGE}pdf?jaar=2024" not in html
+        # a download waits for the full build
+        response = client.get(f"/{BFILE}{PAGE}pdf?jaar=2024")
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")
+        final = extension._builds[2024].wait(0, downloads=True)
+        assert final is not None and final.downloads and pdf.exists()
+        html = client.get(f"/{BFILE}{PAGE}?jaar=2024").get_data(as_text=True)
+        assert "worden nog gemaakt" not in html and f"{PAGE}pdf?jaar=2024" in html
+        assert len(final.auditfiles) == 10
+        # what the page showed before is what it shows now, and there is something to show
+        assert first.enkelvoudig and first.geconsolideerd and first.delen
+        assert first.accounts and first.group_lines
+        assert _statements_only(first) == _statements_only(final)
+    finally:
+        extension._stop_all()
+
+
+def test_a_build_that_breaks_off_says_what_it_wrote(tmp_path: Path) -> None:
+    """The build's process ends after the page's statements without its downloads: a
+    download gets what it wrote on its standard error."""
+    import subprocess
+    import sys
+
+    from vng.fava import ERRORS, _Bouw
+
+    script = (
+        "import pickle, sys\n"
+        "from vng.fava.bouw import Pagina\n"
+        "from vng.output import write_atomic\n"
+        f"write_atomic({str(tmp_path / RESULT)!r}, pickle.dumps(Pagina(2024, 'VNG')))\n"
+        "sys.stderr.write('schijf vol')\n"
+        "sys.exit(1)\n"
+    )
+    with open(tmp_path / ERRORS, "wb") as errors:
+        process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stderr=errors)
+    bouw = _Bouw("sleutel", str(tmp_path), process)
+    page = bouw.wait(WAIT, downloads=True)
+    assert page is not None and page.errors == ("berekening afgebroken: schijf vol",)
+    assert bouw.wait(0) == page
+
+
+def test_the_downloads_appear_on_the_page_when_they_are_made(group_site: dict, browser) -> None:  # type: ignore[type-arg,no-untyped-def]
+    """The books changed: the page shows the statements with the note that the downloads
+    are being made, and puts their links in its place when they are, without loading
+    the page again (what the user opened stays open)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    group = Path(str(group_site["group"]))
+    # a new state of the group's books: every entity is computed again
+    with group.open("a", encoding="utf-8") as handle:
+        handle.write("\n; de groep, opnieuw\n")
+    _page(browser, group_site, "?jaar=2024")
+    note = browser.find_element(By.CLASS_NAME, "vng-downloads")
+    assert note.get_attribute("id") == "vng-downloads-bezig"
+    assert "worden nog gemaakt" in note.text
+    assert not browser.find_elements(By.LINK_TEXT, "VNG Realisatie B.V.")
+    browser.execute_script("window.vngNietHerladen = true;")
+    WebDriverWait(browser, WAIT).until(lambda _: browser.find_elements(By.ID, "vng-downloads"))
+    assert browser.execute_script("return window.vngNietHerladen === true;")
+    assert not browser.find_elements(By.ID, "vng-downloads-bezig")
+    links = browser.find_element(By.ID, "vng-downloads")
+    assert (
+        links.find_element(By.LINK_TEXT, "VNG Realisatie B.V.")
+        .get_attribute("href")
+        .endswith("xaf?jaar=2024&entiteit=vng-realisatie-b-v")
+    )
+    assert links.find_element(By.LINK_TEXT, "PDF").get_attribute("href").endswith("pdf?jaar=2024")

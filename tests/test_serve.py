@@ -232,6 +232,10 @@ def test_the_accountant_downloads_and_cannot_write(site: dict, browser) -> None:
     browser.execute_cdp_cmd(
         "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
     )
+    # the links are there once the build has made the files (the page may come first)
+    WebDriverWait(browser, 120).until(
+        lambda _: browser.find_elements(By.LINK_TEXT, "werkmap (XLSX)")
+    )
     browser.find_element(By.LINK_TEXT, "werkmap (XLSX)").click()
     target = downloads / "werkmap-accountant-2024.xlsx"
     WebDriverWait(browser, 120).until(

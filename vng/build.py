@@ -4,9 +4,10 @@ from a cache keyed on the content of the books.
 Per entity a task loads and checks the books (all of beancount's checks and the
 project's), and computes what the jaarrekening needs of them: the figures the
 consolidation reads, for the reporting entity its own statements, and for the full
-jaarverslag its auditfile and its trial balance. Only those results travel back to
-the main process; the postings stay in the process that loaded them, which ends
-when its entity is done (its memory with it). The largest books start first.
+jaarverslag its auditfile and its trial balance; for the Fava page before its downloads
+(``balances``) the trial balance alone, without the grootboek and the auditfile. Only
+those results travel back to the main process; the postings stay in the process that
+loaded them, which ends when its entity is done (its memory with it). The largest books start first.
 
 The cache holds the results of books that had no errors, under a key made of the
 SHA-256 of every file of the books (the main file, everything it includes, the lock
@@ -17,8 +18,8 @@ one byte of one file, is a different key and a full load with every check.
 ``VNG_CACHE`` names the cache folder (default ``~/.cache/vng-jaarrekening``);
 ``VNG_CACHE=uit`` switches it off. ``VNG_PROCESSEN`` sets the number of processes.
 
-While it runs, each task reports its phases (laden, cijfers, staten, grootboek,
-auditfile) to the main process over the pipe of its result, and the main process
+While it runs, each task reports its phases (laden, cijfers, staten, proefbalans,
+grootboek, auditfile) to the main process over the pipe of its result, and the main process
 shows them with the cache's hits (``vng.voortgang``).
 """
 
@@ -72,6 +73,9 @@ class Taak:
     today: datetime.date | None = None  # the auditfile's date of creation
     staging: str = ""  # the folder the auditfile is written to (not part of the key)
     xaf: str = "4.0"  # the version of the auditfile: 4.0 or 3.2
+    # what the Fava page shows without the downloads: the trial balance of the year (the
+    # accounts behind every line) and, reporting, the ondertekening and the texts
+    balances: bool = False
 
 
 @dataclass
@@ -85,7 +89,7 @@ class Uitkomst:
     ondertekening: StatementTable | None = None
     opgemaakt: datetime.date | None = None  # the day the jaarrekening was made up
     teksten: tuple[Any, ...] = ()  # the report's texts in the books (vng_accounts.teksten)
-    ledger: Grootboek | None = None
+    ledger: Grootboek | None = None  # the grootboek (full), or the trial balance (balances)
     prior: Grootboek | None = None  # the trial balance of the year before, for the workbook
     analysis: Any = None  # the journal-entry tests of the year (statements.journaalposten)
     # its journaal and grootboekkaarten rows for the workbook (statements.render.xlsx)
@@ -227,12 +231,15 @@ def _compute(taak: Taak, melden: Melden | None, auteurs: Auteurs) -> Uitkomst:
         if taak.reporting:
             with _fase(taak, "staten", melden):
                 out.tables = entity_tables(books, taak.year, names)
-                if taak.full:
+                if taak.full or taak.balances:
                     out.ondertekening = build_ondertekening(books, taak.year)
                     made_up = jaarrekening_date(books.entries, taak.year)
                     if made_up is not None and made_up.kind == "opgemaakt":
                         out.opgemaakt = made_up.date
                     out.teksten = read_teksten(books.entries)[0]
+        if taak.balances and not taak.full:
+            with _fase(taak, "proefbalans", melden):
+                out.ledger = build_proefbalans(books, taak.year)
         if taak.full:
             with _fase(taak, "grootboek", melden):
                 # 4.0 asks the KvK and BTW numbers of the books (an error names the setting)
@@ -309,7 +316,10 @@ def _key(taak: Taak, files: list[tuple[str, str]]) -> tuple[str, str]:
             digest.update(f"group {path}\0{sha}\n".encode())
     if taak.full:  # the auditfile names who booked each line: the books' git history
         digest.update(_history(taak.path, [path for path, _ in files]).encode())
-    slot = hashlib.sha256(f"{os.path.abspath(taak.path)} {taak.key} {taak.year}".encode())
+    # a slot per kind of task as well: the Fava page's build without its downloads and
+    # the full build after it keep each other's results
+    kind = "volledig" if taak.full else "pagina" if taak.balances else "cijfers"
+    slot = hashlib.sha256(f"{os.path.abspath(taak.path)} {taak.key} {taak.year} {kind}".encode())
     return slot.hexdigest()[:20], digest.hexdigest()
 
 

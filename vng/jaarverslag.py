@@ -62,14 +62,22 @@ def group_path(books: str, explicit: str | None = None) -> str:
 
 
 def plan(
-    books: str, group_file: str, year: int, full: bool, xaf: str = "4.0"
+    books: str,
+    group_file: str,
+    year: int,
+    full: bool,
+    xaf: str = "4.0",
+    balances: bool = False,
 ) -> tuple[list[Taak], Any, str]:
     """The tasks of a build: one per entity of the group (the reporting entity among
-    them), or the books alone. Returns (tasks, group or None, the reporting key)."""
+    them), or the books alone; ``balances``: each with its trial balance, and the
+    reporting entity's ondertekening and texts (the Fava page before its downloads).
+    Returns (tasks, group or None, the reporting key)."""
     own = os.path.abspath(books)
     today = datetime.date.today() if full or not year else None
     if not group_file:
-        return [Taak("eigen", books, year, "", bool(year), full, today, xaf=xaf)], None, "eigen"
+        alone = Taak("eigen", books, year, "", bool(year), full, today, xaf=xaf, balances=balances)
+        return [alone], None, "eigen"
     from statements.consolidatie import read_group
 
     group = read_group(group_file)
@@ -84,12 +92,16 @@ def plan(
             full,
             today,
             xaf=xaf,
+            balances=balances,
         )
         for e in group.entities
     ]
     if not reporting:
         reporting = "eigen"
-        taken.insert(0, Taak(reporting, books, year, "", bool(year), full, today, xaf=xaf))
+        taken.insert(
+            0,
+            Taak(reporting, books, year, "", bool(year), full, today, xaf=xaf, balances=balances),
+        )
     return taken, group, reporting
 
 
@@ -101,13 +113,15 @@ def compute_entities(
     staging: str = "",
     xaf: str = "4.0",
     voortgang: Voortgang | None = None,
+    balances: bool = False,
 ) -> tuple[dict[str, Uitkomst], Any, str]:
     """Every entity computed: (results, group or None, the reporting key); raises
-    ``BuildError`` with every entity's errors. ``voortgang`` shows their phases."""
+    ``BuildError`` with every entity's errors. ``voortgang`` shows their phases;
+    ``balances`` as for ``plan``."""
     if not os.path.exists(books):
         raise BuildError((f"{books}:0: boeken niet gevonden",))
     try:
-        taken, group, reporting = plan(books, group_file, year, full, xaf)
+        taken, group, reporting = plan(books, group_file, year, full, xaf, balances)
     except StatementError as exc:
         raise BuildError(tuple(exc.lines())) from exc
     results = run([dataclasses.replace(t, staging=staging) for t in taken], voortgang)
@@ -178,6 +192,27 @@ class Jaarverslag:
     results: dict[str, Uitkomst]
     reporting: str
     tables: tuple[StatementTable, ...] = ()  # when asked for, or made anyway
+
+
+def build_statements(
+    books: str, group_file: str, year: int, voortgang: Voortgang | None = None
+) -> Jaarverslag:
+    """What the Fava page shows of the jaarverslag, without its files: every entity's
+    figures and trial balance, the reporting entity's statements, ondertekening and
+    texts, and the group's statements; as ``build_jaarverslag`` computes them, at the
+    cost of the statements alone (no grootboek, auditfile, journal-entry tests, PDF or
+    workbook). Raises ``BuildError`` as it does."""
+    results, group, reporting = compute_entities(
+        books, group_file, year, False, "", voortgang=voortgang, balances=True
+    )
+    own = results[reporting]
+    if own.settings is None or own.ondertekening is None:
+        raise BuildError(_not_computed(own, books, "instellingen of ondertekening"))
+    try:
+        made = group_statements(results, group, reporting, year)
+    except StatementError as exc:
+        raise BuildError(tuple(exc.lines())) from exc
+    return Jaarverslag(year, own.settings.entity_name, {}, {}, results, reporting, made)
 
 
 def build_jaarverslag(

@@ -13,7 +13,8 @@ line per entity and phase, written when the phase is done, with its seconds::
 
 An entity's phases are those of ``vng.build.compute``: ``laden`` (beancount's load
 with every check), ``cijfers`` (what the consolidation reads), ``staten`` (the
-reporting entity's statements), ``grootboek`` and ``auditfile``. The worker processes
+reporting entity's statements), ``proefbalans`` (the Fava page's, before its
+downloads), ``grootboek`` and ``auditfile``. The worker processes
 report them to the main process (``Melding``, over the pipe that carries their
 result), which alone writes, so lines never mix. Standard output is not touched;
 ``--stil`` (``-q``) switches all of this off. Errors are no part of it: they are

@@ -108,7 +108,9 @@ def save(book: Workbook, rows: Mapping[str, SheetRows]) -> bytes:
     """The workbook as ``Workbook.save`` writes it, with per sheet title the rows
     written as XML below the sheet's own cells."""
     buffer = io.BytesIO()
-    archive = ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True)
+    # the fastest deflate: the workbook is made on every build, and a stronger level
+    # costs seconds for a few per cent of its size
+    archive = ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1)
     book.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
     _ExcelWriter(book, archive, rows).save()
     return buffer.getvalue()

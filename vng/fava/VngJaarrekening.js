@@ -1,5 +1,16 @@
 // The Jaarrekening page: while the year's build runs, ask every second whether it is
-// done, and then load the page again.
+// done, and then load the page again; while its downloads are made, ask likewise and
+// then put their links in place of the note that they are coming (the page itself, its
+// scroll and open lines, stays as it is).
+// An address of this page without the user and password a browser may show in it
+// (fetch refuses those; the browser sends the login it keeps for the site).
+const plain = (address) => {
+  const url = new URL(address, window.location.href);
+  url.username = "";
+  url.password = "";
+  return url.href;
+};
+
 export default {
   onExtensionPageLoad() {
     // the index of the jaarverslag: each link scrolls to its part on this page
@@ -15,6 +26,31 @@ export default {
         }
       });
     }
+    const downloads = document.getElementById("vng-downloads-bezig");
+    if (downloads) {
+      const poll = async () => {
+        if (!document.body.contains(downloads)) {
+          return; // the user went elsewhere
+        }
+        try {
+          const response = await fetch(plain(downloads.dataset.status), { credentials: "same-origin" });
+          if (response.ok && (await response.json()).downloads) {
+            const page = await fetch(plain(window.location.href), { credentials: "same-origin" });
+            const links = new DOMParser()
+              .parseFromString(await page.text(), "text/html")
+              .getElementById("vng-downloads");
+            if (links) {
+              downloads.replaceWith(document.importNode(links, true));
+              return;
+            }
+          }
+        } catch {
+          // try again
+        }
+        setTimeout(poll, 1000);
+      };
+      setTimeout(poll, 1000);
+    }
     const waiting = document.getElementById("vng-bezig");
     if (!waiting) {
       return;
@@ -24,7 +60,7 @@ export default {
         return; // the user went elsewhere
       }
       try {
-        const response = await fetch(waiting.dataset.status, { credentials: "same-origin" });
+        const response = await fetch(plain(waiting.dataset.status), { credentials: "same-origin" });
         if (response.ok && (await response.json()).klaar) {
           window.location.reload();
           return;

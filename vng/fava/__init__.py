@@ -14,8 +14,12 @@ entity. Listed in the books as::
 
 The build runs in a process of its own (``vng.fava.bouw``), once per year and state of
 the books: the SHA-256 of every file of every entity's books and of the group file.
-A page waits for it up to ``WAIT`` seconds and otherwise says it is being computed
-(the page's script reloads it when it is done); it never blocks for minutes.
+It writes what the page shows first, computed alone, and then the downloads with the
+page again. A page waits for the first up to ``WAIT`` seconds and otherwise says it is
+being computed (the page's script reloads it when it is done); it never blocks for
+minutes. While the downloads are made it shows the statements with a note saying so,
+which the page's script replaces with the links when they are there; a download asked
+for meanwhile waits for them.
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ WAIT = 20.0  # seconds a page waits for its build before it says it is being com
 DOWNLOAD_WAIT = 600.0  # a download asked for waits longer
 GROUP_ENV = "VNG_GROEP"  # set by ``vng serve --groep``
 WRITE_SETTLE = 0.5  # seconds after a write before its build starts (one per batch)
+POLL = 0.05  # seconds between two looks at the build's result while a request waits
+ERRORS = "fouten.txt"  # the build's standard error, in its folder
 
 _Endpoint = TypeVar("_Endpoint", bound=Callable[..., Response])
 
@@ -62,6 +68,12 @@ _Endpoint = TypeVar("_Endpoint", bound=Callable[..., Response])
 def endpoint(name: str) -> Callable[[_Endpoint], _Endpoint]:
     """Fava's ``extension_endpoint``, typed (its union return type hides the function's)."""
     return cast(Callable[[_Endpoint], _Endpoint], extension_endpoint(name))
+
+
+def _done(page: Pagina | None, downloads: bool) -> bool:
+    """Whether ``page`` is what a request waits for: the page's statements, or with
+    ``downloads`` its files too; the errors of the books end the build either way."""
+    return page is not None and (page.downloads or bool(page.errors) or not downloads)
 
 
 @dataclass
@@ -72,27 +84,55 @@ class _Bouw:
     folder: str
     process: subprocess.Popen[bytes]
     started: float = field(default_factory=time.monotonic)
-    result: Pagina | None = None
-    seconds: float = 0.0
+    result: Pagina | None = None  # the last result read, the page's or the final one
+    seen: tuple[int, int] | None = None  # the result file read (inode, mtime)
+    seconds: float = 0.0  # until the final result
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def wait(self, seconds: float) -> Pagina | None:
-        if self.result is not None:
-            return self.result
+    def _read(self) -> None:
+        """The result file when it is new: written atomically, each version whole."""
         try:
-            _, stderr = self.process.communicate(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            return None
-        except ValueError:  # another request read its output first
-            self.process.wait()
-            stderr = b""
-        self.seconds = time.monotonic() - self.started
-        try:
+            stat = os.stat(os.path.join(self.folder, RESULT))
+            if self.seen == (stat.st_ino, stat.st_mtime_ns):
+                return
             with open(os.path.join(self.folder, RESULT), "rb") as handle:
-                self.result = pickle.load(handle)
+                found = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            message = stderr.decode("utf-8", "replace").strip() or f"exit {self.process.returncode}"
-            self.result = Pagina(0, "", errors=(f"berekening afgebroken: {message}",))
-        return self.result
+            return
+        if isinstance(found, Pagina):
+            self.result, self.seen = found, (stat.st_ino, stat.st_mtime_ns)
+
+    def _ended(self) -> None:
+        """The process ended without its final result: what it said went wrong."""
+        try:
+            with open(os.path.join(self.folder, ERRORS), "rb") as handle:
+                stderr = handle.read()
+        except OSError:
+            stderr = b""
+        message = stderr.decode("utf-8", "replace").strip() or f"exit {self.process.returncode}"
+        self.result = Pagina(0, "", errors=(f"berekening afgebroken: {message}",))
+
+    def wait(self, seconds: float, downloads: bool = False) -> Pagina | None:
+        """The page once the build wrote it, or with ``downloads`` once its files are
+        there too; None when that takes longer than ``seconds``."""
+        deadline = time.monotonic() + seconds
+        while True:
+            with self._lock:
+                if _done(self.result, True):
+                    return self.result
+                self._read()
+                if not _done(self.result, True) and self.process.poll() is not None:
+                    self._read()  # written just before it ended
+                    if not _done(self.result, True):
+                        self._ended()
+                if _done(self.result, True) and not self.seconds:
+                    self.seconds = time.monotonic() - self.started
+                if _done(self.result, downloads):
+                    return self.result
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            time.sleep(min(POLL, left))
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -186,9 +226,11 @@ class VngJaarrekening(FavaExtensionBase):
             str(year),
             folder,
         ]
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        # its errors in a file of the folder: nobody needs to read a pipe while it runs
+        with open(os.path.join(folder, ERRORS), "wb") as errors:
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
+            )
         return _Bouw(key, folder, process)
 
     def build(self, year: int) -> _Bouw:
@@ -312,11 +354,15 @@ class VngJaarrekening(FavaExtensionBase):
 
     @endpoint("status")
     def status(self) -> Response:
+        """Whether the page can be shown (``klaar``) and whether its downloads are
+        there (``downloads``)."""
         bouw = self.build(self.year())
-        return jsonify({"klaar": bouw.wait(0) is not None})
+        return jsonify(
+            {"klaar": bouw.wait(0) is not None, "downloads": bouw.wait(0, True) is not None}
+        )
 
     def _ready(self) -> Pagina:
-        page = self.pagina(DOWNLOAD_WAIT)
+        page = self.build(self.year()).wait(DOWNLOAD_WAIT, downloads=True)
         if page is None:
             abort(503, "de jaarrekening wordt nog berekend")
         if page.errors:

@@ -2,12 +2,15 @@
 
     python -m vng.fava.bouw BOOKS GROUP YEAR FOLDER
 
-runs ``build_jaarverslag`` (the function behind ``vng jaarverslag``) on the books and
-their group, moves its files into ``FOLDER`` and writes ``FOLDER/pagina.pickle``: what
-the page shows (the statements, enkelvoudig and geconsolideerd, and the accounts behind
-every line with their number and amount; and the whole document part by part, as the
-PDF sets it, its texts filled from the same statements) or the errors of the books. Its own process
-keeps the entities' books out of Fava's memory and Fava answering while it runs.
+writes ``FOLDER/pagina.pickle`` twice. First what the page shows, computed alone
+(``build_statements``: no grootboek, auditfile, PDF or workbook): the statements,
+enkelvoudig and geconsolideerd, the accounts behind every line with their number and
+amount, and the whole document part by part, as the PDF sets it, its texts filled from
+the same statements; ``downloads`` is false. Then it runs ``build_jaarverslag`` (the
+function behind ``vng jaarverslag``), moves its files into ``FOLDER`` and writes the
+page again, from that build, with its files and ``downloads`` true. Either time it may
+be the errors of the books instead, and then the build ends. Its own process keeps the
+entities' books out of Fava's memory and Fava answering while it runs.
 """
 
 from __future__ import annotations
@@ -21,9 +24,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from statements.errors import StatementError
 from statements.render.pdf import Deel, outline
 from statements.table import StatementTable
-from vng.jaarverslag import BuildError, Jaarverslag, build_jaarverslag, report_of
+from vng.jaarverslag import (
+    BuildError,
+    Jaarverslag,
+    build_jaarverslag,
+    build_statements,
+    report_of,
+)
 from vng.output import write_atomic
 
 RESULT = "pagina.pickle"
@@ -63,6 +73,7 @@ class Pagina:
     group_lines: dict[tuple[str, str], tuple[Rekening, ...]] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
     delen: tuple[Deel, ...] = ()  # the document's parts, in the PDF's order
+    downloads: bool = False  # the files are there (the build is done); else they follow
 
 
 def _delen(built: Jaarverslag) -> tuple[Deel, ...]:
@@ -133,6 +144,32 @@ def _group_lines(built: Jaarverslag) -> dict[tuple[str, str], tuple[Rekening, ..
     return {k: tuple(v) for k, v in found.items()}
 
 
+def _page(built: Jaarverslag, files: dict[str, str], downloads: bool) -> Pagina:
+    own = len(built.results[built.reporting].tables)
+    return Pagina(
+        built.year,
+        built.entity,
+        built.tables[:own],
+        built.tables[own:],
+        files,
+        built.auditfiles if downloads else {},
+        _accounts(built),
+        _group_lines(built),
+        delen=_delen(built),
+        downloads=downloads,
+    )
+
+
+def statements(books: str, group: str, year: int) -> Pagina:
+    """What the page shows, before its downloads are made."""
+    try:
+        return _page(build_statements(books, group, year), {}, False)
+    except BuildError as exc:
+        return Pagina(year, "", errors=exc.errors)
+    except StatementError as exc:
+        return Pagina(year, "", errors=tuple(exc.lines()))
+
+
 def pagina(books: str, group: str, year: int, folder: str) -> Pagina:
     """Build, move the files into ``folder``, and say what the page shows."""
     staging = tempfile.mkdtemp(prefix=".bouw-", dir=folder)
@@ -142,28 +179,25 @@ def pagina(books: str, group: str, year: int, folder: str) -> Pagina:
         for name, path in built.files.items():
             files[name] = os.path.join(folder, name)
             os.replace(path, files[name])
+        return _page(built, files, True)
     except BuildError as exc:
         return Pagina(year, "", errors=exc.errors)
+    except StatementError as exc:
+        return Pagina(year, "", errors=tuple(exc.lines()))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    own = len(built.results[built.reporting].tables)
-    return Pagina(
-        year,
-        built.entity,
-        built.tables[:own],
-        built.tables[own:],
-        files,
-        built.auditfiles,
-        _accounts(built),
-        _group_lines(built),
-        delen=_delen(built),
-    )
+
+
+def _write(folder: str, page: Pagina) -> None:
+    write_atomic(os.path.join(folder, RESULT), pickle.dumps(page, protocol=5))
 
 
 def main(argv: Sequence[str]) -> int:
     books, group, year, folder = argv
-    result = pagina(books, group, int(year), folder)
-    write_atomic(os.path.join(folder, RESULT), pickle.dumps(result, protocol=5))
+    first = statements(books, group, int(year))
+    _write(folder, first)
+    if not first.errors:  # the same books give the full build the same errors
+        _write(folder, pagina(books, group, int(year), folder))
     return 0
 
 
