@@ -453,12 +453,12 @@ def _composition(svbl: StatementTable, styles: _Styles) -> Table:
     lasten_ids = [ref for _, ref in svbl.row("som_der_lasten").sums]
     lasten = [(svbl.row(i).label, svbl.row(i).amounts[0]) for i in lasten_ids]
     left = _pie(
-        f"Samenstelling van de baten {svbl.columns[0][-4:]}",
+        f"Samenstelling van baten VNG {svbl.columns[0][-4:]}",
         [(label, v or Decimal(0)) for label, v in baten],
         styles,
     )
     right = _pie(
-        f"Samenstelling van de lasten {svbl.columns[0][-4:]}",
+        f"Samenstelling van lasten VNG {svbl.columns[0][-4:]}",
         [(label, v or Decimal(0)) for label, v in lasten],
         styles,
     )
@@ -488,7 +488,7 @@ def render_pdf(report: Report, tables: Sequence[StatementTable]) -> bytes:
     story += _enkelvoudig(report, by_id, styles, notes)
     story += _grondslagen(report, by_id, styles)
     story += _toelichting(report, _enkelvoudige_notes(tables), by_id, styles, notes)
-    story += _wnt(by_id, styles)
+    story += _wnt(report, by_id, styles)
     story += _geconsolideerd(report, tables, styles, notes)
     story += _geconsolideerde_toelichting(report, tables, by_id, styles)
     story += _mutatie_eigen_vermogen(by_id, styles, notes)
@@ -618,7 +618,7 @@ def _financieel_beleid(
             ]
         table = by_id.get(table_id) if table_id else None
         if key == "resultaatontwikkeling" and svbl and table is None:
-            part = (part or [Paragraph("Resultaatontwikkeling", styles.h2)]) + [
+            part = (part or [Paragraph("Resultaatontwikkeling van de Vereniging", styles.h2)]) + [
                 Paragraph(IN_THOUSANDS, styles.note),
                 statement_flowable(_summary(svbl, RESULTAATONTWIKKELING), styles, notes=notes),
             ]
@@ -658,9 +658,17 @@ KERN_TABELLEN = (
 )
 
 
+KERNINFORMATIE = "Kerninformatie van de VNG"
+BESTUUR = "Samenstelling bestuur en directie VNG"
+
+
+def wnt_title(report: Report) -> str:
+    return f"WNT-verantwoording {report.year} {report.entity}"
+
+
 def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> list[Any]:
     story: list[Any] = [
-        Paragraph("Kerninformatie", styles.h1),
+        Paragraph(KERNINFORMATIE, styles.h1),
         Paragraph(IN_THOUSANDS, styles.note),
     ]
     for table_id in GROEP_KERN:
@@ -695,7 +703,7 @@ def _bestuur(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     table = by_id.get("bestuursverslag.samenstelling_bestuur")
     if table is None:
         return []
-    story: list[Any] = [Paragraph("Samenstelling bestuur en directie", styles.h1)]
+    story: list[Any] = [Paragraph(BESTUUR, styles.h1)]
     story += [Paragraph(text(table.title), styles.note)]
     widths = (
         [52 * mm, 48 * mm, 28 * mm, 42 * mm] if len(table.columns) == 3 else [70 * mm, 100 * mm]
@@ -745,7 +753,7 @@ def _bestemming(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     sign = "negatief" if result < 0 else "positief"
     direction = "ten laste van" if result < 0 else "ten gunste van"
     return [
-        Paragraph("Resultaatbestemming", styles.h2),
+        Paragraph("Resultaatsbestemming", styles.h2),
         Paragraph(
             f"Het onverdeeld resultaat over {report.year}, € {millions} miljoen {sign}, wordt "
             f"voorgesteld {direction} de overige reserves te brengen.",
@@ -755,18 +763,22 @@ def _bestemming(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
 
 
 MAATSCHAPPIJEN = "groep.maatschappijen"
+# the sections after the toelichting algemeen, in the published order; the companies
+# of the group after the verbonden partijen and consolidatie
+GRONDSLAGEN = (
+    "grondslagen",
+    "verbonden_partijen",
+    "grondslagen_posten",
+    "grondslagen_kasstroomoverzicht",
+    "overige_informatie",
+)
 
 
 def _grondslagen(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     """The toelichting algemeen and the grondslagen; the companies of the group after
     the verbonden partijen, as the consolidation's scope."""
     story = _section(report, "toelichting_algemeen", styles, styles.h1)
-    for key in (
-        "grondslagen",
-        "verbonden_partijen",
-        "grondslagen_kasstroomoverzicht",
-        "overige_informatie",
-    ):
+    for key in GRONDSLAGEN:
         story += _section(report, key, styles, styles.h2)
         table = by_id.get(MAATSCHAPPIJEN)
         if key == "verbonden_partijen" and table is not None and table.rows:
@@ -875,6 +887,8 @@ def _toelichting(
         story += [_note(t, by_id, styles) for t in part]
         if extra:
             story += _verplichtingen(report, by_id, styles, notes)
+        else:
+            story += _section(report, "toelichting_deelnemingen", styles, styles.h2)
         story.append(PageBreak())
     return story
 
@@ -958,6 +972,8 @@ def _geconsolideerde_toelichting(
         if not part:
             continue
         story += [Paragraph(title, styles.h1), Paragraph(IN_THOUSANDS, styles.note)]
+        if not balans:
+            story += _section(report, "geconsolideerd_algemeen", styles, styles.h2)
         story += [_note(t, by_id, styles) for t in part]
         if balans:
             story += _overige_informatie(by_id, styles)
@@ -989,12 +1005,12 @@ def _overige_informatie(by_id: Tables, styles: _Styles) -> list[Any]:
     return story
 
 
-def _wnt(by_id: Tables, styles: _Styles) -> list[Any]:
+def _wnt(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     top = by_id.get("wnt.topfunctionarissen")
     if top is None:
         return []
     story: list[Any] = [
-        Paragraph("WNT-verantwoording", styles.h1),
+        Paragraph(text(wnt_title(report)), styles.h1),
         Paragraph("Bezoldiging topfunctionarissen (bedragen x € 1)", styles.h2),
     ]
     story.append(statement_flowable(top, styles, "euros", first_width=62 * mm))
@@ -1128,10 +1144,10 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
     parts = [
         Deel("voorwoord", "Voorwoord", tuple(voorwoord)),
         Deel("financieel_beleid", "Financieel beleid", tuple(beleid)),
-        Deel("kerninformatie", "Kerninformatie", tuple(kern)),
+        Deel("kerninformatie", KERNINFORMATIE, tuple(kern)),
         Deel(
             "bestuur",
-            "Samenstelling bestuur en directie",
+            BESTUUR,
             tuple(present("bestuursverslag.samenstelling_bestuur", "bestuursverslag.directie")),
         ),
         Deel(
@@ -1146,9 +1162,9 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
             "toelichting_algemeen",
             "Toelichting algemeen",
             tuple(
-                sections("toelichting_algemeen", "grondslagen", "verbonden_partijen")
+                sections("toelichting_algemeen", *GRONDSLAGEN[:2])
                 + present(MAATSCHAPPIJEN)
-                + sections("grondslagen_kasstroomoverzicht", "overige_informatie")
+                + sections(*GRONDSLAGEN[2:])
             ),
         ),
         Deel(
@@ -1164,11 +1180,14 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
         Deel(
             "toelichting_baten_lasten",
             "Toelichting op de enkelvoudige staat van baten en lasten",
-            tuple(t for t in notes if 15 <= note_order(t)[0] < 99),
+            tuple(
+                [t for t in notes if 15 <= note_order(t)[0] < 99]
+                + sections("toelichting_deelnemingen")
+            ),
         ),
         Deel(
             "wnt",
-            "WNT-verantwoording",
+            wnt_title(report),
             tuple(
                 present(
                     "wnt.topfunctionarissen",
@@ -1195,7 +1214,10 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
         Deel(
             "toelichting_geconsolideerde_baten_lasten",
             "Toelichting op de geconsolideerde staat van baten en lasten",
-            tuple(t for t in group_notes if note_order(t)[0] not in GROUP_BALANS_NOTES),
+            tuple(
+                (sections("geconsolideerd_algemeen") if groep else [])
+                + [t for t in group_notes if note_order(t)[0] not in GROUP_BALANS_NOTES]
+            ),
         ),
         Deel(
             "mutatie_eigen_vermogen", "Overzicht mutatie eigen vermogen", tuple(present(MUTATIE_EV))
