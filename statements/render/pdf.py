@@ -884,13 +884,54 @@ def _toelichting(
         if not part:
             continue
         story += [Paragraph(title, styles.h1), Paragraph(IN_THOUSANDS, styles.note)]
-        story += [_note(t, by_id, styles) for t in part]
+        seen: set[int] = set()
+        for table in part:
+            number = note_order(table)[0]
+            if number in NOTE_HEADINGS and number not in seen:
+                story += _note_heading(number, by_id, styles)
+            seen.add(number)
+            story.append(_note(table, by_id, styles))
         if extra:
             story += _verplichtingen(report, by_id, styles, notes)
         else:
             story += _section(report, "toelichting_deelnemingen", styles, styles.h2)
         story.append(PageBreak())
     return story
+
+
+# A note of several tables opens with its heading, as published: the financiële vaste
+# activa (2), the eigen vermogen (8) with its lines on the balance, the voorzieningen (9).
+NOTE_HEADINGS = {2: "Financiële vaste activa", 8: "Eigen vermogen", 9: "Voorzieningen"}
+
+
+def eigen_vermogen(by_id: Tables) -> StatementTable | None:
+    """The eigen vermogen (8) as the balance has it: its reserves and their total."""
+    balans = by_id.get("enkelvoudig.balans")
+    if balans is None:
+        return None
+    ids = [r.id for r in balans.rows]
+    if "eigen_vermogen" not in ids or "totaal_eigen_vermogen" not in ids:
+        return None
+    rows = balans.rows[ids.index("eigen_vermogen") + 1 : ids.index("totaal_eigen_vermogen") + 1]
+    return StatementTable(
+        "toelichting.eigen_vermogen",
+        "Eigen vermogen (8)",
+        balans.columns,
+        tuple(
+            replace(r, label="Stand per 31 december", level=0)
+            if r.id == "totaal_eigen_vermogen"
+            else replace(r, level=0, note=None)
+            for r in rows
+        ),
+    )
+
+
+def _note_heading(number: int, by_id: Tables, styles: _Styles) -> list[Any]:
+    if number == 8:
+        table = eigen_vermogen(by_id)
+        if table is not None:
+            return [_note(table, by_id, styles)]
+    return [Paragraph(f"{NOTE_HEADINGS[number]} ({number})", styles.h2)]
 
 
 def _verplichtingen(
@@ -1013,9 +1054,16 @@ def _wnt(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
         Paragraph(text(wnt_title(report)), styles.h1),
         Paragraph("Bezoldiging topfunctionarissen (bedragen x € 1)", styles.h2),
     ]
-    story.append(statement_flowable(top, styles, "euros", first_width=62 * mm))
+    for year, gegevens in per_year(top):
+        heading = [Paragraph(f"Gegevens {year}", styles.h3)] if year else []
+        story.append(
+            KeepTogether(
+                [*heading, statement_flowable(gegevens, styles, "euros", first_width=70 * mm)]
+            )
+        )
     drempel = by_id.get("wnt.drempel")
     below = {r.id for r in drempel.rows} if drempel else set()
+    toezicht = by_id.get("wnt.toezichthouders") or StatementTable("", "", (), ())
     for key in ("wnt.toezichthouders", "wnt.drempel", "wnt.overige_functionarissen"):
         table = by_id.get(key)
         if table is None:
@@ -1026,6 +1074,13 @@ def _wnt(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
             if not table.rows and drempel and drempel.rows:
                 continue
         story.append(Paragraph(text(table.title), styles.h2))
+        if key == "wnt.drempel" and below & {r.id for r in toezicht.rows}:
+            story.append(
+                Paragraph(
+                    f"Overzicht {report.year} voor de WNT van de Toezichthoudende functionarissen",
+                    styles.h3,
+                )
+            )
         if table.rows:
             widths = (
                 [50 * mm, 50 * mm, 30 * mm]
@@ -1036,6 +1091,35 @@ def _wnt(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
         else:
             story.append(Paragraph("Geen.", styles.body))
     return story + [PageBreak()]
+
+
+def per_year(table: StatementTable) -> list[tuple[str, StatementTable]]:
+    """A table whose columns end in their year ("Leonard Geluk 2024") as one table per
+    year, the year left out of the columns: the WNT's gegevens per year, as published."""
+    years: dict[str, list[int]] = {}
+    for index, column in enumerate(table.columns):
+        head, _, year = column.rpartition(" ")
+        if not (year.isdigit() and len(year) == 4 and head):
+            return [("", table)] if table.columns else []
+        years.setdefault(year, []).append(index)
+
+    def pick(values: tuple[Any, ...], columns: list[int]) -> tuple[Any, ...]:
+        return tuple(values[i] for i in columns) if values else values
+
+    return [
+        (
+            year,
+            replace(
+                table,
+                columns=tuple(table.columns[i].rpartition(" ")[0] for i in columns),
+                rows=tuple(
+                    replace(r, amounts=pick(r.amounts, columns), texts=pick(r.texts, columns))
+                    for r in table.rows
+                ),
+            ),
+        )
+        for year, columns in years.items()
+    ]
 
 
 def _ondertekening(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
@@ -1111,6 +1195,17 @@ def text_blocks(value: str) -> tuple[tuple[str, str], ...]:
     return tuple(blocks)
 
 
+def _with_eigen_vermogen(
+    notes: list[StatementTable], by_id: Tables
+) -> list[Section | StatementTable]:
+    """The notes on the balance with the eigen vermogen (8) before the note's other tables."""
+    table = eigen_vermogen(by_id)
+    at = next((i for i, t in enumerate(notes) if note_order(t)[0] == 8), None)
+    if table is None or at is None:
+        return list(notes)
+    return [*notes[:at], table, *notes[at:]]
+
+
 def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...]:
     """The parts of the document in the order ``render_pdf`` sets them, each with its
     texts and tables (a summary as the PDF shows it); the parts the books lack left out."""
@@ -1171,7 +1266,7 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
             "toelichting_balans",
             "Toelichting op de enkelvoudige balans",
             tuple(
-                [t for t in notes if note_order(t)[0] in BALANS_NOTES]
+                _with_eigen_vermogen([t for t in notes if note_order(t)[0] in BALANS_NOTES], by_id)
                 + sections("niet_in_de_balans")
                 + present("toelichting.verplichtingen")
                 + sections("fiscale_eenheid")
