@@ -120,6 +120,9 @@ def figures(tables: Mapping[str, StatementTable], year: int) -> dict[str, Figure
         "groep_onverdeeld_resultaat": (groep, "onverdeeld_resultaat", 0),
         "groep_dekking_uit_vermogen": (groep, "dekking_uit_vermogen", 0),
         "groep_vpb": (groep, "vpb", 0),
+        "wnt_bezoldigingsmaximum": ("wnt.norm", "maximum", 0),
+        "wnt_aandeel_voorzitter": ("wnt.norm", "aandeel_voorzitter", 0),
+        "wnt_aandeel_lid": ("wnt.norm", "aandeel_lid", 0),
     }
     found: dict[str, Figure] = {"jaar": year, "vorig_jaar": year - 1, "volgend_jaar": year + 1}
     for name, (table, row, column) in pairs.items():

@@ -278,6 +278,7 @@ def test_every_text_section_is_in_the_pdf(books: Books) -> None:
             "niet_in_de_balans",
             "fiscale_eenheid",
             "toelichting_deelnemingen",
+            "wnt",
             "geconsolideerde_resultaatbestemming",
             "geconsolideerd_algemeen",
             "gebeurtenissen_na_balansdatum",

@@ -314,6 +314,10 @@ def test_the_new_parts_have_their_computed_figures(reader: PdfReader) -> None:
     gegevens_2024 = wnt[wnt.index("Gegevens 2024") : wnt.index("Gegevens 2023")]
     assert "178.331,90" in gegevens_2024 and "166.299,89" not in gegevens_2024
     assert "166.299,89" in wnt[wnt.index("Gegevens 2023") :]
+    # the norm of the year as the books' wnt-norm has it, before the tables
+    intro = wnt[: wnt.index("Bezoldiging topfunctionarissen")]
+    assert "bezoldigingsmaximum over 2024 bedraagt € 0,233 miljoen" in intro
+    assert "voorzitter van het bestuur is het maximum 15,00%" in intro
 
 
 def test_a_table_of_two_years_is_set_as_a_table_per_year() -> None:

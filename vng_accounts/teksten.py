@@ -73,6 +73,7 @@ SECTIES: dict[str, str] = {
     "niet_in_de_balans": "niet in de balans opgenomen rechten en verplichtingen",
     "fiscale_eenheid": "Wet Ketenaansprakelijkheid en hoofdelijke aansprakelijkheid",
     "toelichting_deelnemingen": "de deelnemingen en hun resultaat, na resultaat deelnemingen (23)",
+    "wnt": "de inleiding van de WNT-verantwoording",
     "geconsolideerde_resultaatbestemming": "resultaatbestemming (geconsolideerd)",
     "groep_fiscale_eenheid": "fiscale eenheden van de groep (geconsolideerd)",
     "gebeurtenissen_na_balansdatum": "gebeurtenissen na balansdatum",
@@ -144,6 +145,9 @@ FIGUREN: dict[str, str] = {
     "groep_onverdeeld_resultaat": "geconsolideerd onverdeeld resultaat",
     "groep_dekking_uit_vermogen": "geconsolideerde dekking uit het vermogen",
     "groep_vpb": "vennootschapsbelasting van de groep (de fiscale eenheid)",
+    "wnt_bezoldigingsmaximum": "het WNT-bezoldigingsmaximum van het jaar",
+    "wnt_aandeel_voorzitter": "het deel daarvan voor de voorzitter van het toezicht",
+    "wnt_aandeel_lid": "het deel daarvan voor een lid van het toezicht",
 }
 
 VORMEN = frozenset(

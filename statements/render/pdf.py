@@ -1052,6 +1052,7 @@ def _wnt(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
         return []
     story: list[Any] = [
         Paragraph(text(wnt_title(report)), styles.h1),
+        *(paragraphs(wnt.text, styles) if (wnt := report.section("wnt")) else []),
         Paragraph("Bezoldiging topfunctionarissen (bedragen x € 1)", styles.h2),
     ]
     for year, gegevens in per_year(top):
@@ -1284,7 +1285,8 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
             "wnt",
             wnt_title(report),
             tuple(
-                present(
+                sections("wnt")
+                + present(
                     "wnt.topfunctionarissen",
                     "wnt.toezichthouders",
                     "wnt.drempel",
