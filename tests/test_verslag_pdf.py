@@ -308,6 +308,9 @@ def test_the_new_parts_have_their_computed_figures(reader: PdfReader) -> None:
     baten_lasten = _part(reader, "Toelichting op de enkelvoudige staat van baten en lasten")
     for figure in ("€ 0,716 miljoen positief", "€ 1,518 miljoen positief", "€ 0,117 miljoen"):
         assert figure in baten_lasten, figure  # the deelnemingen as note (23) has them
+    # note (21) opens with its line of the staat van baten en lasten, then its specificatie
+    note_21 = baten_lasten[baten_lasten.index("Overige lasten (21)") :]
+    assert "-907 1.404 1.802" in note_21[: note_21.index("Overige lasten (21): specificatie")]
     groep = _part(reader, "Toelichting op de geconsolideerde staat van baten en lasten")
     assert "€ 0,634 miljoen negatief" in groep and "€ 1,135 miljoen negatief" in groep
     wnt = _part(reader, "WNT-verantwoording 2024 Vereniging van Nederlandse Gemeenten")

@@ -900,8 +900,14 @@ def _toelichting(
 
 
 # A note of several tables opens with its heading, as published: the financiële vaste
-# activa (2), the eigen vermogen (8) with its lines on the balance, the voorzieningen (9).
-NOTE_HEADINGS = {2: "Financiële vaste activa", 8: "Eigen vermogen", 9: "Voorzieningen"}
+# activa (2), the eigen vermogen (8) with its lines on the balance, the voorzieningen (9),
+# the overige lasten (21) with their line of the staat van baten en lasten.
+NOTE_HEADINGS = {
+    2: "Financiële vaste activa",
+    8: "Eigen vermogen",
+    9: "Voorzieningen",
+    21: "Overige lasten",
+}
 
 
 def eigen_vermogen(by_id: Tables) -> StatementTable | None:
@@ -926,11 +932,34 @@ def eigen_vermogen(by_id: Tables) -> StatementTable | None:
     )
 
 
-def _note_heading(number: int, by_id: Tables, styles: _Styles) -> list[Any]:
+def overige_lasten(by_id: Tables) -> StatementTable | None:
+    """The overige lasten (21) as the staat van baten en lasten has them: realisatie,
+    begroot and the year before, above their specificatie."""
+    svbl = by_id.get("enkelvoudig.staat_van_baten_en_lasten")
+    row = next((r for r in svbl.rows if r.id == "overige_lasten"), None) if svbl else None
+    if svbl is None or row is None:
+        return None
+    return StatementTable(
+        "toelichting.overige_lasten",
+        "Overige lasten (21)",
+        svbl.columns,
+        (replace(row, level=0, note=None),),
+    )
+
+
+def note_opening(number: int, by_id: Tables) -> StatementTable | None:
+    """The table a note opens with, where it is a view of a statement."""
     if number == 8:
-        table = eigen_vermogen(by_id)
-        if table is not None:
-            return [_note(table, by_id, styles)]
+        return eigen_vermogen(by_id)
+    if number == 21:
+        return overige_lasten(by_id)
+    return None
+
+
+def _note_heading(number: int, by_id: Tables, styles: _Styles) -> list[Any]:
+    table = note_opening(number, by_id)
+    if table is not None:
+        return [_note(table, by_id, styles)]
     return [Paragraph(f"{NOTE_HEADINGS[number]} ({number})", styles.h2)]
 
 
@@ -1196,15 +1225,16 @@ def text_blocks(value: str) -> tuple[tuple[str, str], ...]:
     return tuple(blocks)
 
 
-def _with_eigen_vermogen(
-    notes: list[StatementTable], by_id: Tables
-) -> list[Section | StatementTable]:
-    """The notes on the balance with the eigen vermogen (8) before the note's other tables."""
-    table = eigen_vermogen(by_id)
-    at = next((i for i, t in enumerate(notes) if note_order(t)[0] == 8), None)
-    if table is None or at is None:
-        return list(notes)
-    return [*notes[:at], table, *notes[at:]]
+def with_openings(notes: list[StatementTable], by_id: Tables) -> list[Section | StatementTable]:
+    """The notes with the table each opens with (``note_opening``) before its others."""
+    shown: list[Section | StatementTable] = []
+    seen: set[int] = set()
+    for table in notes:
+        number = note_order(table)[0]
+        opening = note_opening(number, by_id) if number not in seen else None
+        seen.add(number)
+        shown += [opening, table] if opening is not None else [table]
+    return shown
 
 
 def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...]:
@@ -1267,7 +1297,7 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
             "toelichting_balans",
             "Toelichting op de enkelvoudige balans",
             tuple(
-                _with_eigen_vermogen([t for t in notes if note_order(t)[0] in BALANS_NOTES], by_id)
+                with_openings([t for t in notes if note_order(t)[0] in BALANS_NOTES], by_id)
                 + sections("niet_in_de_balans")
                 + present("toelichting.verplichtingen")
                 + sections("fiscale_eenheid")
@@ -1277,7 +1307,7 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
             "toelichting_baten_lasten",
             "Toelichting op de enkelvoudige staat van baten en lasten",
             tuple(
-                [t for t in notes if 15 <= note_order(t)[0] < 99]
+                with_openings([t for t in notes if 15 <= note_order(t)[0] < 99], by_id)
                 + sections("toelichting_deelnemingen")
             ),
         ),
