@@ -4,9 +4,10 @@ Formats the statement tables the builders computed and the texts the books hold,
 the shape and order of the published report: cover, inhoudsopgave (one line per part,
 each a link), the bestuursverslag (voorwoord, financieel beleid with its tables),
 kerninformatie, samenstelling bestuur en directie, the enkelvoudige jaarrekening with
-its grondslagen and toelichting, the geconsolideerde jaarrekening when the books hold
-it, the WNT-verantwoording, the ondertekening and the overige gegevens. Every heading
-is a bookmark in the PDF's outline.
+its grondslagen and toelichting, the WNT-verantwoording, the geconsolideerde
+jaarrekening when the books hold it with its toelichting, the overzicht mutatie eigen
+vermogen, the ondertekening and the overige gegevens, each under the heading the
+published report gives it. Every h1 and h2 is a bookmark in the PDF's outline.
 
 Amounts are shown in € 1.000 (``1.234``, ``-1.234``; the WNT to the cent), rounded
 here, once, for print. Every text from the books is escaped: markup in a name or a
