@@ -396,7 +396,7 @@ def build_personeel(books: Books, year: int, svbl: StatementTable) -> StatementT
     )
     return StatementTable(
         "bestuursverslag.personeel",
-        "Personeelsgegevens",
+        "Personeelsgegevens van de Vereniging",
         (str(year), str(year - 1)),
         tuple(rows),
     )
@@ -426,7 +426,7 @@ def build_vraagbaak(books: Books, year: int) -> StatementTable | None:
         rows.append(row(key, label, 2 if key != "vragen" else 1, values))
     return StatementTable(
         "bestuursverslag.vraagbaak",
-        "Vraagbaakfunctie",
+        "Vraagbaakfunctie van de Vereniging",
         (str(year), str(year - 1)),
         tuple(rows),
     )

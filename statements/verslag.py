@@ -6,7 +6,8 @@ A figure is a named amount of the statements (``FIGUREN``) or a line of the staa
 baten en lasten or of one of its notes: ``realisatie.<regel>``, ``begroot.<regel>``,
 ``vorig_jaar.<regel>``, ``verschil_begroting.<regel>``, ``verschil_vorig_jaar.<regel>``
 with ``<regel>`` a line id of the staat (``overige_personeelslasten``) or
-``<toelichting>.<regel>`` (``overige_personeelslasten.uitzendkrachten``). A
+``<toelichting>.<regel>`` (``overige_personeelslasten.uitzendkrachten``), or the aandeel of one
+deelneming (``deelneming.risicobeheer``, ``deelneming_vorig_jaar.risicobeheer``). A
 placeholder that names no figure, or a figure this jaarrekening does not hold, stops
 the build with the text's ``file:line``; the sections of the geconsolideerde
 jaarrekening are left out of a jaarrekening without it.
@@ -22,6 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statements.errors import StatementError
 from statements.table import Amount, StatementTable
 from vng_accounts.teksten import (
+    DEELNEMING_KINDS,
     FIGUREN,
     GROEP_SECTIES,
     LINE_KINDS,
@@ -32,6 +34,8 @@ from vng_accounts.teksten import (
 )
 
 Figure = Decimal | int
+
+DEELNEMINGEN = "toelichting.resultaat_deelnemingen"  # the aandeel per deelneming (23)
 
 
 def _minus(left: Amount, right: Amount) -> Amount:
@@ -110,9 +114,15 @@ def figures(tables: Mapping[str, StatementTable], year: int) -> dict[str, Figure
         "waarde_beleggingsportefeuille_vorig_jaar": (portefeuille, "waarde", 1),
         "rekening_courant_effecten": (portefeuille, "rekening_courant", 0),
         "groepsresultaat": (groep, "resultaat", 0),
+        "groepsresultaat_vorig_jaar": (groep, "resultaat", 1),
+        "groep_bedrijfsresultaat": (groep, "bedrijfsresultaat", 0),
+        "groep_bedrijfsresultaat_vorig_jaar": (groep, "bedrijfsresultaat", 1),
         "groep_onverdeeld_resultaat": (groep, "onverdeeld_resultaat", 0),
         "groep_dekking_uit_vermogen": (groep, "dekking_uit_vermogen", 0),
         "groep_vpb": (groep, "vpb", 0),
+        "wnt_bezoldigingsmaximum": ("wnt.norm", "maximum", 0),
+        "wnt_aandeel_voorzitter": ("wnt.norm", "aandeel_voorzitter", 0),
+        "wnt_aandeel_lid": ("wnt.norm", "aandeel_lid", 0),
     }
     found: dict[str, Figure] = {"jaar": year, "vorig_jaar": year - 1, "volgend_jaar": year + 1}
     for name, (table, row, column) in pairs.items():
@@ -155,6 +165,8 @@ def figures(tables: Mapping[str, StatementTable], year: int) -> dict[str, Figure
 def line_figure(tables: Mapping[str, StatementTable], name: str) -> Amount:
     """A figure of a line of the staat van baten en lasten or of one of its notes."""
     kind, _, ref = name.partition(".")
+    if kind in DEELNEMING_KINDS:
+        return _amount(tables, DEELNEMINGEN, ref, 0 if kind == "deelneming" else 1)
     if kind not in LINE_KINDS or not ref:
         return None
     note, _, line = ref.partition(".")
@@ -219,7 +231,8 @@ def fill(texts: Iterable[Tekst], tables: Sequence[StatementTable], year: int) ->
                 )
             values[offset] = present(value, form)
         text = _substitute(tekst.text, values)
-        filled.append(Gevuld(tekst.key, tekst.title, text))
+        title = PLACEHOLDER.sub(lambda m: str(known[m.group(1).strip()]), tekst.title)
+        filled.append(Gevuld(tekst.key, title, text))
     return tuple(filled)
 
 

@@ -6,7 +6,10 @@
   function, period, bezoldiging and individual maximum;
 - ``wnt.drempel`` — list 1d: topfunctionarissen with a bezoldiging at or below the
   year's threshold;
-- ``wnt.overige_functionarissen`` — table 2: other employees above the maximum.
+- ``wnt.overige_functionarissen`` — table 2: other employees above the maximum;
+- ``wnt.norm`` — the year's bezoldigingsmaximum and the shares of it for the
+  voorzitter and the leden of the toezichthoudend orgaan (the figures the
+  verantwoording's text names).
 
 Text cells (function, period, ja/nee, explanations) are in ``texts``, amounts in
 ``amounts``; both align with ``columns``.
@@ -25,7 +28,15 @@ from statements.errors import StatementError
 from statements.table import Row, StatementTable
 from vng_accounts import bedrag
 from vng_accounts.books import Books
-from vng_accounts.wnt import Function, Norm, Outcome, assess, read_functions, read_norms
+from vng_accounts.wnt import (
+    TOEZICHT_SHARE,
+    Function,
+    Norm,
+    Outcome,
+    assess,
+    read_functions,
+    read_norms,
+)
 
 NVT = "N.v.t."
 
@@ -252,7 +263,35 @@ def build_wnt(books: Books, year: int, entity: str | None = None) -> tuple[State
         build_toezichthouders(books, year, name),
         build_drempel(books, year, name),
         build_overige(books, year, name),
+        build_norm(books, year),
     )
+
+
+def build_norm(books: Books, year: int) -> StatementTable:
+    """The bezoldigingsmaximum of ``year`` (no rows for a year without a wnt-norm) and
+    the shares of it for a toezichthouder, as fractions."""
+    norms, _ = read_norms(books.entries)
+    norm = norms.get(year)
+    rows: tuple[Row, ...] = ()
+    if norm is not None:
+        rows = (
+            Row("maximum", "Bezoldigingsmaximum", "line", (norm.maximum,), 0),
+            Row(
+                "aandeel_voorzitter",
+                "Aandeel voorzitter toezichthoudend orgaan",
+                "ratio",
+                (TOEZICHT_SHARE["toezichthouder-voorzitter"],),
+                0,
+            ),
+            Row(
+                "aandeel_lid",
+                "Aandeel lid toezichthoudend orgaan",
+                "ratio",
+                (TOEZICHT_SHARE["toezichthouder-lid"],),
+                0,
+            ),
+        )
+    return StatementTable("wnt.norm", f"WNT-bezoldigingsmaximum {year}", (str(year),), rows)
 
 
 def build_ondertekening(books: Books, year: int, entity: str | None = None) -> StatementTable:

@@ -196,10 +196,11 @@ def test_the_jaarverslag_has_the_pdfs_parts_with_an_index(group_site: dict, brow
         if not isinstance(item, list)
     ]
     assert titles == outline
-    assert "Samenstelling bestuur en directie" in titles and "Kerninformatie" in titles
+    assert "Samenstelling bestuur en directie VNG" in titles
+    assert "Kerninformatie van de VNG" in titles
     # a link of the index brings its part into view
     part = browser.find_element(By.ID, "deel-kerninformatie")
-    links[titles.index("Kerninformatie")].click()
+    links[titles.index("Kerninformatie van de VNG")].click()
     WebDriverWait(browser, 10).until(
         lambda driver: driver.execute_script(
             "const r = arguments[0].getBoundingClientRect();"

@@ -142,14 +142,14 @@ def test_pdf_holds_every_part_of_the_report(outputs: Path) -> None:
         "Inhoudsopgave",
         "Voorwoord",
         "Kerninformatie",
-        "Samenstelling van de baten",
+        "Samenstelling van baten VNG 2024",
         "Kengetallen",
         "Enkelvoudige balans per 31 december 2024",
         "Toelichting op de enkelvoudige balans",
         "Toelichting op de enkelvoudige staat van baten en lasten",
         "Materiële vaste activa (1)",
         "WNT-verantwoording",
-        "Resultaatbestemming",
+        "Resultaatsbestemming",
         "Ondertekening",
     ):
         assert part in text, part

@@ -101,6 +101,9 @@ def test_every_figure_a_text_may_name_is_computed(report_tables: dict[str, State
     computed = figures(report_tables, 2024)
     group = {
         "groepsresultaat",
+        "groepsresultaat_vorig_jaar",
+        "groep_bedrijfsresultaat",
+        "groep_bedrijfsresultaat_vorig_jaar",
         "groep_onverdeeld_resultaat",
         "groep_dekking_uit_vermogen",
         "groep_vpb",
@@ -130,6 +133,44 @@ def test_the_books_texts_fill_and_cover_the_sections(
         assert (
             printed in filled["vergelijking_vorig_jaar"] + filled["vergelijking_begroting"]
         ), printed
+
+
+def test_a_heading_names_the_years_only(report_tables: dict[str, StatementTable]) -> None:
+    years = Tekst(2024, "vergelijking_begroting", "Realisatie {jaar} met {vorig_jaar}", "x", "f", 4)
+    assert check_tekst(years) == []
+    [filled] = fill([years], list(report_tables.values()), 2024)
+    assert filled.title == "Realisatie 2024 met 2023"
+    figure = Tekst(2024, "vergelijking_begroting", "Resultaat {resultaat}", "x", "f", 4)
+    typed = Tekst(2024, "vergelijking_begroting", "Vergelijking 2024", "x", "f", 4)
+    for wrong, reason in ((figure, "een kop noemt alleen de jaren"), (typed, "getypt getal")):
+        [error] = check_tekst(wrong)
+        assert error.source["lineno"] == 4 and reason in error.message, error.message
+
+
+def test_a_deelneming_is_a_figure_by_the_key_of_its_entity() -> None:
+    from statements.table import Row
+
+    note = StatementTable(
+        "toelichting.resultaat_deelnemingen",
+        "Resultaat deelnemingen (23)",
+        ("Realisatie 2024", "Realisatie 2023"),
+        (Row("risicobeheer", "VNG Risicobeheer B.V.", "line", (Decimal(716000), Decimal(232400))),),
+    )
+    tekst = Tekst(
+        2024,
+        "resultaatbestemming",
+        "D",
+        "{deelneming.risicobeheer:miljoen} na {deelneming_vorig_jaar.risicobeheer:miljoen}",
+        "f",
+        1,
+    )
+    assert check_tekst(tekst) == []
+    [filled] = fill([tekst], [note], 2024)
+    assert filled.text == "€ 0,716 miljoen na € 0,232 miljoen"
+    missing = Tekst(2024, "resultaatbestemming", "D", "{deelneming.bestaat_niet}", "f", 1)
+    with pytest.raises(StatementError, match="noemt geen bedrag van deze jaarrekening"):
+        fill([missing], [note], 2024)
+    assert len(check_tekst(Tekst(2024, "resultaatbestemming", "D", "{deelneming.}", "f", 1))) == 1
 
 
 def test_a_figure_the_jaarrekening_lacks_stops_the_build_at_its_line(
@@ -224,7 +265,7 @@ def test_bedrijfsresultaat_2023_and_its_difference_round_as_printed(
 
 
 def test_every_text_section_is_in_the_pdf(books: Books) -> None:
-    from statements.render.pdf import FINANCIEEL_BELEID, GROUP_BALANS_SECTIONS
+    from statements.render.pdf import FINANCIEEL_BELEID, GRONDSLAGEN, GROUP_BALANS_SECTIONS
 
     placed = (
         {key for key, _ in FINANCIEEL_BELEID}
@@ -234,17 +275,17 @@ def test_every_text_section_is_in_the_pdf(books: Books) -> None:
             "resultaat_toelichting",
             "resultaatbestemming",
             "toelichting_algemeen",
-            "grondslagen",
-            "verbonden_partijen",
-            "grondslagen_kasstroomoverzicht",
-            "overige_informatie",
             "niet_in_de_balans",
             "fiscale_eenheid",
+            "toelichting_deelnemingen",
+            "wnt",
             "geconsolideerde_resultaatbestemming",
+            "geconsolideerd_algemeen",
             "gebeurtenissen_na_balansdatum",
             "overige_gegevens",
         }
         | set(GROUP_BALANS_SECTIONS)
+        | set(GRONDSLAGEN)
     )
     assert placed == set(SECTIES)
 

@@ -9,7 +9,10 @@ with pypdf."""
 from __future__ import annotations
 
 import re
+import subprocess
+from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +26,7 @@ from tests.conftest import BOOKS_DIR, vng
 
 
 @pytest.fixture(scope="module")
-def reader(tmp_path_factory: pytest.TempPathFactory) -> PdfReader:
+def pdf_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("verslag")
     result = vng(
         "jaarverslag",
@@ -35,7 +38,12 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> PdfReader:
         str(out),
     )
     assert result.returncode == 0, result.stderr
-    return PdfReader(str(out / "financieel-jaarverslag-2024.pdf"))
+    return out / "financieel-jaarverslag-2024.pdf"
+
+
+@pytest.fixture(scope="module")
+def reader(pdf_path: Path) -> PdfReader:
+    return PdfReader(str(pdf_path))
 
 
 def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
@@ -71,12 +79,13 @@ def _part(reader: PdfReader, title: str) -> str:
 PARTS = [
     "Voorwoord",
     "Financieel beleid",
-    "Kerninformatie",
+    "Kerninformatie van de VNG",
+    "Samenstelling bestuur en directie VNG",
     "Enkelvoudige jaarrekening 2024",
     "Toelichting algemeen",
     "Toelichting op de enkelvoudige balans",
     "Toelichting op de enkelvoudige staat van baten en lasten",
-    "WNT-verantwoording",
+    "WNT-verantwoording 2024 Vereniging van Nederlandse Gemeenten",
     "Geconsolideerde jaarrekening 2024",
     "Toelichting op de geconsolideerde balans",
     "Toelichting op de geconsolideerde staat van baten en lasten",
@@ -84,6 +93,253 @@ PARTS = [
     "Ondertekening",
     "Overige gegevens",
 ]
+
+
+# Every part and sub-part of the published Financieel Jaarverslag 2024, in its order:
+# the heading as the report prints it (a table's title may go on: "Waarde
+# beleggingsportefeuille (bedragen x € 1.000)").
+DELEN = [
+    "Voorwoord",
+    "Financieel beleid",
+    "Samenstelling van baten VNG",
+    "Samenstelling van lasten VNG",
+    "Beleggingsportefeuille",
+    "Omvang van de beleggingsportefeuille",
+    "Waarde beleggingsportefeuille",
+    "Samenstelling resultaat beleggingsportefeuille",
+    "Herwaarderingsreserve",
+    "Sturen op liquiditeitspositie en werkkapitaal",
+    "Liquiditeitspositie",
+    "Vermogen en solvabiliteit",
+    "Fraude en continuïteit",
+    "Maatschappelijk verantwoord ondernemen",
+    "Deelnemingen",
+    "Resultaatontwikkeling van de Vereniging",
+    "Vergelijking realisatie 2024 met begroting 2024",
+    "Vergelijking realisatie 2024 met realisatie 2023",
+    "Toelichting op de bedrijfsrisico's",
+    "Projecten",
+    "Subsidies",
+    "Resultaat bedrijven",
+    "Beleggingen",
+    "Eigenrisicodrager WW en Bovenwettelijk WW (BWW)",
+    "Frauderisico's",
+    "Continuïteit",
+    "Kerninformatie van de VNG",
+    "Geconsolideerde balans van de VNG per ultimo 2024",
+    "Geconsolideerde staat van baten en lasten van de VNG 2024",
+    "Het aandeel in het resultaat van de VNG-bedrijven",
+    "Personeelsgegevens van de Vereniging",
+    "Vraagbaakfunctie van de Vereniging",
+    "Samenstelling bestuur en directie VNG",
+    "Directie",
+    "Enkelvoudige jaarrekening 2024",
+    "Enkelvoudige balans per 31 december 2024",
+    "Enkelvoudige staat van baten en lasten over 2024",
+    "Resultaatsbestemming",
+    "Toelichting algemeen",
+    "Doelstelling VNG",
+    "Toepassing verslaggevingsstelsel",
+    "Grondslagen voor waardering en resultaatbepaling",
+    "Rapporteringsvaluta",
+    "Vergelijkende cijfers",
+    "Herwaardering",
+    "Verbonden partijen",
+    "Consolidatie",
+    "Nevenvestigingen",
+    "Valutaomrekening",
+    "Immateriële vaste activa",
+    "Materiële vaste activa",
+    "Financiële vaste activa",
+    "Effecten",
+    "Vorderingen",
+    "Liquide middelen",
+    "Voorzieningen",
+    "Kortlopende schulden",
+    "Baten",
+    "Bijdragen en subsidies",
+    "Resultaat deelnemingen",
+    "Lasten",
+    "Intercompany-transacties",
+    "Vennootschapsbelasting",
+    "Pensioenen",
+    "Algemene grondslagen kasstroomoverzicht",
+    "Overige informatie",
+    "Rente- en kredietrisico's",
+    "Tekstuele analyse",
+    "Toelichting op de enkelvoudige balans",
+    "Materiële vaste activa (1)",
+    "Financiële vaste activa (2)",
+    "Deelnemingen (2)",
+    "Overige effecten (2)",
+    "Handelsdebiteuren (3)",
+    "Belastingen (4)",
+    "Intercompany (5)",
+    "Overlopende activa (6)",
+    "Liquide middelen (7)",
+    "Eigen vermogen (8)",
+    "Herwaarderingsreserve",
+    "Overige reserves (8)",
+    "Bestemmingsreserve (8)",
+    "Wettelijke verplichte statutaire reserve (8)",
+    "Omrekenverschillen (8)",
+    "Onverdeeld resultaat boekjaar (8)",
+    "Voorzieningen (9)",
+    "Egalisatievoorziening (9)",
+    "Voorziening ambtsjubilea (9)",
+    "Handelscrediteuren (10)",
+    "Belastingen en premie sociale verzekeringen (11)",
+    "Intercompany (12)",
+    "Overlopende passiva (13)",
+    "Overige schulden (14)",
+    "Niet in de balans opgenomen rechten en verplichtingen",
+    "Wet Ketenaansprakelijkheid",
+    "Hoofdelijke aansprakelijkheid",
+    "Toelichting op de enkelvoudige staat van baten en lasten",
+    "Bijdrage projecten (15)",
+    "Fonds GGU 2024",
+    "Overige baten (16)",
+    "Salarissen, sociale lasten en pensioenlasten (17)",
+    "Overige personeelslasten (18)",
+    "Kantoor- en huisvestingslasten (19)",
+    "Activiteitslasten (20)",
+    "Overige lasten (21)",
+    "Financiële baten en lasten (22)",
+    "Resultaat deelnemingen (23)",
+    "VNG Diensten B.V.",
+    "VNG Connect Holding B.V.",
+    "VNG Risicobeheer B.V.",
+    "VNG International B.V.",
+    "VNG Realisatie B.V.",
+    "WNT-verantwoording 2024 Vereniging van Nederlandse Gemeenten",
+    "Bezoldiging topfunctionarissen",
+    "Gegevens 2024",
+    "Gegevens 2023",
+    "Overzicht 2024 voor de WNT van de Toezichthoudende functionarissen",
+    "Geconsolideerde jaarrekening 2024",
+    "Geconsolideerde balans per 31 december 2024",
+    "Geconsolideerde staat van baten en lasten over 2024",
+    "Resultaatsbestemming",
+    "Geconsolideerd kasstroomoverzicht",
+    "Toelichting op de geconsolideerde balans",
+    "Materiële vaste activa (24)",
+    "Liquide middelen (25)",
+    "Voorzieningen (26)",
+    "Overlopende passiva (27)",
+    "Overige schulden (28)",
+    "Overige informatie",
+    "Bankgaranties",
+    "Niet in de balans opgenomen rechten en verplichtingen",
+    "Omzetbelasting",
+    "Vennootschapsbelasting",
+    "Gebeurtenissen na balansdatum",
+    "Wet Ketenaansprakelijkheid",
+    "Toelichting op de geconsolideerde staat van baten en lasten",
+    "Algemeen",
+    "Vergoeding geleverde diensten (29)",
+    "Overige baten (30)",
+    "Personeelslasten (31)",
+    "Overige lasten (32)",
+    "Honoraria",
+    "Overzicht mutatie eigen vermogen",
+    "Namens het bestuur",
+    "Overige gegevens",
+    "Overige zaken betreffende de jaarrekening",
+    "Vaststelling jaarrekening",
+]
+
+
+def _lines(pdf_path: Path) -> list[str]:
+    """The PDF's text as pdftotext reads it, a line a list item, after the inhoudsopgave."""
+    found = subprocess.run(
+        ["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    lines = [" ".join(line.split()) for line in found.replace("\u2019", "'").splitlines()]
+    contents = lines.index("Inhoudsopgave")
+    return lines[next(i for i in range(contents + 1, len(lines)) if lines[i] == "Voorwoord") :]
+
+
+def heading_at(lines: list[str], heading: str, start: int) -> int | None:
+    """The first line from ``start`` that is ``heading``: a line (or a heading wrapped
+    over the next lines) that starts with it, where a letter does not go on the word."""
+    for index in range(start, len(lines)):
+        for size in (1, 2, 3):
+            joined = " ".join(lines[index : index + size])
+            if len(joined) < len(heading):
+                continue
+            if joined.startswith(heading):
+                rest = joined[len(heading) :]
+                if not rest[:1].isalpha() and (not rest or len(lines[index]) < 80):
+                    return index
+            break
+    return None
+
+
+def parts_missing(lines: list[str], headings: list[str]) -> list[str]:
+    """The headings not found in the PDF after the one before them."""
+    missing, at = [], 0
+    for heading in headings:
+        found = heading_at(lines, heading, at)
+        if found is None:
+            missing.append(heading)
+        else:
+            at = found + 1
+    return missing
+
+
+def test_every_part_of_the_published_report_in_its_order(pdf_path: Path) -> None:
+    assert parts_missing(_lines(pdf_path), DELEN) == []
+
+
+def test_the_check_of_the_parts_can_fail(pdf_path: Path) -> None:
+    lines = _lines(pdf_path)
+    assert parts_missing(lines, ["Tekstuele analyse", "Rente- en kredietrisico's"]) == [
+        "Rente- en kredietrisico's"  # out of order
+    ]
+    without = [line for line in lines if line != "Nevenvestigingen"]
+    assert parts_missing(without, DELEN) == ["Nevenvestigingen"]
+    assert heading_at(["Beleggingsportefeuilles"], "Beleggingsportefeuille", 0) is None
+
+
+def test_the_new_parts_have_their_computed_figures(reader: PdfReader) -> None:
+    balans = _part(reader, "Toelichting op de enkelvoudige balans")
+    assert "Eigen vermogen (8) 2024 2023 Herwaarderingsreserves 6.462 1.780" in balans
+    assert "Stand per 31 december 60.360 56.301" in balans
+    baten_lasten = _part(reader, "Toelichting op de enkelvoudige staat van baten en lasten")
+    for figure in ("€ 0,716 miljoen positief", "€ 1,518 miljoen positief", "€ 0,117 miljoen"):
+        assert figure in baten_lasten, figure  # the deelnemingen as note (23) has them
+    # note (21) opens with its line of the staat van baten en lasten, then its specificatie
+    note_21 = baten_lasten[baten_lasten.index("Overige lasten (21)") :]
+    assert "-907 1.404 1.802" in note_21[: note_21.index("Overige lasten (21): specificatie")]
+    groep = _part(reader, "Toelichting op de geconsolideerde staat van baten en lasten")
+    assert "€ 0,634 miljoen negatief" in groep and "€ 1,135 miljoen negatief" in groep
+    wnt = _part(reader, "WNT-verantwoording 2024 Vereniging van Nederlandse Gemeenten")
+    gegevens_2024 = wnt[wnt.index("Gegevens 2024") : wnt.index("Gegevens 2023")]
+    assert "178.331,90" in gegevens_2024 and "166.299,89" not in gegevens_2024
+    assert "166.299,89" in wnt[wnt.index("Gegevens 2023") :]
+    # the norm of the year as the books' wnt-norm has it, before the tables
+    intro = wnt[: wnt.index("Bezoldiging topfunctionarissen")]
+    assert "bezoldigingsmaximum over 2024 bedraagt € 0,233 miljoen" in intro
+    assert "voorzitter van het bestuur is het maximum 15,00%" in intro
+
+
+def test_a_table_of_two_years_is_set_as_a_table_per_year() -> None:
+    two = StatementTable(
+        "wnt.x",
+        "X",
+        ("A 2024", "B 2024", "A 2023"),
+        (Row("r", "R", "line", (Decimal(1), Decimal(2), Decimal(3)), texts=("a", "b", "c")),),
+    )
+    [(first, now), (second, before)] = pdf.per_year(two)
+    assert (first, now.columns, now.rows[0].amounts, now.rows[0].texts) == (
+        "2024",
+        ("A", "B"),
+        (Decimal(1), Decimal(2)),
+        ("a", "b"),
+    )
+    assert (second, before.columns, before.rows[0].texts) == ("2023", ("A",), ("c",))
+    plain = replace(two, columns=("A", "B", "C"))
+    assert pdf.per_year(plain) == [("", plain)]
 
 
 def test_the_parts_are_in_the_published_order(reader: PdfReader) -> None:
@@ -177,7 +433,7 @@ def test_herwaarderingsreserve_stands_with_the_eigen_vermogen(reader: PdfReader)
 
 
 def test_toezichthouders_are_listed_once(reader: PdfReader) -> None:
-    text = _part(reader, "WNT-verantwoording")
+    text = _part(reader, "WNT-verantwoording 2024 Vereniging van Nederlandse Gemeenten")
     for name, _, _ in pub.WNT_TOEZICHTHOUDERS:
         assert len(re.findall(re.escape(name) + r"(?![\w.])", text)) == 1, name
 
@@ -309,7 +565,8 @@ def test_every_text_of_the_books_is_a_heading_of_the_pdf(reader: PdfReader, book
     pages = " ".join(_pages(reader))
     titles = {t for _, t, _ in _outline(reader)}
     for tekst in texts:
-        assert tekst.title in titles or f"{tekst.title} " in pages, tekst.key
+        title = tekst.title.format(jaar=2024, vorig_jaar=2023, volgend_jaar=2025)
+        assert title in titles or f"{title} " in pages, tekst.key
     assert "{" not in pages  # every placeholder filled
 
 
@@ -340,7 +597,7 @@ def test_financieel_beleid_has_the_portfolio_value_and_the_deelnemingen(reader: 
     text = _part(reader, "Financieel beleid")
     order = [
         "Beleggingsportefeuille",
-        "Omvang en waarde",
+        "Omvang van de beleggingsportefeuille",
         "Waarde beleggingsportefeuille (bedragen x € 1.000)",
         "Samenstelling resultaat beleggingsportefeuille",
         "Herwaarderingsreserve",
@@ -350,8 +607,8 @@ def test_financieel_beleid_has_the_portfolio_value_and_the_deelnemingen(reader: 
         "Maatschappelijk verantwoord ondernemen",
         "Deelnemingen per 31 december 2024",
         "Resultaatontwikkeling (bedragen x € 1.000)",
-        "Vergelijking realisatie met begroting",
-        "Vergelijking realisatie met vorig jaar",
+        "Vergelijking realisatie 2024 met begroting 2024",
+        "Vergelijking realisatie 2024 met realisatie 2023",
         "Toelichting op de bedrijfsrisico's",
     ]
     positions = [text.find(heading) for heading in order]
@@ -379,7 +636,7 @@ def test_resultaatontwikkeling_prints_the_begroting_of_the_next_year(reader: Pdf
 
 
 def test_kerninformatie_has_the_personeelsgegevens(reader: PdfReader) -> None:
-    text = _part(reader, "Kerninformatie")
+    text = _part(reader, "Kerninformatie van de VNG")
     for line in (
         "Personeelsgegevens",
         "Bezetting in fte per 31 december 328,59 fte 308,16 fte",
@@ -397,8 +654,8 @@ def test_kerninformatie_has_the_personeelsgegevens(reader: PdfReader) -> None:
 def test_kerninformatie_prints_the_passiva_negative(reader: PdfReader) -> None:
     """As the report does: the groepsvermogen, voorzieningen and kortlopende schulden
     negative, the column netting to nil ("-") on its last line."""
-    text = _part(reader, "Kerninformatie")
-    table = text[text.index("Geconsolideerde balans per ultimo 2024") :]
+    text = _part(reader, "Kerninformatie van de VNG")
+    table = text[text.index("Geconsolideerde balans van de VNG per ultimo 2024") :]
     for line in (
         "Vaste activa 78.528 74.309",
         "Vlottende activa 177.429 100.811",
@@ -410,7 +667,7 @@ def test_kerninformatie_prints_the_passiva_negative(reader: PdfReader) -> None:
 
 
 def test_samenstelling_bestuur_has_ambt_and_plaats(reader: PdfReader) -> None:
-    text = _part(reader, "Samenstelling bestuur en directie")
+    text = _part(reader, "Samenstelling bestuur en directie VNG")
     assert "Functie bestuur Functie ambt Plaats" in text
     for line in (
         "Mw. S. Dijksma Voorzitter Burgemeester Utrecht",

@@ -285,3 +285,12 @@ def test_bad_wnt_data(tmp_path: Path, case: str) -> None:
         assert result.returncode != 0
         assert f"{path}:" in result.stderr and "wnt" in result.stderr, result.stderr
     assert not out.exists()
+
+
+def test_the_norm_of_the_year_is_a_table_for_the_text(books: Books) -> None:
+    from statements.wnt import build_norm
+
+    norm = build_norm(books, 2024)
+    assert norm.row("maximum").amounts == (Decimal("233000.00"),)
+    assert norm.row("aandeel_voorzitter").amounts == (Decimal("0.15"),)
+    assert build_norm(books, 1990).rows == ()  # a year without a wnt-norm

@@ -17,7 +17,10 @@ A figure is never typed into a text: it is a placeholder ``{name}`` or
 positief/negatief, ``richting`` hoger/lager). A line of the staat van baten en lasten
 or of one of its notes is a figure too: ``realisatie.<regel>``, ``begroot.<regel>``,
 ``vorig_jaar.<regel>``, ``verschil_begroting.<regel>``, ``verschil_vorig_jaar.<regel>``,
-``<regel>`` a line of the staat or ``<toelichting>.<regel>``. The check (the plugin
+``<regel>`` a line of the staat or ``<toelichting>.<regel>``; the aandeel of one
+deelneming in the resultaat deelnemingen is ``deelneming.<entiteit>`` (and
+``deelneming_vorig_jaar.<entiteit>``). A heading may name the years only (``{jaar}``,
+``{vorig_jaar}``, ``{volgend_jaar}``). The check (the plugin
 ``vng_accounts.plugins.teksten``, so ``vng check``, bean-check and Fava show it) reports,
 at the text's ``file:line``:
 
@@ -63,21 +66,31 @@ SECTIES: dict[str, str] = {
     "resultaatbestemming": "resultaatbestemming (enkelvoudig)",
     "toelichting_algemeen": "toelichting algemeen",
     "grondslagen": "grondslagen voor waardering en resultaatbepaling",
-    "verbonden_partijen": "verbonden partijen",
-    "grondslagen_kasstroomoverzicht": "grondslagen van het kasstroomoverzicht",
-    "overige_informatie": "overige informatie (rente- en kredietrisico's)",
+    "verbonden_partijen": "verbonden partijen en consolidatie",
+    "grondslagen_posten": "grondslagen per post (nevenvestigingen tot pensioenen)",
+    "grondslagen_kasstroomoverzicht": "algemene grondslagen kasstroomoverzicht",
+    "overige_informatie": "overige informatie (rente- en kredietrisico's, tekstuele analyse)",
     "niet_in_de_balans": "niet in de balans opgenomen rechten en verplichtingen",
-    "fiscale_eenheid": "fiscale eenheid en hoofdelijke aansprakelijkheid",
+    "fiscale_eenheid": "Wet Ketenaansprakelijkheid en hoofdelijke aansprakelijkheid",
+    "toelichting_deelnemingen": "de deelnemingen en hun resultaat, na resultaat deelnemingen (23)",
+    "wnt": "de inleiding van de WNT-verantwoording",
     "geconsolideerde_resultaatbestemming": "resultaatbestemming (geconsolideerd)",
     "groep_fiscale_eenheid": "fiscale eenheden van de groep (geconsolideerd)",
     "gebeurtenissen_na_balansdatum": "gebeurtenissen na balansdatum",
-    "ketenaansprakelijkheid": "Wet ketenaansprakelijkheid (geconsolideerd)",
+    "ketenaansprakelijkheid": "Wet Ketenaansprakelijkheid (geconsolideerd)",
+    "geconsolideerd_algemeen": "algemeen (toelichting op de geconsolideerde baten en lasten)",
     "overige_gegevens": "overige gegevens",
 }
 
 # The sections of the geconsolideerde jaarrekening: left out of a report without one.
 GROEP_SECTIES = frozenset(
-    {"geconsolideerde_resultaatbestemming", "groep_fiscale_eenheid", "ketenaansprakelijkheid"}
+    {
+        "geconsolideerde_resultaatbestemming",
+        "groep_fiscale_eenheid",
+        "ketenaansprakelijkheid",
+        "geconsolideerd_algemeen",
+        "toelichting_deelnemingen",  # the figures of the deelnemingen come with the group
+    }
 )
 
 # The figures a text may name: name -> what it is (computed by statements.verslag).
@@ -126,9 +139,15 @@ FIGUREN: dict[str, str] = {
     "rendement_beleggingsportefeuille": "beleggingsresultaat als deel van de waarde ervoor",
     "verplichtingen": "niet in de balans opgenomen verplichtingen, totaal",
     "groepsresultaat": "geconsolideerd resultaat",
+    "groepsresultaat_vorig_jaar": "geconsolideerd resultaat van het jaar ervoor",
+    "groep_bedrijfsresultaat": "geconsolideerd bedrijfsresultaat",
+    "groep_bedrijfsresultaat_vorig_jaar": "geconsolideerd bedrijfsresultaat van het jaar ervoor",
     "groep_onverdeeld_resultaat": "geconsolideerd onverdeeld resultaat",
     "groep_dekking_uit_vermogen": "geconsolideerde dekking uit het vermogen",
     "groep_vpb": "vennootschapsbelasting van de groep (de fiscale eenheid)",
+    "wnt_bezoldigingsmaximum": "het WNT-bezoldigingsmaximum van het jaar",
+    "wnt_aandeel_voorzitter": "het deel daarvan voor de voorzitter van het toezicht",
+    "wnt_aandeel_lid": "het deel daarvan voor een lid van het toezicht",
 }
 
 VORMEN = frozenset(
@@ -137,6 +156,9 @@ VORMEN = frozenset(
 # A line of the staat van baten en lasten or of one of its notes, as a figure:
 # ``<soort>.<regel>`` or ``<soort>.<toelichting>.<regel>``.
 LINE_KINDS = ("realisatie", "begroot", "vorig_jaar", "verschil_begroting", "verschil_vorig_jaar")
+# The aandeel of one deelneming in the resultaat deelnemingen (23), by the key of its
+# entity in the group's books: ``deelneming.<key>``, ``deelneming_vorig_jaar.<key>``.
+DEELNEMING_KINDS = ("deelneming", "deelneming_vorig_jaar")
 
 
 def is_figure(name: str) -> bool:
@@ -144,6 +166,8 @@ def is_figure(name: str) -> bool:
     if name in FIGUREN:
         return True
     kind, _, ref = name.partition(".")
+    if kind in DEELNEMING_KINDS:
+        return bool(re.fullmatch(r"[a-z_]+", ref))
     if kind not in LINE_KINDS:
         return False
     note, _, line = ref.partition(".")
@@ -175,7 +199,10 @@ class Tekst:
     lineno: int  # the line of the entry; the text's first line is the next one
 
     def line_of(self, offset: int) -> int:
-        """The file's line of the character at ``offset`` in the text."""
+        """The file's line of the character at ``offset`` in the text (-1: the
+        heading, on the entry's own line)."""
+        if offset < 0:
+            return self.lineno
         return self.lineno + 1 + self.text.count("\n", 0, offset)
 
     def meta(self, offset: int = 0) -> dict[str, Any]:
@@ -234,6 +261,13 @@ def check_tekst(tekst: Tekst, entry: data.Directive | None = None) -> list[Books
                 f"plaatshouder {{{name}:{form}}}: onbekende vorm ({', '.join(sorted(VORMEN))})"
             )
             errors.append(BooksError(tekst.meta(offset), message, entry))
+    for name in title_placeholders(tekst.title):
+        if name not in YEARS:
+            message = f"kop {tekst.title!r}: een kop noemt alleen de jaren ({', '.join(YEARS)})"
+            errors.append(BooksError(tekst.meta(-1), message, entry))
+    for match, what in typed_numbers(tekst.title):
+        message = f"getypt getal {match.group(0)!r} ({what}) in de kop van {tekst.key}"
+        errors.append(BooksError(tekst.meta(-1), message, entry))
     for match, what in typed_numbers(tekst.text):
         message = (
             f"getypt getal {match.group(0)!r} ({what}) in tekst {tekst.key}: "
@@ -241,6 +275,14 @@ def check_tekst(tekst: Tekst, entry: data.Directive | None = None) -> list[Books
         )
         errors.append(BooksError(tekst.meta(match.start()), message, entry))
     return errors
+
+
+YEARS = ("jaar", "vorig_jaar", "volgend_jaar")
+
+
+def title_placeholders(title: str) -> list[str]:
+    """The names of the placeholders in a heading."""
+    return [m.group(1).strip() for m in PLACEHOLDER.finditer(title)]
 
 
 def typed_numbers(value: str) -> list[tuple[re.Match[str], str]]:

@@ -604,13 +604,13 @@ def kerninformatie(
     return (
         StatementTable(
             "kerninformatie.groep_balans",
-            f"Geconsolideerde balans per ultimo {year}",
+            f"Geconsolideerde balans van de VNG per ultimo {year}",
             balans.columns,
             _kern_balans(tuple(line(balans, k, label) for k, label in KERN_BALANS.items())),
         ),
         StatementTable(
             "kerninformatie.groep_baten_lasten",
-            f"Geconsolideerde staat van baten en lasten {year}",
+            f"Geconsolideerde staat van baten en lasten van de VNG {year}",
             resultaat.columns,
             tuple(line(resultaat, k, label) for k, label in KERN_BATEN_LASTEN.items()),
         ),

@@ -4,9 +4,10 @@ Formats the statement tables the builders computed and the texts the books hold,
 the shape and order of the published report: cover, inhoudsopgave (one line per part,
 each a link), the bestuursverslag (voorwoord, financieel beleid with its tables),
 kerninformatie, samenstelling bestuur en directie, the enkelvoudige jaarrekening with
-its grondslagen and toelichting, the geconsolideerde jaarrekening when the books hold
-it, the WNT-verantwoording, the ondertekening and the overige gegevens. Every heading
-is a bookmark in the PDF's outline.
+its grondslagen and toelichting, the WNT-verantwoording, the geconsolideerde
+jaarrekening when the books hold it with its toelichting, the overzicht mutatie eigen
+vermogen, the ondertekening and the overige gegevens, each under the heading the
+published report gives it. Every h1 and h2 is a bookmark in the PDF's outline.
 
 Amounts are shown in € 1.000 (``1.234``, ``-1.234``; the WNT to the cent), rounded
 here, once, for print. Every text from the books is escaped: markup in a name or a
@@ -453,12 +454,12 @@ def _composition(svbl: StatementTable, styles: _Styles) -> Table:
     lasten_ids = [ref for _, ref in svbl.row("som_der_lasten").sums]
     lasten = [(svbl.row(i).label, svbl.row(i).amounts[0]) for i in lasten_ids]
     left = _pie(
-        f"Samenstelling van de baten {svbl.columns[0][-4:]}",
+        f"Samenstelling van baten VNG {svbl.columns[0][-4:]}",
         [(label, v or Decimal(0)) for label, v in baten],
         styles,
     )
     right = _pie(
-        f"Samenstelling van de lasten {svbl.columns[0][-4:]}",
+        f"Samenstelling van lasten VNG {svbl.columns[0][-4:]}",
         [(label, v or Decimal(0)) for label, v in lasten],
         styles,
     )
@@ -488,7 +489,7 @@ def render_pdf(report: Report, tables: Sequence[StatementTable]) -> bytes:
     story += _enkelvoudig(report, by_id, styles, notes)
     story += _grondslagen(report, by_id, styles)
     story += _toelichting(report, _enkelvoudige_notes(tables), by_id, styles, notes)
-    story += _wnt(by_id, styles)
+    story += _wnt(report, by_id, styles)
     story += _geconsolideerd(report, tables, styles, notes)
     story += _geconsolideerde_toelichting(report, tables, by_id, styles)
     story += _mutatie_eigen_vermogen(by_id, styles, notes)
@@ -618,7 +619,7 @@ def _financieel_beleid(
             ]
         table = by_id.get(table_id) if table_id else None
         if key == "resultaatontwikkeling" and svbl and table is None:
-            part = (part or [Paragraph("Resultaatontwikkeling", styles.h2)]) + [
+            part = (part or [Paragraph("Resultaatontwikkeling van de Vereniging", styles.h2)]) + [
                 Paragraph(IN_THOUSANDS, styles.note),
                 statement_flowable(_summary(svbl, RESULTAATONTWIKKELING), styles, notes=notes),
             ]
@@ -658,9 +659,17 @@ KERN_TABELLEN = (
 )
 
 
+KERNINFORMATIE = "Kerninformatie van de VNG"
+BESTUUR = "Samenstelling bestuur en directie VNG"
+
+
+def wnt_title(report: Report) -> str:
+    return f"WNT-verantwoording {report.year} {report.entity}"
+
+
 def _kerninformatie(by_id: Tables, styles: _Styles, notes: frozenset[str]) -> list[Any]:
     story: list[Any] = [
-        Paragraph("Kerninformatie", styles.h1),
+        Paragraph(KERNINFORMATIE, styles.h1),
         Paragraph(IN_THOUSANDS, styles.note),
     ]
     for table_id in GROEP_KERN:
@@ -695,7 +704,7 @@ def _bestuur(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     table = by_id.get("bestuursverslag.samenstelling_bestuur")
     if table is None:
         return []
-    story: list[Any] = [Paragraph("Samenstelling bestuur en directie", styles.h1)]
+    story: list[Any] = [Paragraph(BESTUUR, styles.h1)]
     story += [Paragraph(text(table.title), styles.note)]
     widths = (
         [52 * mm, 48 * mm, 28 * mm, 42 * mm] if len(table.columns) == 3 else [70 * mm, 100 * mm]
@@ -745,7 +754,7 @@ def _bestemming(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     sign = "negatief" if result < 0 else "positief"
     direction = "ten laste van" if result < 0 else "ten gunste van"
     return [
-        Paragraph("Resultaatbestemming", styles.h2),
+        Paragraph("Resultaatsbestemming", styles.h2),
         Paragraph(
             f"Het onverdeeld resultaat over {report.year}, € {millions} miljoen {sign}, wordt "
             f"voorgesteld {direction} de overige reserves te brengen.",
@@ -755,18 +764,22 @@ def _bestemming(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
 
 
 MAATSCHAPPIJEN = "groep.maatschappijen"
+# the sections after the toelichting algemeen, in the published order; the companies
+# of the group after the verbonden partijen and consolidatie
+GRONDSLAGEN = (
+    "grondslagen",
+    "verbonden_partijen",
+    "grondslagen_posten",
+    "grondslagen_kasstroomoverzicht",
+    "overige_informatie",
+)
 
 
 def _grondslagen(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     """The toelichting algemeen and the grondslagen; the companies of the group after
     the verbonden partijen, as the consolidation's scope."""
     story = _section(report, "toelichting_algemeen", styles, styles.h1)
-    for key in (
-        "grondslagen",
-        "verbonden_partijen",
-        "grondslagen_kasstroomoverzicht",
-        "overige_informatie",
-    ):
+    for key in GRONDSLAGEN:
         story += _section(report, key, styles, styles.h2)
         table = by_id.get(MAATSCHAPPIJEN)
         if key == "verbonden_partijen" and table is not None and table.rows:
@@ -872,11 +885,83 @@ def _toelichting(
         if not part:
             continue
         story += [Paragraph(title, styles.h1), Paragraph(IN_THOUSANDS, styles.note)]
-        story += [_note(t, by_id, styles) for t in part]
+        seen: set[int] = set()
+        for table in part:
+            number = note_order(table)[0]
+            if number in NOTE_HEADINGS and number not in seen:
+                story += _note_heading(number, by_id, styles)
+            seen.add(number)
+            story.append(_note(table, by_id, styles))
         if extra:
             story += _verplichtingen(report, by_id, styles, notes)
+        else:
+            story += _section(report, "toelichting_deelnemingen", styles, styles.h2)
         story.append(PageBreak())
     return story
+
+
+# A note of several tables opens with its heading, as published: the financiële vaste
+# activa (2), the eigen vermogen (8) with its lines on the balance, the voorzieningen (9),
+# the overige lasten (21) with their line of the staat van baten en lasten.
+NOTE_HEADINGS = {
+    2: "Financiële vaste activa",
+    8: "Eigen vermogen",
+    9: "Voorzieningen",
+    21: "Overige lasten",
+}
+
+
+def eigen_vermogen(by_id: Tables) -> StatementTable | None:
+    """The eigen vermogen (8) as the balance has it: its reserves and their total."""
+    balans = by_id.get("enkelvoudig.balans")
+    if balans is None:
+        return None
+    ids = [r.id for r in balans.rows]
+    if "eigen_vermogen" not in ids or "totaal_eigen_vermogen" not in ids:
+        return None
+    rows = balans.rows[ids.index("eigen_vermogen") + 1 : ids.index("totaal_eigen_vermogen") + 1]
+    return StatementTable(
+        "toelichting.eigen_vermogen",
+        "Eigen vermogen (8)",
+        balans.columns,
+        tuple(
+            replace(r, label="Stand per 31 december", level=0)
+            if r.id == "totaal_eigen_vermogen"
+            else replace(r, level=0, note=None)
+            for r in rows
+        ),
+    )
+
+
+def overige_lasten(by_id: Tables) -> StatementTable | None:
+    """The overige lasten (21) as the staat van baten en lasten has them: realisatie,
+    begroot and the year before, above their specificatie."""
+    svbl = by_id.get("enkelvoudig.staat_van_baten_en_lasten")
+    row = next((r for r in svbl.rows if r.id == "overige_lasten"), None) if svbl else None
+    if svbl is None or row is None:
+        return None
+    return StatementTable(
+        "toelichting.overige_lasten",
+        "Overige lasten (21)",
+        svbl.columns,
+        (replace(row, level=0, note=None),),
+    )
+
+
+def note_opening(number: int, by_id: Tables) -> StatementTable | None:
+    """The table a note opens with, where it is a view of a statement."""
+    if number == 8:
+        return eigen_vermogen(by_id)
+    if number == 21:
+        return overige_lasten(by_id)
+    return None
+
+
+def _note_heading(number: int, by_id: Tables, styles: _Styles) -> list[Any]:
+    table = note_opening(number, by_id)
+    if table is not None:
+        return [_note(table, by_id, styles)]
+    return [Paragraph(f"{NOTE_HEADINGS[number]} ({number})", styles.h2)]
 
 
 def _verplichtingen(
@@ -958,6 +1043,8 @@ def _geconsolideerde_toelichting(
         if not part:
             continue
         story += [Paragraph(title, styles.h1), Paragraph(IN_THOUSANDS, styles.note)]
+        if not balans:
+            story += _section(report, "geconsolideerd_algemeen", styles, styles.h2)
         story += [_note(t, by_id, styles) for t in part]
         if balans:
             story += _overige_informatie(by_id, styles)
@@ -989,17 +1076,25 @@ def _overige_informatie(by_id: Tables, styles: _Styles) -> list[Any]:
     return story
 
 
-def _wnt(by_id: Tables, styles: _Styles) -> list[Any]:
+def _wnt(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     top = by_id.get("wnt.topfunctionarissen")
     if top is None:
         return []
     story: list[Any] = [
-        Paragraph("WNT-verantwoording", styles.h1),
+        Paragraph(text(wnt_title(report)), styles.h1),
+        *(paragraphs(wnt.text, styles) if (wnt := report.section("wnt")) else []),
         Paragraph("Bezoldiging topfunctionarissen (bedragen x € 1)", styles.h2),
     ]
-    story.append(statement_flowable(top, styles, "euros", first_width=62 * mm))
+    for year, gegevens in per_year(top):
+        heading = [Paragraph(f"Gegevens {year}", styles.h3)] if year else []
+        story.append(
+            KeepTogether(
+                [*heading, statement_flowable(gegevens, styles, "euros", first_width=70 * mm)]
+            )
+        )
     drempel = by_id.get("wnt.drempel")
     below = {r.id for r in drempel.rows} if drempel else set()
+    toezicht = by_id.get("wnt.toezichthouders") or StatementTable("", "", (), ())
     for key in ("wnt.toezichthouders", "wnt.drempel", "wnt.overige_functionarissen"):
         table = by_id.get(key)
         if table is None:
@@ -1010,6 +1105,13 @@ def _wnt(by_id: Tables, styles: _Styles) -> list[Any]:
             if not table.rows and drempel and drempel.rows:
                 continue
         story.append(Paragraph(text(table.title), styles.h2))
+        if key == "wnt.drempel" and below & {r.id for r in toezicht.rows}:
+            story.append(
+                Paragraph(
+                    f"Overzicht {report.year} voor de WNT van de Toezichthoudende functionarissen",
+                    styles.h3,
+                )
+            )
         if table.rows:
             widths = (
                 [50 * mm, 50 * mm, 30 * mm]
@@ -1020,6 +1122,35 @@ def _wnt(by_id: Tables, styles: _Styles) -> list[Any]:
         else:
             story.append(Paragraph("Geen.", styles.body))
     return story + [PageBreak()]
+
+
+def per_year(table: StatementTable) -> list[tuple[str, StatementTable]]:
+    """A table whose columns end in their year ("Leonard Geluk 2024") as one table per
+    year, the year left out of the columns: the WNT's gegevens per year, as published."""
+    years: dict[str, list[int]] = {}
+    for index, column in enumerate(table.columns):
+        head, _, year = column.rpartition(" ")
+        if not (year.isdigit() and len(year) == 4 and head):
+            return [("", table)] if table.columns else []
+        years.setdefault(year, []).append(index)
+
+    def pick(values: tuple[Any, ...], columns: list[int]) -> tuple[Any, ...]:
+        return tuple(values[i] for i in columns) if values else values
+
+    return [
+        (
+            year,
+            replace(
+                table,
+                columns=tuple(table.columns[i].rpartition(" ")[0] for i in columns),
+                rows=tuple(
+                    replace(r, amounts=pick(r.amounts, columns), texts=pick(r.texts, columns))
+                    for r in table.rows
+                ),
+            ),
+        )
+        for year, columns in years.items()
+    ]
 
 
 def _ondertekening(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
@@ -1095,6 +1226,18 @@ def text_blocks(value: str) -> tuple[tuple[str, str], ...]:
     return tuple(blocks)
 
 
+def with_openings(notes: list[StatementTable], by_id: Tables) -> list[Section | StatementTable]:
+    """The notes with the table each opens with (``note_opening``) before its others."""
+    shown: list[Section | StatementTable] = []
+    seen: set[int] = set()
+    for table in notes:
+        number = note_order(table)[0]
+        opening = note_opening(number, by_id) if number not in seen else None
+        seen.add(number)
+        shown += [opening, table] if opening is not None else [table]
+    return shown
+
+
 def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...]:
     """The parts of the document in the order ``render_pdf`` sets them, each with its
     texts and tables (a summary as the PDF shows it); the parts the books lack left out."""
@@ -1128,10 +1271,10 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
     parts = [
         Deel("voorwoord", "Voorwoord", tuple(voorwoord)),
         Deel("financieel_beleid", "Financieel beleid", tuple(beleid)),
-        Deel("kerninformatie", "Kerninformatie", tuple(kern)),
+        Deel("kerninformatie", KERNINFORMATIE, tuple(kern)),
         Deel(
             "bestuur",
-            "Samenstelling bestuur en directie",
+            BESTUUR,
             tuple(present("bestuursverslag.samenstelling_bestuur", "bestuursverslag.directie")),
         ),
         Deel(
@@ -1146,16 +1289,16 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
             "toelichting_algemeen",
             "Toelichting algemeen",
             tuple(
-                sections("toelichting_algemeen", "grondslagen", "verbonden_partijen")
+                sections("toelichting_algemeen", *GRONDSLAGEN[:2])
                 + present(MAATSCHAPPIJEN)
-                + sections("grondslagen_kasstroomoverzicht", "overige_informatie")
+                + sections(*GRONDSLAGEN[2:])
             ),
         ),
         Deel(
             "toelichting_balans",
             "Toelichting op de enkelvoudige balans",
             tuple(
-                [t for t in notes if note_order(t)[0] in BALANS_NOTES]
+                with_openings([t for t in notes if note_order(t)[0] in BALANS_NOTES], by_id)
                 + sections("niet_in_de_balans")
                 + present("toelichting.verplichtingen")
                 + sections("fiscale_eenheid")
@@ -1164,13 +1307,17 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
         Deel(
             "toelichting_baten_lasten",
             "Toelichting op de enkelvoudige staat van baten en lasten",
-            tuple(t for t in notes if 15 <= note_order(t)[0] < 99),
+            tuple(
+                with_openings([t for t in notes if 15 <= note_order(t)[0] < 99], by_id)
+                + sections("toelichting_deelnemingen")
+            ),
         ),
         Deel(
             "wnt",
-            "WNT-verantwoording",
+            wnt_title(report),
             tuple(
-                present(
+                sections("wnt")
+                + present(
                     "wnt.topfunctionarissen",
                     "wnt.toezichthouders",
                     "wnt.drempel",
@@ -1195,7 +1342,10 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
         Deel(
             "toelichting_geconsolideerde_baten_lasten",
             "Toelichting op de geconsolideerde staat van baten en lasten",
-            tuple(t for t in group_notes if note_order(t)[0] not in GROUP_BALANS_NOTES),
+            tuple(
+                (sections("geconsolideerd_algemeen") if groep else [])
+                + [t for t in group_notes if note_order(t)[0] not in GROUP_BALANS_NOTES]
+            ),
         ),
         Deel(
             "mutatie_eigen_vermogen", "Overzicht mutatie eigen vermogen", tuple(present(MUTATIE_EV))
