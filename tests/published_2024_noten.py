@@ -360,19 +360,11 @@ MVA: dict[str, tuple[int | None, ...]] = {
     "boekwaarde_eind": (7258, 501, 722, 1338, 9819),
 }
 
-# (row, column) -> why the books cannot give the printed figure
-_MACHINES = (
-    "a dochter's disposal cannot give it: beside the Vereniging's 363.000,37 of "
-    "aanschafwaarde and 357.000,37 of afschrijvingen (toelichting (1): 363 and 357), 358 "
-    "needs at least 499,63 more afschrijvingen released while 363 allows less than 499,63 "
-    "more aanschafwaarde, a disposal that releases more afschrijvingen than it had cost; "
-    "with the Vereniging's loss on its disposal (6.000 in its overige lasten) smaller it "
-    "could be booked"
-)
-MVA_NOT_IN_BOOKS: dict[tuple[str, int], str] = {
-    ("desinvesteringen_afschrijvingen", 2): _MACHINES,
-    ("desinvesteringen_afschrijvingen", 4): "follows from the machines",
-}
+# (row, column) -> why the books cannot give the printed figure: none. The group's
+# desinvesteringen of machines en installaties print 363 and 358 where the Vereniging's
+# toelichting (1) prints 363 and 357: beside the Vereniging's 363.000,37 and 357.245,37,
+# CSC disposes of a fully depreciated machine (280,00), giving 363.280,37 and 357.525,37.
+MVA_NOT_IN_BOOKS: dict[tuple[str, int], str] = {}
 
 # (row, column) -> (the figure the books follow, printed, why)
 _IN_UITVOERING = "only the Vereniging holds activa in uitvoering; its balans and note (1) print 502"
