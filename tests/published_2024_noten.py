@@ -360,11 +360,10 @@ MVA: dict[str, tuple[int | None, ...]] = {
     "boekwaarde_eind": (7258, 501, 722, 1338, 9819),
 }
 
-# (row, column) -> why the books cannot give the printed figure: none. The group's
-# desinvesteringen of machines en installaties print 363 and 358 where the Vereniging's
-# toelichting (1) prints 363 and 357: beside the Vereniging's 363.000,37 and 357.245,37,
-# CSC disposes of a fully depreciated machine (280,00), giving 363.280,37 and 357.525,37.
-MVA_NOT_IN_BOOKS: dict[tuple[str, int], str] = {}
+# Every figure comes from the books. The group's desinvesteringen of machines en
+# installaties print 363 and 358 where the Vereniging's toelichting (1) prints 363 and
+# 357: beside the Vereniging's 363.000,37 and 357.245,37, CSC disposes of a fully
+# depreciated machine (280,00), giving 363.280,37 and 357.525,37.
 
 # (row, column) -> (the figure the books follow, printed, why)
 _IN_UITVOERING = "only the Vereniging holds activa in uitvoering; its balans and note (1) print 502"
