@@ -295,16 +295,21 @@ def build_norm(books: Books, year: int) -> StatementTable:
 
 
 def build_ondertekening(books: Books, year: int, entity: str | None = None) -> StatementTable:
-    """Who signs: the directie and the bestuur in function at the end of the year."""
+    """Who signs on behalf of the bestuur: the bestuurders in function at the end of
+    the year whose function in the books says ``ondertekent: TRUE``, in the order of
+    the books; when none says so, every bestuurder then in function (the bestuurders
+    sign the jaarrekening, BW 2:49). The directie does not sign for the bestuur."""
     name = entity or books.settings.entity_name
     outcomes, _ = _outcomes(books, year, name)
     year_end = datetime.date(year, 12, 31)
-    present = [o for o in _order(outcomes) if o.function.periods[-1].end == year_end]
-    ordered = [o for o in present if not o.function.supervisory] + [
-        o for o in present if o.function.supervisory
+    bestuur = [
+        o
+        for o in _order(outcomes)
+        if o.function.supervisory and o.function.periods[-1].end == year_end
     ]
+    signing = [o for o in bestuur if o.function.meta.get("ondertekent") is True] or bestuur
     rows = tuple(
         Row(o.function.person, o.function.name, "text", (None,), 0, texts=(o.function.title,))
-        for o in ordered
+        for o in signing
     )
     return StatementTable("ondertekening", "Ondertekening", ("Functie",), rows)

@@ -294,3 +294,36 @@ def test_the_norm_of_the_year_is_a_table_for_the_text(books: Books) -> None:
     assert norm.row("maximum").amounts == (Decimal("233000.00"),)
     assert norm.row("aandeel_voorzitter").amounts == (Decimal("0.15"),)
     assert build_norm(books, 1990).rows == ()  # a year without a wnt-norm
+
+
+def test_the_bestuurders_the_books_name_sign_for_the_bestuur(tmp_path: Path) -> None:
+    """``ondertekent: TRUE`` names who signs on behalf of the bestuur; without it the
+    whole bestuur in function at the end of the year signs; the directie never does."""
+    from statements.wnt import build_ondertekening
+
+    functions = (
+        _function("d", "Directeur", "2024-01-01", "2024-12-31", "  dienstbetrekking: TRUE")
+        + _function("v", "Voorzitter", "2024-01-01", "2024-12-31", kind="toezichthouder-voorzitter")
+        + _function("w", "Vertrokken", "2024-01-01", "2024-06-30", kind="toezichthouder-lid")
+        + _function("p", "Penningmeester", "2024-01-01", "2024-12-31", kind="toezichthouder-lid")
+        + _function("l", "Lid", "2024-01-01", "2024-12-31", kind="toezichthouder-lid")
+    )
+
+    def signing(text: str) -> list[tuple[str, str]]:
+        table = build_ondertekening(_books(tmp_path, text), 2024, "Stichting Voorbeeld")
+        return [(row.label, row.texts[0]) for row in table.rows]
+
+    everyone = [("V", "Voorzitter"), ("P", "Penningmeester"), ("L", "Lid")]
+    assert signing(functions) == everyone
+    marked = functions.replace('"Voorzitter"\n', '"Voorzitter"\n  ondertekent: TRUE\n')
+    marked = marked.replace('"Penningmeester"\n', '"Penningmeester"\n  ondertekent: TRUE\n')
+    assert signing(marked) == [("V", "Voorzitter"), ("P", "Penningmeester")]
+
+
+def test_the_embedded_jaarrekening_is_signed_by_voorzitter_and_penningmeester(
+    books: Books,
+) -> None:
+    from statements.wnt import build_ondertekening
+
+    table = build_ondertekening(books, 2024)
+    assert [row.texts[0] for row in table.rows] == ["Voorzitter", "Secretaris/Penningmeester"]
