@@ -636,7 +636,10 @@ KASSTROOM_VPB_PRINTED = (-682, -455)
 
 # Financieel beleid, "Samenstelling resultaat beleggingsportefeuille" (x € 1.000)
 BELEGGINGSRESULTAAT = {
+    "coupon": 0,  # printed "-"
     "dividenden": 794,
+    "rente": 0,  # printed "-"
+    "netto_inkomsten": 794,
     "kosten": -127,
     "koersresultaat": 3788,
     "beleggingsresultaat": 4455,
@@ -652,6 +655,10 @@ BELEGGINGSRESULTAAT_ERRATA = {
     ),
     "beleggingsresultaat": (4421, 4455, "volgt uit de kosten: 794 - 161 + 3.788"),
 }
+# The text above the table, "Omvang van de beleggingsportefeuille" (x € 1.000): the
+# growth of the portfolio with its rekening courant and its components, the costs
+# ("beheerkosten") the remainder.
+BELEGGINGEN_TEKST = {"toename": 4437, "koersresultaat": 3725, "dividenden": 794, "omzetting": 80}
 
 # Niet in de balans opgenomen verplichtingen (enkelvoudig), per jaar (x € 1.000)
 VERPLICHTINGEN = {"2025": 3122, "2026": 672, "2027": 264, "2028": 153, "Totaal": 4211}
