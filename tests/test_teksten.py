@@ -248,8 +248,9 @@ def test_erratum_beleggingsresultaat_costs_from_the_text() -> None:
     result += pub.BELEGGINGSRESULTAAT["koersresultaat"]
     assert result == pub.BELEGGINGSRESULTAAT_ERRATA["beleggingsresultaat"][0]
     printed_income = pub.BELEGGINGSRESULTAAT["coupon"] + pub.BELEGGINGSRESULTAAT["rente"]
-    assert printed_income + pub.BELEGGINGSRESULTAAT["dividenden"] == (
-        pub.BELEGGINGSRESULTAAT["netto_inkomsten"]
+    assert (
+        printed_income + pub.BELEGGINGSRESULTAAT["dividenden"]
+        == (pub.BELEGGINGSRESULTAAT["netto_inkomsten"])
     )
 
 
@@ -514,6 +515,7 @@ def test_beleggingsresultaat_coupon_and_rente_from_the_books(books_copy: Path) -
     assert before.row("coupon").amounts == before.row("rente").amounts == (Decimal(0),)
     assert after.row("coupon").amounts == (Decimal("500.00"),)
     assert after.row("rente").amounts == (Decimal("1200.40"),)
+
     def grown(line: str) -> Decimal:
         return after.row(line).amounts[0] - before.row(line).amounts[0]
 
