@@ -154,7 +154,14 @@ def _portfolio_interest(
         if not (isinstance(entry, data.Transaction) and start <= entry.date < end):
             continue
         accounts = {p.account for p in entry.postings}
-        earned = -sum((p.units.number for p in entry.postings if p.account in interest), ZERO)
+        earned = -sum(
+            (
+                p.units.number
+                for p in entry.postings
+                if p.account in interest and p.units is not None and p.units.number is not None
+            ),
+            ZERO,
+        )
         if not earned:
             continue
         if any(a == lots or a.startswith(lots + ":") for a in accounts):
