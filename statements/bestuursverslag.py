@@ -2,7 +2,9 @@
 balance line, computed from the books:
 
 - ``bestuursverslag.beleggingsresultaat``: the result of the securities portfolio —
-  dividends after dividend tax, its costs, the koersresultaat (realised on the
+  its netto inkomsten (coupon and rente: the rentebaten booked with a lot of the
+  custodian's ``effecten`` or with its ``rekening``; dividends after dividend tax), its
+  costs, the koersresultaat (realised on the
   accounts of the custodian's ``koersresultaat``, unrealised as the movement of the
   herwaarderingsreserve and of the revaluation through the result) and their total.
   The accounts are the custodian's (``custom "vng-import" "bewaarder"``).
@@ -50,6 +52,8 @@ import datetime
 from collections.abc import Mapping
 from decimal import Decimal
 
+from beancount.core import data
+
 from statements.balances import balances_at_year_end, movements
 from statements.enkelvoudig import budget_lines, layout_table
 from statements.errors import StatementError, checked
@@ -72,6 +76,7 @@ from vng_accounts.wnt import Function, read_functions
 ZERO = Decimal(0)
 REVALUATION_LINE = "herwaarderingsreserves"  # the balance line of the reserve
 SECURITIES_NOTE = "financiele_baten_lasten.opbrengst_effecten"
+INTEREST_NOTE = "financiele_baten_lasten.rentebaten"  # coupon and rente of the portfolio
 SECURITIES_LINE = "overige_effecten"  # the balance line of the securities
 
 
@@ -89,8 +94,10 @@ def build_beleggingsresultaat(books: Books, year: int) -> StatementTable | None:
         raise StatementError(
             None, f'custom "vng-import" "bewaarder" mist {", ".join(missing)} (beleggingsresultaat)'
         )
-    moved = movements(books, datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1))
+    start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    moved = movements(books, start, end)
     dividend = -moved.get(roles["dividend"], ZERO) - moved.get(roles["dividendbelasting"], ZERO)
+    coupon, rente = _portfolio_interest(books, roles, start, end)
     kosten = -moved.get(roles["kosten"], ZERO)
     securities = [
         account
@@ -103,16 +110,27 @@ def build_beleggingsresultaat(books: Books, year: int) -> StatementTable | None:
         if books.chart.line_of(account, BALANS) == REVALUATION_LINE
     ]
     koers = -sum((moved.get(a, ZERO) for a in securities + reserve), ZERO)
+    inkomsten = coupon + dividend + rente
+    interest = sorted(a for a, spec in books.chart.accounts.items() if spec.note == INTEREST_NOTE)
     rows = (
+        _line("coupon", "Coupon", coupon, *interest),
         _line("dividenden", "Dividenden (na dividendbelasting)", dividend, roles["dividend"]),
+        _line("rente", "Rente", rente, *interest),
+        Row(
+            "netto_inkomsten",
+            "Netto inkomsten",
+            "subtotal",
+            (inkomsten,),
+            sums=((1, "coupon"), (1, "dividenden"), (1, "rente")),
+        ),
         _line("kosten", "Overige lasten effectenportefeuille", kosten, roles["kosten"]),
         _line("koersresultaat", "Koersresultaat", koers, *sorted(securities + reserve)),
         Row(
             "beleggingsresultaat",
             "Beleggingsresultaat",
             "total",
-            (dividend + kosten + koers,),
-            sums=((1, "dividenden"), (1, "kosten"), (1, "koersresultaat")),
+            (inkomsten + kosten + koers,),
+            sums=((1, "netto_inkomsten"), (1, "kosten"), (1, "koersresultaat")),
         ),
     )
     return StatementTable(
@@ -121,6 +139,36 @@ def build_beleggingsresultaat(books: Books, year: int) -> StatementTable | None:
         (str(year),),
         rows,
     )
+
+
+def _portfolio_interest(
+    books: Books, roles: Mapping[str, str], start: datetime.date, end: datetime.date
+) -> tuple[Decimal, Decimal]:
+    """The interest the portfolio earned from ``start`` to ``end``: the rentebaten
+    (note ``financiele_baten_lasten.rentebaten``) booked together with a lot of the
+    custodian's ``effecten`` (coupon), or with its ``rekening`` (rente)."""
+    interest = {a for a, spec in books.chart.accounts.items() if spec.note == INTEREST_NOTE}
+    lots = roles["effecten"]
+    coupon = rente = ZERO
+    for entry in books.entries:
+        if not (isinstance(entry, data.Transaction) and start <= entry.date < end):
+            continue
+        accounts = {p.account for p in entry.postings}
+        earned = -sum(
+            (
+                p.units.number
+                for p in entry.postings
+                if p.account in interest and p.units is not None and p.units.number is not None
+            ),
+            ZERO,
+        )
+        if not earned:
+            continue
+        if any(a == lots or a.startswith(lots + ":") for a in accounts):
+            coupon += earned
+        elif roles["rekening"] in accounts:
+            rente += earned
+    return coupon, rente
 
 
 def _line(row_id: str, label: str, amount: Decimal, *accounts: str) -> Row:

@@ -628,6 +628,48 @@ KASSTROOM_2023_PRINTED = {
     "financiering": 0,
     "netto_kasstroom": -1222,
 }
+# Every line of the printed 2023 column (x € 1.000); None where it prints "-" or leaves
+# the line blank.
+KASSTROOM_2023 = {
+    "bedrijfsresultaat": None,
+    "afschrijvingen": 2094,
+    "ohw": None,
+    "vorderingen": 5706,
+    "voorzieningen": -4,
+    "kortlopende_schulden": -5760,
+    "mutaties": 1438,  # the unlabelled subtotal of afschrijvingen and mutaties
+    "bedrijfsoperaties": -656,
+    "ontvangen_interest": 1979,
+    "ontvangen_dividend": 614,
+    "betaalde_interest": -336,
+    "resultaat_effectentransacties": 3008,
+    "koersresultaat_deelnemingen": 52,
+    "omrekenverschillen": -7,
+    "bijzondere_baten_lasten": 31,
+    "voorgaande_jaren": 16,
+    "vpb": -455,
+    "operationeel": 4902,
+    "imva": -44,
+    "mva": -777,
+    "fva": -4647,
+    "investering": -5468,
+    "financiering": None,
+    "netto_kasstroom": -1222,
+    "mutatie_liquide": -1222,
+}
+# The operational lines printed between "Kasstroom uit bedrijfsoperaties" and
+# "Kasstroom uit operationele activiteiten" (2023).
+KASSTROOM_2023_OPERATIONEEL_LINES = (
+    "ontvangen_interest",
+    "ontvangen_dividend",
+    "betaalde_interest",
+    "resultaat_effectentransacties",
+    "koersresultaat_deelnemingen",
+    "omrekenverschillen",
+    "bijzondere_baten_lasten",
+    "voorgaande_jaren",
+    "vpb",
+)
 # Printed as "Betaalde/ontvangen vennootschapsbelasting" (2024, 2023): the charge of each
 # year as the toelichting resultaat deelnemingen prints it (-682 and -455; the staat van
 # baten en lasten prints the 2023 charge as -456), not what was paid.
@@ -636,7 +678,10 @@ KASSTROOM_VPB_PRINTED = (-682, -455)
 
 # Financieel beleid, "Samenstelling resultaat beleggingsportefeuille" (x € 1.000)
 BELEGGINGSRESULTAAT = {
+    "coupon": 0,  # printed "-"
     "dividenden": 794,
+    "rente": 0,  # printed "-"
+    "netto_inkomsten": 794,
     "kosten": -127,
     "koersresultaat": 3788,
     "beleggingsresultaat": 4455,
@@ -652,6 +697,10 @@ BELEGGINGSRESULTAAT_ERRATA = {
     ),
     "beleggingsresultaat": (4421, 4455, "volgt uit de kosten: 794 - 161 + 3.788"),
 }
+# The text above the table, "Omvang van de beleggingsportefeuille" (x € 1.000): the
+# growth of the portfolio with its rekening courant and its components, the costs
+# ("beheerkosten") the remainder.
+BELEGGINGEN_TEKST = {"toename": 4437, "koersresultaat": 3725, "dividenden": 794, "omzetting": 80}
 
 # Niet in de balans opgenomen verplichtingen (enkelvoudig), per jaar (x € 1.000)
 VERPLICHTINGEN = {"2025": 3122, "2026": 672, "2027": 264, "2028": 153, "Totaal": 4211}

@@ -11,7 +11,7 @@ from statements.consolidatie import build_geconsolideerd, consolidate
 from statements.table import StatementTable
 from tests import published_2024 as pub
 from tests.conftest import ROOT, group_figures
-from tests.test_published_report import assert_close
+from tests.test_published_report import assert_close, in_thousands
 
 GROUP = ROOT / "ledger" / "groep" / "groep.beancount"
 
@@ -171,20 +171,128 @@ def test_erratum_kasstroom_operationeel_computed(tables: dict[str, StatementTabl
     assert round(computed / 1000) != KASSTROOM_OPERATIONEEL_PRINTED
 
 
-def test_erratum_kasstroom_2023_does_not_add_up(tables: dict[str, StatementTable]) -> None:
-    """The published 2023 column nets its operationele, investerings- and
-    financieringskasstroom to -566 but prints a netto kasstroom of -1.222; the report
-    gives no balance of 31 December 2022 to settle it. The books' 2023 column adds up
-    (asserted below) and is the change in their liquide middelen."""
-    printed = pub.KASSTROOM_2023_PRINTED
-    parts = printed["operationeel"] + printed["investering"] + printed["financiering"]
-    assert parts == -566 and parts != printed["netto_kasstroom"]
+# The 2023 lines the books give as printed (x € 1.000): the books' line -> printed lines.
+KASSTROOM_2023_AS_PRINTED = {
+    "resultaat_effecten": ("ontvangen_dividend", "resultaat_effectentransacties"),
+    "omrekenverschillen": ("omrekenverschillen",),
+    "bijzondere_baten_lasten": ("bijzondere_baten_lasten",),
+    "voorgaande_jaren": ("voorgaande_jaren",),
+    "financiering": ("financiering",),
+}
+# The 2023 lines where the books differ from the printed column without the report
+# contradicting itself: 2023 is vastgesteld (its opening balance and its entries are
+# locked by vastgesteld-2023.txt) and the report publishes no balance of 31 December 2022
+# that could settle them. books' line -> printed line.
+KASSTROOM_2023_VASTGESTELD = {
+    "vorderingen": "vorderingen",
+    "voorzieningen": "voorzieningen",
+    "kortlopende_schulden": "kortlopende_schulden",
+    "bedrijfsoperaties": "bedrijfsoperaties",
+    "ontvangen_interest": "ontvangen_interest",
+    "betaalde_interest": "betaalde_interest",
+    "imva": "imva",
+    "mva": "mva",
+    "fva": "fva",
+    "investering": "investering",
+    "netto_kasstroom": "netto_kasstroom",
+    "mutatie_liquide": "mutatie_liquide",
+}
+
+
+def test_kasstroomoverzicht_2023_lines_as_printed(tables: dict[str, StatementTable]) -> None:
     table = tables["geconsolideerd.kasstroomoverzicht"]
-    books = table.row("netto_kasstroom").amounts[1]
-    assert books == sum(
-        (table.row(p).amounts[1] for p in ("operationeel", "investering", "financiering")),
-        Decimal(0),
+    printed = pub.KASSTROOM_2023
+    for line, parts in KASSTROOM_2023_AS_PRINTED.items():
+        want = sum(printed[p] or 0 for p in parts)
+        got = table.row(line).amounts[1]
+        # the effecten are printed in two lines that the staat van baten en lasten
+        # prints as one, 3.623: the two rounded lines add to 3.622
+        slack = len(parts) - 1
+        assert abs(in_thousands(got) - want) <= slack, line
+        if line == "resultaat_effecten":
+            assert_close(got, pub.GECONSOLIDEERD_BATEN_LASTEN["opbrengst_effecten"][1], line)
+    # the VpB: the printed charge, the books what was paid (see the VpB erratum below)
+    assert printed["vpb"] == pub.KASSTROOM_VPB_PRINTED[1]
+
+
+def test_kasstroomoverzicht_2023_differences_of_the_vastgestelde_year(
+    tables: dict[str, StatementTable],
+) -> None:
+    """Where the books' 2023 column differs from the printed one and the report does not
+    contradict itself, the figure is the vastgestelde year's: each difference pinned."""
+    table = tables["geconsolideerd.kasstroomoverzicht"]
+    got = {
+        line: (in_thousands(table.row(line).amounts[1]), pub.KASSTROOM_2023[printed])
+        for line, printed in KASSTROOM_2023_VASTGESTELD.items()
+    }
+    assert got == {
+        "vorderingen": (35530, 5706),
+        "voorzieningen": (291, -4),
+        "kortlopende_schulden": (-32833, -5760),
+        "bedrijfsoperaties": (2390, -656),
+        "ontvangen_interest": (1704, 1979),
+        "betaalde_interest": (0, -336),
+        "imva": (-47, -44),
+        "mva": (-768, -777),
+        "fva": (-4624, -4647),
+        "investering": (-5439, -5468),
+        "netto_kasstroom": (1917, -1222),
+        "mutatie_liquide": (1917, -1222),
+    }
+    # the books' interest is the staat van baten en lasten's (rente)baten and -lasten
+    # (the koersresultaat deelnemingen among the rentebaten, as in 2024: 1.395 + 49)
+    assert_close(
+        table.row("ontvangen_interest").amounts[1],
+        pub.GECONSOLIDEERD_BATEN_LASTEN["rentebaten"][1],
+        "ontvangen_interest",
     )
+    assert pub.GECONSOLIDEERD_BATEN_LASTEN["rentelasten"][1] == 0
+
+
+def test_erratum_kasstroom_2023_bedrijfsresultaat_and_afschrijvingen_shifted(
+    tables: dict[str, StatementTable],
+) -> None:
+    """The 2023 column prints "-" for the bedrijfsresultaat and 2.094 for the
+    afschrijvingen: 2.094 is the bedrijfsresultaat of the staat van baten en lasten
+    (-2.094), and the printed subtotal of 1.438 holds afschrijvingen of 1.496 (the
+    staat's 10 + 1.486): 1.438 - 5.706 + 4 + 5.760. The printed kasstroom uit
+    bedrijfsoperaties, -656, is -2.094 + 1.438."""
+    printed = pub.KASSTROOM_2023
+    staat = pub.GECONSOLIDEERD_BATEN_LASTEN
+    afschrijvingen = printed["mutaties"] - sum(
+        printed[line] or 0
+        for line in ("ohw", "vorderingen", "voorzieningen", "kortlopende_schulden")
+    )
+    assert afschrijvingen == staat["afschrijvingen_imva"][1] + staat["afschrijvingen_mva"][1]
+    assert afschrijvingen != printed["afschrijvingen"]
+    bedrijfsresultaat = printed["bedrijfsoperaties"] - printed["mutaties"]
+    assert bedrijfsresultaat == staat["bedrijfsresultaat"][1] == -printed["afschrijvingen"]
+    assert printed["bedrijfsresultaat"] is None
+    table = tables["geconsolideerd.kasstroomoverzicht"]
+    assert_close(table.row("bedrijfsresultaat").amounts[1], bedrijfsresultaat, "bedrijfsresultaat")
+    assert_close(table.row("afschrijvingen").amounts[1], afschrijvingen, "afschrijvingen")
+
+
+def test_erratum_kasstroom_operationeel_leaves_out_the_bedrijfsoperaties(
+    tables: dict[str, StatementTable],
+) -> None:
+    """The printed operationele kasstroom is the sum of the lines below the kasstroom
+    uit bedrijfsoperaties only — 4.902 in 2023, as 513 in 2024 (-11.385 + 11.898); with
+    the bedrijfsoperaties (-656) it is 4.246, and only 4.246 with the investeringen of
+    -5.468 gives the printed netto kasstroom of -1.222. The books' column adds up (its
+    figures the vastgestelde year's, see above)."""
+    printed = pub.KASSTROOM_2023
+    lines = sum(printed[line] or 0 for line in pub.KASSTROOM_2023_OPERATIONEEL_LINES)
+    assert lines == printed["operationeel"] == pub.KASSTROOM_2023_PRINTED["operationeel"]
+    operationeel = printed["bedrijfsoperaties"] + lines
+    assert operationeel == 4246
+    assert operationeel + printed["investering"] == printed["netto_kasstroom"]
+    assert sum(KASSTROOM_OPERATIONEEL_PARTS[1:]) == KASSTROOM_OPERATIONEEL_PRINTED
+    table = tables["geconsolideerd.kasstroomoverzicht"]
+    parts = ("operationeel", "investering", "financiering")
+    books = table.row("netto_kasstroom").amounts[1]
+    assert books == sum((table.row(p).amounts[1] for p in parts), Decimal(0))
+    assert in_thousands(table.row("operationeel").amounts[1]) != printed["operationeel"]
 
 
 @pytest.mark.parametrize("column", [0, 1])

@@ -17,7 +17,7 @@ from statements.verslag import figures, fill, present
 from tests import published_2024 as pub
 from tests.conftest import vng
 from tests.test_published_report import in_thousands
-from vng_accounts.books import Books
+from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error
 from vng_accounts.plugins.teksten import check_teksten
 from vng_accounts.teksten import FIGUREN, SECTIES, Tekst, check_tekst, read_teksten
@@ -230,6 +230,28 @@ def test_erratum_beleggingsresultaat_costs_contradict_note_22() -> None:
     # the koersresultaat is the released-and-realised result plus the revaluation
     mutatie = pub.VERLOOP["herwaarderingsreserve"]["Mutatie herwaardering"][2]
     assert abs(realised - released + mutatie - pub.BELEGGINGSRESULTAAT["koersresultaat"]) <= 1
+
+
+def test_erratum_beleggingsresultaat_costs_from_the_text() -> None:
+    """The text above the table grows the portfolio by 4.437 with a koersresultaat of
+    3.725, dividends of 794 and 80 from the move to Van Lanschot "na eliminatie van
+    beheerkosten": the costs it leaves are 162, the books' 161 within the rounding of
+    four printed figures, not the table's 127."""
+    tekst = pub.BELEGGINGEN_TEKST
+    beheerkosten = tekst["koersresultaat"] + tekst["dividenden"] + tekst["omzetting"]
+    beheerkosten -= tekst["toename"]
+    assert beheerkosten == 162
+    books_costs, printed, _ = pub.BELEGGINGSRESULTAAT_ERRATA["kosten"]
+    assert abs(beheerkosten + books_costs) <= 1 and abs(beheerkosten + printed) > 30
+    # with the costs of the books the table's own total follows
+    result = pub.BELEGGINGSRESULTAAT["netto_inkomsten"] + books_costs
+    result += pub.BELEGGINGSRESULTAAT["koersresultaat"]
+    assert result == pub.BELEGGINGSRESULTAAT_ERRATA["beleggingsresultaat"][0]
+    printed_income = pub.BELEGGINGSRESULTAAT["coupon"] + pub.BELEGGINGSRESULTAAT["rente"]
+    assert (
+        printed_income + pub.BELEGGINGSRESULTAAT["dividenden"]
+        == (pub.BELEGGINGSRESULTAAT["netto_inkomsten"])
+    )
 
 
 def test_verplichtingen_as_published(books: Books) -> None:
@@ -472,3 +494,31 @@ def test_the_rendement_is_the_result_on_the_value_a_year_before(
     assert computed["rendement_beleggingsportefeuille"] == resultaat.amounts[0] / waarde
     # the voorwoord's "7%", to a whole percent
     assert round(computed["rendement_beleggingsportefeuille"] * 100) == 7
+
+
+def test_beleggingsresultaat_coupon_and_rente_from_the_books(books_copy: Path) -> None:
+    """Rentebaten booked with a lot of the portfolio are coupon, with its rekening
+    courant rente; both count in the netto inkomsten and the beleggingsresultaat."""
+    before = build_beleggingsresultaat(load_books(str(books_copy)), 2024)
+    with (books_copy.parent / "2024.beancount").open("a") as books_file:
+        books_file.write(
+            '\n2024-12-30 * "Van Lanschot Kempen" "Coupon herbelegd"\n'
+            "  Activa:FinancieleVasteActiva:Effecten:Obligaties  10 VLCRED {56.00 EUR}\n"
+            "  Activa:LiquideMiddelen:Bank:Effectenrekening  -60.00 EUR\n"
+            "  Baten:Financieel:Rentebaten  -500.00 EUR\n"
+            '\n2024-12-30 * "Van Lanschot Kempen" "Rente rekening courant"\n'
+            "  Activa:LiquideMiddelen:Bank:Effectenrekening  1200.40 EUR\n"
+            "  Baten:Financieel:Rentebaten  -1200.40 EUR\n"
+        )
+    after = build_beleggingsresultaat(load_books(str(books_copy)), 2024)
+    assert before is not None and after is not None
+    assert before.row("coupon").amounts == before.row("rente").amounts == (Decimal(0),)
+    assert after.row("coupon").amounts == (Decimal("500.00"),)
+    assert after.row("rente").amounts == (Decimal("1200.40"),)
+
+    def grown(line: str) -> Decimal:
+        return after.row(line).amounts[0] - before.row(line).amounts[0]
+
+    assert grown("netto_inkomsten") == Decimal("1700.40")
+    # the lot bought is valued at the year-end price: its koersresultaat moves too
+    assert grown("beleggingsresultaat") == Decimal("1700.40") + grown("koersresultaat")

@@ -623,6 +623,35 @@ def test_financieel_beleid_has_the_portfolio_value_and_the_deelnemingen(reader: 
         assert line in text, line
 
 
+def test_samenstelling_resultaat_beleggingsportefeuille_in_the_published_order(
+    reader: PdfReader,
+) -> None:
+    """The rows as published, zero printed "-"; the costs and the total as the books
+    have them (the erratum of docs/errata.md: -161 and 4.421 for the printed -127 and
+    4.455)."""
+    text = _part(reader, "Financieel beleid")
+    table = text.split("Samenstelling resultaat beleggingsportefeuille", 1)[1]
+    table = table.split("Herwaarderingsreserve", 1)[0]
+    labels = {
+        "coupon": "Coupon",
+        "dividenden": "Dividenden (na dividendbelasting)",
+        "rente": "Rente",
+        "netto_inkomsten": "Netto inkomsten",
+        "kosten": "Overige lasten effectenportefeuille",
+        "koersresultaat": "Koersresultaat",
+        "beleggingsresultaat": "Beleggingsresultaat",
+    }
+    assert list(labels) == list(pub.BELEGGINGSRESULTAAT)  # the published order
+    printed = []
+    for line, label in labels.items():
+        erratum = pub.BELEGGINGSRESULTAAT_ERRATA.get(line)
+        value = erratum[0] if erratum else pub.BELEGGINGSRESULTAAT[line]
+        printed.append(f"{label} {f'{value:,}'.replace(',', '.') if value else '-'}")
+    positions = [table.find(line) for line in printed]
+    assert -1 not in positions, [r for r, p in zip(printed, positions, strict=True) if p < 0]
+    assert positions == sorted(positions)
+
+
 def test_resultaatontwikkeling_prints_the_begroting_of_the_next_year(reader: PdfReader) -> None:
     text = _part(reader, "Financieel beleid")
     table = text.split("Resultaatontwikkeling (bedragen x € 1.000)", 1)[1][:700]

@@ -44,6 +44,31 @@ def test_erratum_2023_printed_with_the_2024_maximum() -> None:
     assert printed == geluk and follows != geluk  # ... while the 2023 maximum differs
 
 
+def test_erratum_2023_part_time_maximum_follows_from_neither_year(
+    wnt: dict[str, StatementTable],
+) -> None:
+    """The plaatsvervanger's 2023 maximum is printed as 109.999 for 0,49 fte over the
+    whole year: 0,49 x 223.000 (the 2023 maximum, in the books' norm of 2023) is
+    109.270, 0,49 x 233.000 is 114.170; the table prints the 2023 maximum."""
+    functie, periode, fte, _, *_rest, printed, _ = pub.WNT_TOPFUNCTIONARISSEN[
+        "Pieter Jeroense 2023"
+    ]
+    assert periode == "01/01 – 31/12"  # a whole year: no part of the maximum by days
+    factor = Decimal(fte.replace(",", "."))
+    maximum_2024 = Decimal(pub.WNT_TOPFUNCTIONARISSEN["Leonard Geluk 2024"][7])
+    follows, erratum_printed, _ = pub.WNT_ERRATA[("Pieter Jeroense 2023", "maximum")]
+    maximum_2023 = Decimal(pub.WNT_ERRATA[("Leonard Geluk 2023", "maximum")][0])
+    assert erratum_printed == printed
+    assert factor * maximum_2023 == Decimal(follows) == Decimal("109270.00")
+    assert factor * maximum_2024 == Decimal("114170.00")
+    assert Decimal(printed) not in (factor * maximum_2023, factor * maximum_2024)
+    table = wnt["wnt.topfunctionarissen"]
+    column = list(table.columns).index("Pieter Jeroense 2023")
+    assert table.row("maximum").amounts[column] == factor * maximum_2023
+    geluk = list(table.columns).index("Leonard Geluk 2023")
+    assert table.row("maximum").amounts[geluk] == maximum_2023 == Decimal("223000.00")
+
+
 def test_toezichthouders_list_1d(wnt: dict[str, StatementTable]) -> None:
     listed = [(r.label, r.texts[0], r.texts[1]) for r in wnt["wnt.drempel"].rows]
     assert listed == pub.WNT_TOEZICHTHOUDERS
