@@ -721,3 +721,23 @@ def test_the_ondertekening_is_dated_the_day_the_books_say_it_was_made_up(
     day = f"{int(found[3])} {months[int(found[2]) - 1]} {found[1]}"
     text = _part(reader, "Ondertekening")
     assert f"Den Haag, {day} Namens het bestuur," in text
+
+
+def test_the_jaarverslag_of_a_year_whose_bestuur_the_books_do_not_name_leaves_lines_to_sign(
+    tmp_path: Path,
+) -> None:
+    """2023: the embedded books name the directie for that year, not the bestuur; the
+    PDF is made, and its ondertekening has the lines to sign without names."""
+    result = vng(
+        "jaarverslag",
+        "--year",
+        "2023",
+        "--books",
+        str(BOOKS_DIR / "main.beancount"),
+        "--out",
+        str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    text = _part(PdfReader(str(tmp_path / "financieel-jaarverslag-2023.pdf")), "Ondertekening")
+    assert "Namens het bestuur," in text
+    assert "Leonard Geluk" not in text and "Dijksma" not in text

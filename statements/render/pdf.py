@@ -1179,6 +1179,8 @@ def _ondertekening(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
         ]
         for r in signing.rows
     ]
+    if not data:  # the books name no bestuurder for the year: lines to sign by hand
+        data = [[Paragraph("", styles.cell)] * 3 for _ in range(2)]
     grid = Table(data, colWidths=[60 * mm, 60 * mm, 50 * mm])
     grid.setStyle(
         TableStyle(
