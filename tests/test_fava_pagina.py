@@ -259,7 +259,7 @@ def test_a_line_opens_its_accounts_and_they_keep_the_year(group_site: dict, brow
     )
     row.find_element(By.TAG_NAME, "summary").click()
     accounts = row.find_element(By.CSS_SELECTOR, "table.vng-rekeningen")
-    WebDriverWait(browser, WAIT).until(lambda _: accounts.is_displayed())
+    WebDriverWait(browser, 10).until(lambda _: accounts.is_displayed())
     first = accounts.find_elements(By.TAG_NAME, "tr")[0]
     number, name, amount = (c.text for c in first.find_elements(By.TAG_NAME, "td"))
     assert (
@@ -338,7 +338,7 @@ def test_a_group_line_opens_each_entitys_accounts_in_the_year(group_site: dict, 
     )
     row.find_element(By.TAG_NAME, "summary").click()
     accounts = row.find_element(By.CSS_SELECTOR, "table.vng-rekeningen")
-    WebDriverWait(browser, WAIT).until(lambda _: accounts.is_displayed())
+    WebDriverWait(browser, 10).until(lambda _: accounts.is_displayed())
     lines: dict[str, list[tuple[str, str, str]]] = {}
     for tr in accounts.find_elements(By.TAG_NAME, "tr"):
         cells = tuple(c.text for c in tr.find_elements(By.TAG_NAME, "td"))
