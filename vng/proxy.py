@@ -111,6 +111,11 @@ http {{
     uwsgi_temp_path {runtime}/uwsgi;
     scgi_temp_path {runtime}/scgi;
     client_max_body_size 20m;
+    # a change is answered once the books after it are checked in full: at a million
+    # posting lines that takes longer than nginx's default minute, and the user would
+    # be told the request timed out while the change went on behind it
+    proxy_read_timeout 600s;
+    proxy_send_timeout 600s;
     map $http_authorization $vng_inlog_adres {{
         "" "";
         default $binary_remote_addr;
