@@ -11,6 +11,26 @@ const plain = (address) => {
   return url.href;
 };
 
+// Every second, while `element` is on the page, ask its status address whether
+// `key` is true; then `done()`, which says whether that was the end (false: ask on).
+const whenStatus = (element, key, done) => {
+  const poll = async () => {
+    if (!document.body.contains(element)) {
+      return; // the user went elsewhere
+    }
+    try {
+      const response = await fetch(plain(element.dataset.status), { credentials: "same-origin" });
+      if (response.ok && (await response.json())[key] && (await done())) {
+        return;
+      }
+    } catch {
+      // try again
+    }
+    setTimeout(poll, 1000);
+  };
+  setTimeout(poll, 1000);
+};
+
 export default {
   onExtensionPageLoad() {
     // the index of the jaarverslag: each link scrolls to its part on this page
@@ -28,48 +48,24 @@ export default {
     }
     const downloads = document.getElementById("vng-downloads-bezig");
     if (downloads) {
-      const poll = async () => {
-        if (!document.body.contains(downloads)) {
-          return; // the user went elsewhere
+      whenStatus(downloads, "downloads", async () => {
+        const page = await fetch(plain(window.location.href), { credentials: "same-origin" });
+        const links = new DOMParser()
+          .parseFromString(await page.text(), "text/html")
+          .getElementById("vng-downloads");
+        if (!links) {
+          return false;
         }
-        try {
-          const response = await fetch(plain(downloads.dataset.status), { credentials: "same-origin" });
-          if (response.ok && (await response.json()).downloads) {
-            const page = await fetch(plain(window.location.href), { credentials: "same-origin" });
-            const links = new DOMParser()
-              .parseFromString(await page.text(), "text/html")
-              .getElementById("vng-downloads");
-            if (links) {
-              downloads.replaceWith(document.importNode(links, true));
-              return;
-            }
-          }
-        } catch {
-          // try again
-        }
-        setTimeout(poll, 1000);
-      };
-      setTimeout(poll, 1000);
+        downloads.replaceWith(document.importNode(links, true));
+        return true;
+      });
     }
     const waiting = document.getElementById("vng-bezig");
-    if (!waiting) {
-      return;
+    if (waiting) {
+      whenStatus(waiting, "klaar", async () => {
+        window.location.reload();
+        return true;
+      });
     }
-    const poll = async () => {
-      if (!document.body.contains(waiting)) {
-        return; // the user went elsewhere
-      }
-      try {
-        const response = await fetch(plain(waiting.dataset.status), { credentials: "same-origin" });
-        if (response.ok && (await response.json()).klaar) {
-          window.location.reload();
-          return;
-        }
-      } catch {
-        // try again
-      }
-      setTimeout(poll, 1000);
-    };
-    setTimeout(poll, 1000);
   },
 };
