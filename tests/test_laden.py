@@ -323,7 +323,8 @@ def test_after_a_save_fava_takes_over_the_checked_load(tmp_path: Path) -> None:
     main, fava, loads = _saved_in_fava(tmp_path)
     cold = _as_cold(main, fava)
     assert any(e.narration == "Drukwerk jaarverslag" for e in cold[0] if hasattr(e, "narration"))
-    # once from disk when Fava starts; after the save, the check's load, not a second one
+    # once from disk when Fava starts; after the save, the check's load, not a second
+    # one; and the check knew the books' errors from the first (not loaded for them)
     assert [line.split(f"{main} ")[1].rsplit(" in ", 1)[0] for line in loads] == [
         serve.LOADED_FROM_DISK,
         serve.LOADED_CHECKED,
@@ -340,3 +341,62 @@ def test_a_file_changed_behind_the_save_is_loaded_from_disk(tmp_path: Path) -> N
         serve.LOADED_FROM_DISK,
         serve.LOADED_FROM_DISK,
     ]
+
+
+# Fava as ``vng serve`` serves it, on books with an error committed: Fava's first load
+# from disk, then the books' source saved twice through Fava's editor, first with an
+# entry that is right, then with one more wrong entry. Prints both answers' status.
+_SAVE_WITH_A_KNOWN_ERROR = """
+import json, sys
+from vng.serve import USER_HEADER, fava_app
+main, path = sys.argv[1:3]
+app = fava_app(main)
+client = app.test_client()
+slug = app.config["LEDGERS"].first_slug()
+headers = {USER_HEADER: "anna"}
+assert client.get(f"/{slug}/income_statement/", headers=headers).status_code == 200
+entry = '\\n2024-12-30 * "{}"\\n  {}  5.00 EUR\\n  Passiva:Kortlopend:Handelscrediteuren\\n'
+for account in ("Lasten:KantoorHuisvesting:Drukwerk", "Lasten:Bestaat:Ook:Niet"):
+    current = client.get(f"/{slug}/api/source?filename={path}", headers=headers).json["data"]
+    body = {"file_path": path, "sha256sum": current["sha256sum"],
+            "source": current["source"] + entry.format(account, account)}
+    saved = client.put(f"/{slug}/api/source", json=body, headers=headers)
+    print(saved.status_code, json.dumps(saved.get_data(as_text=True)))
+"""
+
+
+def test_the_errors_of_fava_s_load_are_the_errors_a_save_may_keep(tmp_path: Path) -> None:
+    """The books have an error when Fava starts; the first save knows it from Fava's
+    own load (it does not load the books for it): a save that keeps that error is
+    written, one that adds an error is refused and names it."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import BOOKS_DIR
+    from tests.fava_site import commit_all
+    from vng.schrijven import LOADED_FOR_ERRORS
+
+    books = tmp_path / "ledger" / "vereniging"
+    shutil.copytree(BOOKS_DIR, books)
+    (tmp_path / "import").mkdir()
+    wrong = '\n2024-12-29 * "Fout"\n  Lasten:Bestaat:Niet  1.00 EUR\n  Activa:Bestaat:Ook:Niet\n'
+    with open(books / "2024.beancount", "a", encoding="utf-8") as handle:
+        handle.write(wrong)
+    commit_all(tmp_path)
+    main, path = books / "main.beancount", books / "2024.beancount"
+    ran = subprocess.run(
+        [sys.executable, "-c", _SAVE_WITH_A_KNOWN_ERROR, str(main), str(path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert ran.returncode == 0, ran.stderr
+    first, second = ran.stdout.splitlines()
+    assert first.startswith("200 "), first
+    assert second.startswith("400 ") and "Lasten:Bestaat:Ook:Niet" in second, second
+    assert "Lasten:Bestaat:Niet" not in second.replace("Lasten:Bestaat:Ook:Niet", "")
+    assert LOADED_FOR_ERRORS not in ran.stderr
+    text = path.read_text(encoding="utf-8")
+    assert text.count('"Fout"') == 1 and text.count("Lasten:KantoorHuisvesting:Drukwerk  5.00") == 1
+    assert "Lasten:Bestaat:Ook:Niet" not in text

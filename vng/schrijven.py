@@ -22,7 +22,9 @@ reload right after it (``checked_load``) takes it over, with the books' paths in
 of the staging copy's, instead of loading the books a second time. It does so once,
 and only while every file of the books is still byte for byte what the check loaded;
 after a change with an error or a document, or once any file differs (another writer,
-an edit by hand), Fava loads the books from disk.
+an edit by hand), Fava loads the books from disk. The check compares with the errors
+the books had before the change: those of the last change's check, or of Fava's last
+load from disk; only when neither was of the books as they are does it load them.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ import gc
 import hashlib
 import os
 import shutil
+import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -373,13 +377,40 @@ def _state(files: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
+# what ``vng serve`` reports on stderr when a change's check loads the books as they were
+LOADED_FOR_ERRORS = "geladen voor de fouten van vóór de wijziging"
+
+
 def _books_errors(main: str, key: str) -> list[tuple[str, str]]:
     """The project's errors of the books before the change (once per state): the
-    books themselves, which the change has not touched."""
+    books themselves, which the change has not touched. Known without a load when
+    the last change or Fava's load of the books (``remember_errors``) left them."""
     if key not in _BOOKS_ERRORS:
+        start = time.perf_counter()
+        errors = [_error_key(e) for e in load_books(main).errors]
+        seconds = time.perf_counter() - start
+        sys.stderr.write(f"vng serve: {main} {LOADED_FOR_ERRORS} in {seconds:.2f} s\n")
         _BOOKS_ERRORS.clear()
-        _BOOKS_ERRORS[key] = [_error_key(e) for e in load_books(main).errors]
+        _BOOKS_ERRORS[key] = errors
     return _BOOKS_ERRORS[key]
+
+
+def books_state(filename: str) -> str:
+    """The state of the books of main file ``filename``: one digest of every file in
+    their folder, as a change sees them."""
+    return _state(_files(os.path.realpath(os.path.dirname(os.path.abspath(filename)))))
+
+
+def remember_errors(filename: str, loaded: Loaded, state: str) -> None:
+    """``loaded`` is the load of the books ``filename`` whose files were in ``state``
+    before and after it (``books_state``): the project's errors of that load are the
+    books' errors in that state, and the next change's check takes them instead of
+    loading the books once more."""
+    if books_state(filename) != state:
+        return  # a file changed meanwhile: the next change loads them itself
+    errors = [_error_key(e) for e in load_books(filename, loaded).errors]
+    _BOOKS_ERRORS.clear()
+    _BOOKS_ERRORS[state] = errors
 
 
 @dataclass(frozen=True)

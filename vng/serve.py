@@ -260,8 +260,10 @@ def _loaded_as_vng_loads(original: Any) -> Any:
     """Fava's load of the books through ``vng_accounts.books.load_file``: beancount's
     load with the same entries, errors and options, at less cost after every save.
     Right after a change it takes over the load the change's check made of the same
-    books (``vng.schrijven.checked_load``) instead. Each load is reported on stderr,
-    with where it came from and its time."""
+    books (``vng.schrijven.checked_load``) instead; a load from disk leaves the books'
+    errors for the next change's check (``vng.schrijven.remember_errors``), which then
+    need not load them too. Each load is reported on stderr, with where it came from
+    and its time."""
 
     def load_uncached(path: str, *, is_encrypted: bool) -> Any:
         if is_encrypted:
@@ -269,14 +271,17 @@ def _loaded_as_vng_loads(original: Any) -> Any:
         import sys
         import time
 
-        from vng.schrijven import checked_load
+        from vng.schrijven import books_state, checked_load, remember_errors
         from vng_accounts.books import load_file
 
         start = time.perf_counter()
         loaded = checked_load(path)
         how = LOADED_CHECKED if loaded is not None else LOADED_FROM_DISK
         if loaded is None:
+            state = books_state(path)
             loaded = load_file(path)
+            # what the next change's check needs to know of the books as they are now
+            remember_errors(path, loaded, state)
         seconds = time.perf_counter() - start
         sys.stderr.write(f"vng serve: {path} {how} in {seconds:.2f} s\n")
         return loaded
