@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -15,8 +16,11 @@ from statements.enkelvoudig import build_enkelvoudig
 from statements.table import StatementTable
 from vng_accounts.books import Books, load_books
 
-# the tests keep their own cache of computed entities, never the user's
-os.environ.setdefault("VNG_CACHE", tempfile.mkdtemp(prefix="vng-cache-"))
+# the tests keep their own cache of computed entities, never the user's; the process
+# that made it removes it when it ends
+if "VNG_CACHE" not in os.environ:
+    os.environ["VNG_CACHE"] = tempfile.mkdtemp(prefix="vng-cache-")
+    atexit.register(shutil.rmtree, os.environ["VNG_CACHE"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKS_DIR = ROOT / "ledger" / "vereniging"
