@@ -590,6 +590,59 @@ def test_the_commitments_per_year_are_in_the_toelichting(reader: PdfReader) -> N
         assert line in text, line
 
 
+# --- a figure stays on one line with its euro sign and its unit -----------------------
+
+
+def figures_split(lines: list[str]) -> list[str]:
+    """Each place where a figure is broken over two lines: a line that ends with "€"
+    (or with the "x" of "x € 1.000"), or an amount at a line's end whose "miljoen",
+    "mln" or "%" opens the next line."""
+    found = []
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        if (
+            line.endswith("€")
+            or (line.endswith(" x") and following.startswith("€"))
+            or (line[-1:].isdigit() and re.match(r"(?:miljoen|mln)\b|%", following))
+        ):
+            found.append(f"{line} | {following}")
+    return found
+
+
+def test_the_check_of_a_split_figure_can_fail() -> None:
+    assert figures_split(["een resultaat van €", "3,396 miljoen negatief"]) != []
+    assert figures_split(["een resultaat van € 3,396", "miljoen negatief"]) != []
+    assert figures_split(["(bedragen x", "€ 1.000)"]) != []
+    assert figures_split(["een resultaat van", "€ 3,396 miljoen negatief"]) == []
+
+
+def test_no_line_of_the_pdf_ends_with_a_euro_sign(pdf_path: Path) -> None:
+    """The PDF as pdftotext -layout sets it: no euro sign ends a line before its amount,
+    no amount is split from its "miljoen" or "%"."""
+    found = subprocess.run(
+        ["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    lines = [" ".join(line.split()) for line in found.splitlines()]
+    lines = [line for line in lines if line]
+    assert sum(line.count("€ ") for line in lines) > 100  # the texts are full of figures
+    assert figures_split(lines) == []
+
+
+def test_a_paragraph_keeps_each_figure_whole_at_any_width() -> None:
+    """reportlab's own wrapped lines of a text with figures, at many widths: a line may
+    end before "€" or after "miljoen", never between them."""
+    styles = pdf._Styles()
+    filled = (
+        "Het bedrijfsresultaat bedraagt € 3,396 miljoen negatief, € 0,345 miljoen lager "
+        "dan begroot (€ -1.234), een rendement van 6,6 % en (bedragen x € 1.000) daarbij."
+    )
+    for width in range(120, 481, 4):
+        (paragraph,) = [p for p in pdf.paragraphs(filled, styles) if isinstance(p, pdf.Paragraph)]
+        paragraph.wrap(width, 10_000)
+        lines = [" ".join(" ".join(words).split()) for _, words in paragraph.blPara.lines]
+        assert " ".join(lines) == " ".join(filled.split())  # nothing lost
+        assert figures_split(lines) == [], (width, lines)
+
+
 # --- the bestuursverslag, part by part ------------------------------------------------
 
 

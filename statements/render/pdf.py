@@ -68,8 +68,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOTE = re.compile(r"\((\d+)\)")
 WIDTH = 170 * mm  # the frame's width: A4 less the margins
 CELL_PADDING = 6.0  # reportlab's default left plus right padding of a table cell
-IN_THOUSANDS = "(bedragen x € 1.000)"
-BEFORE_APPROPRIATION = "Voor bestemming van het resultaat (bedragen x € 1.000)"
+
+# The spaces inside a figure with its unit: after "€" before its amount, between an
+# amount and "miljoen", "mln" or "%", and in "x € 1.000".
+_BOUND = re.compile(r"(?<=€) (?=[-−]?\d)|(?<=\d) (?=(?:miljoen|mln)\b|%)|(?<=\bx) (?=€)")
+
+
+def unbroken(value: str) -> str:
+    """``value`` with the spaces inside a figure non-breaking: reportlab breaks a
+    paragraph's line at a plain space but not at U+00A0, so "€ 3,396 miljoen" never
+    ends a line at "€" (only a figure wider than its whole line would still be split)."""
+    return _BOUND.sub("\u00a0", value)
+
+
+IN_THOUSANDS = unbroken("(bedragen x € 1.000)")
+BEFORE_APPROPRIATION = unbroken("Voor bestemming van het resultaat (bedragen x € 1.000)")
 
 
 class PdfError(Exception):
@@ -115,8 +128,9 @@ def _fonts() -> tuple[str, str]:
 
 
 def text(value: object) -> str:
-    """Text from the books, safe for reportlab's paragraph markup."""
-    return escape(_CONTROL.sub("", "" if value is None else str(value)))
+    """Text from the books, safe for reportlab's paragraph markup, each figure held
+    together with its unit (``unbroken``)."""
+    return unbroken(escape(_CONTROL.sub("", "" if value is None else str(value))))
 
 
 @lru_cache(maxsize=1)
@@ -238,7 +252,7 @@ class _Document(BaseDocTemplate):
         if not isinstance(flowable, Paragraph) or flowable.style.name not in ("h1", "h2"):
             return
         level = 0 if flowable.style.name == "h1" else 1
-        title = flowable.getPlainText()
+        title = flowable.getPlainText().replace("\u00a0", " ")  # as the reader searches it
         self.headings += 1
         key = f"kop-{self.headings}"
         canvas: Canvas = self.canv
@@ -756,8 +770,10 @@ def _bestemming(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     return [
         Paragraph("Resultaatsbestemming", styles.h2),
         Paragraph(
-            f"Het onverdeeld resultaat over {report.year}, € {millions} miljoen {sign}, wordt "
-            f"voorgesteld {direction} de overige reserves te brengen.",
+            unbroken(
+                f"Het onverdeeld resultaat over {report.year}, € {millions} miljoen {sign}, "
+                f"wordt voorgesteld {direction} de overige reserves te brengen."
+            ),
             styles.body,
         ),
     ]
@@ -1083,7 +1099,7 @@ def _wnt(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     story: list[Any] = [
         Paragraph(text(wnt_title(report)), styles.h1),
         *(paragraphs(wnt.text, styles) if (wnt := report.section("wnt")) else []),
-        Paragraph("Bezoldiging topfunctionarissen (bedragen x € 1)", styles.h2),
+        Paragraph(unbroken("Bezoldiging topfunctionarissen (bedragen x € 1)"), styles.h2),
     ]
     for year, gegevens in per_year(top):
         heading = [Paragraph(f"Gegevens {year}", styles.h3)] if year else []
