@@ -1,6 +1,7 @@
 """The texts of the jaarverslag with their figures: every placeholder of a text in
 the books (``vng_accounts.teksten``) filled from the statements, rounded once, here,
-the way the report writes them (``€ 3,396 miljoen``, ``€ 1.234``, ``26,42%``).
+the way the report writes them (``€ 3,396 miljoen``, ``€ 1.234``, ``26,42%``,
+``328,59``).
 
 A figure is a named amount of the statements (``FIGUREN``) or a line of the staat van
 baten en lasten or of one of its notes: ``realisatie.<regel>``, ``begroot.<regel>``,
@@ -155,10 +156,33 @@ def figures(tables: Mapping[str, StatementTable], year: int) -> dict[str, Figure
                 found["rendement_beleggingsportefeuille"] = (
                     Decimal(found["beleggingsresultaat"]) / before
                 )
+    found.update(_personeel(tables))
+    egalisatie = "toelichting.egalisatievoorziening"
+    begin, end = _amount(tables, egalisatie, "begin", 0), _amount(tables, egalisatie, "eind", 0)
+    if begin is not None and end is not None:
+        found["mutatie_egalisatievoorziening"] = end - begin
     herw = _amount(tables, balans, "herwaarderingsreserves", 1)
     if "herwaarderingsreserve" in found and herw is not None:
         found["mutatie_herwaarderingsreserve"] = Decimal(found["herwaarderingsreserve"]) - herw
     assert set(found) <= set(FIGUREN), sorted(set(found) - set(FIGUREN))
+    return found
+
+
+def _personeel(tables: Mapping[str, StatementTable]) -> dict[str, Figure]:
+    """The personeelsgegevens of the year and the year before, and the salarissen,
+    sociale lasten en pensioenlasten (17) per fte at the year-end."""
+    personeel, lasten = "bestuursverslag.personeel", "toelichting.personeelslasten"
+    found: dict[str, Figure] = {}
+    for suffix, column, lasten_column in (("", 0, 0), ("_vorig_jaar", 1, 2)):
+        fte = _amount(tables, personeel, "fte_ultimo", column)
+        uitstroom = _amount(tables, personeel, "uitstroom", column)
+        total = _amount(tables, lasten, "totaal", lasten_column)
+        if fte is not None:
+            found[f"fte_ultimo{suffix}"] = fte
+        if uitstroom is not None:
+            found[f"uitstroom{suffix}"] = uitstroom
+        if fte and total is not None:
+            found[f"salarislasten_per_fte{suffix}"] = total / fte
     return found
 
 
@@ -195,6 +219,8 @@ def present(value: Figure, form: str | None) -> str:
         return "nihil" if not value else ("negatief" if value < 0 else "positief")
     if form == "richting":
         return "lager" if value < 0 else "hoger"
+    if form == "getal":
+        return _dutch(f"{value:,}")
     amount = abs(value) if form == "duizend_abs" else value
     rounded = (amount / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return f"€ {_dutch(f'{rounded:,}')}"

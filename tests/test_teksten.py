@@ -195,6 +195,21 @@ def test_figures_are_written_the_dutch_way() -> None:
     assert present(Decimal("-1"), "teken") == "negatief"
     assert present(Decimal("5"), "richting") == "hoger"
     assert present(2024, None) == "2024"
+    assert present(Decimal("328.59"), "getal") == "328,59"
+    assert present(Decimal("1234.5"), "getal") == "1.234,5"
+
+
+def test_the_total_of_a_note_of_the_baten_en_lasten_is_a_figure(
+    report_tables: dict[str, StatementTable],
+) -> None:
+    total = "verschil_vorig_jaar.personeelslasten.totaal"
+    tekst = Tekst(2024, "noot_personeelslasten", "S", f"{{{total}:miljoen}}", "f", 1)
+    assert check_tekst(tekst) == []
+    [filled] = fill([tekst], list(report_tables.values()), 2024)
+    assert filled.text == "€ 3,728 miljoen"  # published: "stijgt met € 3,728 miljoen"
+    for wrong in ("vorig_jaar.egalisatievoorziening.totaal", "vorig_jaar.personeelslasten.x"):
+        [error] = check_tekst(Tekst(2024, "noot_personeelslasten", "S", f"{{{wrong}}}", "f", 1))
+        assert "noemt geen berekend bedrag" in error.message, wrong
 
 
 # --- the new parts against the published report, exactly ------------------------------
@@ -287,7 +302,13 @@ def test_bedrijfsresultaat_2023_and_its_difference_round_as_printed(
 
 
 def test_every_text_section_is_in_the_pdf(books: Books) -> None:
-    from statements.render.pdf import FINANCIEEL_BELEID, GRONDSLAGEN, GROUP_BALANS_SECTIONS
+    from statements.render.pdf import (
+        FINANCIEEL_BELEID,
+        GRONDSLAGEN,
+        GROUP_BALANS_SECTIONS,
+        NOTE_OPENING_TEXTS,
+        NOTE_TEXTS,
+    )
 
     placed = (
         {key for key, _ in FINANCIEEL_BELEID}
@@ -308,6 +329,8 @@ def test_every_text_section_is_in_the_pdf(books: Books) -> None:
         }
         | set(GROUP_BALANS_SECTIONS)
         | set(GRONDSLAGEN)
+        | set(NOTE_OPENING_TEXTS.values())
+        | set(NOTE_TEXTS.values())
     )
     assert placed == set(SECTIES)
 

@@ -590,6 +590,144 @@ def test_the_commitments_per_year_are_in_the_toelichting(reader: PdfReader) -> N
         assert line in text, line
 
 
+# --- a figure stays on one line with its euro sign and its unit -----------------------
+
+
+def figures_split(lines: list[str]) -> list[str]:
+    """Each place where a figure is broken over two lines: a line that ends with "€"
+    (or with the "x" of "x € 1.000"), or an amount at a line's end whose "miljoen",
+    "mln" or "%" opens the next line."""
+    found = []
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        if (
+            line.endswith("€")
+            or (line.endswith(" x") and following.startswith("€"))
+            or (line[-1:].isdigit() and re.match(r"(?:miljoen|mln)\b|%", following))
+        ):
+            found.append(f"{line} | {following}")
+    return found
+
+
+def test_the_check_of_a_split_figure_can_fail() -> None:
+    assert figures_split(["een resultaat van €", "3,396 miljoen negatief"]) != []
+    assert figures_split(["een resultaat van € 3,396", "miljoen negatief"]) != []
+    assert figures_split(["(bedragen x", "€ 1.000)"]) != []
+    assert figures_split(["een resultaat van", "€ 3,396 miljoen negatief"]) == []
+
+
+def test_no_line_of_the_pdf_ends_with_a_euro_sign(pdf_path: Path) -> None:
+    """The PDF as pdftotext -layout sets it: no euro sign ends a line before its amount,
+    no amount is split from its "miljoen" or "%"."""
+    found = subprocess.run(
+        ["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    lines = [" ".join(line.split()) for line in found.splitlines()]
+    lines = [line for line in lines if line]
+    assert sum(line.count("€ ") for line in lines) > 100  # the texts are full of figures
+    assert figures_split(lines) == []
+
+
+def test_a_paragraph_keeps_each_figure_whole_at_any_width() -> None:
+    """reportlab's own wrapped lines of a text with figures, at many widths: a line may
+    end before "€" or after "miljoen", never between them."""
+    styles = pdf._Styles()
+    filled = (
+        "Het bedrijfsresultaat bedraagt € 3,396 miljoen negatief, € 0,345 miljoen lager "
+        "dan begroot (€ -1.234), een rendement van 6,6 % en (bedragen x € 1.000) daarbij."
+    )
+    for width in range(120, 481, 4):
+        (paragraph,) = [p for p in pdf.paragraphs(filled, styles) if isinstance(p, pdf.Paragraph)]
+        paragraph.wrap(width, 10_000)
+        lines = [" ".join(" ".join(words).split()) for _, words in paragraph.blPara.lines]
+        assert " ".join(lines) == " ".join(filled.split())  # nothing lost
+        assert figures_split(lines) == [], (width, lines)
+
+
+# --- the explanations inside the notes (9) and (17) ----------------------------------
+
+# Each text inside a note: the part, the heading of its note's table, the last row of
+# that table (the text follows it), the heading after the text, and the figures the
+# published report states in its explanation (reference/…-2024.txt, notes (9) and (17)).
+NOTE_TEXTS = [
+    (
+        "Toelichting op de enkelvoudige balans",
+        "Voorzieningen (9)",
+        None,  # under the note's heading, before its first table
+        "Egalisatievoorziening (9)",
+        ["twee voorzieningen", "contante waarde"],
+    ),
+    (
+        "Toelichting op de enkelvoudige balans",
+        "Egalisatievoorziening (9)",
+        "Stand per 31 december 731 1.076",
+        "Voorziening ambtsjubilea (9)",
+        ["€ 0,345 miljoen lager"],  # published: "gedaald met € 0,345 miljoen"
+    ),
+    (
+        "Toelichting op de enkelvoudige balans",
+        "Voorziening ambtsjubilea (9)",
+        "Stand per 31 december 437 375",
+        "Handelscrediteuren (10)",
+        ["jubileumuitkeringen"],
+    ),
+    (
+        "Toelichting op de enkelvoudige staat van baten en lasten",
+        "Salarissen, sociale lasten en pensioenlasten (17)",
+        "32.585 31.411 28.857",
+        "Overige personeelslasten (18)",
+        [
+            "€ 3,728 miljoen hoger dan in 2023",  # published: "stijgt met € 3,728 miljoen"
+            "328,59 fte",
+            "308,16 fte",
+            "6,6%",
+            "16,0%",  # the text says 16%, the kerninformatie 16,0%
+            "€ 0,865 miljoen",  # the vergoedingen, -865 and -478 in the table
+            "€ 0,478 miljoen",
+            "€ 0,099 miljoen",  # the salarislast per fte
+            "€ 0,094 miljoen",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("part,heading,last_row,following,figures", NOTE_TEXTS)
+def test_notes_9_and_17_explain_their_tables_with_computed_figures(
+    reader: PdfReader,
+    part: str,
+    heading: str,
+    last_row: str | None,
+    following: str,
+    figures: list[str],
+) -> None:
+    text = _part(reader, part)
+    start = text.index(heading) + len(heading)
+    if last_row is not None:
+        start = text.index(last_row, start) + len(last_row)
+    end = text.index(following, start)
+    explanation = text[start:end]
+    for figure in figures:
+        assert figure in explanation, (heading, figure, explanation)
+    assert "{" not in explanation
+
+
+def test_the_page_in_fava_has_the_note_texts_where_the_pdf_has_them(books: Any) -> None:
+    """``outline`` (the Jaarrekening page in Fava) sets each text inside its note as
+    the PDF does: under the note's heading, or right after its table."""
+    from vng.build import entity_tables
+
+    keys = [*pdf.NOTE_OPENING_TEXTS.values(), *pdf.NOTE_TEXTS.values()]
+    report = pdf.Report("V", 2024, "", "Den Haag", tuple(pdf.Section(k, k, "tekst") for k in keys))
+    items = [
+        getattr(item, "id", None) or getattr(item, "key", None)
+        for deel in pdf.outline(report, list(entity_tables(books, 2024)))
+        for item in deel.items
+    ]
+    for table, key in pdf.NOTE_TEXTS.items():
+        assert items[items.index(table) + 1] == key
+    first = items.index("toelichting.egalisatievoorziening")
+    assert items[first - 1] == "noot_voorzieningen"
+
+
 # --- the bestuursverslag, part by part ------------------------------------------------
 
 

@@ -14,13 +14,14 @@ A figure is never typed into a text: it is a placeholder ``{name}`` or
 ``{name:vorm}``, filled by the build from the statements. ``FIGUREN`` lists the names,
 ``VORMEN`` the forms (``miljoen`` € 1,234 miljoen, ``duizend`` € 1.234 — the default —,
 ``miljoen_abs`` and ``duizend_abs`` without the sign, ``procent`` 26,42%, ``teken``
-positief/negatief, ``richting`` hoger/lager). A line of the staat van baten en lasten
-or of one of its notes is a figure too: ``realisatie.<regel>``, ``begroot.<regel>``,
-``vorig_jaar.<regel>``, ``verschil_begroting.<regel>``, ``verschil_vorig_jaar.<regel>``,
-``<regel>`` a line of the staat or ``<toelichting>.<regel>``; the aandeel of one
-deelneming in the resultaat deelnemingen is ``deelneming.<entiteit>`` (and
-``deelneming_vorig_jaar.<entiteit>``). A heading may name the years only (``{jaar}``,
-``{vorig_jaar}``, ``{volgend_jaar}``). The check (the plugin
+positief/negatief, ``richting`` hoger/lager, ``getal`` a count as the books give it,
+328,59). A line of the staat van baten en lasten or of one of its notes is a figure
+too: ``realisatie.<regel>``, ``begroot.<regel>``, ``vorig_jaar.<regel>``,
+``verschil_begroting.<regel>``, ``verschil_vorig_jaar.<regel>``, ``<regel>`` a line of
+the staat or ``<toelichting>.<regel>`` (``<toelichting>.totaal`` the note's total); the
+aandeel of one deelneming in the resultaat deelnemingen is ``deelneming.<entiteit>``
+(and ``deelneming_vorig_jaar.<entiteit>``). A heading may name the years only
+(``{jaar}``, ``{vorig_jaar}``, ``{volgend_jaar}``). The check (the plugin
 ``vng_accounts.plugins.teksten``, so ``vng check``, bean-check and Fava show it) reports,
 at the text's ``file:line``:
 
@@ -70,8 +71,12 @@ SECTIES: dict[str, str] = {
     "grondslagen_posten": "grondslagen per post (nevenvestigingen tot pensioenen)",
     "grondslagen_kasstroomoverzicht": "algemene grondslagen kasstroomoverzicht",
     "overige_informatie": "overige informatie (rente- en kredietrisico's, tekstuele analyse)",
+    "noot_voorzieningen": "voorzieningen (9): wat zij dekken, onder de kop van de noot",
+    "noot_egalisatievoorziening": "egalisatievoorziening (9), na haar verloop",
+    "noot_ambtsjubilea": "voorziening ambtsjubilea (9), na haar verloop",
     "niet_in_de_balans": "niet in de balans opgenomen rechten en verplichtingen",
     "fiscale_eenheid": "Wet Ketenaansprakelijkheid en hoofdelijke aansprakelijkheid",
+    "noot_personeelslasten": "salarissen, sociale lasten en pensioenlasten (17), na de tabel",
     "toelichting_deelnemingen": "de deelnemingen en hun resultaat, na resultaat deelnemingen (23)",
     "wnt": "de inleiding van de WNT-verantwoording",
     "geconsolideerde_resultaatbestemming": "resultaatbestemming (geconsolideerd)",
@@ -138,6 +143,13 @@ FIGUREN: dict[str, str] = {
     "groei_beleggingsportefeuille": "toename van de beleggingsportefeuille als deel ervan",
     "rendement_beleggingsportefeuille": "beleggingsresultaat als deel van de waarde ervoor",
     "verplichtingen": "niet in de balans opgenomen verplichtingen, totaal",
+    "mutatie_egalisatievoorziening": "mutatie van de egalisatievoorziening in het jaar",
+    "fte_ultimo": "bezetting in fte per balansdatum",
+    "fte_ultimo_vorig_jaar": "bezetting in fte een jaar eerder",
+    "uitstroom": "uitstroompercentage van het jaar (in procenten, zoals de boeken het geven)",
+    "uitstroom_vorig_jaar": "uitstroompercentage van het jaar ervoor",
+    "salarislasten_per_fte": "salarissen, sociale lasten en pensioenlasten per fte ultimo",
+    "salarislasten_per_fte_vorig_jaar": "hetzelfde over het jaar ervoor",
     "groepsresultaat": "geconsolideerd resultaat",
     "groepsresultaat_vorig_jaar": "geconsolideerd resultaat van het jaar ervoor",
     "groep_bedrijfsresultaat": "geconsolideerd bedrijfsresultaat",
@@ -151,7 +163,7 @@ FIGUREN: dict[str, str] = {
 }
 
 VORMEN = frozenset(
-    {"miljoen", "miljoen_abs", "duizend", "duizend_abs", "procent", "teken", "richting"}
+    {"miljoen", "miljoen_abs", "duizend", "duizend_abs", "procent", "teken", "richting", "getal"}
 )
 # A line of the staat van baten en lasten or of one of its notes, as a figure:
 # ``<soort>.<regel>`` or ``<soort>.<toelichting>.<regel>``.
@@ -174,7 +186,9 @@ def is_figure(name: str) -> bool:
     if not line:
         return any(layout_line.id == ref for layout_line in BATEN_LASTEN.lines)
     found = NOTES_BY_KEY.get(note)
-    return found is not None and found.kind == "baten_lasten" and line in found.labels()
+    if found is None or found.kind != "baten_lasten":
+        return False
+    return line in found.labels() or line == "totaal"  # the note's total
 
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

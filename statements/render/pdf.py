@@ -68,8 +68,21 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOTE = re.compile(r"\((\d+)\)")
 WIDTH = 170 * mm  # the frame's width: A4 less the margins
 CELL_PADDING = 6.0  # reportlab's default left plus right padding of a table cell
-IN_THOUSANDS = "(bedragen x € 1.000)"
-BEFORE_APPROPRIATION = "Voor bestemming van het resultaat (bedragen x € 1.000)"
+
+# The spaces inside a figure with its unit: after "€" before its amount, between an
+# amount and "miljoen", "mln", "fte" or "%", and in "x € 1.000".
+_BOUND = re.compile(r"(?<=€) (?=[-−]?\d)|(?<=\d) (?=(?:miljoen|mln|fte)\b|%)|(?<=\bx) (?=€)")
+
+
+def unbroken(value: str) -> str:
+    """``value`` with the spaces inside a figure non-breaking: reportlab breaks a
+    paragraph's line at a plain space but not at U+00A0, so "€ 3,396 miljoen" never
+    ends a line at "€" (only a figure wider than its whole line would still be split)."""
+    return _BOUND.sub("\u00a0", value)
+
+
+IN_THOUSANDS = unbroken("(bedragen x € 1.000)")
+BEFORE_APPROPRIATION = unbroken("Voor bestemming van het resultaat (bedragen x € 1.000)")
 
 
 class PdfError(Exception):
@@ -115,8 +128,9 @@ def _fonts() -> tuple[str, str]:
 
 
 def text(value: object) -> str:
-    """Text from the books, safe for reportlab's paragraph markup."""
-    return escape(_CONTROL.sub("", "" if value is None else str(value)))
+    """Text from the books, safe for reportlab's paragraph markup, each figure held
+    together with its unit (``unbroken``)."""
+    return unbroken(escape(_CONTROL.sub("", "" if value is None else str(value))))
 
 
 @lru_cache(maxsize=1)
@@ -238,7 +252,7 @@ class _Document(BaseDocTemplate):
         if not isinstance(flowable, Paragraph) or flowable.style.name not in ("h1", "h2"):
             return
         level = 0 if flowable.style.name == "h1" else 1
-        title = flowable.getPlainText()
+        title = flowable.getPlainText().replace("\u00a0", " ")  # as the reader searches it
         self.headings += 1
         key = f"kop-{self.headings}"
         canvas: Canvas = self.canv
@@ -756,8 +770,10 @@ def _bestemming(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     return [
         Paragraph("Resultaatsbestemming", styles.h2),
         Paragraph(
-            f"Het onverdeeld resultaat over {report.year}, € {millions} miljoen {sign}, wordt "
-            f"voorgesteld {direction} de overige reserves te brengen.",
+            unbroken(
+                f"Het onverdeeld resultaat over {report.year}, € {millions} miljoen {sign}, "
+                f"wordt voorgesteld {direction} de overige reserves te brengen."
+            ),
             styles.body,
         ),
     ]
@@ -890,8 +906,10 @@ def _toelichting(
             number = note_order(table)[0]
             if number in NOTE_HEADINGS and number not in seen:
                 story += _note_heading(number, by_id, styles)
+                story += _note_text(report, NOTE_OPENING_TEXTS.get(number), styles)
             seen.add(number)
             story.append(_note(table, by_id, styles))
+            story += _note_text(report, NOTE_TEXTS.get(table.id), styles)
         if extra:
             story += _verplichtingen(report, by_id, styles, notes)
         else:
@@ -909,6 +927,21 @@ NOTE_HEADINGS = {
     9: "Voorzieningen",
     21: "Overige lasten",
 }
+
+
+# The texts of the books inside a note, under the heading the note opens with and after
+# one of its tables, as published: they have no heading of their own in the PDF.
+NOTE_OPENING_TEXTS = {9: "noot_voorzieningen"}
+NOTE_TEXTS = {
+    "toelichting.egalisatievoorziening": "noot_egalisatievoorziening",
+    "toelichting.voorziening_ambtsjubilea": "noot_ambtsjubilea",
+    "toelichting.personeelslasten": "noot_personeelslasten",
+}
+
+
+def _note_text(report: Report, key: str | None, styles: _Styles) -> list[Any]:
+    section = report.section(key) if key else None
+    return [Spacer(1, 2 * mm), *paragraphs(section.text, styles)] if section else []
 
 
 def eigen_vermogen(by_id: Tables) -> StatementTable | None:
@@ -1083,7 +1116,7 @@ def _wnt(report: Report, by_id: Tables, styles: _Styles) -> list[Any]:
     story: list[Any] = [
         Paragraph(text(wnt_title(report)), styles.h1),
         *(paragraphs(wnt.text, styles) if (wnt := report.section("wnt")) else []),
-        Paragraph("Bezoldiging topfunctionarissen (bedragen x € 1)", styles.h2),
+        Paragraph(unbroken("Bezoldiging topfunctionarissen (bedragen x € 1)"), styles.h2),
     ]
     for year, gegevens in per_year(top):
         heading = [Paragraph(f"Gegevens {year}", styles.h3)] if year else []
@@ -1228,15 +1261,26 @@ def text_blocks(value: str) -> tuple[tuple[str, str], ...]:
     return tuple(blocks)
 
 
-def with_openings(notes: list[StatementTable], by_id: Tables) -> list[Section | StatementTable]:
-    """The notes with the table each opens with (``note_opening``) before its others."""
+def with_openings(
+    notes: list[StatementTable], by_id: Tables, report: Report | None = None
+) -> list[Section | StatementTable]:
+    """The notes with the table each opens with (``note_opening``) before its others,
+    and the texts of ``report`` inside them (``NOTE_OPENING_TEXTS``, ``NOTE_TEXTS``)."""
     shown: list[Section | StatementTable] = []
     seen: set[int] = set()
+
+    def texts(key: str | None) -> list[Section | StatementTable]:
+        found = report.section(key) if report and key else None
+        return [found] if found else []
+
     for table in notes:
         number = note_order(table)[0]
-        opening = note_opening(number, by_id) if number not in seen else None
+        if number not in seen:
+            opening = note_opening(number, by_id)
+            shown += [opening] if opening is not None else []
+            shown += texts(NOTE_OPENING_TEXTS.get(number))
         seen.add(number)
-        shown += [opening, table] if opening is not None else [table]
+        shown += [table, *texts(NOTE_TEXTS.get(table.id))]
     return shown
 
 
@@ -1300,7 +1344,7 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
             "toelichting_balans",
             "Toelichting op de enkelvoudige balans",
             tuple(
-                with_openings([t for t in notes if note_order(t)[0] in BALANS_NOTES], by_id)
+                with_openings([t for t in notes if note_order(t)[0] in BALANS_NOTES], by_id, report)
                 + sections("niet_in_de_balans")
                 + present("toelichting.verplichtingen")
                 + sections("fiscale_eenheid")
@@ -1310,7 +1354,7 @@ def outline(report: Report, tables: Sequence[StatementTable]) -> tuple[Deel, ...
             "toelichting_baten_lasten",
             "Toelichting op de enkelvoudige staat van baten en lasten",
             tuple(
-                with_openings([t for t in notes if 15 <= note_order(t)[0] < 99], by_id)
+                with_openings([t for t in notes if 15 <= note_order(t)[0] < 99], by_id, report)
                 + sections("toelichting_deelnemingen")
             ),
         ),
