@@ -448,13 +448,16 @@ def store_outputs(key: str, files: dict[str, str]) -> None:
 
 def document_key(kind: str, content: Any) -> str:
     """The key of one document made from ``content`` (what its renderer is given): the
-    program and the pickled content; "" when the content cannot be pickled."""
-    try:
-        data = pickle.dumps(content, protocol=5)
-    except Exception:  # noqa: BLE001 - then it is simply made again
-        return ""
+    program and the content written out in full (its ``repr``: the renderer's input is
+    dataclasses, tuples, text, dates and Decimals, each shown with every field). Not
+    its pickle, which differs between equal contents that share their parts in other
+    ways (one computed here, the other received from a worker or read from the
+    cache); "" when the content shows an object by its address."""
+    data = repr(content)
+    if " object at 0x" in data:
+        return ""  # then it is simply made again
     digest = hashlib.sha256(_program().encode())
-    digest.update(kind.encode() + b"\0" + data)
+    digest.update(kind.encode() + b"\0" + data.encode("utf-8"))
     return digest.hexdigest()
 
 
