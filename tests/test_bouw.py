@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -441,3 +442,136 @@ def test_a_commit_of_one_entitys_books_keeps_the_others_auditfiles_in_the_cache(
     # the same content and nothing uncommitted, but another author of its lines
     git("commit", "-q", "--amend", "--no-edit", "--author=kees <k@b.invalid>")
     assert cached() == {"realisatie": False, "csc": True}
+
+
+def test_a_full_task_sends_its_statements_ahead_of_its_grootboek(
+    ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``run``'s ``eerder``: once every entity has its statements, while the changed
+    one still makes its grootboek and auditfile; what it gets is what the build
+    gets (the statements, figures and texts), the rest follows in the result."""
+    from vng.build import run
+    from vng.jaarverslag import plan
+
+    monkeypatch.setenv("VNG_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("VNG_PROCESSEN", "2")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    books, group = (
+        str(ledger / "vereniging" / "main.beancount"),
+        str(ledger / "groep" / "groep.beancount"),
+    )
+    taken = [
+        dataclasses.replace(t, staging=str(staging))
+        for t in plan(books, group, 2024, True, balances=True)[0]
+    ]
+    told: list[dict[str, Any]] = []
+    assert not any(r.errors for r in run(taken, eerder=told.append).values())
+    assert len(told) == 1  # cold: every entity computed, each sent ahead
+    _collected(ledger / "realisatie" / "main.beancount")
+    told.clear()
+    results = run(taken, eerder=told.append, apart=True)
+    assert len(told) == 1
+    ahead, final = told[0]["realisatie"], results["realisatie"]
+    assert not ahead.from_cache and not ahead.xaf_path and ahead.analysis is None
+    assert final.xaf_path and final.analysis is not None and final.ledger is not None
+    assert ahead.figures == final.figures and ahead.group_lines == final.group_lines
+    # with ``balances`` the trial balance comes ahead, as the grootboek's closing
+    assert ahead.ledger is not None and ahead.ledger.closing() == final.ledger.closing()
+    assert all(told[0][k].from_cache for k in told[0] if k != "realisatie")
+    # without ``apart`` a single task is computed here, and told of when it is done
+    with open(ledger / "realisatie" / "main.beancount", "a", encoding="utf-8") as handle:
+        handle.write("\n; een regel commentaar: andere boeken, dezelfde boekingen\n")
+    told.clear()
+    results = run(taken, eerder=told.append)
+    assert told[0]["realisatie"] is results["realisatie"] and results["realisatie"].xaf_path
+    # nothing goes on when every result is in the cache: nothing is sent ahead
+    told.clear()
+    assert all(r.from_cache for r in run(taken, eerder=told.append).values())
+    assert told == []
+
+
+def test_after_one_change_the_fava_page_comes_ahead_of_its_downloads_from_one_load(
+    ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's build after a save: the statements of the changed books are written
+    for the page before the downloads, by the full build itself (no build of the
+    statements alone, which would load the books once more)."""
+    import pickle
+    import threading
+
+    from vng.build import _key
+    from vng.fava import bouw
+    from vng.jaarverslag import plan
+    from vng_accounts.guard import read_sources
+
+    monkeypatch.setenv("VNG_CACHE", str(tmp_path / "cache"))
+    books, group = (
+        str(ledger / "vereniging" / "main.beancount"),
+        str(ledger / "groep" / "groep.beancount"),
+    )
+    _build(tmp_path / "eerst", str(tmp_path / "cache"), *_group_args(ledger))
+    _collected(ledger / "realisatie" / "main.beancount")
+    folder = tmp_path / "pagina"
+    folder.mkdir()
+    seen: list[bouw.Pagina] = []
+    stop = threading.Event()
+
+    def watch() -> None:  # every version of the page's file, as the page reads it
+        last = None
+        while not stop.is_set():
+            try:
+                stat = (folder / bouw.RESULT).stat()
+                if (stat.st_ino, stat.st_mtime_ns) != last:
+                    last = (stat.st_ino, stat.st_mtime_ns)
+                    seen.append(pickle.loads((folder / bouw.RESULT).read_bytes()))
+            except (OSError, EOFError, pickle.UnpicklingError):
+                pass
+            stop.wait(0.005)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        assert bouw.main([books, group, "2024", str(folder)]) == 0
+    finally:
+        stop.set()
+        watcher.join()
+    seen.append(pickle.loads((folder / bouw.RESULT).read_bytes()))
+    first, last = seen[0], seen[-1]
+    assert not first.errors and not first.downloads and not first.files
+    assert last.downloads and last.files and not last.errors
+    assert first.enkelvoudig == last.enkelvoudig and first.geconsolideerd == last.geconsolideerd
+    assert first.delen == last.delen
+    # the group's lines behind the statements: the same accounts and amounts
+    assert first.group_lines == last.group_lines and first.accounts == last.accounts
+    # no build of the statements alone: its slot in the cache was never written
+    page = next(
+        t for t in plan(books, group, 2024, False, balances=True)[0] if t.key == "realisatie"
+    )
+    slot, _ = _key(page, read_sources(page.path)[0])
+    assert not list((tmp_path / "cache").glob(f"{slot}-*"))
+
+
+def test_a_build_gives_the_statements_of_a_change_before_its_auditfile(
+    ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``build_jaarverslag``'s ``statements`` (the Fava page's first answer) after one
+    entity changed: its statements as they come ahead of its grootboek and auditfile,
+    the same as the build's own in the end."""
+    from vng.jaarverslag import Jaarverslag, build_jaarverslag
+
+    monkeypatch.setenv("VNG_CACHE", str(tmp_path / "cache"))
+    _build(tmp_path / "eerst", str(tmp_path / "cache"), *_group_args(ledger))
+    _collected(ledger / "realisatie" / "main.beancount")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    first: list[Jaarverslag] = []
+    books, group = _group_args(ledger)[1], _group_args(ledger)[3]
+    built = build_jaarverslag(
+        books, group, 2024, str(staging), tables=True, statements=first.append
+    )
+    assert len(first) == 1
+    ahead = first[0].results["realisatie"]
+    assert not ahead.xaf_path and ahead.analysis is None  # sent ahead of them
+    assert built.results["realisatie"].xaf_path and not built.results["realisatie"].from_cache
+    assert first[0].tables == built.tables and first[0].files == {}

@@ -18,6 +18,13 @@ one byte of one file, is a different key and a full load with every check.
 ``VNG_CACHE`` names the cache folder (default ``~/.cache/vng-jaarrekening``);
 ``VNG_CACHE=uit`` switches it off. ``VNG_PROCESSEN`` sets the number of processes.
 
+A full task sends what it has computed before its grootboek ahead of its final result
+(``Voorlopig``: the figures, the statements, the texts): once every task has that or
+its result, the build goes on with the consolidation and the PDF (``run``'s
+``eerder``) while the grootboek, the auditfile and the journal-entry tests are still
+being made, and the Fava page shows the statements of a change without waiting for its
+downloads and without a load of the books of its own.
+
 While it runs, each task reports its phases (laden, cijfers, staten, proefbalans,
 grootboek, auditfile) to the main process over the pipe of its result, and the main process
 shows them with the cache's hits (``vng.voortgang``).
@@ -114,6 +121,19 @@ class Uitkomst:
         return self
 
 
+@dataclass(frozen=True)
+class Voorlopig:
+    """A full task's result as far as it goes before the grootboek: the figures, the
+    statements, the texts and (``Taak.balances``) the trial balance. A worker sends
+    it ahead of its final result, so the build can go on with them meanwhile."""
+
+    uitkomst: Uitkomst
+
+
+Eerder = Callable[[Uitkomst], None]
+"""Told of a full task's result ahead of the rest (``Voorlopig``)."""
+
+
 def entity_tables(
     books: Books, year: int, names: dict[str, str] | None = None
 ) -> tuple[StatementTable, ...]:
@@ -178,19 +198,22 @@ def _fase(taak: Taak, fase: str, melden: Melden | None) -> Iterator[None]:
     melden(Melding(taak.key, fase, time.perf_counter() - start))
 
 
-def compute(taak: Taak, melden: Melden | None = None) -> Uitkomst:
+def compute(taak: Taak, melden: Melden | None = None, eerder: Eerder | None = None) -> Uitkomst:
     """Load one entity's books and compute what ``taak`` asks of them; ``melden`` is
-    told of each phase as it begins and ends."""
+    told of each phase as it begins and ends, ``eerder`` of a full task's result as
+    far as it goes before the grootboek (not when the books have errors)."""
     if not os.path.exists(taak.path):
         return Uitkomst(taak.key, (f"{taak.path}:0: boeken niet gevonden",))
     auteurs = Auteurs()
     try:
-        return _compute(taak, melden, auteurs)
+        return _compute(taak, melden, auteurs, eerder)
     finally:
         auteurs.close()
 
 
-def _compute(taak: Taak, melden: Melden | None, auteurs: Auteurs) -> Uitkomst:
+def _compute(
+    taak: Taak, melden: Melden | None, auteurs: Auteurs, eerder: Eerder | None
+) -> Uitkomst:
     from statements.consolidatie import (
         check_years,
         consolidation_years,
@@ -237,9 +260,14 @@ def _compute(taak: Taak, melden: Melden | None, auteurs: Auteurs) -> Uitkomst:
                     if made_up is not None and made_up.kind == "opgemaakt":
                         out.opgemaakt = made_up.date
                     out.teksten = read_teksten(books.entries)[0]
-        if taak.balances and not taak.full:
+        balances = None
+        if taak.balances and (not taak.full or eerder is not None):
             with _fase(taak, "proefbalans", melden):
-                out.ledger = build_proefbalans(books, taak.year)
+                balances = build_proefbalans(books, taak.year)
+            if not taak.full:
+                out.ledger = balances
+        if taak.full and eerder is not None:
+            eerder(dataclasses.replace(out, ledger=balances))
         if taak.full:
             with _fase(taak, "grootboek", melden):
                 # 4.0 asks the KvK and BTW numbers of the books (an error names the setting)
@@ -308,7 +336,10 @@ def cache_folder() -> Path | None:
 def _key(taak: Taak, files: list[tuple[str, str]]) -> tuple[str, str]:
     """(slot, key): the slot names the task, the key its content."""
     digest = hashlib.sha256(_program().encode())
-    digest.update(repr(dataclasses.replace(taak, staging="")).encode())
+    # a full task's result is the same with or without ``balances`` (only what it sends
+    # ahead differs): one key for both
+    plain = dataclasses.replace(taak, staging="", balances=taak.balances and not taak.full)
+    digest.update(repr(plain).encode())
     for path, sha in files:
         digest.update(f"{path}\0{sha}\n".encode())
     if taak.group_file:
@@ -540,10 +571,15 @@ def beside(work: Callable[[], T]) -> Callable[[], T]:
     return result
 
 
-def _child(taak: Taak, connection: Any) -> None:
-    """A worker: its phases as they go, then its result, all over ``connection``."""
+def _child(taak: Taak, connection: Any, ahead: bool) -> None:
+    """A worker: its phases as they go, with ``ahead`` its ``Voorlopig``, then its
+    result, all over ``connection``."""
+
+    def eerder(result: Uitkomst) -> None:
+        connection.send(Voorlopig(result))
+
     try:
-        result = compute(taak, connection.send)
+        result = compute(taak, connection.send, eerder if ahead else None)
     except BaseException:  # noqa: BLE001 - reported to the parent, never lost
         result = Uitkomst(taak.key, (f"{taak.path}:0: interne fout\n{traceback.format_exc()}",))
     connection.send(result)
@@ -555,9 +591,21 @@ def processes() -> int:
     return max(1, int(setting)) if setting.isdigit() else min(2, os.cpu_count() or 1)
 
 
-def run(taken: list[Taak], voortgang: Voortgang | None = None) -> dict[str, Uitkomst]:
+def run(
+    taken: list[Taak],
+    voortgang: Voortgang | None = None,
+    eerder: Callable[[dict[str, Uitkomst]], None] | None = None,
+    apart: bool = False,
+) -> dict[str, Uitkomst]:
     """The results of every task, from the cache or computed, keyed by entity;
-    ``voortgang`` shows each entity's phases and the cache's hits as they come."""
+    ``voortgang`` shows each entity's phases and the cache's hits as they come.
+    ``eerder`` is called once, as soon as every task has its result or a full task
+    what it sends ahead (``Voorlopig``), with those (keyed as the results), while the
+    full tasks go on; not when one of them has errors, nor when every result is from
+    the cache (nothing goes on then). A single task to compute is computed in this
+    process (its result needs no pipe), and ``eerder`` told of it when it is done;
+    ``apart`` computes it in a worker of its own all the same, so that ``eerder`` is
+    told before its grootboek (the Fava page after a save)."""
     voortgang = voortgang or stil()
     voortgang.entiteiten([t.key for t in taken])
     folder = cache_folder()
@@ -583,7 +631,19 @@ def run(taken: list[Taak], voortgang: Voortgang | None = None) -> dict[str, Uitk
         else:
             todo.append(taak)
     todo.sort(key=lambda t: sizes[t.key], reverse=True)
-    for result in _compute_all(todo, sizes, voortgang):
+    known: dict[str, Uitkomst] = dict(results)
+    told = eerder is None
+
+    def seen(result: Uitkomst) -> None:
+        nonlocal told
+        known.setdefault(result.key, result)
+        if told or any(t.key not in known for t in taken):
+            return
+        told = True
+        if eerder is not None and not any(r.errors for r in known.values()):
+            eerder({t.key: known[t.key] for t in taken})
+
+    for result in _compute_all(todo, sizes, voortgang, None if eerder is None else seen, apart):
         results[result.key] = result
         if folder and not result.errors and result.key in keys:
             result.content_key = keys[result.key][1]
@@ -592,6 +652,19 @@ def run(taken: list[Taak], voortgang: Voortgang | None = None) -> dict[str, Uitk
         if result.from_cache:
             result.content_key = keys[key][1]
     return {t.key: results[t.key] for t in taken}
+
+
+def to_compute(taken: list[Taak]) -> list[str]:
+    """The tasks ``run`` would compute: those whose result the cache does not hold."""
+    folder = cache_folder()
+    if folder is None:
+        return [t.key for t in taken]
+    missing = []
+    for taak in taken:
+        files, errors = read_sources(taak.path)
+        if errors or not (folder / "{}-{}.pickle".format(*_key(taak, files))).exists():
+            missing.append(taak.key)
+    return missing
 
 
 def _file_size(path: str) -> int:
@@ -654,14 +727,29 @@ def import_ahead(full: bool) -> None:
         importlib.import_module(name)
 
 
-def _compute_all(todo: list[Taak], sizes: dict[str, int], voortgang: Voortgang) -> list[Uitkomst]:
-    import_ahead(any(t.full for t in todo))
-    workers = min(processes(), len(todo))
+def _compute_all(
+    todo: list[Taak],
+    sizes: dict[str, int],
+    voortgang: Voortgang,
+    seen: Eerder | None = None,
+    apart: bool = False,
+) -> list[Uitkomst]:
+    """Every task computed, in workers side by side when there are cores for them
+    (with ``apart`` a single task too); ``seen`` is told of each result as it comes,
+    and of what a full task sends ahead."""
+    full = any(t.full for t in todo)
+    # imported once before the workers fork, not by each of them; a single worker
+    # imports the journal-entry tests and the workbook's modules when it gets there,
+    # while this process imports them beside it (for the workbook) instead of first
+    import_ahead(full and len(todo) > 1)
+    workers = min(processes(), max(len(todo), 2 if apart else 1))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         computed = []
-        for taak in todo:
+        for taak in todo:  # one after the other: nothing to go on with meanwhile
             computed.append(compute(taak, voortgang.melding))
             voortgang.entiteit(taak.key, len(computed[-1].errors))
+            if seen is not None:
+                seen(computed[-1])
         return computed
     context = multiprocessing.get_context("fork")
     running: dict[multiprocessing.connection.Connection, tuple[Any, Taak]] = {}
@@ -675,10 +763,14 @@ def _compute_all(todo: list[Taak], sizes: dict[str, int], voortgang: Voortgang) 
                 break
             taak = queue.pop(position)
             receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_child, args=(taak, send), daemon=True)
+            process = context.Process(
+                target=_child, args=(taak, send, seen is not None), daemon=True
+            )
             process.start()
             send.close()
             running[receive] = (process, taak)
+        if full:
+            import_ahead(True)  # at once when they are imported already
         # with a timeout, so that the progress's seconds run on while the workers work
         ready_ones = multiprocessing.connection.wait(list(running), INTERVAL)
         if not ready_ones:
@@ -686,11 +778,15 @@ def _compute_all(todo: list[Taak], sizes: dict[str, int], voortgang: Voortgang) 
         for ready in ready_ones:
             connection = cast(multiprocessing.connection.Connection, ready)
             try:
-                message: Melding | Uitkomst | None = connection.recv()
+                message: Melding | Voorlopig | Uitkomst | None = connection.recv()
             except EOFError:
                 message = None
             if isinstance(message, Melding):
                 voortgang.melding(message)
+                continue
+            if isinstance(message, Voorlopig):
+                if seen is not None:
+                    seen(message.uitkomst)
                 continue
             process, taak = running.pop(connection)
             if message is None:
@@ -701,4 +797,6 @@ def _compute_all(todo: list[Taak], sizes: dict[str, int], voortgang: Voortgang) 
             process.join()
             done.append(message)
             voortgang.entiteit(taak.key, len(message.errors))
+            if seen is not None:
+                seen(message)
     return done

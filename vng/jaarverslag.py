@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -105,6 +106,18 @@ def plan(
     return taken, group, reporting
 
 
+def to_compute(books: str, group_file: str, year: int) -> int:
+    """How many entities a full build of ``year`` computes (the others are in the
+    cache); every one of them when the group cannot be read (the build reports it)."""
+    from vng.build import to_compute as missing
+
+    try:
+        taken, _, _ = plan(books, group_file, year, True, balances=True)
+    except StatementError:
+        return sys.maxsize
+    return len(missing(taken))
+
+
 def compute_entities(
     books: str,
     group_file: str,
@@ -114,17 +127,24 @@ def compute_entities(
     xaf: str = "4.0",
     voortgang: Voortgang | None = None,
     balances: bool = False,
+    eerder: Callable[[dict[str, Uitkomst], Any, str], None] | None = None,
 ) -> tuple[dict[str, Uitkomst], Any, str]:
     """Every entity computed: (results, group or None, the reporting key); raises
     ``BuildError`` with every entity's errors. ``voortgang`` shows their phases;
-    ``balances`` as for ``plan``."""
+    ``balances`` as for ``plan``; ``eerder`` is given what the entities have before
+    their grootboek, the group and the reporting key, as soon as every entity has it
+    (``vng.build.run``)."""
     if not os.path.exists(books):
         raise BuildError((f"{books}:0: boeken niet gevonden",))
     try:
         taken, group, reporting = plan(books, group_file, year, full, xaf, balances)
     except StatementError as exc:
         raise BuildError(tuple(exc.lines())) from exc
-    results = run([dataclasses.replace(t, staging=staging) for t in taken], voortgang)
+    ahead = None if eerder is None else lambda found: eerder(found, group, reporting)
+    # the page waits for the statements: the reporting books' task sent ahead even alone
+    results = run(
+        [dataclasses.replace(t, staging=staging) for t in taken], voortgang, ahead, balances
+    )
     errors = tuple(error for taak in taken for error in results[taak.key].errors)
     if errors:
         raise BuildError(errors)
@@ -215,6 +235,117 @@ def build_statements(
     return Jaarverslag(year, own.settings.entity_name, {}, {}, results, reporting, made)
 
 
+def _outputs(
+    books: str,
+    year: int,
+    results: dict[str, Uitkomst],
+    group: Any,
+    reporting: str,
+    journals: dict[str, str],
+    ahead: _Ahead,
+    voortgang: Voortgang,
+    tick: Callable[[str], None],
+) -> tuple[tuple[StatementTable, ...], tuple[str | bytes, bytes, bytes], str]:
+    """The group's statements, and the JSON, the PDF and the workbook made of them:
+    (statements, contents, the PDF's document key)."""
+    from statements.render.pdf import PdfError, render_pdf
+    from statements.render.xlsx import EntityLedgers, render_xlsx
+
+    own = results[reporting]
+    assert own.settings is not None and own.ondertekening is not None
+    name = own.settings.entity_name
+    for result in results.values():
+        result.complete()
+    assert own.ledger is not None
+    try:
+        voortgang.fase("consolidatie")
+        made = ahead.made or group_statements(results, group, reporting, year)
+        tick("consolidatie")
+        voortgang.fase("opmaak")
+        report = report_of(own, year, made, books)
+        others = [
+            EntityLedgers(r.ledger, r.prior, r.sheets)
+            for k, r in results.items()
+            if k != reporting and r.settings and r.ledger and r.settings.entity_name != name
+        ]
+        ledgers = [EntityLedgers(own.ledger, own.prior, own.sheets), *others]
+        analyses = [r.analysis for r in (own, *results.values()) if r.analysis is not None]
+        analyses = list({a.entity: a for a in analyses}.values())
+        # the PDF is set in a process of its own while the workbook is made here (or
+        # was, while the entities' grootboeks were made); a document with the same
+        # content as the last one is that one
+        document = (report, (*made, own.ondertekening))
+        pdf_key = document_key("pdf", document)
+        known = cached_document(pdf_key)
+        pdf = ahead.pdf(pdf_key) if known is None else (lambda: known)
+        if pdf is None:
+            pdf = beside(lambda: render_pdf(*document))
+        workbook = render_xlsx(ledgers, made, analyses, journals)
+        contents = (jaarrekening_json(year, name, made), pdf(), workbook)
+        tick("opmaak")
+    except StatementError as exc:
+        raise BuildError(tuple(exc.lines())) from exc
+    except PdfError as exc:
+        raise BuildError((f"{books}:0: {exc}",)) from exc
+    return made, contents, pdf_key
+
+
+class _Ahead:
+    """What a build does with the entities' statements while their grootboeks, auditfiles
+    and journal-entry tests are still being made (``vng.build.run``'s ``eerder``): the
+    group's statements, the Fava page's first answer (``statements``), and the PDF, set
+    in a process of its own unless the same document was set before."""
+
+    def __init__(
+        self, books: str, year: int, statements: Callable[[Jaarverslag], None] | None
+    ) -> None:
+        self.books, self.year, self.statements = books, year, statements
+        self.made: tuple[StatementTable, ...] = ()
+        self._pdf: tuple[str, Callable[[], bytes]] | None = None
+
+    def __call__(self, found: dict[str, Uitkomst], group: Any, reporting: str) -> None:
+        from statements.render.pdf import render_pdf
+
+        own = found[reporting]
+        if own.settings is None or own.ondertekening is None:
+            return  # the build reports it
+        try:
+            made = group_statements(found, group, reporting, self.year)
+            report = report_of(own, self.year, made, self.books)
+        except (StatementError, BuildError):
+            return  # computed again after the entities, and reported then
+        self.made = made
+        if self.statements is not None:
+            name = own.settings.entity_name
+            self.statements(Jaarverslag(self.year, name, {}, {}, found, reporting, made))
+        document = (report, (*made, own.ondertekening))
+        key = document_key("pdf", document)
+        if cached_document(key) is None:
+            self._pdf = (key, beside(lambda: render_pdf(*document)))
+
+    def pdf(self, key: str) -> Callable[[], bytes] | None:
+        """The PDF set ahead, when it is of the document ``key``."""
+        if self._pdf is None or self._pdf[0] != key:
+            return None
+        found, self._pdf = self._pdf[1], None
+        return found
+
+    def __enter__(self) -> _Ahead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """The end of a PDF set ahead that the build did not take (its process ends)."""
+        if self._pdf is not None:
+            waiting, self._pdf = self._pdf[1], None
+            try:
+                waiting()
+            except Exception:  # noqa: BLE001, S110 - the build's own PDF is the one that counts
+                pass
+
+
 def build_jaarverslag(
     books: str,
     group_file: str,
@@ -224,99 +355,73 @@ def build_jaarverslag(
     tables: bool = False,
     xaf: str = "4.0",
     voortgang: Voortgang | None = None,
+    statements: Callable[[Jaarverslag], None] | None = None,
 ) -> Jaarverslag:
     """The whole Financieel Jaarverslag, written into ``staging``; ``tables`` asks for
     the statements too when the outputs come from the cache; ``voortgang`` shows the
-    entities' phases and the build's. Raises ``BuildError``."""
+    entities' phases and the build's. ``statements`` is given what the Fava page shows
+    before the files are there (as ``build_statements`` returns it, every entity with
+    its trial balance), as soon as the entities' statements are computed. Raises
+    ``BuildError``."""
     voortgang = voortgang or stil()
-    results, group, reporting = compute_entities(
-        books, group_file, year, True, staging, xaf, voortgang
-    )
-    tick("entiteiten")
-    own = results[reporting]
-    settings = own.settings
-    ondertekening = own.ondertekening
-    if settings is None or ondertekening is None:
-        raise BuildError(_not_computed(own, books, "instellingen of ondertekening"))
-    names = [
-        f"jaarrekening-{year}.json",
-        f"financieel-jaarverslag-{year}.pdf",
-        f"werkmap-accountant-{year}.xlsx",
-    ]
-    auditfiles: dict[str, str] = {}
-    xaf_files: dict[str, str] = {}
-    for key, result in results.items():
-        if key == "eigen" and len(results) > 1:
-            continue  # the reporting books outside the group: no auditfile of their own
-        assert result.settings is not None and result.xaf_path
-        name = f"auditfile-{slug(result.settings.entity_name)}-{year}.xaf"
-        auditfiles[result.settings.entity_name] = name
-        xaf_files[name] = result.xaf_path
-    # the journal of books too large for the workbook, beside it (written by the tasks)
-    journals: dict[str, str] = {}  # entity -> the name of its journal's file
-    journal_files: dict[str, str] = {}
-    for result in results.values():
-        if result.journal_path and result.journal_name and result.settings is not None:
-            journals[result.settings.entity_name] = result.journal_name
-            journal_files[result.journal_name] = result.journal_path
-    # the same books, group, year and program as the last build: the same outputs
-    key = outputs_key(results, str(year), reporting, *names, *sorted(journal_files))
-    staged = cached_outputs(key, names, staging)
-    made: tuple[StatementTable, ...] = ()
-    if staged is None:
-        from statements.render.pdf import PdfError, render_pdf
-        from statements.render.xlsx import EntityLedgers, render_xlsx
-
+    with _Ahead(books, year, statements) as ahead:
+        results, group, reporting = compute_entities(
+            books,
+            group_file,
+            year,
+            True,
+            staging,
+            xaf,
+            voortgang,
+            balances=statements is not None,
+            eerder=ahead,
+        )
+        tick("entiteiten")
+        own = results[reporting]
+        settings = own.settings
+        ondertekening = own.ondertekening
+        if settings is None or ondertekening is None:
+            raise BuildError(_not_computed(own, books, "instellingen of ondertekening"))
+        names = [
+            f"jaarrekening-{year}.json",
+            f"financieel-jaarverslag-{year}.pdf",
+            f"werkmap-accountant-{year}.xlsx",
+        ]
+        auditfiles: dict[str, str] = {}
+        xaf_files: dict[str, str] = {}
+        for key, result in results.items():
+            if key == "eigen" and len(results) > 1:
+                continue  # the reporting books outside the group: no auditfile of their own
+            assert result.settings is not None and result.xaf_path
+            name = f"auditfile-{slug(result.settings.entity_name)}-{year}.xaf"
+            auditfiles[result.settings.entity_name] = name
+            xaf_files[name] = result.xaf_path
+        # the journal of books too large for the workbook, beside it (written by the tasks)
+        journals: dict[str, str] = {}  # entity -> the name of its journal's file
+        journal_files: dict[str, str] = {}
         for result in results.values():
-            result.complete()
-        assert own.ledger is not None
-        try:
-            voortgang.fase("consolidatie")
-            made = group_statements(results, group, reporting, year)
+            if result.journal_path and result.journal_name and result.settings is not None:
+                journals[result.settings.entity_name] = result.journal_name
+                journal_files[result.journal_name] = result.journal_path
+        # the same books, group, year and program as the last build: the same outputs
+        key = outputs_key(results, str(year), reporting, *names, *sorted(journal_files))
+        staged = cached_outputs(key, names, staging)
+        made: tuple[StatementTable, ...] = ()
+        if staged is None:
+            made, contents, pdf_key = _outputs(
+                books, year, results, group, reporting, journals, ahead, voortgang, tick
+            )
+            staged = {}
+            for name, content in zip(names, contents, strict=True):
+                staged[name] = os.path.join(staging, f"uitvoer-{name}")
+                write_atomic(staged[name], content)
+            store_outputs(key, staged)
+            store_document(pdf_key, staged[names[1]])
+        else:
+            voortgang.fase("uitvoer uit de cache")
             tick("consolidatie")
-            voortgang.fase("opmaak")
-            report = report_of(own, year, made, books)
-            others = [
-                EntityLedgers(r.ledger, r.prior, r.sheets)
-                for k, r in results.items()
-                if k != reporting
-                and r.settings
-                and r.ledger
-                and r.settings.entity_name != settings.entity_name
-            ]
-            ledgers = [EntityLedgers(own.ledger, own.prior, own.sheets), *others]
-            analyses = [r.analysis for r in (own, *results.values()) if r.analysis is not None]
-            analyses = list({a.entity: a for a in analyses}.values())
-            # the PDF is set in a process of its own while the workbook is made here;
-            # a document with the same content as the last one is that one
-            document = (report, (*made, ondertekening))
-            pdf_key = document_key("pdf", document)
-            known = cached_document(pdf_key)
-            pdf: Callable[[], bytes] = (
-                beside(lambda: render_pdf(*document)) if known is None else lambda: known
-            )
-            workbook = render_xlsx(ledgers, made, analyses, journals)
-            contents: tuple[str | bytes, ...] = (
-                jaarrekening_json(year, settings.entity_name, made),
-                pdf(),
-                workbook,
-            )
             tick("opmaak")
-        except StatementError as exc:
-            raise BuildError(tuple(exc.lines())) from exc
-        except PdfError as exc:
-            raise BuildError((f"{books}:0: {exc}",)) from exc
-        staged = {}
-        for name, content in zip(names, contents, strict=True):
-            staged[name] = os.path.join(staging, f"uitvoer-{name}")
-            write_atomic(staged[name], content)
-        store_outputs(key, staged)
-        store_document(pdf_key, staged[names[1]])
-    else:
-        voortgang.fase("uitvoer uit de cache")
-        tick("consolidatie")
-        tick("opmaak")
-        if tables:
-            made = group_statements(results, group, reporting, year)
-    files = {**{n: staged[n] for n in names}, **xaf_files, **journal_files}
-    return Jaarverslag(year, settings.entity_name, files, auditfiles, results, reporting, made)
+            if tables:
+                made = ahead.made or group_statements(results, group, reporting, year)
+        files = {**{n: staged[n] for n in names}, **xaf_files, **journal_files}
+        return Jaarverslag(year, settings.entity_name, files, auditfiles, results, reporting, made)

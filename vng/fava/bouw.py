@@ -2,15 +2,22 @@
 
     python -m vng.fava.bouw BOOKS GROUP YEAR FOLDER
 
-writes ``FOLDER/pagina.pickle`` twice. First what the page shows, computed alone
-(``build_statements``: no grootboek, auditfile, PDF or workbook): the statements,
+writes ``FOLDER/pagina.pickle`` twice. First what the page shows: the statements,
 enkelvoudig and geconsolideerd, the accounts behind every line with their number and
 amount, and the whole document part by part, as the PDF sets it, its texts filled from
-the same statements; ``downloads`` is false. Then it runs ``build_jaarverslag`` (the
-function behind ``vng jaarverslag``), moves its files into ``FOLDER`` and writes the
-page again, from that build, with its files and ``downloads`` true. Either time it may
-be the errors of the books instead, and then the build ends. Its own process keeps the
-entities' books out of Fava's memory and Fava answering while it runs.
+the same statements; ``downloads`` is false. Then, from ``build_jaarverslag`` (the
+function behind ``vng jaarverslag``), the page again with its files, moved into
+``FOLDER``, and ``downloads`` true. Either time it may be the errors of the books
+instead, and then the build ends.
+
+When at most one entity is not in the cache (after a save: the books that changed),
+one build does both: that entity's statements come ahead of its grootboek, auditfile
+and journal-entry tests (``vng.build.Voorlopig``), and the first page is written from
+them, from the one load of its books. With more entities to compute (the first start,
+a new version of the program), the statements are first computed alone
+(``build_statements``: no grootboek, auditfile, PDF or workbook), sooner than a full
+build would give them, and the full build follows. Its own process keeps the entities'
+books out of Fava's memory and Fava answering while it runs.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from vng.jaarverslag import (
     build_jaarverslag,
     build_statements,
     report_of,
+    to_compute,
 )
 from vng.output import write_atomic
 
@@ -170,11 +178,19 @@ def statements(books: str, group: str, year: int) -> Pagina:
         return Pagina(year, "", errors=tuple(exc.lines()))
 
 
-def pagina(books: str, group: str, year: int, folder: str) -> Pagina:
-    """Build, move the files into ``folder``, and say what the page shows."""
+def pagina(books: str, group: str, year: int, folder: str, ahead: bool = False) -> Pagina:
+    """Build, move the files into ``folder``, and say what the page shows; ``ahead``:
+    write what the page shows into ``folder`` as soon as the statements are computed,
+    while the files are still being made."""
     staging = tempfile.mkdtemp(prefix=".bouw-", dir=folder)
+
+    def first(built: Jaarverslag) -> None:
+        _write(folder, _page(built, {}, False))
+
     try:
-        built = build_jaarverslag(books, group, year, staging, tables=True)
+        built = build_jaarverslag(
+            books, group, year, staging, tables=True, statements=first if ahead else None
+        )
         files = {}
         for name, path in built.files.items():
             files[name] = os.path.join(folder, name)
@@ -194,6 +210,13 @@ def _write(folder: str, page: Pagina) -> None:
 
 def main(argv: Sequence[str]) -> int:
     books, group, year, folder = argv
+    if to_compute(books, group, int(year)) <= 1:
+        # one entity changed (a save): its statements come ahead of its grootboek, from
+        # the one load of its books
+        _write(folder, pagina(books, group, int(year), folder, ahead=True))
+        return 0
+    # many entities to compute (the first start, a new version): their statements alone
+    # first, sooner than the full build would give them
     first = statements(books, group, int(year))
     _write(folder, first)
     if not first.errors:  # the same books give the full build the same errors
