@@ -18,6 +18,7 @@ from tests.fava_site import (
     BFILE,
     NEEDS_NGINX,
     USERS,
+    Served,
     commit_all,
     entry,
     http,
@@ -327,3 +328,43 @@ def test_serve_refuses_books_left_half_written_and_herstel_repairs(tmp_path: Pat
     result = vng("herstel", "--books", str(books / "main.beancount"))
     assert result.returncode == 0 and str(year) in result.stdout
     assert year.read_bytes() == good
+
+
+def test_a_killed_servers_build_folders_go_when_the_next_one_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Jaarrekening page's builds write into a folder of the server's own: it goes
+    when the server stops, and when it was killed (no chance to remove it), when the
+    next server of the same user starts a build."""
+    import signal
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))  # vng serve's temporary folder, this test's
+    root = tmp_path / "site"
+    books = root / "boeken"
+    shutil.copytree(BOOKS_DIR, books)
+    commit_all(root)
+
+    def started() -> tuple[Served, list[Path]]:
+        served = start_site(root, str(books / "main.beancount"), USERS)
+        status, _ = _request(f"{served.url(BFILE)}/extension/VngJaarrekening/", "anna")
+        assert status == 200
+        return served, sorted(temp.glob(f"vng-jaarrekening-{served.fava.pid}-*"))
+
+    first, folders = started()
+    try:
+        assert len(folders) == 1 and any(folders[0].iterdir())  # its build is in there
+        first.fava.send_signal(signal.SIGKILL)
+        first.fava.wait()
+    finally:
+        first.stop()
+    assert folders[0].exists()  # nobody removed it
+    (temp / "vng-jaarrekening-1-ander").mkdir()  # a live process's (pid 1): kept
+    second, theirs = started()
+    try:
+        assert not folders[0].exists() and len(theirs) == 1
+        assert (temp / "vng-jaarrekening-1-ander").exists()
+    finally:
+        second.stop()
+    assert not theirs[0].exists()  # a server that stops removes its own

@@ -62,7 +62,37 @@ WRITE_SETTLE = 0.5  # seconds after a write before its build starts (one per bat
 POLL = 0.05  # seconds between two looks at the build's result while a request waits
 ERRORS = "fouten.txt"  # the build's standard error, in its folder
 
+FOLDERS = "vng-jaarrekening-"  # + the server's process id: its builds' folders, in /tmp
+
 _Endpoint = TypeVar("_Endpoint", bound=Callable[..., Response])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def builds_folder() -> str:
+    """A folder of this server's own for its builds (removed when it ends); first the
+    folders of this user's servers that ended without removing theirs (killed) go."""
+    base = tempfile.gettempdir()
+    for entry in os.scandir(base):
+        name = entry.name
+        if not name.startswith(FOLDERS):
+            continue
+        pid = name[len(FOLDERS) :].split("-", 1)[0]
+        try:
+            mine = entry.is_dir(follow_symlinks=False) and entry.stat().st_uid == os.getuid()
+        except OSError:
+            continue
+        if mine and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(entry.path, ignore_errors=True)
+    return tempfile.mkdtemp(prefix=f"{FOLDERS}{os.getpid()}-", dir=base)
 
 
 def endpoint(name: str) -> Callable[[_Endpoint], _Endpoint]:
@@ -153,6 +183,7 @@ class VngJaarrekening(FavaExtensionBase):
         self._years: tuple[object, list[int]] | None = None
         self._chart: tuple[object, tuple[Chart, list[str]]] | None = None
         self._pending: threading.Timer | None = None  # a build asked for by a write
+        self._folder = ""  # the builds' folders' folder (``builds_folder``), when made
         atexit.register(self._stop_all)
 
     # --- which books, which year -------------------------------------------------
@@ -216,7 +247,9 @@ class VngJaarrekening(FavaExtensionBase):
         return digest.hexdigest()
 
     def _start(self, year: int, key: str) -> _Bouw:
-        folder = tempfile.mkdtemp(prefix=f"vng-jaarrekening-{year}-")
+        if not self._folder or not os.path.isdir(self._folder):
+            self._folder = builds_folder()
+        folder = tempfile.mkdtemp(prefix=f"{year}-", dir=self._folder)
         command = [
             sys.executable,
             "-m",
@@ -288,6 +321,8 @@ class VngJaarrekening(FavaExtensionBase):
     def _stop_all(self) -> None:
         for bouw in list(self._builds.values()):
             bouw.stop()
+        if self._folder:
+            shutil.rmtree(self._folder, ignore_errors=True)
 
     # --- what the template shows --------------------------------------------------
 
