@@ -74,6 +74,9 @@ class Site:
 
     def stop(self) -> None:
         self.served.stop()
+        if self.fava is not self.served.fava and self.fava.poll() is None:
+            self.fava.terminate()  # a vng serve started again after the first was killed
+            self.fava.wait(10)
         subprocess.run(["pkill", "-f", f"nginx -p {self.root}/proxy"], check=False)
 
     def request(
