@@ -220,6 +220,12 @@ def test_the_jaarverslag_has_the_pdfs_parts_with_an_index(group_site: dict, brow
         for s in beleid.find_elements(By.CSS_SELECTOR, "div.vng-tekst")
     ]
     assert sections.index("beleggingsportefeuille") < sections.index("deelnemingen")
+    # a text inside a note stands under the note's heading, without a title of its own
+    note = browser.find_element(
+        By.CSS_SELECTOR, 'div.vng-tekst[data-sectie="noot_personeelslasten"]'
+    )
+    assert note.text and note.find_elements(By.TAG_NAME, "h4") == []
+    assert beleid.find_elements(By.CSS_SELECTOR, "div.vng-tekst h4")  # the others keep theirs
     development = beleid.find_element(
         By.CSS_SELECTOR, 'table[data-table="bestuursverslag.resultaatontwikkeling"]'
     )

@@ -46,7 +46,7 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, abort, jsonify, request, send_file
 
 from statements.render.format import euros, percentage, thousands
-from statements.render.pdf import Section, text_blocks
+from statements.render.pdf import NOTE_OPENING_TEXTS, NOTE_TEXTS, Section, text_blocks
 from statements.table import Row, StatementTable
 from vng.fava.bouw import RESULT, Pagina, Rekening
 from vng.jaarverslag import group_path, slug
@@ -63,6 +63,9 @@ POLL = 0.05  # seconds between two looks at the build's result while a request w
 ERRORS = "fouten.txt"  # the build's standard error, in its folder
 
 FOLDERS = "vng-jaarrekening-"  # + the server's process id: its builds' folders, in /tmp
+
+# the texts of the books inside a note (the PDF's), shown without a title of their own
+INSIDE_NOTES = frozenset((*NOTE_OPENING_TEXTS.values(), *NOTE_TEXTS.values()))
 
 _Endpoint = TypeVar("_Endpoint", bound=Callable[..., Response])
 
@@ -333,6 +336,12 @@ class VngJaarrekening(FavaExtensionBase):
     def is_text(item: Section | StatementTable) -> bool:
         """Whether an item of a part of the document is a text (else a table)."""
         return isinstance(item, Section)
+
+    @staticmethod
+    def titled(section: Section) -> bool:
+        """Whether a text shows its title: not one inside a note, which the PDF sets
+        under the note's own heading or after its table, without a title of its own."""
+        return section.key not in INSIDE_NOTES
 
     @staticmethod
     def blocks(section: Section) -> tuple[tuple[str, str], ...]:
