@@ -8,7 +8,9 @@ baten en lasten or of one of its notes: ``realisatie.<regel>``, ``begroot.<regel
 ``vorig_jaar.<regel>``, ``verschil_begroting.<regel>``, ``verschil_vorig_jaar.<regel>``
 with ``<regel>`` a line id of the staat (``overige_personeelslasten``) or
 ``<toelichting>.<regel>`` (``overige_personeelslasten.uitzendkrachten``), or the aandeel of one
-deelneming (``deelneming.risicobeheer``, ``deelneming_vorig_jaar.risicobeheer``). A
+deelneming (``deelneming.risicobeheer``, ``deelneming_vorig_jaar.risicobeheer``), or
+a line of a deelneming against its own begroting (``begroot_deelneming.connect.brutomarge``,
+from the table ``consolidatie.begroting_deelnemingen`` of the consolidation). A
 placeholder that names no figure, or a figure this jaarrekening does not hold, stops
 the build with the text's ``file:line``; the sections of the geconsolideerde
 jaarrekening are left out of a jaarrekening without it.
@@ -24,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statements.errors import StatementError
 from statements.table import Amount, StatementTable
 from vng_accounts.teksten import (
+    BEGROTING_DEELNEMING_KINDS,
     DEELNEMING_KINDS,
     FIGUREN,
     GROEP_SECTIES,
@@ -37,6 +40,8 @@ from vng_accounts.teksten import (
 Figure = Decimal | int
 
 DEELNEMINGEN = "toelichting.resultaat_deelnemingen"  # the aandeel per deelneming (23)
+# the deelnemingen against their own begroting (statements.consolidatie.geconsolideerd)
+BEGROTING_DEELNEMINGEN = "consolidatie.begroting_deelnemingen"
 
 
 def _minus(left: Amount, right: Amount) -> Amount:
@@ -191,6 +196,8 @@ def line_figure(tables: Mapping[str, StatementTable], name: str) -> Amount:
     kind, _, ref = name.partition(".")
     if kind in DEELNEMING_KINDS:
         return _amount(tables, DEELNEMINGEN, ref, 0 if kind == "deelneming" else 1)
+    if kind in BEGROTING_DEELNEMING_KINDS:
+        return _tegen_begroting(tables, kind, ref)
     if kind not in LINE_KINDS or not ref:
         return None
     note, _, line = ref.partition(".")
@@ -204,6 +211,22 @@ def line_figure(tables: Mapping[str, StatementTable], name: str) -> Amount:
     return None
 
 
+def _tegen_begroting(tables: Mapping[str, StatementTable], kind: str, ref: str) -> Amount:
+    """A line of a deelneming against its own begroting: realised, budgeted, the
+    difference, or the difference as a part of the (absolute) budget."""
+    realised = _amount(tables, BEGROTING_DEELNEMINGEN, ref, 0)
+    budgeted = _amount(tables, BEGROTING_DEELNEMINGEN, ref, 1)
+    if realised is None or budgeted is None:
+        return None
+    if kind == "realisatie_deelneming":
+        return realised
+    if kind == "begroot_deelneming":
+        return budgeted
+    if kind == "verschil_begroting_deelneming":
+        return realised - budgeted
+    return (realised - budgeted) / abs(budgeted) if budgeted else None
+
+
 def present(value: Figure, form: str | None) -> str:
     """A figure as the report writes it."""
     if isinstance(value, int):
@@ -212,8 +235,9 @@ def present(value: Figure, form: str | None) -> str:
         amount = abs(value) if form == "miljoen_abs" else value
         millions = (amount / 1_000_000).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
         return f"€ {_dutch(f'{millions:,}')} miljoen"
-    if form == "procent":
-        percent = (value * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if form in ("procent", "procent_abs"):
+        part = abs(value) if form == "procent_abs" else value
+        percent = (part * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         return f"{percent}".replace(".", ",") + "%"
     if form == "teken":
         return "nihil" if not value else ("negatief" if value < 0 else "positief")

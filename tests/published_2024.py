@@ -722,3 +722,40 @@ VERSCHIL_VORIG_JAAR = {
     "bedrijfsresultaat": 147,
 }
 VERSCHIL_ERRATA: dict[str, tuple[int, int, str]] = {}
+
+# The deelnemingen against their own begroting 2024, as the bestuursverslag's paragraphs
+# on them print it (in € miljoen, here x € 1.000; "ruim 8,6%" as the tenths it names).
+# VNG Connect Holding B.V.: the result before tax, its deviation from the begroting,
+# the brutomarge and its deviation, the bedrijfskosten realised and budgeted, and the
+# deviation on the bedrijfs- en financieringskosten together.
+BEGROTING_CONNECT = {
+    "resultaat": 1518,
+    "verschil_resultaat": 918,
+    "brutomarge": 6703,
+    "verschil_brutomarge": 534,
+    "afwijking_brutomarge_tienden_procent": 86,
+    "bedrijfskosten": 5226,
+    "begroot_bedrijfskosten": 5585,
+    "verschil_bedrijfskosten": 359,
+    "verschil_bedrijfs_en_financieringskosten": 384,
+}
+# VNG Risicobeheer B.V.: the table that explains the difference with the begroting, in
+# euros as printed (a cost that is higher is negative), the realised result before tax
+# (x € 1.000) and the budgeted one (x € 1.000).
+BEGROTING_RISICOBEHEER_VERSCHILLEN = {
+    "personeelskosten": -70177,
+    "overige_bedrijfskosten": 802787,
+    "opbrengsten": 71328,
+    "financieel": -5331,
+    "resultaat": 798607,
+}
+BEGROTING_RISICOBEHEER = {"resultaat": 716, "begroot_resultaat": -82}
+# (books, printed, why), x € 1.000
+BEGROTING_RISICOBEHEER_ERRATA = {
+    "begroot_resultaat": (
+        -83,
+        -82,
+        "het resultaat 716 min het verschil 798.607 van de eigen tabel is -82.607, "
+        "afgerond -83; de tekst drukt -82 (afgekapt)",
+    ),
+}

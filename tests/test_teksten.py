@@ -173,6 +173,49 @@ def test_a_deelneming_is_a_figure_by_the_key_of_its_entity() -> None:
     assert len(check_tekst(Tekst(2024, "resultaatbestemming", "D", "{deelneming.}", "f", 1))) == 1
 
 
+def test_a_deelneming_against_its_begroting_is_a_figure_by_entity_and_line() -> None:
+    from statements.table import Row
+
+    table = StatementTable(
+        "consolidatie.begroting_deelnemingen",
+        "Deelnemingen en begroting 2024",
+        ("Realisatie 2024", "Begroot 2024"),
+        (
+            Row("connect.brutomarge", "b", "line", (Decimal(6703000), Decimal(6169000))),
+            Row("connect.bedrijfskosten", "k", "line", (Decimal(-5226000), Decimal(-5585000))),
+            Row("connect.financieel", "f", "line", (Decimal(41000), Decimal(0))),
+        ),
+    )
+    tekst = Tekst(
+        2024,
+        "resultaatbestemming",
+        "D",
+        "{realisatie_deelneming.connect.brutomarge:miljoen} tegen "
+        "{begroot_deelneming.connect.brutomarge:miljoen}: "
+        "{afwijking_begroting_deelneming.connect.brutomarge:procent_abs} "
+        "{verschil_begroting_deelneming.connect.brutomarge:richting}; kosten "
+        "{verschil_begroting_deelneming.connect.bedrijfskosten:miljoen_abs} "
+        "{verschil_begroting_deelneming.connect.bedrijfskosten:richting}",
+        "f",
+        1,
+    )
+    assert check_tekst(tekst) == []
+    [filled] = fill([tekst], [table], 2024)
+    assert filled.text == (
+        "€ 6,703 miljoen tegen € 6,169 miljoen: 8,66% hoger; kosten € 0,359 miljoen hoger"
+    )
+    for missing in (
+        "{begroot_deelneming.risicobeheer.brutomarge}",
+        "{afwijking_begroting_deelneming.connect.financieel}",
+    ):
+        wrong = Tekst(2024, "resultaatbestemming", "D", missing, "f", 1)
+        with pytest.raises(StatementError, match="noemt geen bedrag van deze jaarrekening"):
+            fill([wrong], [table], 2024)  # no such line; a difference of nothing budgeted
+    for malformed in ("{begroot_deelneming.connect}", "{begroot_deelneming.connect.}"):
+        wrong = Tekst(2024, "resultaatbestemming", "D", malformed, "f", 1)
+        assert len(check_tekst(wrong)) == 1
+
+
 def test_a_figure_the_jaarrekening_lacks_stops_the_build_at_its_line(
     report_tables: dict[str, StatementTable],
 ) -> None:
@@ -192,6 +235,7 @@ def test_figures_are_written_the_dutch_way() -> None:
     assert present(Decimal("-3396123.45"), "miljoen_abs") == "€ 3,396 miljoen"
     assert present(Decimal("1234567"), "duizend") == "€ 1.235"
     assert present(Decimal("0.264174"), "procent") == "26,42%"
+    assert present(Decimal("-0.264174"), "procent_abs") == "26,42%"
     assert present(Decimal("-1"), "teken") == "negatief"
     assert present(Decimal("5"), "richting") == "hoger"
     assert present(2024, None) == "2024"

@@ -10,20 +10,28 @@ entry, so a line of the text has a line in the file)::
 
     - een lege regel begint een nieuwe alinea, een regel met '- ' een opsomming"
 
-A figure is never typed into a text: it is a placeholder ``{name}`` or
-``{name:vorm}``, filled by the build from the statements. ``FIGUREN`` lists the names,
-``VORMEN`` the forms (``miljoen`` € 1,234 miljoen, ``duizend`` € 1.234 — the default —,
-``miljoen_abs`` and ``duizend_abs`` without the sign, ``procent`` 26,42%, ``teken``
-positief/negatief, ``richting`` hoger/lager, ``getal`` a count as the books give it,
-328,59). A line of the staat van baten en lasten or of one of its notes is a figure
-too: ``realisatie.<regel>``, ``begroot.<regel>``, ``vorig_jaar.<regel>``,
+A figure is never typed into a text: it is a placeholder ``{name}`` or ``{name:vorm}``,
+filled by the build from the statements. ``FIGUREN`` lists the names, ``VORMEN`` the
+forms (``miljoen`` € 1,234 miljoen, ``duizend`` € 1.234 — the default —,
+``miljoen_abs``, ``duizend_abs`` and ``procent_abs`` without the sign, ``procent``
+26,42%, ``teken`` positief/negatief, ``richting`` hoger/lager, ``getal`` a count as the
+books give it, 328,59). A line of the staat van baten en lasten or of one of its notes
+is a figure too: ``realisatie.<regel>``, ``begroot.<regel>``, ``vorig_jaar.<regel>``,
 ``verschil_begroting.<regel>``, ``verschil_vorig_jaar.<regel>``, ``<regel>`` a line of
 the staat or ``<toelichting>.<regel>`` (``<toelichting>.totaal`` the note's total); the
 aandeel of one deelneming in the resultaat deelnemingen is ``deelneming.<entiteit>``
-(and ``deelneming_vorig_jaar.<entiteit>``). A heading may name the years only
-(``{jaar}``, ``{vorig_jaar}``, ``{volgend_jaar}``). The check (the plugin
-``vng_accounts.plugins.teksten``, so ``vng check``, bean-check and Fava show it) reports,
-at the text's ``file:line``:
+(and ``deelneming_vorig_jaar.<entiteit>``). A deelneming set against its own begroting
+(Fava budgets in its books, the lines of its result by the ``resultaatanalyse`` of its
+accounts): ``realisatie_deelneming.<entiteit>.<regel>``,
+``begroot_deelneming.<entiteit>.<regel>``,
+``verschil_begroting_deelneming.<entiteit>.<regel>`` (realisatie min begroot) and
+``afwijking_begroting_deelneming.<entiteit>.<regel>`` (that difference as a part of the
+begroting), with ``<regel>`` ``resultaat`` (the result before tax) or a line of its
+analysis (``brutomarge``), in the sign of the result: a cost is negative, a difference
+that raises the result positive. A heading may name the years only (``{jaar}``,
+``{vorig_jaar}``, ``{volgend_jaar}``). The check (the plugin
+``vng_accounts.plugins.teksten``, so ``vng check``, bean-check and Fava show it)
+reports, at the text's ``file:line``:
 
 - a placeholder that names no figure or no form, or a section key the report lacks;
 - a number typed in: an amount (digits with a thousands or decimal separator), a
@@ -163,7 +171,17 @@ FIGUREN: dict[str, str] = {
 }
 
 VORMEN = frozenset(
-    {"miljoen", "miljoen_abs", "duizend", "duizend_abs", "procent", "teken", "richting", "getal"}
+    {
+        "miljoen",
+        "miljoen_abs",
+        "duizend",
+        "duizend_abs",
+        "procent",
+        "procent_abs",
+        "teken",
+        "richting",
+        "getal",
+    }
 )
 # A line of the staat van baten en lasten or of one of its notes, as a figure:
 # ``<soort>.<regel>`` or ``<soort>.<toelichting>.<regel>``.
@@ -171,6 +189,13 @@ LINE_KINDS = ("realisatie", "begroot", "vorig_jaar", "verschil_begroting", "vers
 # The aandeel of one deelneming in the resultaat deelnemingen (23), by the key of its
 # entity in the group's books: ``deelneming.<key>``, ``deelneming_vorig_jaar.<key>``.
 DEELNEMING_KINDS = ("deelneming", "deelneming_vorig_jaar")
+# A deelneming against its own begroting: ``<soort>.<entiteit>.<regel>``.
+BEGROTING_DEELNEMING_KINDS = (
+    "realisatie_deelneming",
+    "begroot_deelneming",
+    "verschil_begroting_deelneming",
+    "afwijking_begroting_deelneming",
+)
 
 
 def is_figure(name: str) -> bool:
@@ -180,6 +205,8 @@ def is_figure(name: str) -> bool:
     kind, _, ref = name.partition(".")
     if kind in DEELNEMING_KINDS:
         return bool(re.fullmatch(r"[a-z_]+", ref))
+    if kind in BEGROTING_DEELNEMING_KINDS:
+        return bool(re.fullmatch(r"[a-z_]+\.[a-z_]+", ref))
     if kind not in LINE_KINDS:
         return False
     note, _, line = ref.partition(".")

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from statements.consolidatie.eliminaties import Consolidation, consolidate
-from statements.consolidatie.omrekening import ZERO, Figures, GroupFigures, where
+from statements.consolidatie.omrekening import NOT_OWN, ZERO, Figures, GroupFigures, where
 from statements.consolidatie.toelichting import accountantshonoraria, build_group_notes
 from statements.errors import StatementErrors
 from statements.table import Row, StatementTable
@@ -86,7 +86,11 @@ def build_geconsolideerd(
         (_values(now.result), _values(before.result)),
     )
     notes = (
-        (resultaat_deelnemingen(group, now, before), aandeel_na_vpb(group, now, before))
+        (
+            resultaat_deelnemingen(group, now, before),
+            aandeel_na_vpb(group, now, before),
+            *begroting_deelnemingen(group, now),
+        )
         if any(e.fiscal_head for e in group.entities)
         else ()
     )
@@ -180,14 +184,7 @@ def _deelneming_results(group: Group, c: Consolidation) -> dict[str, Decimal]:
     figures = {f.entity.key: f for f in c.figures}
 
     def own(fig: Figures) -> Decimal:
-        return -sum(
-            (
-                v
-                for line, v in fig.result.items()
-                if line not in ("resultaat_deelnemingen", "vpb", "dekking_uit_vermogen")
-            ),
-            ZERO,
-        )
+        return -sum((v for line, v in fig.result.items() if line not in NOT_OWN), ZERO)
 
     values = {
         e.key: sum((own(figures[k]) for k in group.descendants(e.key)), ZERO)
@@ -294,6 +291,63 @@ def aandeel_na_vpb(
         (consolidation.year, previous.year),
         with_vpb=False,
     )
+
+
+BEGROTING_DEELNEMINGEN = "consolidatie.begroting_deelnemingen"
+
+
+def begroting_deelnemingen(
+    group: Group, consolidation: Consolidation
+) -> tuple[StatementTable, ...]:
+    """Per company under the fiscal head whose books (or those of the companies below
+    it) hold a begroting of the year: its result before tax realised and budgeted
+    (row ``<key>.resultaat``), and each line of their ``resultaatanalyse``
+    (``<key>.<regel>``), in the sign of the result (a cost negative). What the
+    bestuursverslag sets a deelneming's result against; no table when no company has
+    a begroting."""
+    head = next(e for e in group.entities if e.fiscal_head)
+    figures = {f.entity.key: f for f in consolidation.figures}
+    realised = _deelneming_results(group, consolidation)
+    rows: list[Row] = []
+    for entity in [e for e in group.entities if e.parent == head.key]:
+        below = [figures[k] for k in group.descendants(entity.key) if k in figures]
+        rows += _tegen_begroting(entity.key, entity.name, below, realised[entity.key])
+    if not rows:
+        return ()
+    year = consolidation.year
+    return (
+        StatementTable(
+            BEGROTING_DEELNEMINGEN,
+            f"Deelnemingen en begroting {year}",
+            (f"Realisatie {year}", f"Begroot {year}"),
+            tuple(rows),
+        ),
+    )
+
+
+def _tegen_begroting(key: str, name: str, below: list[Figures], realised: Decimal) -> list[Row]:
+    """The rows of one company with the companies below it (``below``): none when
+    their books hold no begroting of the year."""
+    budgeted = [b for b in (f.begroot for f in below) if b is not None]
+    if not budgeted:
+        return []
+    rows = [
+        Row(
+            f"{key}.resultaat",
+            f"{name}: resultaat voor belastingen",
+            "line",
+            (realised, -sum(budgeted, ZERO)),
+            1,
+        )
+    ]
+    for regel in sorted({r for f in below for r in (*f.analyse, *f.analyse_begroot)}):
+        amounts = (
+            -sum((f.analyse.get(regel, ZERO) for f in below), ZERO),
+            -sum((f.analyse_begroot.get(regel, ZERO) for f in below), ZERO),
+        )
+        label = f"{name}: {regel.replace('_', ' ')}"
+        rows.append(Row(f"{key}.{regel}", label, "line", amounts, 1))
+    return rows
 
 
 def kasstroomoverzicht(

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from beancount.core import data, prices
 
-from statements.balances import book_value
+from statements.balances import book_value, budgets
 from statements.consolidatie.toelichting import (
     Route,
     add_honorarium,
@@ -48,6 +48,12 @@ from vng_accounts.verslag import Garantie, read_commitments, read_guarantees, re
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 VPB_OF = "belasting_van"  # posting metadata: the company a part of the VpB is borne by
+# account metadata: the line of the company's own analysis of its result against its
+# begroting (``brutomarge``, ``bedrijfskosten``, ``personeelskosten``, ...)
+ANALYSE = "resultaatanalyse"
+# the lines of the result that are not the company's own: what it holds in others, the
+# fiscal unity's VpB, the dekking uit het vermogen
+NOT_OWN = ("resultaat_deelnemingen", "vpb", "dekking_uit_vermogen")
 
 # where a posting is: (file, line)
 Location = tuple[str, int]
@@ -96,6 +102,11 @@ class Figures:
     # the fiscal unity's VpB per company it is borne by (``belasting_van`` on a posting)
     vpb_shares: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     vpb_shares_at: dict[str, Location] = field(default_factory=dict)  # its first posting
+    # per line of its ``resultaatanalyse`` the result realised and budgeted (books' sign),
+    # and the whole own result budgeted (None: the books hold no begroting of the year)
+    analyse: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    analyse_begroot: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    begroot: Decimal | None = None
 
     def net_assets(self) -> Decimal:
         return -self.balance.get("groepsvermogen", ZERO)
@@ -249,7 +260,15 @@ def figures_of_years(
         fig.fte = staff[y].values.get("fte_ultimo") if y in staff else None
         _net_subsidies(fig, books, datetime.date(y, 12, 31), closing[y])
         netted_notes(fig.notes, routes, books, datetime.date(y, 12, 31), closing[y])
-        for by_line in (fig.balance, fig.result, fig.deelneming, fig.deelneming_result):
+        _begroting(fig, books, customs, result_roots)
+        for by_line in (
+            fig.balance,
+            fig.result,
+            fig.deelneming,
+            fig.deelneming_result,
+            fig.analyse,
+            fig.analyse_begroot,
+        ):
             _to_cents(by_line)
         for by_pair in (fig.ic_balance, fig.ic_result, fig.flows, fig.notes):
             _to_cents(by_pair)
@@ -270,6 +289,44 @@ def _by_year_end(entry: data.Transaction, end: datetime.date) -> bool:
     """Dated before ``end``, or the opening balance dated on it (the eindbalans of the
     year before, booked on the first day of the books)."""
     return entry.date < end or (entry.date == end and entry.meta.get(MUTATIE) == BEGINBALANS)
+
+
+def _begroting(
+    fig: Figures, books: Books, customs: list[data.Custom], result_roots: tuple[str, str]
+) -> None:
+    """The entity's begroting of the year (Fava ``custom "budget"`` entries in its own
+    books, in euros): its own result and each line of its ``resultaatanalyse``, books'
+    sign. A budget of an account the chart lacks stops the build at its line."""
+    budgeted = budgets(customs, fig.year)
+    if not budgeted:
+        return
+    total = ZERO
+    for account, amount in budgeted.items():
+        spec = books.chart.accounts.get(account)
+        if spec is None:
+            raise StatementError(
+                _budget_meta(customs, account, fig.year),
+                f"{fig.entity.key}: begroting van {account}, een rekening die de boeken "
+                "niet openen",
+            )
+        if account.split(":", 1)[0] not in result_roots or spec.lines.get(GW.id) in NOT_OWN:
+            continue  # a balance account, or a line that is not the company's own result
+        total += amount
+        regel = spec.meta.get(ANALYSE)
+        if regel:
+            fig.analyse_begroot[str(regel)] += amount
+    fig.begroot = total
+
+
+def _budget_meta(customs: list[data.Custom], account: str, year: int) -> dict[str, Any] | None:
+    for entry in customs:
+        if (
+            entry.type == "budget"
+            and entry.date.year == year
+            and str(entry.values[0].value) == account
+        ):
+            return dict(entry.meta)
+    return None
 
 
 def _net_subsidies(fig: Figures, books: Books, day: datetime.date, rate: Decimal) -> None:
@@ -323,6 +380,8 @@ def _add_result(
     if ic:
         fig.ic_result[(str(ic), line)] += value
         fig.ic_postings[("baten_lasten", str(ic))].append((value.quantize(CENT), *_at(entry.meta)))
+    if meta.get(ANALYSE):
+        fig.analyse[str(meta[ANALYSE])] += value
     if meta.get("deelneming"):
         fig.deelneming_result[str(meta["deelneming"])] += value
         fig.deelneming_result_at[str(meta["deelneming"])] = _at(entry.meta)

@@ -1,0 +1,160 @@
+"""The deelnemingen against their own begroting: Fava budgets in each dochter's books
+(``ledger/<entiteit>/begroting-2024.beancount``), the lines of the result by the
+``resultaatanalyse`` of its accounts, summed over the companies below each company of
+the fiscal unity. The figures the bestuursverslag names reproduce the published ones;
+a changed budget changes them; a budget of an account the books do not open stops the
+build at its line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+from statements.consolidatie import build_geconsolideerd
+from statements.table import StatementTable
+from tests import published_2024 as pub
+from tests.conftest import ROOT, group_figures
+
+GROUP = ROOT / "ledger" / "groep" / "groep.beancount"
+TABLE = "consolidatie.begroting_deelnemingen"
+
+
+def printed(amount: Decimal | None) -> int | None:
+    if amount is None:
+        return None
+    return int((amount / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _table(group_file: Path) -> StatementTable:
+    group, figures = group_figures(group_file, 2024)
+    return {t.id: t for t in build_geconsolideerd(group, figures, 2024)}[TABLE]
+
+
+@pytest.fixture(scope="module")
+def table() -> StatementTable:
+    return _table(GROUP)
+
+
+def _realised(table: StatementTable, row: str) -> Decimal:
+    amount = table.row(row).amounts[0]
+    assert amount is not None, row
+    return amount
+
+
+def _budgeted(table: StatementTable, row: str) -> Decimal:
+    amount = table.row(row).amounts[1]
+    assert amount is not None, row
+    return amount
+
+
+def _difference(table: StatementTable, row: str) -> Decimal:
+    return _realised(table, row) - _budgeted(table, row)
+
+
+def connect_as_published(table: StatementTable) -> list[str]:
+    """What of VNG Connect Holding B.V. differs from the published paragraph."""
+    p = pub.BEGROTING_CONNECT
+    found = {
+        "resultaat": printed(_realised(table, "connect.resultaat")),
+        "verschil_resultaat": printed(_difference(table, "connect.resultaat")),
+        "brutomarge": printed(_realised(table, "connect.brutomarge")),
+        "verschil_brutomarge": printed(_difference(table, "connect.brutomarge")),
+        "afwijking_brutomarge_tienden_procent": int(
+            _difference(table, "connect.brutomarge") / _budgeted(table, "connect.brutomarge") * 1000
+        ),
+        # a cost in the sign of the result: negative
+        "bedrijfskosten": printed(-_realised(table, "connect.bedrijfskosten")),
+        "begroot_bedrijfskosten": printed(-_budgeted(table, "connect.bedrijfskosten")),
+        "verschil_bedrijfskosten": printed(_difference(table, "connect.bedrijfskosten")),
+        "verschil_bedrijfs_en_financieringskosten": printed(
+            _difference(table, "connect.bedrijfskosten") + _difference(table, "connect.financieel")
+        ),
+    }
+    return [f"{k}: {found[k]} tegen {v}" for k, v in p.items() if found[k] != v]
+
+
+def risicobeheer_as_published(table: StatementTable) -> list[str]:
+    """What of VNG Risicobeheer B.V. differs from the published paragraph."""
+    wrong = [
+        f"{regel}: {_difference(table, f'risicobeheer.{regel}')} tegen {euros}"
+        for regel, euros in pub.BEGROTING_RISICOBEHEER_VERSCHILLEN.items()
+        if _difference(table, f"risicobeheer.{regel}") != euros
+    ]
+    budget, printed_budget, _ = pub.BEGROTING_RISICOBEHEER_ERRATA["begroot_resultaat"]
+    assert printed_budget == pub.BEGROTING_RISICOBEHEER["begroot_resultaat"]
+    found = {
+        "resultaat": printed(_realised(table, "risicobeheer.resultaat")),
+        "begroot_resultaat": printed(_budgeted(table, "risicobeheer.resultaat")),
+    }
+    expected = {"resultaat": pub.BEGROTING_RISICOBEHEER["resultaat"], "begroot_resultaat": budget}
+    return wrong + [f"{k}: {found[k]} tegen {v}" for k, v in expected.items() if found[k] != v]
+
+
+def test_connect_against_its_begroting_as_published(table: StatementTable) -> None:
+    assert connect_as_published(table) == []
+    # the holding's result is that of note (23), the sum of its companies
+    assert _realised(table, "connect.resultaat") == Decimal("1518000.00")
+
+
+def test_risicobeheer_against_its_begroting_as_published(table: StatementTable) -> None:
+    assert risicobeheer_as_published(table) == []
+    # the erratum: the printed budget cuts off what the printed differences give
+    realised = _realised(table, "risicobeheer.resultaat")
+    budget = realised - pub.BEGROTING_RISICOBEHEER_VERSCHILLEN["resultaat"]
+    assert int(budget / 1000) == pub.BEGROTING_RISICOBEHEER["begroot_resultaat"]
+    assert printed(budget) != pub.BEGROTING_RISICOBEHEER["begroot_resultaat"]
+
+
+def test_the_lines_of_the_analysis_add_up_to_the_result(table: StatementTable) -> None:
+    for key in ("connect", "risicobeheer"):
+        lines = [r for r in table.rows if r.id.startswith(f"{key}.") and r.id != f"{key}.resultaat"]
+        for column in (0, 1):
+            total = sum((r.amounts[column] or Decimal(0) for r in lines), Decimal(0))
+            assert total == table.row(f"{key}.resultaat").amounts[column], (key, column)
+
+
+def test_only_the_companies_with_a_begroting_are_set_against_it(table: StatementTable) -> None:
+    assert {r.id.partition(".")[0] for r in table.rows} == {"connect", "risicobeheer"}
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "ledger"
+    shutil.copytree(ROOT / "ledger", target)
+    return target
+
+
+def test_a_changed_budget_changes_the_figures(tmp_path: Path) -> None:
+    ledger = _copy(tmp_path)
+    budget = ledger / "csc" / "begroting-2024.beancount"
+    text = budget.read_text(encoding="utf-8")
+    changed = re.sub(r"(Lasten:OverigeLasten\s+\"yearly\"\s+)820000\.00", r"\g<1>850000.00", text)
+    assert changed != text
+    budget.write_text(changed, encoding="utf-8")
+    budget_r = ledger / "risicobeheer" / "begroting-2024.beancount"
+    text = budget_r.read_text(encoding="utf-8")
+    changed = re.sub(r"(Baten:Financieel:Rente\s+\"yearly\"\s+)-62331\.00", r"\g<1>-60331.00", text)
+    assert changed != text
+    budget_r.write_text(changed, encoding="utf-8")
+    table = _table(ledger / "groep" / "groep.beancount")
+    assert "begroot_bedrijfskosten: 5615 tegen 5585" in connect_as_published(table)
+    assert "financieel: -3331.00 tegen -5331" in risicobeheer_as_published(table)
+
+
+def test_a_budget_of_an_account_the_books_lack_is_an_error_at_its_line(tmp_path: Path) -> None:
+    from vng.build import Taak, run
+
+    ledger = _copy(tmp_path)
+    budget = ledger / "od" / "begroting-2024.beancount"
+    lines = budget.read_text(encoding="utf-8").splitlines()
+    lines.append('2024-01-01 custom "budget" Lasten:Bestaat:Niet "yearly" 1000.00 EUR')
+    budget.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    group = str(ledger / "groep" / "groep.beancount")
+    [result] = run([Taak("od", str(ledger / "od" / "main.beancount"), 2024, group)]).values()
+    assert any(
+        f"begroting-2024.beancount:{len(lines)}:" in error and "Lasten:Bestaat:Niet" in error
+        for error in result.errors
+    ), result.errors
