@@ -8,10 +8,13 @@ from decimal import Decimal
 import pytest
 
 from statements.consolidatie import build_geconsolideerd, consolidate
+from statements.enkelvoudig import balance_lines
 from statements.table import StatementTable
 from tests import published_2024 as pub
 from tests.conftest import ROOT, group_figures
 from tests.test_published_report import assert_close, in_thousands
+from vng_accounts.books import Books
+from vng_accounts.layouts import SUBSIDIES
 
 GROUP = ROOT / "ledger" / "groep" / "groep.beancount"
 
@@ -133,6 +136,22 @@ def test_invariants(group, year: int) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+@pytest.mark.parametrize("year", [2022, 2023])
+def test_a_balance_presents_the_subsidies_as_the_setting_at_its_date(
+    group, books: Books, year: int
+) -> None:  # type: ignore[no-untyped-def]
+    """Through the balance per 31 December 2023 the subsidies were presented netted,
+    the eindbalans 2022 included: it is the books' openingsbalans (booked on
+    1 January 2023) and the start of the kasstroomoverzicht 2023, which compares like
+    with like. The consolidation nets the Vereniging's balance as its enkelvoudige
+    balans does, the opening balance too."""
+    figures = group[1][("vereniging", year)]
+    netted, bruto = balance_lines(books, year), balance_lines(books, year, netted=False)
+    for line in (SUBSIDIES.debit_line, SUBSIDIES.credit_line):
+        assert netted.amounts[line] != bruto.amounts[line], line
+        assert figures.balance[line] == netted.amounts[line], line
+
+
 # Printed as separate lines; the books keep OHW among the vorderingen.
 KASSTROOM_VORDERINGEN_2024 = -88768 + -274
 # The operational lines printed between "Kasstroom uit bedrijfsoperaties" and
@@ -226,9 +245,9 @@ def test_kasstroomoverzicht_2023_differences_of_the_vastgestelde_year(
         for line, printed in KASSTROOM_2023_VASTGESTELD.items()
     }
     assert got == {
-        "vorderingen": (35530, 5706),
+        "vorderingen": (-7470, 5706),
         "voorzieningen": (291, -4),
-        "kortlopende_schulden": (-32833, -5760),
+        "kortlopende_schulden": (10167, -5760),
         "bedrijfsoperaties": (2390, -656),
         "ontvangen_interest": (1704, 1979),
         "betaalde_interest": (0, -336),
