@@ -8,10 +8,13 @@ from decimal import Decimal
 import pytest
 
 from statements.consolidatie import build_geconsolideerd, consolidate
+from statements.enkelvoudig import balance_lines
 from statements.table import StatementTable
 from tests import published_2024 as pub
 from tests.conftest import ROOT, group_figures
 from tests.test_published_report import assert_close, in_thousands
+from vng_accounts.books import Books
+from vng_accounts.layouts import SUBSIDIES
 
 GROUP = ROOT / "ledger" / "groep" / "groep.beancount"
 
@@ -133,8 +136,26 @@ def test_invariants(group, year: int) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+@pytest.mark.parametrize("year", [2022, 2023])
+def test_a_balance_presents_the_subsidies_as_the_setting_at_its_date(
+    group, books: Books, year: int
+) -> None:  # type: ignore[no-untyped-def]
+    """Through the balance per 31 December 2023 the subsidies were presented netted,
+    the eindbalans 2022 included: it is the books' openingsbalans (booked on
+    1 January 2023) and the start of the kasstroomoverzicht 2023, which compares like
+    with like. The consolidation nets the Vereniging's balance as its enkelvoudige
+    balans does, the opening balance too."""
+    figures = group[1][("vereniging", year)]
+    netted, bruto = balance_lines(books, year), balance_lines(books, year, netted=False)
+    for line in (SUBSIDIES.debit_line, SUBSIDIES.credit_line):
+        assert netted.amounts[line] != bruto.amounts[line], line
+        assert figures.balance[line] == netted.amounts[line], line
+
+
 # Printed as separate lines; the books keep OHW among the vorderingen.
 KASSTROOM_VORDERINGEN_2024 = -88768 + -274
+# "Toename kortlopende schulden" 2024, as printed.
+KASSTROOM_SCHULDEN_2024_PRINTED = 77386
 # The operational lines printed between "Kasstroom uit bedrijfsoperaties" and
 # "Kasstroom uit operationele activiteiten" (2024), which the report totals as 513.
 KASSTROOM_OPERATIONEEL_PRINTED = 513
@@ -172,81 +193,122 @@ def test_erratum_kasstroom_operationeel_computed(tables: dict[str, StatementTabl
 
 
 # The 2023 lines the books give as printed (x € 1.000): the books' line -> printed lines.
+# The books keep the koersresultaat deelnemingen among the rentebaten (as in 2024: the
+# printed 1.395 + 49 are the staat's rentebaten of 1.444).
 KASSTROOM_2023_AS_PRINTED = {
-    "resultaat_effecten": ("ontvangen_dividend", "resultaat_effectentransacties"),
+    "vorderingen": ("vorderingen",),
+    "voorzieningen": ("voorzieningen",),
+    "ontvangen_interest": ("ontvangen_interest", "koersresultaat_deelnemingen"),
+    "betaalde_interest": ("betaalde_interest",),
     "omrekenverschillen": ("omrekenverschillen",),
     "bijzondere_baten_lasten": ("bijzondere_baten_lasten",),
     "voorgaande_jaren": ("voorgaande_jaren",),
+    "imva": ("imva",),
+    "mva": ("mva",),
+    "fva": ("fva",),
+    "investering": ("investering",),
     "financiering": ("financiering",),
-}
-# The 2023 lines where the books differ from the printed column without the report
-# contradicting itself: 2023 is vastgesteld (its opening balance and its entries are
-# locked by vastgesteld-2023.txt) and the report publishes no balance of 31 December 2022
-# that could settle them. books' line -> printed line.
-KASSTROOM_2023_VASTGESTELD = {
-    "vorderingen": "vorderingen",
-    "voorzieningen": "voorzieningen",
-    "kortlopende_schulden": "kortlopende_schulden",
-    "bedrijfsoperaties": "bedrijfsoperaties",
-    "ontvangen_interest": "ontvangen_interest",
-    "betaalde_interest": "betaalde_interest",
-    "imva": "imva",
-    "mva": "mva",
-    "fva": "fva",
-    "investering": "investering",
-    "netto_kasstroom": "netto_kasstroom",
-    "mutatie_liquide": "mutatie_liquide",
+    "netto_kasstroom": ("netto_kasstroom",),
+    "mutatie_liquide": ("mutatie_liquide",),
 }
 
 
-def test_kasstroomoverzicht_2023_lines_as_printed(tables: dict[str, StatementTable]) -> None:
-    table = tables["geconsolideerd.kasstroomoverzicht"]
+@pytest.mark.parametrize("line", sorted(KASSTROOM_2023_AS_PRINTED))
+def test_kasstroomoverzicht_2023_line_as_printed(
+    tables: dict[str, StatementTable], line: str
+) -> None:
     printed = pub.KASSTROOM_2023
-    for line, parts in KASSTROOM_2023_AS_PRINTED.items():
-        want = sum(printed[p] or 0 for p in parts)
-        got = table.row(line).amounts[1]
-        # the effecten are printed in two lines that the staat van baten en lasten
-        # prints as one, 3.623: the two rounded lines add to 3.622
-        slack = len(parts) - 1
-        assert abs(in_thousands(got) - want) <= slack, line
-        if line == "resultaat_effecten":
-            assert_close(got, pub.GECONSOLIDEERD_BATEN_LASTEN["opbrengst_effecten"][1], line)
+    want = sum(printed[p] or 0 for p in KASSTROOM_2023_AS_PRINTED[line])
+    assert_close(tables["geconsolideerd.kasstroomoverzicht"].row(line).amounts[1], want, line)
+
+
+def test_kasstroomoverzicht_2023_resultaat_effecten(tables: dict[str, StatementTable]) -> None:
+    """The effecten are printed in two lines that the staat van baten en lasten prints
+    as one, 3.623; the two lines, each rounded on its own, add to 3.622. The books' line
+    is the staat's."""
+    printed = pub.KASSTROOM_2023
+    got = tables["geconsolideerd.kasstroomoverzicht"].row("resultaat_effecten").amounts[1]
+    assert_close(got, pub.GECONSOLIDEERD_BATEN_LASTEN["opbrengst_effecten"][1], "effecten")
+    parts = printed["ontvangen_dividend"] + printed["resultaat_effectentransacties"]
+    assert in_thousands(got) - parts == 1
     # the VpB: the printed charge, the books what was paid (see the VpB erratum below)
     assert printed["vpb"] == pub.KASSTROOM_VPB_PRINTED[1]
 
 
-def test_kasstroomoverzicht_2023_differences_of_the_vastgestelde_year(
-    tables: dict[str, StatementTable],
-) -> None:
-    """Where the books' 2023 column differs from the printed one and the report does not
-    contradict itself, the figure is the vastgestelde year's: each difference pinned."""
-    table = tables["geconsolideerd.kasstroomoverzicht"]
-    got = {
-        line: (in_thousands(table.row(line).amounts[1]), pub.KASSTROOM_2023[printed])
-        for line, printed in KASSTROOM_2023_VASTGESTELD.items()
-    }
-    assert got == {
-        "vorderingen": (35530, 5706),
-        "voorzieningen": (291, -4),
-        "kortlopende_schulden": (-32833, -5760),
-        "bedrijfsoperaties": (2390, -656),
-        "ontvangen_interest": (1704, 1979),
-        "betaalde_interest": (0, -336),
-        "imva": (-47, -44),
-        "mva": (-768, -777),
-        "fva": (-4624, -4647),
-        "investering": (-5439, -5468),
-        "netto_kasstroom": (1917, -1222),
-        "mutatie_liquide": (1917, -1222),
-    }
-    # the books' interest is the staat van baten en lasten's (rente)baten and -lasten
-    # (the koersresultaat deelnemingen among the rentebaten, as in 2024: 1.395 + 49)
-    assert_close(
-        table.row("ontvangen_interest").amounts[1],
-        pub.GECONSOLIDEERD_BATEN_LASTEN["rentebaten"][1],
-        "ontvangen_interest",
+def _flow_balance(figures, flow: str, year: int) -> Decimal:  # type: ignore[no-untyped-def]
+    """The balance at the end of ``year`` of the group's accounts that say
+    ``kasstroom: flow``."""
+    return sum(
+        (
+            amount
+            for (_, y), fig in figures.items()
+            if y == year
+            for (key, _), amount in fig.flows.items()
+            if key == flow
+        ),
+        Decimal(0),
     )
-    assert pub.GECONSOLIDEERD_BATEN_LASTEN["rentelasten"][1] == 0
+
+
+def test_kasstroom_interest_is_what_was_received_and_paid(
+    group, tables: dict[str, StatementTable]
+) -> None:  # type: ignore[no-untyped-def]
+    """The interest lines of the kasstroomoverzicht are cash (RJ 360): the rentebaten
+    less the increase of the interest still to be received, the rentelasten plus the
+    decrease of the interest still to be paid. The report's 2024 column is the staat's
+    rentebaten (1.395 + 49 = 1.444) and rentelasten (-21): no accrued interest moved in
+    2024. Its 2023 column (1.979 + 52 and -336) is not the staat's (1.704 and nil), so
+    no accrual basis gives it: the interest accrued at the end of 2022 was received and
+    paid in 2023. The accounts of the accrued interest say so in the books
+    (``kasstroom:`` on their ``open``), and their movement is not in the mutatie
+    vorderingen or kortlopende schulden."""
+    staat = pub.GECONSOLIDEERD_BATEN_LASTEN
+    received_2024, paid_2024 = KASSTROOM_OPERATIONEEL_PARTS[1], KASSTROOM_OPERATIONEEL_PARTS[3]
+    koers_2024 = KASSTROOM_OPERATIONEEL_PARTS[5]
+    assert received_2024 + koers_2024 == staat["rentebaten"][0]
+    assert paid_2024 == staat["rentelasten"][0]
+    printed = pub.KASSTROOM_2023
+    received = printed["ontvangen_interest"] + printed["koersresultaat_deelnemingen"]
+    assert received != staat["rentebaten"][1]
+    assert printed["betaalde_interest"] != staat["rentelasten"][1]
+    table = tables["geconsolideerd.kasstroomoverzicht"]
+    figures = group[1]
+    pairs = (("ontvangen_interest", "rentebaten"), ("betaalde_interest", "rentelasten"))
+    for column, year in enumerate((2024, 2023)):
+        result = consolidate(group[0], figures, year).result
+        for flow, line in pairs:
+            moved = _flow_balance(figures, flow, year) - _flow_balance(figures, flow, year - 1)
+            assert table.row(flow).amounts[column] == -result.get(line, Decimal(0)) - moved
+            assert (moved == 0) == (year == 2024), (flow, year)
+    assert_close(table.row("ontvangen_interest").amounts[0], received_2024 + koers_2024, "2024")
+    assert_close(table.row("betaalde_interest").amounts[0], paid_2024, "2024")
+
+
+@pytest.mark.parametrize("column", [0, 1])
+def test_erratum_kasstroom_kortlopende_schulden_hold_the_vpb_charged_not_paid(
+    tables: dict[str, StatementTable], column: int
+) -> None:
+    """The report's VpB line is the year's charge (see the erratum of the betaalde VpB),
+    so its mutatie kortlopende schulden holds the movement of the VpB payable that the
+    books show as VpB paid: in both columns the printed kortlopende schulden and VpB add
+    up to the books' (2024: 77.386 - 682 = 77.160 - 456; 2023: -5.760 - 455 = -5.815 -
+    400). So the books' kortlopende schulden, and the kasstroom uit bedrijfsoperaties
+    that holds them (2023: -656 printed), differ from the print by what its VpB line
+    holds beyond the tax paid; from there on every figure is the printed one."""
+    table = tables["geconsolideerd.kasstroomoverzicht"]
+    vpb = pub.KASSTROOM_VPB_PRINTED[column]
+    printed = {
+        0: {"kortlopende_schulden": KASSTROOM_SCHULDEN_2024_PRINTED},
+        1: {
+            line: pub.KASSTROOM_2023[line] for line in ("kortlopende_schulden", "bedrijfsoperaties")
+        },
+    }[column]
+    paid = table.row("vpb").amounts[column]
+    assert round(paid / 1000) != vpb
+    for line, value in printed.items():
+        books = table.row(line).amounts[column]
+        assert_close(books + paid, value + vpb, line)
+        assert in_thousands(books) != value
 
 
 def test_erratum_kasstroom_2023_bedrijfsresultaat_and_afschrijvingen_shifted(
@@ -279,8 +341,8 @@ def test_erratum_kasstroom_operationeel_leaves_out_the_bedrijfsoperaties(
     """The printed operationele kasstroom is the sum of the lines below the kasstroom
     uit bedrijfsoperaties only — 4.902 in 2023, as 513 in 2024 (-11.385 + 11.898); with
     the bedrijfsoperaties (-656) it is 4.246, and only 4.246 with the investeringen of
-    -5.468 gives the printed netto kasstroom of -1.222. The books' column adds up (its
-    figures the vastgestelde year's, see above)."""
+    -5.468 gives the printed netto kasstroom of -1.222: that figure is no erratum, and
+    it is the books' too. The books' column adds up, its operationele kasstroom 4.246."""
     printed = pub.KASSTROOM_2023
     lines = sum(printed[line] or 0 for line in pub.KASSTROOM_2023_OPERATIONEEL_LINES)
     assert lines == printed["operationeel"] == pub.KASSTROOM_2023_PRINTED["operationeel"]
@@ -293,6 +355,8 @@ def test_erratum_kasstroom_operationeel_leaves_out_the_bedrijfsoperaties(
     books = table.row("netto_kasstroom").amounts[1]
     assert books == sum((table.row(p).amounts[1] for p in parts), Decimal(0))
     assert in_thousands(table.row("operationeel").amounts[1]) != printed["operationeel"]
+    assert_close(table.row("operationeel").amounts[1], operationeel, "operationeel")
+    assert_close(books, printed["netto_kasstroom"], "netto_kasstroom")
 
 
 @pytest.mark.parametrize("column", [0, 1])

@@ -32,6 +32,7 @@ from statements.consolidatie.toelichting import (
     add_honorarium,
     add_to_notes,
     netted_notes,
+    on_balance_of,
     route,
 )
 from statements.errors import StatementError, checked
@@ -335,7 +336,7 @@ def _net_subsidies(fig: Figures, books: Books, day: datetime.date, rate: Decimal
         return
     net: dict[str, Decimal] = defaultdict(Decimal)
     for entry in books.entries:
-        if isinstance(entry, data.Transaction) and entry.date <= day:
+        if isinstance(entry, data.Transaction) and on_balance_of(entry, day):
             for posting in entry.postings:
                 spec = books.chart.accounts.get(posting.account)
                 item = spec.meta.get(SUBSIDIES.meta_key) if spec else None

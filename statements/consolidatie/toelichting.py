@@ -114,6 +114,15 @@ def movement_row(entry: data.Transaction) -> str:
     return mutatie if mutatie in dict(GROUP_VOORZIENINGEN.rows) else OTHER
 
 
+def on_balance_of(entry: data.Transaction, day: datetime.date) -> bool:
+    """In the balance at the close of ``day``: dated on or before it, or the opening
+    balance booked on the next day (the eindbalans of ``day``'s year, booked on the
+    first day of the books, as the consolidation counts it)."""
+    return entry.date <= day or (
+        entry.date == day + datetime.timedelta(1) and entry.meta.get(MUTATIE) == BEGINBALANS
+    )
+
+
 def netted_notes(
     notes: dict[NoteKey, Decimal],
     routes: Mapping[str, Route],
@@ -128,7 +137,7 @@ def netted_notes(
         return
     net: dict[str, Decimal] = defaultdict(Decimal)
     for entry in books.entries:
-        if not isinstance(entry, data.Transaction) or entry.date > day:
+        if not isinstance(entry, data.Transaction) or not on_balance_of(entry, day):
             continue
         for posting in entry.postings:
             spec = books.chart.accounts.get(posting.account)
