@@ -940,3 +940,40 @@ def test_the_jaarverslag_of_a_year_whose_bestuur_the_books_do_not_name_leaves_li
     text = _part(PdfReader(str(tmp_path / "financieel-jaarverslag-2023.pdf")), "Ondertekening")
     assert "Namens het bestuur," in text
     assert "Leonard Geluk" not in text and "Dijksma" not in text
+
+
+def test_erratum_the_rise_of_the_salarislast_per_fte_is_not_5_84_percent(reader: PdfReader) -> None:
+    """Note (17) says the salarislast per fte rose "van € 0,094 miljoen in 2023 naar
+    € 0,099 miljoen in 2024", a rise of 5,84%. The per-fte figures are the note's total
+    over the fte at the year-end (the report's personeelsgegevens: 328,59 and 308,16 fte);
+    that reading gives 5,90%, the rounded figures 5,32%, and no reading of the printed
+    figures (total or salarissen alone, with or without the vergoedingen, over the fte at
+    the year-end or on average: 318,38 and 303,33) gives 5,84%. Our text states the two
+    figures and no percentage."""
+    printed = pub.TOELICHTING["personeelslasten"]
+    ultimo, gemiddeld = (
+        (Decimal("328.59"), Decimal("308.16")),
+        (Decimal("318.38"), Decimal("303.33")),
+    )
+    total = (Decimal(printed["totaal"][0]), Decimal(printed["totaal"][2]))
+    per_fte = [t / f for t, f in zip(total, ultimo, strict=True)]
+    assert [round(p / 1000, 3) for p in per_fte] == [Decimal("0.099"), Decimal("0.094")]
+
+    def rise(now: Decimal, then: Decimal) -> Decimal:
+        return round((now / then - 1) * 100, 2)
+
+    assert rise(*per_fte) == Decimal("5.90")
+    assert rise(Decimal("0.099"), Decimal("0.094")) == Decimal("5.32")
+    vergoedingen = (Decimal(-printed["vergoedingen"][0]), Decimal(-printed["vergoedingen"][2]))
+    salarissen = (Decimal(printed["salarissen"][0]), Decimal(printed["salarissen"][2]))
+    without = tuple(t + v for t, v in zip(total, vergoedingen, strict=True))
+    readings = [
+        rise(amounts[0] / fte[0], amounts[1] / fte[1])
+        for amounts in (total, without, salarissen)
+        for fte in (ultimo, gemiddeld)
+    ]
+    assert Decimal("5.84") not in readings
+    explanation = _part(reader, "Toelichting op de enkelvoudige staat van baten en lasten")
+    start = explanation.index("Salarissen, sociale lasten en pensioenlasten (17)")
+    explanation = explanation[start : explanation.index("Overige personeelslasten (18)", start)]
+    assert "€ 0,099 miljoen" in explanation and "5,84" not in explanation
