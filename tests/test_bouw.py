@@ -575,3 +575,28 @@ def test_a_build_gives_the_statements_of_a_change_before_its_auditfile(
     assert not ahead.xaf_path and ahead.analysis is None  # sent ahead of them
     assert built.results["realisatie"].xaf_path and not built.results["realisatie"].from_cache
     assert first[0].tables == built.tables and first[0].files == {}
+
+
+def test_an_auditfile_made_beside_the_rest_is_the_one_made_in_line_and_keeps_its_error(
+    tmp_path: Path,
+) -> None:
+    from vng.build import Taak, compute
+
+    books = str(LEDGER / "realisatie" / "main.beancount")
+    made: dict[bool, bytes] = {}
+    for spare in (False, True):
+        staging = tmp_path / f"staging-{spare}"
+        staging.mkdir()
+        taak = Taak("realisatie", books, 2024, full=True, staging=str(staging))
+        with _env(VNG_PROCESSEN="2"):
+            result = compute(taak, spare=spare)
+        assert not result.errors, result.errors
+        assert result.analysis is not None and result.sheets is not None
+        made[spare] = Path(result.xaf_path).read_bytes()
+    assert made[True] == made[False] and b"<auditfile" in made[True]
+    # the process beside raises, the task reports it as the one in line does
+    wrong = Taak("realisatie", books, 2024, full=True, staging=str(tmp_path), xaf="9.9")
+    with _env(VNG_PROCESSEN="2"):
+        beside, in_line = compute(wrong, spare=True), compute(wrong, spare=False)
+    assert beside.errors == in_line.errors
+    assert len(beside.errors) == 1 and "onbekende XAF-versie 9.9" in beside.errors[0]

@@ -198,21 +198,28 @@ def _fase(taak: Taak, fase: str, melden: Melden | None) -> Iterator[None]:
     melden(Melding(taak.key, fase, time.perf_counter() - start))
 
 
-def compute(taak: Taak, melden: Melden | None = None, eerder: Eerder | None = None) -> Uitkomst:
+def compute(
+    taak: Taak,
+    melden: Melden | None = None,
+    eerder: Eerder | None = None,
+    spare: bool = False,
+) -> Uitkomst:
     """Load one entity's books and compute what ``taak`` asks of them; ``melden`` is
     told of each phase as it begins and ends, ``eerder`` of a full task's result as
-    far as it goes before the grootboek (not when the books have errors)."""
+    far as it goes before the grootboek (not when the books have errors). ``spare``:
+    a core and the memory for a second process are free (its auditfile is made in
+    one beside the rest)."""
     if not os.path.exists(taak.path):
         return Uitkomst(taak.key, (f"{taak.path}:0: boeken niet gevonden",))
     auteurs = Auteurs()
     try:
-        return _compute(taak, melden, auteurs, eerder)
+        return _compute(taak, melden, auteurs, eerder, spare)
     finally:
         auteurs.close()
 
 
 def _compute(
-    taak: Taak, melden: Melden | None, auteurs: Auteurs, eerder: Eerder | None
+    taak: Taak, melden: Melden | None, auteurs: Auteurs, eerder: Eerder | None, spare: bool
 ) -> Uitkomst:
     from statements.consolidatie import (
         check_years,
@@ -280,7 +287,12 @@ def _compute(
             with _fase(taak, "auditfile", melden):
                 out.xaf_path = os.path.join(taak.staging, f"{taak.key}.xaf")
                 created = taak.today or datetime.date.today()
-                render_auditfile(ledger, company, created, out.xaf_path, taak.xaf)
+                xaf = (ledger, company, created, out.xaf_path, taak.xaf)
+                # with a core to spare the auditfile is written and validated beside the
+                # journal-entry tests and the workbook's rows; its error is raised here
+                written = beside(lambda: render_auditfile(*xaf)) if spare else None
+                if written is None:
+                    render_auditfile(*xaf)
                 from statements.journaalposten import analyse  # pandas: only here
 
                 out.analysis = analyse(ledger, closing)
@@ -296,6 +308,11 @@ def _compute(
                     out.journal_path = os.path.join(taak.staging, f"{taak.key}-journaal.csv")
                     out.journal_name = journal_file(ledger.entity, taak.year)
                     write_journal_csv(ledger, out.analysis, out.journal_path)
+                if written is not None:
+                    try:
+                        written()
+                    except RuntimeError as exc:  # the process beside ended without a word
+                        raise AuditfileError(str(exc)) from exc
     except StatementError as exc:
         out.errors = tuple(exc.lines())
     except AuditfileError as exc:
@@ -745,8 +762,12 @@ def _compute_all(
     workers = min(processes(), max(len(todo), 2 if apart else 1))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         computed = []
+        # one task alone leaves a core to its auditfile, when the memory of a second
+        # process holding its books stays within what the largest books take
+        budget = MEMORY_HEADROOM * max(sizes.values(), default=0)
+        spare = processes() > 1 and len(todo) == 1 and 2 * sizes[todo[0].key] <= budget
         for taak in todo:  # one after the other: nothing to go on with meanwhile
-            computed.append(compute(taak, voortgang.melding))
+            computed.append(compute(taak, voortgang.melding, spare=spare))
             voortgang.entiteit(taak.key, len(computed[-1].errors))
             if seen is not None:
                 seen(computed[-1])

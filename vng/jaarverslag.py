@@ -39,7 +39,7 @@ from vng.output import write_atomic
 from vng.voortgang import Voortgang, stil
 
 if TYPE_CHECKING:
-    from statements.render.pdf import Report
+    from statements.render.rapport import Report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_BOOKS = os.path.join(ROOT, "ledger", "vereniging", "main.beancount")
@@ -173,7 +173,7 @@ def report_of(
     texts, their figures filled from ``tables``, the place and the day it was made up.
     ``books`` names the books in an error; raises ``BuildError`` when the computation
     of the books gave no settings (the books were not computed)."""
-    from statements.render.pdf import Report, Section
+    from statements.render.rapport import Report, Section
     from statements.verslag import fill
 
     settings = own.settings
@@ -248,7 +248,7 @@ def _outputs(
 ) -> tuple[tuple[StatementTable, ...], tuple[str | bytes, bytes, bytes], str]:
     """The group's statements, and the JSON, the PDF and the workbook made of them:
     (statements, contents, the PDF's document key)."""
-    from statements.render.pdf import PdfError, render_pdf
+    from statements.render.rapport import PdfError
     from statements.render.xlsx import EntityLedgers, render_xlsx
 
     own = results[reporting]
@@ -279,7 +279,7 @@ def _outputs(
         known = cached_document(pdf_key)
         pdf = ahead.pdf(pdf_key) if known is None else (lambda: known)
         if pdf is None:
-            pdf = beside(lambda: render_pdf(*document))
+            pdf = beside(lambda: _render_pdf(document))
         workbook = render_xlsx(ledgers, made, analyses, journals)
         contents = (jaarrekening_json(year, name, made), pdf(), workbook)
         tick("opmaak")
@@ -288,6 +288,13 @@ def _outputs(
     except PdfError as exc:
         raise BuildError((f"{books}:0: {exc}",)) from exc
     return made, contents, pdf_key
+
+
+def _render_pdf(document: tuple[Report, tuple[StatementTable, ...]]) -> bytes:
+    # the typesetter is loaded only for a document not set before
+    from statements.render.pdf import render_pdf
+
+    return render_pdf(*document)
 
 
 class _Ahead:
@@ -304,8 +311,6 @@ class _Ahead:
         self._pdf: tuple[str, Callable[[], bytes]] | None = None
 
     def __call__(self, found: dict[str, Uitkomst], group: Any, reporting: str) -> None:
-        from statements.render.pdf import render_pdf
-
         own = found[reporting]
         if own.settings is None or own.ondertekening is None:
             return  # the build reports it
@@ -321,7 +326,7 @@ class _Ahead:
         document = (report, (*made, own.ondertekening))
         key = document_key("pdf", document)
         if cached_document(key) is None:
-            self._pdf = (key, beside(lambda: render_pdf(*document)))
+            self._pdf = (key, beside(lambda: _render_pdf(document)))
 
     def pdf(self, key: str) -> Callable[[], bytes] | None:
         """The PDF set ahead, when it is of the document ``key``."""

@@ -19,7 +19,6 @@ document holds that note.
 
 from __future__ import annotations
 
-import datetime
 import io
 import os
 import re
@@ -59,6 +58,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from statements.bestuursverslag import RESULTAATONTWIKKELING
 from statements.render.format import datum, euros, percentage, thousands
+from statements.render.rapport import PdfError, Report, Section
 from statements.table import Row, StatementTable
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
@@ -83,36 +83,6 @@ def unbroken(value: str) -> str:
 
 IN_THOUSANDS = unbroken("(bedragen x € 1.000)")
 BEFORE_APPROPRIATION = unbroken("Voor bestemming van het resultaat (bedragen x € 1.000)")
-
-
-class PdfError(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class Section:
-    """A text of the report, its figures already filled in: ``key`` names its place
-    in the document, ``title`` its heading; in ``text`` a blank line begins a new
-    paragraph and a line that begins with ``- `` is a bullet."""
-
-    key: str
-    title: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Report:
-    """What the PDF needs besides the tables: texts from the books."""
-
-    entity: str
-    year: int
-    voorwoord: str
-    plaats: str
-    sections: tuple[Section, ...] = ()
-    opgemaakt: datetime.date | None = None  # the day the bestuur made up the jaarrekening
-
-    def section(self, key: str) -> Section | None:
-        return next((s for s in self.sections if s.key == key), None)
 
 
 def _fonts() -> tuple[str, str]:

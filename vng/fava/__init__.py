@@ -46,7 +46,8 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, abort, jsonify, request, send_file
 
 from statements.render.format import euros, percentage, thousands
-from statements.render.pdf import NOTE_OPENING_TEXTS, NOTE_TEXTS, Section, text_blocks
+from statements.render.pdf import NOTE_OPENING_TEXTS, NOTE_TEXTS, text_blocks
+from statements.render.rapport import Section
 from statements.table import Row, StatementTable
 from vng.fava.bouw import RESULT, Pagina, Rekening
 from vng.jaarverslag import group_path, slug
