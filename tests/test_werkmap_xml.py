@@ -162,19 +162,68 @@ def test_an_entitys_sheets_made_apart_are_the_sheets_the_workbook_makes() -> Non
     analysis = analyse(ledger)
     apart = entity_sheets(ledger, analysis)
     assert apart is not None and apart.journaal.notes and apart.grootboekkaarten.notes
-    books = [
-        zipfile.ZipFile(
-            io.BytesIO(render_xlsx([EntityLedgers(ledger, None, made)], (), [analysis]))
+    # a second entity: its hits' rows come after the first's in every test's sheet
+    other = build_grootboek(load_books(str(ROOT / "ledger" / "od" / "main.beancount")), 2024)
+    others = analyse(other)
+    beside = entity_sheets(other, others)
+    assert beside is not None and apart.tests and beside.tests
+    made = [
+        render_xlsx(
+            [EntityLedgers(ledger, None, one), EntityLedgers(other, None, two)],
+            (),
+            [analysis, others],
         )
-        for made in (None, apart)
+        for one, two in ((None, None), (apart, beside))
     ]
+    books = [zipfile.ZipFile(io.BytesIO(content)) for content in made]
     names = books[0].namelist()
     assert names == books[1].namelist() and len(names) > 10
-    for name in names:
+    for name in names:  # zipfile checks each member's CRC as it reads it
         assert books[0].read(name) == books[1].read(name), name
+    hits = load_workbook(io.BytesIO(made[1]))
+    entities = {
+        cell.value
+        for sheet in hits.worksheets
+        if sheet.title.startswith("JET ") and sheet.title not in ("JET overzicht", "JET Benford")
+        for (cell,) in sheet.iter_rows(min_row=4, max_col=1)
+    }
+    assert {ledger.entity, other.entity} <= entities
     sheets = load_workbook(
         io.BytesIO(render_xlsx([EntityLedgers(ledger, None, apart)], (), [analysis]))
     )
     journaal = next(s for s in sheets.worksheets if s.title.startswith("Journaal"))
     assert journaal.max_row == 1 + sum(len(e.lines) for e in ledger.entries)
     assert journaal["E2"].value == "bel en =SUM(A1)"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=300), st.binary(max_size=5000), st.binary(max_size=300))
+def test_a_member_of_pieces_compressed_apart_is_the_pieces_together(
+    head: bytes, rows: bytes, tail: bytes
+) -> None:
+    """A sheet's rows compressed once (``deflated``, not ending the stream) between
+    its head and tail compressed when the workbook is written: one deflate stream of
+    the three, with the CRC-32 of the three together."""
+    import zlib
+
+    from statements.render.sheetdata import _member, crc32_combine, deflated
+
+    assert crc32_combine(zlib.crc32(head), zlib.crc32(rows), len(rows)) == zlib.crc32(head + rows)
+    for pieces in ((head, deflated(rows, final=False), tail), (deflated(rows, final=False),)):
+        member = _member(pieces)
+        whole = b"".join(p if isinstance(p, bytes) else rows for p in pieces)
+        assert zlib.decompress(member.data, -zlib.MAX_WBITS) == whole
+        assert member.crc == zlib.crc32(whole) and member.size == len(whole)
+
+
+def test_a_workbook_beyond_a_plain_zip_is_written_with_zip64_and_the_same_members() -> None:
+    from statements.render.sheetdata import _Archive, deflated
+
+    archive = _Archive()
+    archive.writestr("[Content_Types].xml", "<Types/>")
+    archive.pieces("xl/worksheets/sheet1.xml", (b"<a>", deflated(b"<row/>" * 99, False), b"</a>"))
+    for content in (archive.zip(), archive.zip64()):
+        with zipfile.ZipFile(io.BytesIO(content)) as book:
+            assert book.testzip() is None
+            assert book.read("xl/worksheets/sheet1.xml") == b"<a>" + b"<row/>" * 99 + b"</a>"
+            assert book.read("[Content_Types].xml") == b"<Types/>"

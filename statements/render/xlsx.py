@@ -48,7 +48,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from statements.grootboek import FLAGS, WORKSHEET_SIGNS, Grootboek, LedgerAccount
-from statements.journaalposten import BOOKING_TIME, PER_ENTRY, Analysis
+from statements.journaalposten import BOOKING_TIME, PER_ENTRY, Analysis, Hit
 from statements.render.sheetdata import SheetRows, escape, save
 from statements.table import Row, StatementTable
 
@@ -329,6 +329,14 @@ class _Rows:
         """Row ``row`` (below the rows before it): per column its value, None for no
         cell; an amount is a finite Decimal."""
         assert row > self.data.last_row, (self.sheet.title, row)
+        self.data.parts.append(self._row(str(row), values))
+        if not self.data.first_row:
+            self.data.first_row = row
+        self.data.last_row = row
+        for letter in self._removed(values):  # noted at every cell, as _Writer.text does
+            self.w.note(self.sheet, f"{letter}{row}", REMOVED)
+
+    def _row(self, row: str, values: Sequence[object]) -> str:
         texts, dates, euro = self.texts, self.dates, self.euro
         cells = "".join(
             [
@@ -341,14 +349,45 @@ class _Rows:
                 if value is not None
             ]
         )
-        self.data.parts.append(f'<row r="{row}">{cells}</row>')
+        return f'<row r="{row}">{cells}</row>'
+
+    def _removed(self, values: Sequence[object]) -> list[str]:
+        """The columns of the row's texts that had characters removed."""
+        if not self.texts.removed:
+            return []
+        return [
+            letter
+            for letter, kind, value in zip(self.letters, self.kinds, values, strict=True)
+            if kind == _TEXT and value in self.texts.removed
+        ]
+
+    def loose(self, values: Sequence[object]) -> LooseRow:
+        """A row that does not know yet where it goes (``put``)."""
+        return LooseRow(self._row(_WHERE, values), tuple(self._removed(values)))
+
+    def put(self, row: int, loose: LooseRow) -> None:
+        """A row made by ``loose`` as row ``row``: as ``add`` makes it."""
+        assert row > self.data.last_row, (self.sheet.title, row)
+        self.data.parts.append(loose.xml.replace(_WHERE, str(row)))
         if not self.data.first_row:
             self.data.first_row = row
         self.data.last_row = row
-        if texts.removed:  # noted at every cell, as _Writer.text does
-            for letter, kind, value in zip(self.letters, self.kinds, values, strict=True):
-                if kind == _TEXT and value in texts.removed:
-                    self.w.note(self.sheet, f"{letter}{row}", REMOVED)
+        for letter in loose.removed:
+            self.w.note(self.sheet, f"{letter}{row}", REMOVED)
+
+
+# in a row made before its place is known, where its number goes: a character that
+# no cell holds (a text's control characters are removed)
+_WHERE = "\x00"
+
+
+@dataclass(frozen=True)
+class LooseRow:
+    """A row of a sheet written as XML before its number is known: its XML with
+    ``_WHERE`` for the number, and the columns whose text had characters removed."""
+
+    xml: str
+    removed: tuple[str, ...] = ()
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
@@ -1059,25 +1098,28 @@ class SheetPart:
 
 @dataclass(frozen=True)
 class EntitySheets:
-    """An entity's journaal and grootboekkaarten rows, made where its ledger is (the
-    build's worker, kept in its cache): the workbook puts them in as they are."""
+    """An entity's journaal and grootboekkaarten rows, and per journal-entry test the
+    rows of its hits, made where its ledger is (the build's worker, kept in its
+    cache): the workbook puts them in as they are, the hits' rows numbered where they
+    come."""
 
     journaal: SheetPart
     grootboekkaarten: SheetPart
+    tests: tuple[tuple[str, tuple[LooseRow, ...]], ...] = ()
 
 
 def entity_sheets(ledger: Grootboek, analysis: Analysis | None) -> EntitySheets | None:
     """The rows of the entity's journaal and grootboekkaarten as the workbook writes
-    them; None for books too large for a worksheet (their journal is beside it). The
-    style ids in the rows are those every workbook registers first (``_ROW_STYLES``)."""
+    them, compressed, and those of its journal-entry tests' hits; None for books too
+    large for a worksheet (their journal is beside it). The style ids in the rows are
+    those every workbook registers first (``_ROW_STYLES``)."""
     if ledger.turnover is not None:
         return None
     w = _Writer({})
 
     def part(sheet: Worksheet, last: int) -> SheetPart:
         data = w.xml_rows[sheet.title]
-        if data.parts:  # one text to keep and to move
-            data.parts[:] = ["".join(data.parts)]
+        data.pack()
         notes = tuple((cell, message) for title, cell, message in w.notes if title == sheet.title)
         return SheetPart(data, notes, last)
 
@@ -1085,6 +1127,7 @@ def entity_sheets(ledger: Grootboek, analysis: Analysis | None) -> EntitySheets 
     return EntitySheets(
         part(journaal, _journaal_rows(w, journaal, ledger, analysis)),
         part(grootboek, _grootboek_rows(w, grootboek, ledger)),
+        _loose_hits(analysis) if analysis is not None else (),
     )
 
 
@@ -1112,7 +1155,7 @@ JET_SOURCES = (
 )
 
 
-def _journal_tests(w: _Writer, analyses: Sequence[Analysis]) -> None:
+def _journal_tests(w: _Writer, analyses: Sequence[Analysis], loose: Loose) -> None:
     if not analyses:
         return
     sheet = w.sheet(
@@ -1149,14 +1192,50 @@ def _journal_tests(w: _Writer, analyses: Sequence[Analysis]) -> None:
             w.text(sheet, row, last, note).font = BOLD
     _widths(sheet, [55] + [16, 10] * len(analyses) + [60])
     for test, label in names.items():
-        _test_sheet(w, test, label, analyses)
+        _test_sheet(w, test, label, analyses, loose)
     _benford(w, analyses)
     for analysis in analyses:
         for message in analysis.messages:
             w.note("JET overzicht", "", f"{analysis.entity}: {message}")
 
 
-def _test_sheet(w: _Writer, test: str, label: str, analyses: Sequence[Analysis]) -> None:
+# the columns of a journal-entry test's sheet below its header
+_HIT_KINDS = (_TEXT, _TEXT, _TIME, _TIME, _TEXT, _TEXT, _TEXT, _AMOUNT, _TEXT, _TEXT)
+
+
+def _hit_values(analysis: Analysis, hit: Hit) -> tuple[object, ...]:
+    return (
+        analysis.entity,
+        hit.entry,
+        hit.date,
+        hit.booked_at,
+        hit.user,
+        hit.number,
+        hit.account,
+        hit.amount,
+        hit.description,
+        hit.reason,
+    )
+
+
+def _loose_hits(analysis: Analysis) -> tuple[tuple[str, tuple[LooseRow, ...]], ...]:
+    """Per journal-entry test the rows of its sheet for the entity's hits, made apart
+    from the workbook (``entity_sheets``)."""
+    w = _Writer({})
+    rows = w.rows(w.sheet("JET", "", ""), _HIT_KINDS)
+    return tuple(
+        (test, tuple(rows.loose(_hit_values(analysis, hit)) for hit in analysis.hits[test]))
+        for test in analysis.names
+        if test in analysis.hits
+    )
+
+
+Loose = Mapping[str, tuple[tuple[str, tuple[LooseRow, ...]], ...]]
+
+
+def _test_sheet(
+    w: _Writer, test: str, label: str, analyses: Sequence[Analysis], loose: Loose
+) -> None:
     sheet = w.sheet(f"JET {label}", "Journaalpostentests", f"Journaalpostentest: {label}")
     w.text(sheet, 1, 1, label).font = BOLD
     w.text(
@@ -1188,27 +1267,21 @@ def _test_sheet(w: _Writer, test: str, label: str, analyses: Sequence[Analysis])
         row=3,
     )
     row = 4
-    rows = w.rows(sheet, [_TEXT, _TEXT, _TIME, _TIME, _TEXT, _TEXT, _TEXT, _AMOUNT, _TEXT, _TEXT])
+    rows = w.rows(sheet, _HIT_KINDS)
     for analysis in analyses:
-        for hit in analysis.hits.get(test, ()):
+        made = dict(loose.get(analysis.entity, ()))
+        if test in made:  # made where the entity's analysis was
+            hits: Sequence[LooseRow | Sequence[object]] = made[test]
+        else:
+            hits = [_hit_values(analysis, hit) for hit in analysis.hits.get(test, ())]
+        for hit in hits:
             if row > SHEET_ROWS:
                 w.note(sheet, f"A{row}", "meer treffers dan een werkblad houdt: zie de auditfile")
                 return
-            rows.add(
-                row,
-                (
-                    analysis.entity,
-                    hit.entry,
-                    hit.date,
-                    hit.booked_at,
-                    hit.user,
-                    hit.number,
-                    hit.account,
-                    hit.amount,
-                    hit.description,
-                    hit.reason,
-                ),
-            )
+            if isinstance(hit, LooseRow):
+                rows.put(row, hit)
+            else:
+                rows.add(row, hit)
             row += 1
     sheet.auto_filter.ref = f"A3:J{max(4, row - 1)}"
     _widths(sheet, [30, 16, 12, 16, 14, 10, 45, 16, 50, 40])
@@ -1305,7 +1378,9 @@ def render_xlsx(
         _journaal(w, item.ledger, analysis, made.journaal if made else None)
         _grootboekkaarten(w, item.ledger, made.grootboekkaarten if made else None)
     _journal_tests(
-        w, [by_entity[e.ledger.entity] for e in entities if e.ledger.entity in by_entity]
+        w,
+        [by_entity[e.ledger.entity] for e in entities if e.ledger.entity in by_entity],
+        {e.ledger.entity: e.sheets.tests for e in entities if e.sheets is not None},
     )
     _index(w, index)
     w.header(meldingen, ["Blad", "Cel", "Melding"])
