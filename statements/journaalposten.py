@@ -2,16 +2,19 @@
 entity's year the accountant selects for testing, and why.
 
 A pure builder over the ``Grootboek``: the ledger's objects are read once into
-columns (a pandas frame of every posting line of the year, one of its entries, numpy
-arrays of the account and amount of each line); every test is a selection over those
-columns in numpy and pandas, with no Python step per line or per entry, and every
-line of a selected entry is flagged (a test on an entry flags all its lines). Only
-the lines the workbook shows (at most ``HIT_ROWS`` a test) become ``Hit`` objects
-with their reason. At a million lines the analysis takes a fraction of what
-beancount needs to read the same books (``make bench``, docs/performance.md). The
-user and the time of booking are the ledger's own (``Entry.user``,
-``Entry.booked_at``: the author and date of the git commit of the entry's lines, or
-its ``geboekt`` date).
+columns, numpy arrays (per posting line of the year its entry, account and amount;
+per entry its date, time of booking, user and narration; a text as its number in a
+table of the distinct texts, so that equal texts have equal numbers); every test is
+a selection over those columns in numpy, with no Python step per line or per entry,
+and every line of a selected entry is flagged (a test on an entry flags all its
+lines). Only the lines the workbook shows (at most ``HIT_ROWS`` a test) become
+``Hit`` objects with their reason, read from the ledger's own objects. numpy and
+the standard library only: the build never imports pandas (its import alone would
+cost every process that runs the analysis a third of a second and some 40 MB). At
+a million lines the analysis takes a fraction of what beancount needs to read the
+same books (``make bench``, docs/performance.md). The user and the time of booking
+are the ledger's own (``Entry.user``, ``Entry.booked_at``: the author and date of
+the git commit of the entry's lines, or its ``geboekt`` date).
 
 The tests (ISA 240.A44: entries "made at unusual times", "by individuals who
 typically do not make journal entries", "to seldom-used accounts", "recorded at the
@@ -50,15 +53,14 @@ import datetime
 import math
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
-from statements.grootboek import UNKNOWN_USER, Grootboek
+from statements.grootboek import UNKNOWN_USER, Entry, Grootboek, Line
 from vng_accounts.vaststelling import JaarrekeningDatum
 
 TESTS = {
@@ -163,73 +165,81 @@ class Analysis:
         return result
 
 
-def _objects(values: object) -> pd.Series:
-    """A column of Python objects (texts, Decimals) as they are: pandas' own string
-    type would check and wrap every value, and its string operations are slower."""
-    return pd.Series(values, dtype=object)
+def _codes(values: Iterable[str], index: dict[str, int]) -> npt.NDArray[np.intp]:
+    """Per value its number in ``index``, new values numbered on in the order met."""
+    return np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.intp)
 
 
 @dataclass(frozen=True)
 class _Columns:
-    """The year's entries and posting lines as columns (numpy arrays and pandas frames)."""
+    """The year's entries and posting lines as columns (numpy arrays), beside the
+    ledger's objects the workbook's rows are read from. A text column holds the
+    number of each text in its table of distinct texts: equal texts, equal numbers."""
 
-    lines: pd.DataFrame  # one row per posting line, in the ledger's order
-    entries: pd.DataFrame  # one row per entry, in the ledger's order
+    entries: tuple[Entry, ...]  # in the ledger's order
+    lines: tuple[Line, ...]  # every posting line of the year, in the ledger's order
     entry: npt.NDArray[np.int64]  # per line: the position of its entry
     sizes: npt.NDArray[np.int64]  # per entry: its number of lines
+    starts: npt.NDArray[np.int64]  # per entry: the position of its first line
     account: npt.NDArray[np.intp]  # per line: the code of its account in ``accounts``
     accounts: npt.NDArray[np.object_]  # the accounts met, by code
+    numbers: npt.NDArray[np.object_]  # their numbers in the chart of accounts ("" unknown)
+    amounts: npt.NDArray[np.object_]  # per line: the amount (Decimal)
     cents: npt.NDArray[np.int64]  # per line: the amount in cents (towards zero)
+    date: npt.NDArray[np.datetime64]  # per entry: its date (days)
+    booked: npt.NDArray[np.datetime64]  # per entry: when it was booked (NaT unknown)
+    manual: npt.NDArray[np.bool_]  # per entry: in the memoriaal
+    user: npt.NDArray[np.intp]  # per entry: its user, a code in ``users``
+    users: npt.NDArray[np.object_]
+    description: npt.NDArray[np.intp]  # per entry: its narration, a code in ``texts``
+    relation: npt.NDArray[np.intp]  # per line: its customer or supplier, in ``texts``
+    texts: npt.NDArray[np.object_]  # the narrations (the first ``narrations``), relations
+    narrations: int  # the distinct narrations: the codes below this number
 
 
 def _columns(ledger: Grootboek) -> _Columns:
     """The ledger's objects read once into columns: what every test works on."""
-    entries = ledger.entries
-    sizes = np.fromiter((len(e.lines) for e in entries), dtype=np.int64, count=len(entries))
-    entry = np.repeat(np.arange(len(entries), dtype=np.int64), sizes)
-    per_entry = pd.DataFrame(
-        {
-            "number": _objects([e.number for e in entries]),
-            "journal": _objects([e.journal for e in entries]),
-            "date": np.array([e.date for e in entries], dtype="datetime64[us]"),
-            "booked_at": np.array([e.booked_at for e in entries], dtype="datetime64[us]"),
-            "user": _objects([e.user or UNKNOWN_USER for e in entries]),
-            "description": _objects([e.description for e in entries]),
-        }
-    )
-    lines = [line for e in entries for line in e.lines]
-    code, accounts = pd.factorize(np.array([line.account for line in lines], dtype=object))
-    accounts = np.asarray(accounts, dtype=object)
+    entries = tuple(ledger.entries)
+    count = len(entries)
+    sizes = np.fromiter((len(e.lines) for e in entries), dtype=np.int64, count=count)
+    entry = np.repeat(np.arange(count, dtype=np.int64), sizes)
+    lines = tuple(line for e in entries for line in e.lines)
+    index: dict[str, int] = {}
+    account = _codes((line.account for line in lines), index)
+    accounts = np.array(list(index), dtype=object)
     names = {a.account: a.number for a in ledger.accounts}
-    numbers = np.array([names.get(a, "") for a in accounts], dtype=object)
+    numbers = np.array([names.get(a, "") for a in index], dtype=object)
     amounts = np.empty(len(lines), dtype=object)
     amounts[:] = [line.amount for line in lines]
     # int() of each cent amount, in numpy's loop (towards zero, as int(amount * 100))
     cents = (amounts * 100).astype(np.int64) if len(lines) else np.zeros(0, dtype=np.int64)
-    frame = pd.DataFrame(
-        {
-            "entry": entry,
-            **{
-                column: _objects(per_entry[column].to_numpy()[entry])
-                for column in ("number", "journal")
-            },
-            "date": per_entry["date"].to_numpy()[entry],
-            "booked_at": per_entry["booked_at"].to_numpy()[entry],
-            "user": _objects(per_entry["user"].to_numpy()[entry]),
-            "account": _objects(accounts[code]),
-            "account_number": _objects(numbers[code]),
-            "amount": _objects(amounts),
-            "description": _objects(per_entry["description"].to_numpy()[entry]),
-            "relation": _objects([line.cust_sup for line in lines]),
-            "cents": cents,
-        }
+    users: dict[str, int] = {}
+    user = _codes((e.user or UNKNOWN_USER for e in entries), users)
+    texts: dict[str, int] = {}
+    description = _codes((e.description for e in entries), texts)
+    narrations = len(texts)
+    relation = _codes((line.cust_sup for line in lines), texts)
+    return _Columns(
+        entries,
+        lines,
+        entry,
+        sizes,
+        np.cumsum(sizes) - sizes,
+        account,
+        accounts,
+        numbers,
+        amounts,
+        cents,
+        np.array([e.date for e in entries], dtype="datetime64[D]"),
+        np.array([e.booked_at for e in entries], dtype="datetime64[us]"),
+        np.fromiter((e.journal == "M" for e in entries), dtype=bool, count=count),
+        user,
+        np.array(list(users), dtype=object),
+        description,
+        relation,
+        np.array(list(texts), dtype=object),
+        narrations,
     )
-    return _Columns(frame, per_entry, entry, sizes, code.astype(np.intp), accounts, cents)
-
-
-def frame(ledger: Grootboek) -> pd.DataFrame:
-    """One row per posting line of the year, in the ledger's order."""
-    return _columns(ledger).lines
 
 
 def dutch_holidays(year: int) -> set[datetime.date]:
@@ -258,20 +268,28 @@ def dutch_holidays(year: int) -> set[datetime.date]:
     }
 
 
-def _off_days(dates: pd.Series) -> pd.Series:
-    """True on a Saturday, a Sunday or a public holiday."""
-    years = {int(y) for y in dates.dt.year.dropna().unique()}
-    holidays = pd.to_datetime(sorted(d for y in years for d in dutch_holidays(y)))
-    off: pd.Series = (dates.dt.weekday >= 5) | dates.dt.normalize().isin(holidays)
-    return off
+def _weekdays(days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.int64]:
+    """Monday 0 to Sunday 6 (1 January 1970 was a Thursday)."""
+    return (days.astype(np.int64) + 3) % 7
 
 
-# the reason of a test, written for the lines the workbook shows (a frame of lines)
-Reason = Callable[[pd.DataFrame], pd.Series]
+def _off_days(days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.bool_]:
+    """True on a Saturday, a Sunday or a public holiday (days; never on NaT)."""
+    known = ~np.isnat(days)
+    years = np.unique(days[known].astype("datetime64[Y]").astype(np.int64) + 1970)
+    holidays = np.array(
+        sorted(d for y in years.tolist() for d in dutch_holidays(y)), dtype="datetime64[D]"
+    )
+    day = np.where(known, days, np.datetime64(0, "D"))
+    return known & ((_weekdays(day) >= 5) | np.isin(day, holidays))
+
+
+# the reason of a test, written for the lines the workbook shows (their positions)
+Reason = Callable[[npt.NDArray[np.int64]], list[str]]
 
 
 def _always(text: str) -> Reason:
-    return lambda rows: pd.Series(text, index=rows.index, dtype=object)
+    return lambda rows: [text] * len(rows)
 
 
 def _entries_of(columns: _Columns, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
@@ -285,7 +303,7 @@ def analyse(ledger: Grootboek, closing: JaarrekeningDatum | None = None) -> Anal
     """The journal-entry tests of ``ledger``; ``closing`` the date of the year's
     jaarrekening in the books, when they have one."""
     columns = _columns(ledger)
-    if columns.lines.empty:
+    if not len(columns.lines):
         return Analysis(
             ledger.entity,
             ledger.year,
@@ -302,8 +320,7 @@ def analyse(ledger: Grootboek, closing: JaarrekeningDatum | None = None) -> Anal
     after, closed, reasons["na_jaareinde"] = _after_year_end(columns, ledger.year, closing)
     on_entries["na_jaareinde"] = after
     on_entries["zeldzame_gebruiker"], reasons["zeldzame_gebruiker"] = _rare_users(columns)
-    times, reasons["buiten_werktijd"] = _unusual_times(columns.entries)
-    on_entries["buiten_werktijd"] = times.to_numpy()
+    on_entries["buiten_werktijd"], reasons["buiten_werktijd"] = _unusual_times(columns)
     cents = columns.cents
     on_lines["rond_bedrag"] = (cents != 0) & (np.abs(cents) % 100_000 == 0)
     reasons["rond_bedrag"] = _always("veelvoud van 1.000")
@@ -315,21 +332,21 @@ def analyse(ledger: Grootboek, closing: JaarrekeningDatum | None = None) -> Anal
     reasons["herhaalde_cijfers"] = _always("eindcijfers gelijk")
     usage = np.bincount(columns.account, minlength=len(columns.accounts))[columns.account]
     on_lines["zelden_gebruikt"] = usage < RARE_ACCOUNT
-    reasons["zelden_gebruikt"] = lambda rows: _objects(
-        [f"{n} regel(s) in het jaar" for n in usage[rows.index.to_numpy()]]
-    ).set_axis(rows.index)
+    reasons["zelden_gebruikt"] = lambda rows: [
+        f"{n} regel(s) in het jaar" for n in usage[rows].tolist()
+    ]
     on_entries["ongebruikelijk_paar"], reasons["ongebruikelijk_paar"] = _pairs(columns)
-    suspense = np.isin(columns.accounts, np.array(ledger.suspense, dtype=object))
-    on_lines["tussenrekening"] = suspense[columns.account]
+    suspense = set(ledger.suspense)
+    on_account = np.array([a in suspense for a in columns.accounts.tolist()], dtype=bool)
+    on_lines["tussenrekening"] = on_account[columns.account]
     reasons["tussenrekening"] = _always("op de tussenrekening")
     on_entries["tegenboeking"], reasons["tegenboeking"] = _reversals(columns)
     on_entries["dubbel"] = _duplicates(columns)
     reasons["dubbel"] = _always("zelfde bedrag en tegenpartij binnen 7 dagen")
     on_entries["trefwoord"], reasons["trefwoord"] = _keywords(columns)
-    revenue = np.array([str(a).startswith("Baten:") for a in columns.accounts], dtype=bool)
-    manual = columns.entries["journal"].to_numpy() == "M"
+    revenue = np.array([a.startswith("Baten:") for a in columns.accounts.tolist()], dtype=bool)
     on_entries["handmatig_baten"] = _entries_of(
-        columns, revenue[columns.account] & manual[columns.entry]
+        columns, revenue[columns.account] & columns.manual[columns.entry]
     )
     reasons["handmatig_baten"] = _always("memoriaal op baten")
     for test, hit in on_entries.items():  # every line of an entry hit
@@ -342,41 +359,43 @@ def _after_year_end(
     columns: _Columns, year: int, closing: JaarrekeningDatum | None
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], Reason]:
     """Per entry: booked after the year-end, and after the jaarrekening's date."""
-    year_end = pd.Timestamp(datetime.date(year, 12, 31)) + pd.Timedelta(days=1)
-    booked = columns.entries["booked_at"]
-    after = (booked.notna() & (booked >= year_end)).to_numpy()
+    booked = columns.booked
+    known = ~np.isnat(booked)
+    after = known & (booked >= np.datetime64(datetime.date(year + 1, 1, 1), "us"))
     closed = np.zeros(len(booked), dtype=bool)
     if closing is not None:
-        closed = (
-            booked.notna() & (booked >= pd.Timestamp(closing.date) + pd.Timedelta(days=1))
-        ).to_numpy()
+        day_after = closing.date + datetime.timedelta(days=1)
+        closed = known & (booked >= np.datetime64(day_after, "us"))
+    late = f", na de jaarrekening ({closing.kind} {closing.date:%d-%m-%Y})" if closing else ""
 
-    def reason(rows: pd.DataFrame) -> pd.Series:
-        text: pd.Series = "geboekt op " + rows["booked_at"].dt.strftime("%d-%m-%Y %H:%M")
-        if closing is None:
-            return text
-        late = closed[rows["entry"].to_numpy()]
-        return text.where(
-            ~late, text + f", na de jaarrekening ({closing.kind} {closing.date:%d-%m-%Y})"
-        )
+    def reason(rows: npt.NDArray[np.int64]) -> list[str]:
+        at = columns.entry[rows].tolist()
+        return [
+            f"geboekt op {columns.entries[e].booked_at:%d-%m-%Y %H:%M}"
+            + (late if closed[e] else "")
+            for e in at
+        ]
 
     return after, closed, reason
 
 
 def _rare_users(columns: _Columns) -> tuple[npt.NDArray[np.bool_], Reason]:
     """Per entry: booked by a user who books few of the entity's entries."""
-    users = columns.entries["user"]
-    per_user = users[columns.sizes > 0].value_counts()
-    threshold = max(RARE_ACCOUNT, float(RARE_USER) * int((columns.sizes > 0).sum()))
-    rare = per_user[(per_user < threshold) & (per_user.index != UNKNOWN_USER)]
+    booking = columns.sizes > 0
+    per_user = np.bincount(columns.user[booking], minlength=len(columns.users))
+    threshold = max(RARE_ACCOUNT, float(RARE_USER) * int(booking.sum()))
+    rare = (per_user > 0) & (per_user < threshold) & (columns.users != UNKNOWN_USER)
 
-    def reason(rows: pd.DataFrame) -> pd.Series:
-        counts = rows["user"].map(per_user)
-        return _objects(
-            [f"{user}: {count} boekingen" for user, count in zip(rows["user"], counts, strict=True)]
-        ).set_axis(rows.index)
+    def reason(rows: npt.NDArray[np.int64]) -> list[str]:
+        user = columns.user[columns.entry[rows]]
+        return [
+            f"{name}: {count} boekingen"
+            for name, count in zip(
+                columns.users[user].tolist(), per_user[user].tolist(), strict=True
+            )
+        ]
 
-    return users.isin(rare.index).to_numpy(), reason
+    return rare[columns.user], reason
 
 
 def _after_closing(closing: JaarrekeningDatum | None, lines: int) -> tuple[str, ...]:
@@ -393,25 +412,24 @@ def _where(meta: dict[str, object]) -> str:
     return f"{os.path.basename(str(meta.get('filename', '')))}:{meta.get('lineno', 0)}"
 
 
-def _times(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Dated on a day off, booked on a day off, booked at night."""
-    dated_off = _off_days(frame["date"])
-    booked = frame["booked_at"]
-    booked_off = booked.notna() & _off_days(booked)
-    hour = booked.dt.hour
-    night = booked.notna() & ((hour >= NIGHT[0]) | (hour < NIGHT[1]))
-    return dated_off, booked_off, night
+def _unusual_times(columns: _Columns) -> tuple[npt.NDArray[np.bool_], Reason]:
+    """Per entry: dated on a day off, booked on a day off, or booked at night."""
+    booked = columns.booked
+    known = ~np.isnat(booked)
+    dated_off = _off_days(columns.date)
+    booked_off = _off_days(booked.astype("datetime64[D]"))
+    when = np.where(known, booked, np.datetime64(0, "us"))  # NaT: hit by neither
+    hour = (when - when.astype("datetime64[D]")) // np.timedelta64(1, "h")
+    night = known & ((hour >= NIGHT[0]) | (hour < NIGHT[1]))
 
-
-def _unusual_times(entries: pd.DataFrame) -> tuple[pd.Series, Reason]:
-    dated_off, booked_off, night = _times(entries)
-
-    def reason(rows: pd.DataFrame) -> pd.Series:
-        dated_off, booked_off, night = _times(rows)
-        text = pd.Series("", index=rows.index, dtype=object)
-        text = text.where(~dated_off, "gedateerd op een weekend- of feestdag")
-        text = text.where(~booked_off, "geboekt op een weekend- of feestdag")
-        return text.where(~night, "'s nachts geboekt")
+    def reason(rows: npt.NDArray[np.int64]) -> list[str]:
+        at = columns.entry[rows]
+        text = np.full(len(at), "", dtype=object)
+        text[dated_off[at]] = "gedateerd op een weekend- of feestdag"
+        text[booked_off[at]] = "geboekt op een weekend- of feestdag"
+        text[night[at]] = "'s nachts geboekt"
+        found: list[str] = text.tolist()
+        return found
 
     return dated_off | booked_off | night, reason
 
@@ -419,36 +437,50 @@ def _unusual_times(entries: pd.DataFrame) -> tuple[pd.Series, Reason]:
 def _pairs(columns: _Columns) -> tuple[npt.NDArray[np.bool_], Reason]:
     """Per entry: a debit and a credit account together in this entry only (of the
     entries of at most ten lines)."""
-    entry, account, cents = columns.entry, columns.account, columns.cents
-    small = columns.sizes[entry] <= 10
-    debit = small & (cents > 0)
+    entry, account, cents, sizes = columns.entry, columns.account, columns.cents, columns.sizes
+    small = sizes[entry] <= 10
     credit = small & (cents < 0)
-    pairs = (
-        pd.DataFrame({"entry": entry[debit], "account": account[debit]})
-        .merge(
-            pd.DataFrame({"entry": entry[credit], "account": account[credit]}),
-            on="entry",
-            suffixes=("_d", "_c"),
-        )
-        .drop_duplicates()
-    )
-    counts = pairs.groupby(["account_d", "account_c"])["entry"].transform("size")
-    single = pairs[counts == 1]
-    hit = np.zeros(len(columns.sizes), dtype=bool)
-    hit[single["entry"].to_numpy()] = True
-    first = single.drop_duplicates("entry")  # the entry's first pair, in line order
+    # every debit line with every line of its entry, kept where that one is a credit:
+    # the pairs in line order (the debit line's, then the credit line's)
+    debit = np.flatnonzero(small & (cents > 0))
+    width = sizes[entry[debit]]
+    with_line = np.repeat(debit, width)
+    offset = np.arange(len(with_line)) - np.repeat(np.cumsum(width) - width, width)
+    other = columns.starts[entry[with_line]] + offset
+    kept = credit[other]
+    debit_account = account[with_line[kept]].astype(np.int64)
+    credit_account = account[other[kept]].astype(np.int64)
+    pair = debit_account * len(columns.accounts) + credit_account
+    at = entry[with_line[kept]]
+    # each pair once per entry (its first), then the pairs met in one entry only
+    order = np.lexsort((pair, at))
+    once = np.sort(order[_new_runs(pair[order], at[order])])
+    _, inverse, counts = np.unique(pair[once], return_inverse=True, return_counts=True)
+    single = once[counts[inverse] == 1]
+    hit = np.zeros(len(sizes), dtype=bool)
+    hit[at[single]] = True
+    firsts = single[_new_runs(at[single])]  # the entry's first
+    shown, shown_debit, shown_credit = at[firsts], debit_account[firsts], credit_account[firsts]
     names = columns.accounts
-    text = pd.Series(
-        names[first["account_d"].to_numpy()] + " / " + names[first["account_c"].to_numpy()],
-        index=first["entry"].to_numpy(),
-        dtype=object,
-    )
 
-    def reason(rows: pd.DataFrame) -> pd.Series:
-        found = [f"eenmalig paar {text.get(e, '')}" for e in rows["entry"]]
-        return _objects(found).set_axis(rows.index)
+    def reason(rows: npt.NDArray[np.int64]) -> list[str]:
+        where = np.searchsorted(shown, columns.entry[rows])
+        return [
+            f"eenmalig paar {names[d]} / {names[c]}"
+            for d, c in zip(shown_debit[where].tolist(), shown_credit[where].tolist(), strict=True)
+        ]
 
     return hit, reason
+
+
+def _new_runs(*columns: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Per row: whether it differs from the row before in one of ``columns`` (the
+    first row does)."""
+    new = np.zeros(len(columns[0]), dtype=bool)
+    new[:1] = True
+    for column in columns:
+        new[1:] |= column[1:] != column[:-1]
+    return new
 
 
 def _canonical(
@@ -463,12 +495,13 @@ def _canonical(
 
 
 def _row_ids(rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Per row a number, the same for equal rows only: the columns folded in one at
-    a time, each pair (rows so far, next column) numbered exactly."""
-    ids = np.zeros(len(rows), dtype=np.int64)
-    for column in rows.T:
-        code, distinct = pd.factorize(column)
-        ids, _ = pd.factorize(ids * len(distinct) + code)  # < rows², no overflow
+    """Per row a number, the same for equal rows only: the rows sorted on every
+    column, each one that differs from the one before numbered on."""
+    order = np.lexsort(rows.T[::-1])
+    ordered = rows[order]
+    new = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]
+    ids = np.empty(len(rows), dtype=np.int64)
+    ids[order] = np.cumsum(new) - 1
     return ids
 
 
@@ -476,8 +509,7 @@ def _reversals(columns: _Columns) -> tuple[npt.NDArray[np.bool_], Reason]:
     """Per entry: the exact reverse of an earlier entry (the same accounts with the
     opposite amounts), or reversed by a later one; or a narration that says it
     corrects. Entries are compared per number of lines, each as its sorted lines."""
-    sizes = columns.sizes
-    starts = np.cumsum(sizes) - sizes
+    sizes, starts = columns.sizes, columns.starts
     account = columns.account.astype(np.int64)
     exact = np.zeros(len(sizes), dtype=bool)
     for size in np.unique(sizes[sizes > 0]):
@@ -492,71 +524,84 @@ def _reversals(columns: _Columns) -> tuple[npt.NDArray[np.bool_], Reason]:
         reversing = (earlier >= 0) & (earlier < ids)
         exact[ids[reversing]] = True
         exact[earlier[reversing]] = True
-    said = _matches(columns.entries["description"], REVERSAL_WORDS).notna().to_numpy()
+    _, said = _matches(columns, REVERSAL_WORDS)
 
-    def reason(rows: pd.DataFrame) -> pd.Series:
-        at = rows["entry"].to_numpy()
-        text = pd.Series("", index=rows.index, dtype=object)
-        text = text.where(~said[at], "omschrijving: correctie of storno")
-        return text.where(~exact[at], "tegengesteld aan een andere boeking")
+    def reason(rows: npt.NDArray[np.int64]) -> list[str]:
+        at = columns.entry[rows]
+        text = np.full(len(at), "", dtype=object)
+        text[said[at]] = "omschrijving: correctie of storno"
+        text[exact[at]] = "tegengesteld aan een andere boeking"
+        found: list[str] = text.tolist()
+        return found
 
     return exact | said, reason
 
 
-def _matches(texts: pd.Series, pattern: str) -> pd.Series:
-    """Per text the first match of ``pattern`` (any case), or NaN. The distinct texts
-    are searched in one pass of the regular expression over them all, joined by line
-    ends (the patterns match within a word, never across a line end)."""
-    code, distinct = pd.factorize(texts)
+def _matches(
+    columns: _Columns, pattern: str
+) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.bool_]]:
+    """Per entry the first match of ``pattern`` (any case) in its narration (None
+    without one), and whether there is one. The distinct narrations are searched in
+    one pass of the regular expression over them all, joined by line ends (the
+    patterns match within a word, never across a line end)."""
+    distinct = columns.texts[: columns.narrations].tolist()
     joined = "\n".join(distinct)
     starts = np.cumsum([0] + [len(t) + 1 for t in distinct])
-    found = np.full(len(distinct), np.nan, dtype=object)
+    found = np.full(len(distinct), None, dtype=object)
+    matched = np.zeros(len(distinct), dtype=bool)
     for match in re.finditer(pattern, joined, re.IGNORECASE):
         at = int(np.searchsorted(starts, match.start(), side="right")) - 1
-        if found[at] is np.nan:  # the first match in its text
+        if not matched[at]:  # the first match in its text
             found[at] = match.group(0)
-    return pd.Series(found[code], index=texts.index, dtype=object)
+            matched[at] = True
+    return found[columns.description], matched[columns.description]
 
 
 def _duplicates(columns: _Columns) -> npt.NDArray[np.bool_]:
     """Per entry: the same debit total and counterparty as another entry within
     DUPLICATE_DAYS. The counterparty is the entry's customer or supplier (the last
     in alphabetical order when it has several), else its description."""
-    entry, cents = columns.entry, columns.cents
+    entry, cents, sizes = columns.entry, columns.cents, columns.sizes
     positive = cents > 0
-    debit = pd.Series(cents[positive]).groupby(entry[positive]).sum()
-    ids = debit.index.to_numpy()
-    relation = columns.lines["relation"].to_numpy()
-    known = relation != ""
-    code, names = pd.factorize(relation[known], sort=True)
-    last = pd.Series(code).groupby(entry[known]).max()
-    party = columns.entries["description"].to_numpy(dtype=object).copy()
-    party[last.index.to_numpy()] = np.asarray(names, dtype=object)[last.to_numpy()]
-    who, _ = pd.factorize(party[ids])
-    date = columns.entries["date"].to_numpy()[ids]
-    amount = debit.to_numpy()
-    order = np.lexsort((date.view(np.int64), who, amount))
+    ids = np.flatnonzero(np.bincount(entry[positive], minlength=len(sizes)))
+    summed = np.r_[0, np.cumsum(np.where(positive, cents, 0))]
+    amount = (summed[columns.starts + sizes] - summed[columns.starts])[ids]
+    relation = columns.relation
+    known = ~(columns.texts == "")[relation]
+    # the relations met, in alphabetical order; per entry the last of its own
+    met = np.unique(relation[known])
+    alphabetical = np.array(sorted(met.tolist(), key=columns.texts.__getitem__), dtype=np.intp)
+    rank = np.zeros(len(columns.texts), dtype=np.intp)
+    rank[alphabetical] = np.arange(len(alphabetical))
+    last = np.full(len(sizes), -1, dtype=np.intp)
+    np.maximum.at(last, entry[known], rank[relation[known]])
+    party = columns.description.copy()
+    party[last >= 0] = alphabetical[last[last >= 0]]
+    hit = np.zeros(len(sizes), dtype=bool)
+    if not len(ids):
+        return hit
+    who = party[ids]
+    date = columns.date[ids].astype(np.int64)
+    order = np.lexsort((date, who, amount))
     amount, who, date = amount[order], who[order], date[order]
     same = (amount[1:] == amount[:-1]) & (who[1:] == who[:-1])
-    close = (date[1:] - date[:-1]) <= np.timedelta64(DUPLICATE_DAYS, "D")
+    close = (date[1:] - date[:-1]) <= DUPLICATE_DAYS
     pair = same & close
-    hit = np.zeros(len(columns.sizes), dtype=bool)
     hit[ids[order[np.r_[False, pair] | np.r_[pair, False]]]] = True
     return hit
 
 
 def _keywords(columns: _Columns) -> tuple[npt.NDArray[np.bool_], Reason]:
     """Per entry: a narration with a word that asks for a look, or none."""
-    descriptions = columns.entries["description"]
-    words = _matches(descriptions, RISK_WORDS)
-    code, distinct = pd.factorize(descriptions)
-    blank = (_objects(distinct).str.strip() == "").to_numpy()[code]
+    words, matched = _matches(columns, RISK_WORDS)
+    distinct = columns.texts[: columns.narrations].tolist()
+    blank = np.array([not t.strip() for t in distinct], dtype=bool)[columns.description]
 
-    def reason(rows: pd.DataFrame) -> pd.Series:
-        found = words.iloc[rows["entry"].to_numpy()].set_axis(rows.index)
-        return ("trefwoord " + found.fillna("")).where(found.notna(), "geen omschrijving")
+    def reason(rows: npt.NDArray[np.int64]) -> list[str]:
+        found = words[columns.entry[rows]].tolist()
+        return ["geen omschrijving" if w is None else f"trefwoord {w}" for w in found]
 
-    return words.notna().to_numpy() | blank, reason
+    return matched | blank, reason
 
 
 def _result(
@@ -570,7 +615,7 @@ def _result(
     hits: dict[str, tuple[Hit, ...]] = {}
     flags: dict[str, tuple[int, ...]] = {}
     names = {a.account: a.name for a in ledger.accounts}
-    df = columns.lines
+    population = len(columns.lines)
     for test in TESTS:
         positions = np.flatnonzero(masks[test])
         counts[test] = len(positions)
@@ -578,14 +623,11 @@ def _result(
         if test in PER_ENTRY and len(positions):  # its first line stands for the entry
             at = columns.entry[positions]
             positions = positions[np.r_[True, at[1:] != at[:-1]]]
-        chosen = df.iloc[positions[:HIT_ROWS]]
-        if chosen.empty:
-            hits[test] = ()
-            continue
-        hits[test] = tuple(_hits(chosen, reasons[test](chosen).fillna(""), names))
+        chosen = positions[:HIT_ROWS]
+        hits[test] = _hits(columns, chosen, reasons[test](chosen), names) if len(chosen) else ()
     messages = [*messages_before, *_suspense_messages(ledger, columns)]
     for test in ("na_jaareinde", "buiten_werktijd"):
-        if len(df) and counts[test] == len(df):
+        if counts[test] == population:
             messages.append(
                 f"elke regel getroffen door {TESTS[test].lower()}: zie de tijd van boeken"
             )
@@ -594,7 +636,7 @@ def _result(
     return Analysis(
         ledger.entity,
         ledger.year,
-        len(df),
+        population,
         counts,
         hits,
         flags,
@@ -603,21 +645,29 @@ def _result(
     )
 
 
-def _hits(chosen: pd.DataFrame, reason: pd.Series, names: dict[str, str]) -> list[Hit]:
+def _hits(
+    columns: _Columns, chosen: npt.NDArray[np.int64], reasons: list[str], names: dict[str, str]
+) -> tuple[Hit, ...]:
     """The lines a test hit, as the workbook shows them (at most HIT_ROWS a test)."""
-    booked = [None if pd.isna(b) else b for b in chosen["booked_at"].dt.to_pydatetime()]
-    return list(
-        map(
-            Hit,
-            chosen["number"].tolist(),
-            chosen["date"].dt.date.tolist(),
-            booked,
-            chosen["user"].tolist(),
-            chosen["account_number"].tolist(),
-            [names.get(a, a) for a in chosen["account"].tolist()],
-            chosen["amount"].tolist(),
-            chosen["description"].tolist(),
-            [str(r) for r in reason.tolist()],
+    entries, lines, numbers = columns.entries, columns.lines, columns.numbers
+    return tuple(
+        Hit(
+            e.number,
+            e.date,
+            e.booked_at,
+            e.user or UNKNOWN_USER,
+            numbers[code],
+            names.get(line.account, line.account),
+            line.amount,
+            e.description,
+            reason,
+        )
+        for e, line, code, reason in zip(
+            map(entries.__getitem__, columns.entry[chosen].tolist()),
+            map(lines.__getitem__, chosen.tolist()),
+            columns.account[chosen].tolist(),
+            reasons,
+            strict=True,
         )
     )
 
@@ -625,7 +675,7 @@ def _hits(chosen: pd.DataFrame, reason: pd.Series, names: dict[str, str]) -> lis
 def _suspense_messages(ledger: Grootboek, columns: _Columns) -> list[str]:
     """The suspense accounts not nil at the year-end: the opening and the year's lines."""
     opening = dict(ledger.opening)
-    amounts = columns.lines["amount"].to_numpy()
+    amounts = columns.amounts
     messages = []
     codes = {account: code for code, account in enumerate(columns.accounts.tolist())}
     for account in ledger.suspense:
@@ -638,18 +688,17 @@ def _suspense_messages(ledger: Grootboek, columns: _Columns) -> list[str]:
     return messages
 
 
-def benford(cents: pd.Series | npt.NDArray[np.int64] | Sequence[int]) -> Benford | None:
+def benford(cents: npt.NDArray[np.int64] | Sequence[int]) -> Benford | None:
     """Benford's first-digit test on amounts (in cents) of at least € 10."""
-    values = pd.Series(cents, dtype="int64").abs()
-    values = values[values >= 1000]
-    if len(values) < BENFORD_MINIMUM:
+    values = np.abs(np.asarray(cents, dtype=np.int64))
+    amounts = values[values >= 1000]
+    if len(amounts) < BENFORD_MINIMUM:
         return None
-    amounts = values.to_numpy(dtype=np.int64)
     # the first digit, exactly: the amount divided by the power of ten below it
     powers = 10 ** np.arange(19, dtype=np.int64)
     first = amounts // powers[np.searchsorted(powers, amounts, side="right") - 1]
     observed = np.bincount(first, minlength=10)[1:10].astype(float)
-    n = float(len(values))
+    n = float(len(amounts))
     expected = np.array([math.log10(1 + 1 / d) for d in range(1, 10)])
     share = observed / n
     chi = float(((observed - n * expected) ** 2 / (n * expected)).sum())

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import os
 import random
 import re
+import subprocess
+import sys
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,6 +29,7 @@ from statements.journaalposten import (
     benford,
     dutch_holidays,
 )
+from tests.conftest import ROOT
 from vng_accounts.books import Books
 from vng_accounts.vaststelling import JaarrekeningDatum, check_locks, jaarrekening_date
 
@@ -205,6 +210,14 @@ def test_the_reversed_entry_and_its_reversal_are_both_flagged() -> None:
     assert _hit(ledger, "tegenboeking") == {TARGET, "B2024-00000"}
 
 
+def test_an_account_pair_counts_once_per_entry() -> None:
+    """A debit and credit account met in many entries are no unusual pair; met twice
+    in one entry, they are met in that entry only."""
+    assert _hit(_ledger(), "ongebruikelijk_paar") == set()
+    twice = _one(lines=((KOSTEN, "100.45"), (KOSTEN, "150.00"), (DEBITEUREN, "-250.45")))
+    assert _hit(_ledger(twice), "ongebruikelijk_paar") == {TARGET}
+
+
 def test_an_open_suspense_account_is_reported() -> None:
     open_ = analyse(_ledger(_one(lines=((SUSPENSE, "250.45"), (BANK, "-250.45")))))
     assert any("tussenrekening" in m and "250.45" in m for m in open_.messages)
@@ -250,14 +263,81 @@ def test_benford_accepts_benford_data_and_finds_a_deviation() -> None:
     assert benford([1234] * 10) is None  # too few amounts to judge
 
 
-def test_the_frame_holds_every_line_in_the_ledgers_order() -> None:
-    from statements.journaalposten import frame
+def test_the_columns_hold_every_line_in_the_ledgers_order() -> None:
+    from statements.journaalposten import _columns
 
-    ledger = _ledger()
-    df = frame(ledger)
-    assert len(df) == sum(len(e.lines) for e in ledger.entries)
-    assert list(df["number"][:2]) == [ledger.entries[0].number] * 2
-    assert df["cents"].sum() == 0  # every entry balances
+    ledger = _ledger(_one(description="Leverancier 3", lines=((KOSTEN, "5.00"), (BANK, "-5.00"))))
+    columns = _columns(ledger)
+    assert len(columns.lines) == len(columns.entry) == sum(len(e.lines) for e in ledger.entries)
+    assert columns.entry[:4].tolist() == [0, 0, 1, 1]
+    assert columns.accounts[columns.account[:2]].tolist() == [KOSTEN, BANK]
+    assert columns.cents[:2].tolist() == [12345, -12345]
+    assert columns.cents.sum() == 0  # every entry balances
+    # a text by its number: equal narrations, equal numbers
+    texts = columns.texts[columns.description].tolist()
+    assert texts == [e.description for e in ledger.entries]
+    assert columns.description[3] == columns.description[-1] != columns.description[2]
+
+
+def test_the_results_are_plain_python_values() -> None:
+    """What the build keeps in its cache: Python's own ints, texts, dates and Decimals."""
+    analysis = analyse(_random_ledger(1), OPGEMAAKT)
+    assert {type(v) for v in analysis.counts.values()} == {int}
+    assert {type(p) for ps in analysis.flags.values() for p in ps} == {int}
+    hits = [h for hs in analysis.hits.values() for h in hs]
+    assert {tuple(type(v).__name__ for v in dataclasses.astuple(h)) for h in hits} == {
+        ("str", "date", booked, "str", "str", "str", "Decimal", "str", "str")
+        for booked in ("datetime", "NoneType")
+    }
+    assert analysis.benford is not None
+    assert type(analysis.benford.count) is int
+    assert {type(d) for d in analysis.benford.deviating} <= {int}
+    assert {type(s) for s in analysis.benford.observed} == {Decimal}
+
+
+NO_PANDAS = """
+import importlib.abc, os, sys
+
+
+class Recorder(importlib.abc.MetaPathFinder):
+    # every import of pandas, in this process and in the workers it forks
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "pandas":
+            with open(os.environ["PANDAS_LOG"], "a", encoding="utf-8") as log:
+                log.write(f"{os.getpid()} {name}\\n")
+        return None
+
+
+sys.meta_path.insert(0, Recorder())
+from vng.cli import main
+
+code = main(sys.argv[1:])
+print(*sorted(m for m in sys.modules if m.startswith("statements.")))
+sys.exit(code)
+"""
+
+
+def test_a_full_build_never_imports_pandas(tmp_path: Path) -> None:
+    """``vng jaarverslag`` in a fresh interpreter, without a cache: the journal-entry
+    tests run in every entity's worker and the workbook shows them, and neither that
+    process nor a worker imports pandas (its import alone costs a third of a second)."""
+    log, out = tmp_path / "pandas.log", tmp_path / "uit"
+    books = ROOT / "ledger" / "vereniging" / "main.beancount"
+    env = dict(os.environ, VNG_CACHE="uit", PANDAS_LOG=str(log), PYTHONDONTWRITEBYTECODE="1")
+    command = ["jaarverslag", "--year", "2024", "--books", str(books), "--out", str(out)]
+    result = subprocess.run(
+        [sys.executable, "-c", NO_PANDAS, *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "statements.journaalposten" in result.stdout.split()
+    assert (out / "werkmap-accountant-2024.xlsx").exists()
+    assert not log.exists(), log.read_text(encoding="utf-8")
 
 
 OPGEMAAKT = JaarrekeningDatum(
@@ -361,7 +441,8 @@ def test_the_embedded_books_date_their_jaarrekening(books: Books) -> None:
 # --- the vectorised tests against their definitions, line by line ---------------------
 
 PARTIES = ("", "", "", "Gemeente Zwolle", "KPN B.V.", "Centric B.V.")
-TEXTS = ("Huur", "Factuur 12", "Storno huur", "Diversen", "", "  ", "Correctie", "Kas")
+# a party's name as a narration too: the same counterparty, from a relation or a text
+TEXTS = ("Huur", "Factuur 12", "Storno huur", "Diversen", "", "  ", "Correctie", "Kas", "KPN B.V.")
 POOL = (BANK, KOSTEN, OMZET, DEBITEUREN, SUSPENSE, "Baten:Overig", "Lasten:Huur")
 SELDOM = (RARE, "Activa:Vorderingen:Waarborg")
 ONCE = "Lasten:Overig:Eenmalig"
