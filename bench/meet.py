@@ -757,7 +757,7 @@ def analysis_section(
     for size, (_, m) in results.items():
         x, b = m["analyse"], m["B"]
         wall, cpu = x.median / b.median, x.cpu_median / b.cpu_median
-        if size == "10k":  # below 100k the fixed part (pandas' start) dominates
+        if size == "10k":  # below 100k the fixed part (numpy's start) dominates
             goal, verdict = f"journaalpostentests bij {size} (ter informatie)", "—"
         else:
             goal = f"journaalpostentests: CPU ≤ {limit} × CPU van B bij {size}"

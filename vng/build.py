@@ -293,7 +293,7 @@ def _compute(
                 written = beside(lambda: render_auditfile(*xaf)) if spare else None
                 if written is None:
                     render_auditfile(*xaf)
-                from statements.journaalposten import analyse  # pandas: only here
+                from statements.journaalposten import analyse
 
                 out.analysis = analyse(ledger, closing)
                 lines = sum(len(e.lines) for e in ledger.entries)
@@ -719,7 +719,7 @@ def _next(queue: list[Taak], running: list[Taak], sizes: dict[str, int], budget:
 
 def import_ahead(full: bool) -> None:
     """Import what every task imports, once, before the workers fork: each of them
-    would otherwise import it again (the builders, beancount's own plugins, pandas
+    would otherwise import it again (the builders, beancount's own plugins, numpy
     for the journal-entry tests and openpyxl for the journal CSV of a full build), at
     a cost in CPU per entity."""
     import importlib
