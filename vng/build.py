@@ -350,8 +350,11 @@ def cache_folder() -> Path | None:
     return Path(base) / "vng-jaarrekening"
 
 
-def _key(taak: Taak, files: list[tuple[str, str]]) -> tuple[str, str]:
-    """(slot, key): the slot names the task, the key its content."""
+def _key(
+    taak: Taak, files: list[tuple[str, str]], history: str | None = None
+) -> tuple[str, str]:
+    """(slot, key): the slot names the task, the key its content; ``history`` the
+    books' ``_history`` when it is known already."""
     digest = hashlib.sha256(_program().encode())
     # a full task's result is the same with or without ``balances`` (only what it sends
     # ahead differs): one key for both
@@ -363,7 +366,9 @@ def _key(taak: Taak, files: list[tuple[str, str]]) -> tuple[str, str]:
         for path, sha in read_sources(taak.group_file)[0]:
             digest.update(f"group {path}\0{sha}\n".encode())
     if taak.full:  # the auditfile names who booked each line: the books' git history
-        digest.update(_history(taak.path, [path for path, _ in files]).encode())
+        if history is None:
+            history = _history(taak.path, [path for path, _ in files])
+        digest.update(history.encode())
     # a slot per kind of task as well: the Fava page's build without its downloads and
     # the full build after it keep each other's results
     kind = "volledig" if taak.full else "pagina" if taak.balances else "cijfers"
@@ -376,25 +381,45 @@ def _history(path: str, files: list[str]) -> str:
     same content with another history (a change committed since) has other users in
     its auditfile. A commit of other books (another entity's, through Fava or an
     import) leaves it as it is."""
+    return _histories([(path, files)])[0]
+
+
+def _histories(books: list[tuple[str, list[str]]]) -> list[str]:
+    """``_history`` of each of the books (main file, its files), git asked for all of
+    them at once."""
     import subprocess
 
-    folder = os.path.dirname(os.path.abspath(path))
-    parts = []
-    for args in (["log", "-1", "--format=%H", "--"], ["status", "--porcelain", "--"]):
-        try:
-            result = subprocess.run(
-                ["git", "-C", folder, *args, *files],
-                capture_output=True,
-                text=True,
-                check=False,
-                # a build reads the books beside a writer's commit: git status must not
-                # take the index's lock to refresh it, or that commit fails
-                env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
-            )
-        except OSError:
-            return ""
-        parts.append(result.stdout if result.returncode == 0 else "")
-    return "\0".join(parts)
+    asked: list[list[subprocess.Popen[str] | None]] = []
+    for path, files in books:
+        folder = os.path.dirname(os.path.abspath(path))
+        running: list[subprocess.Popen[str] | None] = []
+        for args in (["log", "-1", "--format=%H", "--"], ["status", "--porcelain", "--"]):
+            try:
+                running.append(
+                    subprocess.Popen(
+                        ["git", "-C", folder, *args, *files],
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
+                        text=True,
+                        # a build reads the books beside a writer's commit: git status
+                        # must not take the index's lock to refresh it, or that commit fails
+                        env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+                    )
+                )
+            except OSError:
+                running.append(None)
+        asked.append(running)
+    found = []
+    for running in asked:
+        parts: list[str | None] = []
+        for process in running:
+            if process is None:
+                parts.append(None)
+                continue
+            out, _ = process.communicate()
+            parts.append(out if process.returncode == 0 else "")
+        found.append("" if None in parts else "\0".join(p or "" for p in parts))
+    return found
 
 
 def _cached(folder: Path, slot: str, key: str, taak: Taak) -> Uitkomst | None:
@@ -630,17 +655,22 @@ def run(
     keys: dict[str, tuple[str, str]] = {}
     sizes: dict[str, int] = {}
     todo = []
+    sources = {t.key: read_sources(t.path) for t in taken} if folder is not None else {}
+    # the git history of every full task's books, asked at once
+    full = [t for t in taken if t.full and not sources.get(t.key, ([], ["-"]))[1]]
+    asked = [(t.path, [path for path, _ in sources[t.key][0]]) for t in full]
+    histories = dict(zip([t.key for t in full], _histories(asked), strict=True))
     for taak in taken:
         if folder is None:
             sizes[taak.key] = _folder_size(taak.path)
             todo.append(taak)
             continue
-        files, errors = read_sources(taak.path)
+        files, errors = sources[taak.key]
         sizes[taak.key] = sum(_file_size(path) for path, _ in files)
         if errors:  # the load reports them
             todo.append(taak)
             continue
-        keys[taak.key] = _key(taak, files)
+        keys[taak.key] = _key(taak, files, histories.get(taak.key))
         hit = _cached(folder, *keys[taak.key], taak)
         if hit is not None:
             results[taak.key] = hit
