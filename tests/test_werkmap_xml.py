@@ -141,9 +141,9 @@ def test_an_entitys_sheets_made_apart_are_the_sheets_the_workbook_makes() -> Non
     quote prefix."""
     import dataclasses
 
-    from statements.grootboek import build_grootboek
+    from statements.grootboek import Grootboek, build_grootboek
     from statements.journaalposten import analyse
-    from statements.render.xlsx import EntityLedgers, entity_sheets, render_xlsx
+    from statements.render.xlsx import EntityLedgers, EntitySheets, entity_sheets, render_xlsx
     from tests.conftest import ROOT
     from vng_accounts.books import load_books
 
@@ -160,26 +160,29 @@ def test_an_entitys_sheets_made_apart_are_the_sheets_the_workbook_makes() -> Non
     )
     ledger = dataclasses.replace(ledger, entries=(*odd, *rest))
     analysis = analyse(ledger)
-    apart = entity_sheets(ledger, analysis)
-    assert apart is not None and apart.journaal.notes and apart.grootboekkaarten.notes
+    apart = entity_sheets(ledger, analysis, first=True)
+    assert apart.journaal and apart.journaal.notes
+    assert apart.grootboekkaarten and apart.grootboekkaarten.notes
     # a second entity: its hits' rows come after the first's in every test's sheet
     other = build_grootboek(load_books(str(ROOT / "ledger" / "od" / "main.beancount")), 2024)
     others = analyse(other)
-    beside = entity_sheets(other, others)
-    assert beside is not None and apart.tests and beside.tests
-    made = [
-        render_xlsx(
-            [EntityLedgers(ledger, None, one), EntityLedgers(other, None, two)],
-            (),
-            [analysis, others],
-        )
-        for one, two in ((None, None), (apart, beside))
-    ]
-    books = [zipfile.ZipFile(io.BytesIO(content)) for content in made]
-    names = books[0].namelist()
-    assert names == books[1].namelist() and len(names) > 10
-    for name in names:  # zipfile checks each member's CRC as it reads it
-        assert books[0].read(name) == books[1].read(name), name
+    beside = entity_sheets(other, others, first=False)
+    assert apart.first_tests and not apart.tests and beside.tests and not beside.first_tests
+
+    def workbook(*entities: tuple[Grootboek, EntitySheets | None]) -> bytes:
+        analyses = [analysis if one is ledger else others for one, _ in entities]
+        return render_xlsx([EntityLedgers(g, None, m) for g, m in entities], (), analyses)
+
+    made = [workbook((ledger, None), (other, None)), workbook((ledger, apart), (other, beside))]
+    # in the other order the first entity's rows, numbered from the top, are made again
+    swapped = [workbook((other, None), (ledger, None)), workbook((other, beside), (ledger, apart))]
+    for pair in (made, swapped):
+        books = [zipfile.ZipFile(io.BytesIO(content)) for content in pair]
+        names = books[0].namelist()
+        assert names == books[1].namelist() and len(names) > 10
+        for name in names:  # zipfile checks each member's CRC as it reads it
+            if name != "docProps/core.xml":  # when it was made, to the second
+                assert books[0].read(name) == books[1].read(name), name
     hits = load_workbook(io.BytesIO(made[1]))
     entities = {
         cell.value

@@ -298,10 +298,11 @@ def _compute(
                 out.analysis = analyse(ledger, closing)
                 lines = sum(len(e.lines) for e in ledger.entries)
                 out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
-                if lines <= WORKBOOK_LINES:  # its sheets made here, beside the others
-                    from statements.render.xlsx import entity_sheets
+                # its sheets made here, beside the others (without the journal and the
+                # grootboekkaarten of books too large for a worksheet)
+                from statements.render.xlsx import entity_sheets
 
-                    out.sheets = entity_sheets(ledger, out.analysis)
+                out.sheets = entity_sheets(out.ledger, out.analysis, first=taak.reporting)
                 if lines > WORKBOOK_LINES:  # its journal beside the workbook instead
                     from statements.render.xlsx import journal_file, write_journal_csv
 

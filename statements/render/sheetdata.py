@@ -58,7 +58,8 @@ class SheetRows:
     last_row: int = 0
     first_column: int = 0
     last_column: int = 0
-    packed: Deflated | None = None  # the rows compressed (``pack``); parts is empty then
+    # the first rows compressed (``pack``); ``parts`` the rows after them, if any
+    packed: Deflated | None = None
 
     def xml(self) -> bytes:
         # openpyxl's sheets are ASCII, every other character a character reference
@@ -66,12 +67,14 @@ class SheetRows:
 
     def pack(self) -> None:
         """Compress the rows once, for every workbook they go into."""
-        if self.packed is None:
-            self.packed = deflated(self.xml(), final=False)
-            self.parts = []
+        assert self.packed is None
+        self.packed = deflated(self.xml(), final=False)
+        self.parts = []
 
-    def piece(self) -> bytes | Deflated:
-        return self.packed if self.packed is not None else self.xml()
+    def pieces(self) -> tuple[bytes | Deflated, ...]:
+        """The rows: those compressed before, then the others."""
+        rest = (self.xml(),) if self.parts else ()
+        return (self.packed, *rest) if self.packed is not None else rest
 
 
 @dataclass(frozen=True)
@@ -288,7 +291,7 @@ class _SheetWriter(WorksheetWriter):
         if not self.extra.last_row:
             return (data,)
         end = data.index(b"</sheetData>")  # text in a cell has its < escaped
-        return (data[:end], self.extra.piece(), data[end:])
+        return (data[:end], *self.extra.pieces(), data[end:])
 
 
 class _ExcelWriter(ExcelWriter):

@@ -1098,28 +1098,35 @@ class SheetPart:
 
 @dataclass(frozen=True)
 class EntitySheets:
-    """An entity's journaal and grootboekkaarten rows, and per journal-entry test the
-    rows of its hits, made where its ledger is (the build's worker, kept in its
-    cache): the workbook puts them in as they are, the hits' rows numbered where they
-    come."""
+    """What the workbook shows of an entity, made where its ledger is (the build's
+    worker, kept in its cache), to be put in as it is: its journaal and grootboekkaarten
+    rows (None for books too large for a worksheet: their journal is beside it), and
+    per journal-entry test the rows of its hits: numbered and compressed for the
+    entity that comes first in those sheets (``first_tests``), else numbered where the
+    workbook puts them (``tests``)."""
 
-    journaal: SheetPart
-    grootboekkaarten: SheetPart
+    journaal: SheetPart | None
+    grootboekkaarten: SheetPart | None
     tests: tuple[tuple[str, tuple[LooseRow, ...]], ...] = ()
+    first_tests: tuple[tuple[str, SheetPart], ...] = ()
 
 
-def entity_sheets(ledger: Grootboek, analysis: Analysis | None) -> EntitySheets | None:
+def entity_sheets(ledger: Grootboek, analysis: Analysis | None, first: bool) -> EntitySheets:
     """The rows of the entity's journaal and grootboekkaarten as the workbook writes
-    them, compressed, and those of its journal-entry tests' hits; None for books too
-    large for a worksheet (their journal is beside it). The style ids in the rows are
-    those every workbook registers first (``_ROW_STYLES``)."""
+    them, compressed, unless the books are too large for a worksheet; those of its
+    journal-entry tests' hits, ``first`` for the entity that comes first in the
+    workbook. The style ids in the rows are those every workbook registers first
+    (``_ROW_STYLES``)."""
+    tests = () if analysis is None or first else _loose_hits(analysis)
+    first_tests = _first_hits(analysis) if analysis is not None and first else ()
     if ledger.turnover is not None:
-        return None
+        return EntitySheets(None, None, tests, first_tests)
     w = _Writer({})
 
     def part(sheet: Worksheet, last: int) -> SheetPart:
         data = w.xml_rows[sheet.title]
-        data.pack()
+        if data.parts:
+            data.pack()
         notes = tuple((cell, message) for title, cell, message in w.notes if title == sheet.title)
         return SheetPart(data, notes, last)
 
@@ -1127,7 +1134,8 @@ def entity_sheets(ledger: Grootboek, analysis: Analysis | None) -> EntitySheets 
     return EntitySheets(
         part(journaal, _journaal_rows(w, journaal, ledger, analysis)),
         part(grootboek, _grootboek_rows(w, grootboek, ledger)),
-        _loose_hits(analysis) if analysis is not None else (),
+        tests,
+        first_tests,
     )
 
 
@@ -1155,7 +1163,9 @@ JET_SOURCES = (
 )
 
 
-def _journal_tests(w: _Writer, analyses: Sequence[Analysis], loose: Loose) -> None:
+def _journal_tests(
+    w: _Writer, analyses: Sequence[Analysis], made: Mapping[str, EntitySheets]
+) -> None:
     if not analyses:
         return
     sheet = w.sheet(
@@ -1192,7 +1202,7 @@ def _journal_tests(w: _Writer, analyses: Sequence[Analysis], loose: Loose) -> No
             w.text(sheet, row, last, note).font = BOLD
     _widths(sheet, [55] + [16, 10] * len(analyses) + [60])
     for test, label in names.items():
-        _test_sheet(w, test, label, analyses, loose)
+        _test_sheet(w, test, label, analyses, made)
     _benford(w, analyses)
     for analysis in analyses:
         for message in analysis.messages:
@@ -1230,11 +1240,37 @@ def _loose_hits(analysis: Analysis) -> tuple[tuple[str, tuple[LooseRow, ...]], .
     )
 
 
-Loose = Mapping[str, tuple[tuple[str, tuple[LooseRow, ...]], ...]]
+def _first_hits(analysis: Analysis) -> tuple[tuple[str, SheetPart], ...]:
+    """Per journal-entry test the rows of its sheet for the hits of the entity that
+    comes first in it (the reporting entity), numbered from the first row below the
+    header and compressed (``entity_sheets``)."""
+    w = _Writer({})
+    made = []
+    for test in analysis.names:
+        if test not in analysis.hits:
+            continue
+        sheet = w.sheet(f"JET {test}", "", "")
+        rows = w.rows(sheet, _HIT_KINDS)
+        row = FIRST_HIT_ROW - 1
+        for row, hit in enumerate(analysis.hits[test], FIRST_HIT_ROW):
+            rows.add(row, _hit_values(analysis, hit))
+        if rows.data.parts:
+            rows.data.pack()
+        notes = tuple((cell, note) for title, cell, note in w.notes if title == sheet.title)
+        made.append((test, SheetPart(rows.data, notes, row)))
+    return tuple(made)
+
+
+# the first row of a journal-entry test's sheet below its header
+FIRST_HIT_ROW = 4
 
 
 def _test_sheet(
-    w: _Writer, test: str, label: str, analyses: Sequence[Analysis], loose: Loose
+    w: _Writer,
+    test: str,
+    label: str,
+    analyses: Sequence[Analysis],
+    made: Mapping[str, EntitySheets],
 ) -> None:
     sheet = w.sheet(f"JET {label}", "Journaalpostentests", f"Journaalpostentest: {label}")
     w.text(sheet, 1, 1, label).font = BOLD
@@ -1266,12 +1302,22 @@ def _test_sheet(
         ],
         row=3,
     )
-    row = 4
+    row = FIRST_HIT_ROW
     rows = w.rows(sheet, _HIT_KINDS)
     for analysis in analyses:
-        made = dict(loose.get(analysis.entity, ()))
-        if test in made:  # made where the entity's analysis was
-            hits: Sequence[LooseRow | Sequence[object]] = made[test]
+        sheets = made.get(analysis.entity)
+        first = dict(sheets.first_tests).get(test) if sheets else None
+        if first is not None and row == FIRST_HIT_ROW:  # made, numbered, where it was
+            data = rows.data
+            data.packed, data.first_row, data.last_row = first.rows.packed, row, first.last
+            data.first_column, data.last_column = first.rows.first_column, first.rows.last_column
+            for cell, message in first.notes:
+                w.note(sheet, cell, message)
+            row = first.last + 1
+            continue
+        loose = dict(sheets.tests) if sheets else {}
+        if test in loose:  # made where the entity's analysis was
+            hits: Sequence[LooseRow | Sequence[object]] = loose[test]
         else:
             hits = [_hit_values(analysis, hit) for hit in analysis.hits.get(test, ())]
         for hit in hits:
@@ -1380,7 +1426,7 @@ def render_xlsx(
     _journal_tests(
         w,
         [by_entity[e.ledger.entity] for e in entities if e.ledger.entity in by_entity],
-        {e.ledger.entity: e.sheets.tests for e in entities if e.sheets is not None},
+        {e.ledger.entity: e.sheets for e in entities if e.sheets is not None},
     )
     _index(w, index)
     w.header(meldingen, ["Blad", "Cel", "Melding"])
