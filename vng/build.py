@@ -351,9 +351,7 @@ def cache_folder() -> Path | None:
     return Path(base) / "vng-jaarrekening"
 
 
-def _key(
-    taak: Taak, files: list[tuple[str, str]], history: str | None = None
-) -> tuple[str, str]:
+def _key(taak: Taak, files: list[tuple[str, str]], history: str | None = None) -> tuple[str, str]:
     """(slot, key): the slot names the task, the key its content; ``history`` the
     books' ``_history`` when it is known already."""
     digest = hashlib.sha256(_program().encode())
