@@ -230,3 +230,24 @@ def test_a_workbook_beyond_a_plain_zip_is_written_with_zip64_and_the_same_member
             assert book.testzip() is None
             assert book.read("xl/worksheets/sheet1.xml") == b"<a>" + b"<row/>" * 99 + b"</a>"
             assert book.read("[Content_Types].xml") == b"<Types/>"
+
+
+def test_of_books_too_large_for_a_worksheet_only_the_first_entitys_hits_are_made_apart() -> None:
+    """Books beyond a worksheet have no journaal rows in the workbook; their hits' rows
+    are made apart only for the entity that comes first (numbered from the top and
+    compressed), not held beside the hits for the others."""
+    from statements.grootboek import build_grootboek, summarised
+    from statements.journaalposten import analyse
+    from statements.render.xlsx import entity_sheets
+    from tests.conftest import ROOT
+    from vng_accounts.books import load_books
+
+    ledger = build_grootboek(load_books(str(ROOT / "ledger" / "od" / "main.beancount")), 2024)
+    analysis, large = analyse(ledger), summarised(ledger)
+    first, other = entity_sheets(large, analysis, True), entity_sheets(large, analysis, False)
+    assert first.journaal is first.grootboekkaarten is other.journaal is None
+    assert not other.tests and not other.first_tests and not first.tests
+    assert {test for test, _ in first.first_tests} == {t for t, h in analysis.hits.items() if h}
+    for test, part in first.first_tests:
+        assert part.rows.packed is not None and not part.rows.parts
+        assert (part.rows.first_row, part.last) == (4, 3 + len(analysis.hits[test]))

@@ -1113,14 +1113,16 @@ class EntitySheets:
 
 def entity_sheets(ledger: Grootboek, analysis: Analysis | None, first: bool) -> EntitySheets:
     """The rows of the entity's journaal and grootboekkaarten as the workbook writes
-    them, compressed, unless the books are too large for a worksheet; those of its
-    journal-entry tests' hits, ``first`` for the entity that comes first in the
-    workbook. The style ids in the rows are those every workbook registers first
-    (``_ROW_STYLES``)."""
-    tests = () if analysis is None or first else _loose_hits(analysis)
+    them, compressed, and those of its journal-entry tests' hits, unless the books are
+    too large for a worksheet; ``first`` for the entity that comes first in the
+    workbook, whose hits' rows are made (compressed) for books of any size. The style
+    ids in the rows are those every workbook registers first (``_ROW_STYLES``)."""
     first_tests = _first_hits(analysis) if analysis is not None and first else ()
     if ledger.turnover is not None:
-        return EntitySheets(None, None, tests, first_tests)
+        # the others' hits of large books are numbered where the workbook is made: the
+        # rows made here would be held beside the hits, in the memory the build peaks in
+        return EntitySheets(None, None, (), first_tests)
+    tests = () if analysis is None or first else _loose_hits(analysis)
     w = _Writer({})
 
     def part(sheet: Worksheet, last: int) -> SheetPart:
@@ -1247,15 +1249,13 @@ def _first_hits(analysis: Analysis) -> tuple[tuple[str, SheetPart], ...]:
     w = _Writer({})
     made = []
     for test in analysis.names:
-        if test not in analysis.hits:
+        if not analysis.hits.get(test):
             continue
         sheet = w.sheet(f"JET {test}", "", "")
         rows = w.rows(sheet, _HIT_KINDS)
-        row = FIRST_HIT_ROW - 1
         for row, hit in enumerate(analysis.hits[test], FIRST_HIT_ROW):
             rows.add(row, _hit_values(analysis, hit))
-        if rows.data.parts:
-            rows.data.pack()
+        rows.data.pack()
         notes = tuple((cell, note) for title, cell, note in w.notes if title == sheet.title)
         made.append((test, SheetPart(rows.data, notes, row)))
     return tuple(made)
