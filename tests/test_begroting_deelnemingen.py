@@ -110,15 +110,124 @@ def test_risicobeheer_against_its_begroting_as_published(table: StatementTable) 
 
 
 def test_the_lines_of_the_analysis_add_up_to_the_result(table: StatementTable) -> None:
-    for key in ("connect", "risicobeheer"):
-        lines = [r for r in table.rows if r.id.startswith(f"{key}.") and r.id != f"{key}.resultaat"]
-        for column in (0, 1):
+    for key in ("connect", "risicobeheer", "international"):
+        lines = [
+            r
+            for r in table.rows
+            if r.id.startswith(f"{key}.") and r.id != f"{key}.resultaat" and r.level == 1
+        ]
+        for column in (0, 1, 2):
             total = sum((r.amounts[column] or Decimal(0) for r in lines), Decimal(0))
             assert total == table.row(f"{key}.resultaat").amounts[column], (key, column)
 
 
-def test_only_the_companies_with_a_begroting_are_set_against_it(table: StatementTable) -> None:
-    assert {r.id.partition(".")[0] for r in table.rows} == {"connect", "risicobeheer"}
+def test_the_parts_of_a_line_are_rows_and_so_is_their_total(table: StatementTable) -> None:
+    """International's omzet is a part of two lines: the margin on the projects and
+    the dekking uit productieve uren; its total is the row ``international.omzet``."""
+    for column in (0, 1, 2):
+        parts = [
+            table.row(f"international.{r}.omzet").amounts[column]
+            for r in ("projectmarge", "dekking_uren")
+        ]
+        assert table.row("international.omzet").amounts[column] == sum(
+            (p or Decimal(0) for p in parts), Decimal(0)
+        )
+    # the dekking uit uren is all omzet: its line and its one part are the same
+    assert (
+        table.row("international.dekking_uren").amounts
+        == table.row("international.dekking_uren.omzet").amounts
+    )
+
+
+def _tenths(fraction: Decimal) -> int:
+    return int((fraction * 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def international_as_published(tables: dict[str, StatementTable]) -> list[str]:
+    """What of VNG International B.V. differs from the published paragraph."""
+    table = tables[TABLE]
+    after_tax = tables["kerninformatie.aandeel_vng_bedrijven"].row("international").amounts
+    equity = tables["consolidatie.vermogen_deelnemingen"].row("international").amounts
+    assert after_tax[0] is not None and after_tax[1] is not None
+    assert equity[0] is not None and equity[1] is not None
+    margin = _realised(table, "international.projectmarge")
+    found = {
+        "resultaat_na_vpb": printed(after_tax[0]),
+        "rendement_tienden_procent": _tenths(after_tax[0] / equity[0]),
+        "rendement_vorig_jaar_tienden_procent": _tenths(after_tax[1] / equity[1]),
+        "verschil_resultaat": printed(_difference(table, "international.resultaat")),
+        "verschil_projectmarge": printed(_difference(table, "international.projectmarge")),
+        "projectmarge": printed(margin),
+        "omzet": printed(_realised(table, "international.omzet")),
+        "marge_tienden_procent": _tenths(margin / _realised(table, "international.omzet")),
+    }
+    p = pub.BEGROTING_INTERNATIONAL
+    return [f"{k}: {found[k]} tegen {v}" for k, v in p.items() if found[k] != v]
+
+
+def _tables(group_file: Path) -> dict[str, StatementTable]:
+    group, figures = group_figures(group_file, 2024)
+    return {t.id: t for t in build_geconsolideerd(group, figures, 2024)}
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, StatementTable]:
+    return _tables(GROUP)
+
+
+def test_international_against_its_begroting_as_published(
+    tables: dict[str, StatementTable],
+) -> None:
+    assert international_as_published(tables) == []
+    # the result before tax is that of note (23), after tax that of the kerninformatie
+    assert _realised(tables[TABLE], "international.resultaat") == Decimal("535210.00")
+
+
+def _paragraph(tables: dict[str, StatementTable], start: str, end: str) -> str:
+    from statements.verslag import fill
+    from vng_accounts.books import load_books
+    from vng_accounts.teksten import read_teksten
+
+    books = load_books(str(ROOT / "ledger" / "vereniging" / "main.beancount"))
+    texts, errors = read_teksten(books.entries)
+    assert errors == []
+    [tekst] = [t for t in texts if t.key == "toelichting_deelnemingen" and t.year == 2024]
+    [filled] = fill([tekst], list(tables.values()), 2024)
+    first = filled.text.index(start)
+    return filled.text[first : filled.text.index(end, first)]
+
+
+def _miljoen(thousands: int) -> str:
+    return f"€ {abs(thousands) / 1000:.3f} miljoen".replace(".", ",")
+
+
+def _procent(tenths: int) -> str:
+    return f"{tenths // 10},{tenths % 10}%"
+
+
+def test_the_paragraph_on_international_names_the_published_figures(
+    tables: dict[str, StatementTable],
+) -> None:
+    p = pub.BEGROTING_INTERNATIONAL
+    text = _paragraph(tables, "VNG International B.V. versterkt", "VNG Realisatie B.V.")
+    expected = [
+        f"houdt de groep van VNG International {_miljoen(p['resultaat_na_vpb'])} over",
+        f"{_procent(p['rendement_tienden_procent'])} van haar eigen vermogen",
+        f"{_procent(p['rendement_vorig_jaar_tienden_procent'])} was",
+        f"{_miljoen(p['verschil_resultaat'])} hoger uit",
+        f"bedraagt {_miljoen(p['projectmarge'])}",
+        f"ligt {_miljoen(p['verschil_projectmarge'])} hoger dan begroot",
+        f"omzet van {_miljoen(p['omzet'])} is dat {_procent(p['marge_tienden_procent'])}",
+    ]
+    missing = [e for e in expected if e not in text]
+    assert missing == [], text
+
+
+def test_only_the_companies_with_a_begroting_or_lines_are_set_against_it(
+    table: StatementTable,
+) -> None:
+    found = {r.id.partition(".")[0] for r in table.rows}
+    assert found == {"connect", "risicobeheer", "international"}
 
 
 def _copy(tmp_path: Path) -> Path:

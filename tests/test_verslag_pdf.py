@@ -822,6 +822,30 @@ def test_risicobeheer_is_set_against_its_begroting_as_published(reader: PdfReade
     assert missing == [], text
 
 
+def _procent(tenths: int) -> str:
+    return f"{tenths // 10},{tenths % 10}%"
+
+
+def test_international_is_set_against_its_begroting_as_published(reader: PdfReader) -> None:
+    """The paragraph on VNG International B.V.: its result after VpB and its rendement
+    on eigen vermogen (this year and the year before), its result and the margin on its
+    projects against its begroting, that margin against its omzet."""
+    p = pub.BEGROTING_INTERNATIONAL
+    text = _paragraph(reader, "VNG International B.V. versterkt", "VNG Realisatie B.V.")
+    assert "{" not in text
+    expected = [
+        f"VNG International {_miljoen(p['resultaat_na_vpb'])} over",
+        f"{_procent(p['rendement_tienden_procent'])} van haar eigen vermogen",
+        f"{_procent(p['rendement_vorig_jaar_tienden_procent'])} was",
+        f"{_miljoen(p['verschil_resultaat'])} hoger uit",
+        f"bedraagt {_miljoen(p['projectmarge'])}",
+        f"{_miljoen(p['verschil_projectmarge'])} hoger dan begroot",
+        f"{_miljoen(p['omzet'])} is dat {_procent(p['marge_tienden_procent'])}",
+    ]
+    missing = [e for e in expected if e not in text]
+    assert missing == [], text
+
+
 def test_samenstelling_resultaat_beleggingsportefeuille_in_the_published_order(
     reader: PdfReader,
 ) -> None:
