@@ -765,6 +765,25 @@ BEGROTING_INTERNATIONAL = {
     "omzet": 41194,
     "marge_tienden_procent": 42,
 }
+# VNG Realisatie B.V.: the result of 2024 and its two parts as the paragraph prints
+# them (x € 1.000; the sign as printed: "negatief" negative).
+BEGROTING_REALISATIE = {"resultaat": -126, "projecten": -170, "overige_bedrijfsopbrengsten": 44}
+# (books, printed, why), x € 1.000
+BEGROTING_REALISATIE_ERRATA = {
+    "resultaat": (
+        45,
+        -126,
+        "toelichting (23) drukt het resultaat voor belastingen 45 (2023: 57), de "
+        "kerninformatie het aandeel na VpB 37; hun totalen 2.015 zijn het resultaat "
+        "deelnemingen van de staat van baten en lasten",
+    ),
+    "projecten": (
+        1,
+        -170,
+        "het resultaat 45 min de overige bedrijfsopbrengsten 44 zoals gedrukt; de "
+        "gedrukte -170 telt met 44 op tot de gedrukte -126",
+    ),
+}
 # (books, printed, why), x € 1.000
 BEGROTING_RISICOBEHEER_ERRATA = {
     "begroot_resultaat": (

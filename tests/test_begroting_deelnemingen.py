@@ -110,13 +110,13 @@ def test_risicobeheer_against_its_begroting_as_published(table: StatementTable) 
 
 
 def test_the_lines_of_the_analysis_add_up_to_the_result(table: StatementTable) -> None:
-    for key in ("connect", "risicobeheer", "international"):
+    for key in ("connect", "risicobeheer", "international", "realisatie"):
         lines = [
             r
             for r in table.rows
             if r.id.startswith(f"{key}.") and r.id != f"{key}.resultaat" and r.level == 1
         ]
-        for column in (0, 1, 2):
+        for column in (0, 1, 2) if key != "realisatie" else (0, 2):
             total = sum((r.amounts[column] or Decimal(0) for r in lines), Decimal(0))
             assert total == table.row(f"{key}.resultaat").amounts[column], (key, column)
 
@@ -183,7 +183,7 @@ def test_international_against_its_begroting_as_published(
     assert _realised(tables[TABLE], "international.resultaat") == Decimal("535210.00")
 
 
-def _paragraph(tables: dict[str, StatementTable], start: str, end: str) -> str:
+def _paragraph(tables: dict[str, StatementTable], start: str, end: str | None) -> str:
     from statements.verslag import fill
     from vng_accounts.books import load_books
     from vng_accounts.teksten import read_teksten
@@ -194,7 +194,7 @@ def _paragraph(tables: dict[str, StatementTable], start: str, end: str) -> str:
     [tekst] = [t for t in texts if t.key == "toelichting_deelnemingen" and t.year == 2024]
     [filled] = fill([tekst], list(tables.values()), 2024)
     first = filled.text.index(start)
-    return filled.text[first : filled.text.index(end, first)]
+    return filled.text[first : filled.text.index(end, first) if end else None]
 
 
 def _miljoen(thousands: int) -> str:
@@ -227,7 +227,10 @@ def test_only_the_companies_with_a_begroting_or_lines_are_set_against_it(
     table: StatementTable,
 ) -> None:
     found = {r.id.partition(".")[0] for r in table.rows}
-    assert found == {"connect", "risicobeheer", "international"}
+    assert found == {"connect", "risicobeheer", "international", "realisatie"}
+    # Realisatie names the lines of its result but holds no begroting
+    assert table.row("realisatie.resultaat").amounts[1] is None
+    assert table.row("realisatie.projecten").amounts[1] is None
 
 
 def _copy(tmp_path: Path) -> Path:
@@ -267,3 +270,59 @@ def test_a_budget_of_an_account_the_books_lack_is_an_error_at_its_line(tmp_path:
         f"begroting-2024.beancount:{len(lines)}:" in error and "Lasten:Bestaat:Niet" in error
         for error in result.errors
     ), result.errors
+
+
+def realisatie_as_published(tables: dict[str, StatementTable]) -> list[str]:
+    """What of VNG Realisatie B.V. differs from the published paragraph, its errata
+    aside (docs/errata.md)."""
+    table = tables[TABLE]
+    found = {
+        "resultaat": printed(_realised(table, "realisatie.resultaat")),
+        "projecten": printed(_realised(table, "realisatie.projecten")),
+        "overige_bedrijfsopbrengsten": printed(
+            _realised(table, "realisatie.overige_bedrijfsopbrengsten")
+        ),
+    }
+    expected = dict(pub.BEGROTING_REALISATIE)
+    for key, (books, shown, _) in pub.BEGROTING_REALISATIE_ERRATA.items():
+        assert expected[key] == shown
+        expected[key] = books
+    return [f"{k}: {found[k]} tegen {v}" for k, v in expected.items() if found[k] != v]
+
+
+def test_realisatie_as_published_but_for_its_errata(tables: dict[str, StatementTable]) -> None:
+    assert realisatie_as_published(tables) == []
+
+
+def test_the_printed_result_of_realisatie_contradicts_the_report_itself(
+    tables: dict[str, StatementTable],
+) -> None:
+    """The paragraph's -126 is the sum of its own two parts, but note (23) prints 45
+    before tax and the kerninformatie 37 after VpB for the same company and year, and
+    those tables add up to the resultaat deelnemingen of the staat van baten en
+    lasten; the books follow the tables."""
+    p = pub.BEGROTING_REALISATIE
+    assert p["projecten"] + p["overige_bedrijfsopbrengsten"] == p["resultaat"]
+    before_tax = pub.RESULTAAT_DEELNEMINGEN["realisatie"][0]
+    assert before_tax == 45 != p["resultaat"]
+    assert (
+        sum(v[0] for k, v in pub.RESULTAAT_DEELNEMINGEN.items() if k != "totaal")
+        == (pub.RESULTAAT_DEELNEMINGEN["totaal"][0])
+    )
+    after_tax = tables["kerninformatie.aandeel_vng_bedrijven"].row("realisatie").amounts[0]
+    assert printed(after_tax) == 37
+    assert printed(_realised(tables[TABLE], "realisatie.resultaat")) == before_tax
+
+
+def test_the_paragraph_on_realisatie_states_the_result_of_the_books(
+    tables: dict[str, StatementTable],
+) -> None:
+    text = _paragraph(tables, "VNG Realisatie B.V. voert", None)
+    expected = [
+        "bedraagt € 0,045 miljoen positief, tegen € 0,057 miljoen",
+        "na het deel van de vennootschapsbelasting dat zij draagt € 0,037 miljoen",
+        "projecten is € 0,001 miljoen positief",
+        "gemaakt, € 0,044 miljoen positief",
+    ]
+    missing = [e for e in expected if e not in text]
+    assert missing == [], text

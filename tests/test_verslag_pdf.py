@@ -846,6 +846,25 @@ def test_international_is_set_against_its_begroting_as_published(reader: PdfRead
     assert missing == [], text
 
 
+def test_realisatie_states_the_result_of_the_books(reader: PdfReader) -> None:
+    """The paragraph on VNG Realisatie B.V.: its result before and after VpB and its
+    two parts as the books give them (the erratum of docs/errata.md: the printed
+    -0,126 and -0,170 contradict note (23) and the kerninformatie)."""
+    errata = pub.BEGROTING_REALISATIE_ERRATA
+    printed = pub.BEGROTING_REALISATIE
+    text = _paragraph(reader, "VNG Realisatie B.V. voert", "WNT-verantwoording")
+    assert "{" not in text
+    expected = [
+        f"bedraagt {_miljoen(errata['resultaat'][0])} positief",
+        "zij draagt € 0,037 miljoen",
+        f"projecten is {_miljoen(errata['projecten'][0])} positief",
+        f"{_miljoen(printed['overige_bedrijfsopbrengsten'])} positief",
+    ]
+    missing = [e for e in expected if e not in text]
+    assert missing == [], text
+    assert "negatief" not in text
+
+
 def test_samenstelling_resultaat_beleggingsportefeuille_in_the_published_order(
     reader: PdfReader,
 ) -> None:
