@@ -739,6 +739,8 @@ BEGROTING_CONNECT = {
     "verschil_bedrijfskosten": 359,
     "verschil_bedrijfs_en_financieringskosten": 384,
 }
+# and against the year before: the brutomarge "27% hoger dan voorgaand boekjaar"
+VORIG_JAAR_CONNECT = {"groei_brutomarge_procent": 27}
 # VNG Risicobeheer B.V.: the table that explains the difference with the begroting, in
 # euros as printed (a cost that is higher is negative), the realised result before tax
 # (x € 1.000) and the budgeted one (x € 1.000).

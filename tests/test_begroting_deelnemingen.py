@@ -326,3 +326,26 @@ def test_the_paragraph_on_realisatie_states_the_result_of_the_books(
     ]
     missing = [e for e in expected if e not in text]
     assert missing == [], text
+
+
+def test_connect_against_the_year_before_as_published(table: StatementTable) -> None:
+    """The brutomarge 2024 against that of 2023, split into the same lines."""
+    brutomarge = table.row("connect.brutomarge").amounts
+    assert brutomarge[0] is not None and brutomarge[2] is not None
+    growth = (brutomarge[0] - brutomarge[2]) / brutomarge[2] * 100
+    assert (
+        int(growth.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        == (pub.VORIG_JAAR_CONNECT["groei_brutomarge_procent"])
+    )
+    # the year before's lines add up to the result of note (23) 2023
+    assert table.row("connect.resultaat").amounts[2] == Decimal(
+        pub.RESULTAAT_DEELNEMINGEN["connect"][1] * 1000
+    )
+
+
+def test_the_paragraph_on_connect_sets_the_brutomarge_against_the_year_before(
+    tables: dict[str, StatementTable],
+) -> None:
+    growth = pub.VORIG_JAAR_CONNECT["groei_brutomarge_procent"]
+    text = _paragraph(tables, "VNG Connect Holding B.V. organiseert", "VNG Risicobeheer B.V.")
+    assert f"is zij {growth}% hoger." in text, text

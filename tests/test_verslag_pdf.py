@@ -800,6 +800,8 @@ def test_connect_is_set_against_its_begroting_as_published(reader: PdfReader) ->
     assert percent is not None, text
     tenths = int(percent.group(1)) * 10 + int(percent.group(2)) // 10
     assert tenths == p["afwijking_brutomarge_tienden_procent"]  # "ruim 8,6%"
+    growth = pub.VORIG_JAAR_CONNECT["groei_brutomarge_procent"]
+    assert f"is zij {growth}% hoger." in text, text  # against the year before
 
 
 def test_risicobeheer_is_set_against_its_begroting_as_published(reader: PdfReader) -> None:
