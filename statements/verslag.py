@@ -9,8 +9,11 @@ baten en lasten or of one of its notes: ``realisatie.<regel>``, ``begroot.<regel
 with ``<regel>`` a line id of the staat (``overige_personeelslasten``) or
 ``<toelichting>.<regel>`` (``overige_personeelslasten.uitzendkrachten``), or the aandeel of one
 deelneming (``deelneming.risicobeheer``, ``deelneming_vorig_jaar.risicobeheer``), or
-a line of a deelneming against its own begroting (``begroot_deelneming.connect.brutomarge``,
-from the table ``consolidatie.begroting_deelnemingen`` of the consolidation). A
+a line of a deelneming against its own begroting or the year before
+(``begroot_deelneming.connect.brutomarge``, ``groei_deelneming.realisatie.omzet``, from
+the table ``consolidatie.begroting_deelnemingen`` of the consolidation), or a
+deelneming's result after VpB and its rendement on its eigen vermogen
+(``rendement_deelneming.international``). A
 placeholder that names no figure, or a figure this jaarrekening does not hold, stops
 the build with the text's ``file:line``; the sections of the geconsolideerde
 jaarrekening are left out of a jaarrekening without it.
@@ -28,6 +31,7 @@ from statements.table import Amount, StatementTable
 from vng_accounts.teksten import (
     BEGROTING_DEELNEMING_KINDS,
     DEELNEMING_KINDS,
+    DEELNEMING_NA_VPB_KINDS,
     FIGUREN,
     GROEP_SECTIES,
     LINE_KINDS,
@@ -42,6 +46,9 @@ Figure = Decimal | int
 DEELNEMINGEN = "toelichting.resultaat_deelnemingen"  # the aandeel per deelneming (23)
 # the deelnemingen against their own begroting (statements.consolidatie.geconsolideerd)
 BEGROTING_DEELNEMINGEN = "consolidatie.begroting_deelnemingen"
+# each deelneming's result after the VpB it bears, and its eigen vermogen
+NA_VPB = "kerninformatie.aandeel_vng_bedrijven"
+VERMOGEN_DEELNEMINGEN = "consolidatie.vermogen_deelnemingen"
 
 
 def _minus(left: Amount, right: Amount) -> Amount:
@@ -196,6 +203,8 @@ def line_figure(tables: Mapping[str, StatementTable], name: str) -> Amount:
     kind, _, ref = name.partition(".")
     if kind in DEELNEMING_KINDS:
         return _amount(tables, DEELNEMINGEN, ref, 0 if kind == "deelneming" else 1)
+    if kind in DEELNEMING_NA_VPB_KINDS:
+        return _na_vpb(tables, kind, ref)
     if kind in BEGROTING_DEELNEMING_KINDS:
         return _tegen_begroting(tables, kind, ref)
     if kind not in LINE_KINDS or not ref:
@@ -211,20 +220,40 @@ def line_figure(tables: Mapping[str, StatementTable], name: str) -> Amount:
     return None
 
 
+def _na_vpb(tables: Mapping[str, StatementTable], kind: str, key: str) -> Amount:
+    """A deelneming's result after the VpB it bears, or that result as a part of its
+    eigen vermogen at the same year-end."""
+    column = 1 if kind.endswith("_vorig_jaar") else 0
+    result = _amount(tables, NA_VPB, key, column)
+    if kind.startswith("deelneming_na_vpb") or result is None:
+        return result
+    equity = _amount(tables, VERMOGEN_DEELNEMINGEN, key, column)
+    return result / equity if equity else None
+
+
 def _tegen_begroting(tables: Mapping[str, StatementTable], kind: str, ref: str) -> Amount:
-    """A line of a deelneming against its own begroting: realised, budgeted, the
-    difference, or the difference as a part of the (absolute) budget."""
+    """A line of a deelneming against its own begroting or the year before: realised,
+    budgeted, a year earlier, the difference with either, that difference as a part of
+    the (absolute) budget or of the year before, or the line as a part of the omzet."""
     realised = _amount(tables, BEGROTING_DEELNEMINGEN, ref, 0)
-    budgeted = _amount(tables, BEGROTING_DEELNEMINGEN, ref, 1)
-    if realised is None or budgeted is None:
+    if realised is None:
         return None
     if kind == "realisatie_deelneming":
         return realised
-    if kind == "begroot_deelneming":
-        return budgeted
-    if kind == "verschil_begroting_deelneming":
-        return realised - budgeted
-    return (realised - budgeted) / abs(budgeted) if budgeted else None
+    if kind == "marge_deelneming":
+        omzet = _amount(tables, BEGROTING_DEELNEMINGEN, f"{ref.partition('.')[0]}.omzet", 0)
+        return realised / omzet if omzet else None
+    against_budget = kind in ("begroot_deelneming", "afwijking_begroting_deelneming") or (
+        kind == "verschil_begroting_deelneming"
+    )
+    other = _amount(tables, BEGROTING_DEELNEMINGEN, ref, 1 if against_budget else 2)
+    if other is None:
+        return None
+    if kind in ("begroot_deelneming", "vorig_jaar_deelneming"):
+        return other
+    if kind.startswith("verschil_"):
+        return realised - other
+    return (realised - other) / abs(other) if other else None
 
 
 def present(value: Figure, form: str | None) -> str:
@@ -235,9 +264,10 @@ def present(value: Figure, form: str | None) -> str:
         amount = abs(value) if form == "miljoen_abs" else value
         millions = (amount / 1_000_000).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
         return f"€ {_dutch(f'{millions:,}')} miljoen"
-    if form in ("procent", "procent_abs"):
-        part = abs(value) if form == "procent_abs" else value
-        percent = (part * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if form is not None and form.startswith("procent"):
+        part = abs(value) if form.endswith("_abs") else value
+        places = {"procent_1": "0.1", "procent_0": "1"}.get(form.removesuffix("_abs"), "0.01")
+        percent = (part * 100).quantize(Decimal(places), rounding=ROUND_HALF_UP)
         return f"{percent}".replace(".", ",") + "%"
     if form == "teken":
         return "nihil" if not value else ("negatief" if value < 0 else "positief")

@@ -739,6 +739,8 @@ BEGROTING_CONNECT = {
     "verschil_bedrijfskosten": 359,
     "verschil_bedrijfs_en_financieringskosten": 384,
 }
+# and against the year before: the brutomarge "27% hoger dan voorgaand boekjaar"
+VORIG_JAAR_CONNECT = {"groei_brutomarge_procent": 27}
 # VNG Risicobeheer B.V.: the table that explains the difference with the begroting, in
 # euros as printed (a cost that is higher is negative), the realised result before tax
 # (x € 1.000) and the budgeted one (x € 1.000).
@@ -750,6 +752,40 @@ BEGROTING_RISICOBEHEER_VERSCHILLEN = {
     "resultaat": 798607,
 }
 BEGROTING_RISICOBEHEER = {"resultaat": 716, "begroot_resultaat": -82}
+# VNG International B.V.: the group's result after VpB (x € 1.000) and its rendement on
+# eigen vermogen, this year and the year before (in tenths of a percent, as printed:
+# 8,9% and 6,3%); the enkelvoudig result before tax above its begroting, the margin on
+# the projects above its begroting and in all, the enkelvoudige omzet (x € 1.000) and
+# the margin as a part of it (4,2%).
+BEGROTING_INTERNATIONAL = {
+    "resultaat_na_vpb": 413,
+    "rendement_tienden_procent": 89,
+    "rendement_vorig_jaar_tienden_procent": 63,
+    "verschil_resultaat": 526,
+    "verschil_projectmarge": 1700,
+    "projectmarge": 1736,
+    "omzet": 41194,
+    "marge_tienden_procent": 42,
+}
+# VNG Realisatie B.V.: the result of 2024 and its two parts as the paragraph prints
+# them (x € 1.000; the sign as printed: "negatief" negative).
+BEGROTING_REALISATIE = {"resultaat": -126, "projecten": -170, "overige_bedrijfsopbrengsten": 44}
+# (books, printed, why), x € 1.000
+BEGROTING_REALISATIE_ERRATA = {
+    "resultaat": (
+        45,
+        -126,
+        "toelichting (23) drukt het resultaat voor belastingen 45 (2023: 57), de "
+        "kerninformatie het aandeel na VpB 37; hun totalen 2.015 zijn het resultaat "
+        "deelnemingen van de staat van baten en lasten",
+    ),
+    "projecten": (
+        1,
+        -170,
+        "het resultaat 45 min de overige bedrijfsopbrengsten 44 zoals gedrukt; de "
+        "gedrukte -170 telt met 44 op tot de gedrukte -126",
+    ),
+}
 # (books, printed, why), x € 1.000
 BEGROTING_RISICOBEHEER_ERRATA = {
     "begroot_resultaat": (

@@ -216,6 +216,61 @@ def test_a_deelneming_against_its_begroting_is_a_figure_by_entity_and_line() -> 
         assert len(check_tekst(wrong)) == 1
 
 
+def test_a_deelneming_against_the_year_before_its_omzet_and_its_rendement() -> None:
+    from statements.table import Row
+
+    lines = StatementTable(
+        "consolidatie.begroting_deelnemingen",
+        "Deelnemingen",
+        ("Realisatie 2024", "Begroot 2024", "Realisatie 2023"),
+        (
+            Row("x.marge", "m", "line", (Decimal(1736000), Decimal(36000), Decimal(1480000))),
+            Row("x.marge.omzet", "o", "line", (Decimal(32000000), None, Decimal(29000000))),
+            Row("x.omzet", "o", "line", (Decimal(41194000), None, Decimal(36000000))),
+        ),
+    )
+    after_tax = StatementTable(
+        "kerninformatie.aandeel_vng_bedrijven",
+        "Aandeel",
+        ("Realisatie 2024", "Realisatie 2023"),
+        (Row("x", "X", "line", (Decimal(413000), Decimal(274300))),),
+    )
+    equity = StatementTable(
+        "consolidatie.vermogen_deelnemingen",
+        "Vermogen",
+        ("2024", "2023"),
+        (Row("x", "X", "line", (Decimal("4636499.11"), Decimal("4339762.17"))),),
+    )
+    tekst = Tekst(
+        2024,
+        "resultaatbestemming",
+        "D",
+        "{vorig_jaar_deelneming.x.marge:miljoen}; "
+        "{verschil_vorig_jaar_deelneming.x.omzet:miljoen}; "
+        "{groei_deelneming.x.omzet:procent_0} {groei_deelneming.x.marge.omzet:procent_1}; "
+        "{marge_deelneming.x.marge:procent_1}; {deelneming_na_vpb.x:miljoen}: "
+        "{rendement_deelneming.x:procent_1}, {rendement_deelneming_vorig_jaar.x:procent_1}; "
+        "{afwijking_begroting_deelneming.x.marge:procent_0_abs}",
+        "f",
+        1,
+    )
+    assert check_tekst(tekst) == []
+    [filled] = fill([tekst], [lines, after_tax, equity], 2024)
+    assert filled.text == (
+        "€ 1,480 miljoen; € 5,194 miljoen; 14% 10,3%; 4,2%; € 0,413 miljoen: 8,9%, 6,3%; 4722%"
+    )
+    for missing in ("{groei_deelneming.x.bestaat_niet}", "{rendement_deelneming.y}"):
+        wrong = Tekst(2024, "resultaatbestemming", "D", missing, "f", 1)
+        with pytest.raises(StatementError, match="noemt geen bedrag van deze jaarrekening"):
+            fill([wrong], [lines, after_tax, equity], 2024)
+    # the difference with a budget the books do not hold names nothing
+    wrong = Tekst(2024, "resultaatbestemming", "D", "{begroot_deelneming.x.omzet}", "f", 1)
+    with pytest.raises(StatementError, match="noemt geen bedrag van deze jaarrekening"):
+        fill([wrong], [lines, after_tax, equity], 2024)
+    for malformed in ("{groei_deelneming.x.a.b.c}", "{rendement_deelneming.x.marge}"):
+        assert len(check_tekst(Tekst(2024, "resultaatbestemming", "D", malformed, "f", 1))) == 1
+
+
 def test_a_figure_the_jaarrekening_lacks_stops_the_build_at_its_line(
     report_tables: dict[str, StatementTable],
 ) -> None:

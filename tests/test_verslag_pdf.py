@@ -800,6 +800,8 @@ def test_connect_is_set_against_its_begroting_as_published(reader: PdfReader) ->
     assert percent is not None, text
     tenths = int(percent.group(1)) * 10 + int(percent.group(2)) // 10
     assert tenths == p["afwijking_brutomarge_tienden_procent"]  # "ruim 8,6%"
+    growth = pub.VORIG_JAAR_CONNECT["groei_brutomarge_procent"]
+    assert f"is zij {growth}% hoger." in text, text  # against the year before
 
 
 def test_risicobeheer_is_set_against_its_begroting_as_published(reader: PdfReader) -> None:
@@ -820,6 +822,49 @@ def test_risicobeheer_is_set_against_its_begroting_as_published(reader: PdfReade
         expected.append(f"{_miljoen(round(diff[regel] / 1000))} {direction}")
     missing = [e for e in expected if e not in text]
     assert missing == [], text
+
+
+def _procent(tenths: int) -> str:
+    return f"{tenths // 10},{tenths % 10}%"
+
+
+def test_international_is_set_against_its_begroting_as_published(reader: PdfReader) -> None:
+    """The paragraph on VNG International B.V.: its result after VpB and its rendement
+    on eigen vermogen (this year and the year before), its result and the margin on its
+    projects against its begroting, that margin against its omzet."""
+    p = pub.BEGROTING_INTERNATIONAL
+    text = _paragraph(reader, "VNG International B.V. versterkt", "VNG Realisatie B.V.")
+    assert "{" not in text
+    expected = [
+        f"VNG International {_miljoen(p['resultaat_na_vpb'])} over",
+        f"{_procent(p['rendement_tienden_procent'])} van haar eigen vermogen",
+        f"{_procent(p['rendement_vorig_jaar_tienden_procent'])} was",
+        f"{_miljoen(p['verschil_resultaat'])} hoger uit",
+        f"bedraagt {_miljoen(p['projectmarge'])}",
+        f"{_miljoen(p['verschil_projectmarge'])} hoger dan begroot",
+        f"{_miljoen(p['omzet'])} is dat {_procent(p['marge_tienden_procent'])}",
+    ]
+    missing = [e for e in expected if e not in text]
+    assert missing == [], text
+
+
+def test_realisatie_states_the_result_of_the_books(reader: PdfReader) -> None:
+    """The paragraph on VNG Realisatie B.V.: its result before and after VpB and its
+    two parts as the books give them (the erratum of docs/errata.md: the printed
+    -0,126 and -0,170 contradict note (23) and the kerninformatie)."""
+    errata = pub.BEGROTING_REALISATIE_ERRATA
+    printed = pub.BEGROTING_REALISATIE
+    text = _paragraph(reader, "VNG Realisatie B.V. voert", "WNT-verantwoording")
+    assert "{" not in text
+    expected = [
+        f"bedraagt {_miljoen(errata['resultaat'][0])} positief",
+        "zij draagt € 0,037 miljoen",
+        f"projecten is {_miljoen(errata['projecten'][0])} positief",
+        f"{_miljoen(printed['overige_bedrijfsopbrengsten'])} positief",
+    ]
+    missing = [e for e in expected if e not in text]
+    assert missing == [], text
+    assert "negatief" not in text
 
 
 def test_samenstelling_resultaat_beleggingsportefeuille_in_the_published_order(

@@ -14,8 +14,9 @@ A figure is never typed into a text: it is a placeholder ``{name}`` or ``{name:v
 filled by the build from the statements. ``FIGUREN`` lists the names, ``VORMEN`` the
 forms (``miljoen`` € 1,234 miljoen, ``duizend`` € 1.234 — the default —,
 ``miljoen_abs``, ``duizend_abs`` and ``procent_abs`` without the sign, ``procent``
-26,42%, ``teken`` positief/negatief, ``richting`` hoger/lager, ``getal`` a count as the
-books give it, 328,59). A line of the staat van baten en lasten or of one of its notes
+26,42%, ``procent_1`` 8,9% and ``procent_0`` 27% (each also ``_abs``), ``teken``
+positief/negatief, ``richting`` hoger/lager, ``getal`` a count as the books give it,
+328,59). A line of the staat van baten en lasten or of one of its notes
 is a figure too: ``realisatie.<regel>``, ``begroot.<regel>``, ``vorig_jaar.<regel>``,
 ``verschil_begroting.<regel>``, ``verschil_vorig_jaar.<regel>``, ``<regel>`` a line of
 the staat or ``<toelichting>.<regel>`` (``<toelichting>.totaal`` the note's total); the
@@ -26,12 +27,17 @@ accounts): ``realisatie_deelneming.<entiteit>.<regel>``,
 ``begroot_deelneming.<entiteit>.<regel>``,
 ``verschil_begroting_deelneming.<entiteit>.<regel>`` (realisatie min begroot) and
 ``afwijking_begroting_deelneming.<entiteit>.<regel>`` (that difference as a part of the
-begroting), with ``<regel>`` ``resultaat`` (the result before tax) or a line of its
-analysis (``brutomarge``), in the sign of the result: a cost is negative, a difference
-that raises the result positive. A heading may name the years only (``{jaar}``,
-``{vorig_jaar}``, ``{volgend_jaar}``). The check (the plugin
-``vng_accounts.plugins.teksten``, so ``vng check``, bean-check and Fava show it)
-reports, at the text's ``file:line``:
+begroting), ``vorig_jaar_deelneming``, ``verschil_vorig_jaar_deelneming`` and
+``groei_deelneming`` (the same against the year before), ``marge_deelneming`` (the line
+as a part of the company's omzet, the row ``<entiteit>.omzet``), with ``<regel>``
+``resultaat`` (the result before tax), a line of its analysis (``brutomarge``) or a
+part of a line (``projectmarge.omzet``), in the sign of the result: a cost is negative,
+a difference that raises the result positive. A deelneming's result after the VpB it
+bears is ``deelneming_na_vpb.<entiteit>``, that result as a part of its eigen vermogen
+at the year-end ``rendement_deelneming.<entiteit>`` (each also ``_vorig_jaar``). A
+heading may name the years only (``{jaar}``, ``{vorig_jaar}``, ``{volgend_jaar}``). The
+check (the plugin ``vng_accounts.plugins.teksten``, so ``vng check``, bean-check and
+Fava show it) reports, at the text's ``file:line``:
 
 - a placeholder that names no figure or no form, or a section key the report lacks;
 - a number typed in: an amount (digits with a thousands or decimal separator), a
@@ -178,6 +184,10 @@ VORMEN = frozenset(
         "duizend_abs",
         "procent",
         "procent_abs",
+        "procent_1",
+        "procent_1_abs",
+        "procent_0",
+        "procent_0_abs",
         "teken",
         "richting",
         "getal",
@@ -189,12 +199,25 @@ LINE_KINDS = ("realisatie", "begroot", "vorig_jaar", "verschil_begroting", "vers
 # The aandeel of one deelneming in the resultaat deelnemingen (23), by the key of its
 # entity in the group's books: ``deelneming.<key>``, ``deelneming_vorig_jaar.<key>``.
 DEELNEMING_KINDS = ("deelneming", "deelneming_vorig_jaar")
+# The same after the part of the fiscal unity's VpB it bears, and that result as a
+# part of its eigen vermogen at the year-end (the net assets in its own books):
+# ``deelneming_na_vpb.<key>``, ``rendement_deelneming.<key>``, each also ``_vorig_jaar``.
+DEELNEMING_NA_VPB_KINDS = (
+    "deelneming_na_vpb",
+    "deelneming_na_vpb_vorig_jaar",
+    "rendement_deelneming",
+    "rendement_deelneming_vorig_jaar",
+)
 # A deelneming against its own begroting: ``<soort>.<entiteit>.<regel>``.
 BEGROTING_DEELNEMING_KINDS = (
     "realisatie_deelneming",
     "begroot_deelneming",
     "verschil_begroting_deelneming",
     "afwijking_begroting_deelneming",
+    "vorig_jaar_deelneming",
+    "verschil_vorig_jaar_deelneming",
+    "groei_deelneming",
+    "marge_deelneming",
 )
 
 
@@ -203,10 +226,10 @@ def is_figure(name: str) -> bool:
     if name in FIGUREN:
         return True
     kind, _, ref = name.partition(".")
-    if kind in DEELNEMING_KINDS:
+    if kind in DEELNEMING_KINDS or kind in DEELNEMING_NA_VPB_KINDS:
         return bool(re.fullmatch(r"[a-z_]+", ref))
     if kind in BEGROTING_DEELNEMING_KINDS:
-        return bool(re.fullmatch(r"[a-z_]+\.[a-z_]+", ref))
+        return bool(re.fullmatch(r"[a-z_]+\.[a-z_]+(?:\.[a-z_]+)?", ref))
     if kind not in LINE_KINDS:
         return False
     note, _, line = ref.partition(".")

@@ -89,7 +89,8 @@ def build_geconsolideerd(
         (
             resultaat_deelnemingen(group, now, before),
             aandeel_na_vpb(group, now, before),
-            *begroting_deelnemingen(group, now),
+            *begroting_deelnemingen(group, now, before),
+            vermogen_deelnemingen(group, now, before),
         )
         if any(e.fiscal_head for e in group.entities)
         else ()
@@ -294,60 +295,127 @@ def aandeel_na_vpb(
 
 
 BEGROTING_DEELNEMINGEN = "consolidatie.begroting_deelnemingen"
+VERMOGEN_DEELNEMINGEN = "consolidatie.vermogen_deelnemingen"
 
 
 def begroting_deelnemingen(
-    group: Group, consolidation: Consolidation
+    group: Group, consolidation: Consolidation, previous: Consolidation
 ) -> tuple[StatementTable, ...]:
     """Per company under the fiscal head whose books (or those of the companies below
-    it) hold a begroting of the year: its result before tax realised and budgeted
-    (row ``<key>.resultaat``), and each line of their ``resultaatanalyse``
-    (``<key>.<regel>``), in the sign of the result (a cost negative). What the
-    bestuursverslag sets a deelneming's result against; no table when no company has
-    a begroting."""
+    it) hold a begroting of the year or name the lines of their result: its result
+    before tax realised, budgeted and a year earlier (row ``<key>.resultaat``), and
+    each line of their ``resultaatanalyse`` (``<key>.<regel>``), in the sign of the
+    result (a cost negative). A ``resultaatanalyse`` ``<regel>.<deel>`` names a part
+    of a line as well (``projectmarge.omzet``: row ``<key>.projectmarge.omzet``); the
+    parts of one name over all lines are a row of their own (``<key>.omzet``). What
+    the bestuursverslag sets a deelneming's result against; no table when no company
+    has either. The budget of a company whose books hold none is empty."""
     head = next(e for e in group.entities if e.fiscal_head)
-    figures = {f.entity.key: f for f in consolidation.figures}
-    realised = _deelneming_results(group, consolidation)
+    years = (consolidation, previous)
+    figures = [{f.entity.key: f for f in c.figures} for c in years]
+    realised = [_deelneming_results(group, c) for c in years]
     rows: list[Row] = []
     for entity in [e for e in group.entities if e.parent == head.key]:
-        below = [figures[k] for k in group.descendants(entity.key) if k in figures]
-        rows += _tegen_begroting(entity.key, entity.name, below, realised[entity.key])
+        below = [
+            [by_key[k] for k in group.descendants(entity.key) if k in by_key] for by_key in figures
+        ]
+        rows += _tegen_begroting(
+            entity.key,
+            entity.name,
+            (below[0], below[1]),
+            (realised[0][entity.key], realised[1][entity.key]),
+        )
     if not rows:
         return ()
     year = consolidation.year
     return (
         StatementTable(
             BEGROTING_DEELNEMINGEN,
-            f"Deelnemingen en begroting {year}",
-            (f"Realisatie {year}", f"Begroot {year}"),
+            f"Deelnemingen tegen begroting {year} en {year - 1}",
+            (f"Realisatie {year}", f"Begroot {year}", f"Realisatie {year - 1}"),
             tuple(rows),
         ),
     )
 
 
-def _tegen_begroting(key: str, name: str, below: list[Figures], realised: Decimal) -> list[Row]:
-    """The rows of one company with the companies below it (``below``): none when
-    their books hold no begroting of the year."""
-    budgeted = [b for b in (f.begroot for f in below) if b is not None]
-    if not budgeted:
+def _analysis_rows(regels: set[str], amounts: Any) -> list[tuple[str, int, tuple[Decimal, ...]]]:
+    """(regel, level, amounts) of every line, part of a line and total of a part, in
+    the order line, its parts; the totals of the parts last. ``amounts(regel)`` is the
+    amounts of one ``resultaatanalyse`` exactly."""
+    lines = sorted({r.partition(".")[0] for r in regels})
+    parts = sorted({r.partition(".")[2] for r in regels if "." in r} - set(lines))
+
+    def total(match: Any) -> tuple[Decimal, ...]:
+        found = [amounts(r) for r in regels if match(r)]
+        return tuple(sum(column, ZERO) for column in zip(*found, strict=True))
+
+    rows: list[tuple[str, int, tuple[Decimal, ...]]] = []
+    for line in lines:
+        rows.append((line, 1, total(lambda r, line=line: r.partition(".")[0] == line)))
+        rows += [(r, 2, amounts(r)) for r in sorted(regels) if r.startswith(f"{line}.")]
+    for part in parts:
+        rows.append((part, 2, total(lambda r, part=part: r.partition(".")[2] == part)))
+    return rows
+
+
+def _tegen_begroting(
+    key: str,
+    name: str,
+    below: tuple[list[Figures], list[Figures]],
+    realised: tuple[Decimal, Decimal],
+) -> list[Row]:
+    """The rows of one company with the companies below it (``below``, this year and
+    the year before): none when their books hold neither a begroting of the year nor
+    the lines of their result."""
+    now, before = below
+    budgeted = [b for b in (f.begroot for f in now) if b is not None]
+    regels = {r for f in (*now, *before) for r in (*f.analyse, *f.analyse_begroot)}
+    if not budgeted and not regels:
         return []
+    budget = -sum(budgeted, ZERO) if budgeted else None
     rows = [
         Row(
             f"{key}.resultaat",
             f"{name}: resultaat voor belastingen",
             "line",
-            (realised, -sum(budgeted, ZERO)),
+            (realised[0], budget, realised[1]),
             1,
         )
     ]
-    for regel in sorted({r for f in below for r in (*f.analyse, *f.analyse_begroot)}):
-        amounts = (
-            -sum((f.analyse.get(regel, ZERO) for f in below), ZERO),
-            -sum((f.analyse_begroot.get(regel, ZERO) for f in below), ZERO),
+
+    def amounts(regel: str) -> tuple[Decimal, ...]:
+        return (
+            -sum((f.analyse.get(regel, ZERO) for f in now), ZERO),
+            -sum((f.analyse_begroot.get(regel, ZERO) for f in now), ZERO),
+            -sum((f.analyse.get(regel, ZERO) for f in before), ZERO),
         )
-        label = f"{name}: {regel.replace('_', ' ')}"
-        rows.append(Row(f"{key}.{regel}", label, "line", amounts, 1))
+
+    for regel, level, found in _analysis_rows(regels, amounts):
+        values = (found[0], found[1] if budgeted else None, found[2])
+        label = f"{name}: {regel.replace('.', ', ').replace('_', ' ')}"
+        rows.append(Row(f"{key}.{regel}", label, "line", values, level))
     return rows
+
+
+def vermogen_deelnemingen(
+    group: Group, consolidation: Consolidation, previous: Consolidation
+) -> StatementTable:
+    """Per company under the fiscal head its eigen vermogen at the year-end and a year
+    earlier: the net assets in its own books (the companies below it at their net
+    asset value), before the fiscal unity's VpB, which the head bears."""
+    head = next(e for e in group.entities if e.fiscal_head)
+    found = [{f.entity.key: f.net_assets() for f in c.figures} for c in (consolidation, previous)]
+    rows = tuple(
+        Row(e.key, e.label or e.name, "line", (found[0][e.key], found[1][e.key]), 1)
+        for e in group.entities
+        if e.parent == head.key
+    )
+    return StatementTable(
+        VERMOGEN_DEELNEMINGEN,
+        "Eigen vermogen van de deelnemingen",
+        (str(consolidation.year), str(previous.year)),
+        rows,
+    )
 
 
 def kasstroomoverzicht(
