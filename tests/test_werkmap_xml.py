@@ -10,6 +10,7 @@ import io
 import zipfile
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -232,13 +233,18 @@ def test_a_workbook_beyond_a_plain_zip_is_written_with_zip64_and_the_same_member
             assert book.read("[Content_Types].xml") == b"<Types/>"
 
 
-def test_of_books_too_large_for_a_worksheet_only_the_first_entitys_hits_are_made_apart() -> None:
-    """Books beyond a worksheet have no journaal rows in the workbook; their hits' rows
-    are made apart only for the entity that comes first (numbered from the top and
-    compressed), not held beside the hits for the others."""
+def test_the_hits_of_books_beyond_a_worksheet_are_made_apart_and_leave_the_analysis() -> None:
+    """Books beyond a worksheet have no journaal rows in the workbook, but their hits'
+    rows are made apart: numbered from the top and compressed for the entity that comes
+    first, numbered where they go for the others. What the result keeps of the analysis
+    then holds neither those hits nor the lines' signals, and the workbook made from it
+    is the one made from the whole analysis; rows made for the top of a sheet cannot go
+    lower down unnoticed."""
+    import dataclasses
+
     from statements.grootboek import build_grootboek, summarised
     from statements.journaalposten import analyse
-    from statements.render.xlsx import entity_sheets
+    from statements.render.xlsx import EntityLedgers, entity_sheets, kept_analysis, render_xlsx
     from tests.conftest import ROOT
     from vng_accounts.books import load_books
 
@@ -246,8 +252,34 @@ def test_of_books_too_large_for_a_worksheet_only_the_first_entitys_hits_are_made
     analysis, large = analyse(ledger), summarised(ledger)
     first, other = entity_sheets(large, analysis, True), entity_sheets(large, analysis, False)
     assert first.journaal is first.grootboekkaarten is other.journaal is None
-    assert not other.tests and not other.first_tests and not first.tests
-    assert {test for test, _ in first.first_tests} == {t for t, h in analysis.hits.items() if h}
+    assert not first.tests and not other.first_tests
+    with_hits = {t for t, h in analysis.hits.items() if h}
+    assert {test for test, _ in first.first_tests} == with_hits
+    assert {test for test, rows in other.tests if rows} == with_hits
     for test, part in first.first_tests:
         assert part.rows.packed is not None and not part.rows.parts
         assert (part.rows.first_row, part.last) == (4, 3 + len(analysis.hits[test]))
+    kept = kept_analysis(analysis, first)
+    assert not kept.flags and not any(kept.hits.get(t) for t in with_hits)
+    assert kept.counts == analysis.counts and kept.benford == analysis.benford
+    # a second entity after it, as the build has them
+    second = dataclasses.replace(large, entity="Tweede B.V.")
+    also = dataclasses.replace(analysis, entity="Tweede B.V.")
+    beside = entity_sheets(second, also, False)
+    whole = render_xlsx([EntityLedgers(large), EntityLedgers(second)], (), [analysis, also])
+    made = render_xlsx(
+        [EntityLedgers(large, None, first), EntityLedgers(second, None, beside)],
+        (),
+        [kept, kept_analysis(also, beside)],
+    )
+    books = [zipfile.ZipFile(io.BytesIO(content)) for content in (whole, made)]
+    assert books[0].namelist() == books[1].namelist()
+    for name in books[0].namelist():
+        if name != "docProps/core.xml":  # when it was made, to the second
+            assert books[0].read(name) == books[1].read(name), name
+    with pytest.raises(ValueError, match="niet bovenaan"):
+        render_xlsx(
+            [EntityLedgers(second, None, beside), EntityLedgers(large, None, first)],
+            (),
+            [kept_analysis(also, beside), kept],
+        )

@@ -300,7 +300,7 @@ def _compute(
                 out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
                 # its sheets made here, beside the others (without the journal and the
                 # grootboekkaarten of books too large for a worksheet)
-                from statements.render.xlsx import entity_sheets
+                from statements.render.xlsx import entity_sheets, kept_analysis
 
                 out.sheets = entity_sheets(out.ledger, out.analysis, first=taak.reporting)
                 if lines > WORKBOOK_LINES:  # its journal beside the workbook instead
@@ -309,6 +309,9 @@ def _compute(
                     out.journal_path = os.path.join(taak.staging, f"{taak.key}-journaal.csv")
                     out.journal_name = journal_file(ledger.entity, taak.year)
                     write_journal_csv(ledger, out.analysis, out.journal_path)
+                # what the workbook still needs of the analysis: its journal's signals
+                # and the hits made into rows here stay behind
+                out.analysis = kept_analysis(out.analysis, out.sheets)
                 if written is not None:
                     try:
                         written()
@@ -612,15 +615,15 @@ def beside(work: Callable[[], T]) -> Callable[[], T]:
     return result
 
 
-def _child(taak: Taak, connection: Any, ahead: bool) -> None:
+def _child(taak: Taak, connection: Any, ahead: bool, spare: bool = False) -> None:
     """A worker: its phases as they go, with ``ahead`` its ``Voorlopig``, then its
-    result, all over ``connection``."""
+    result, all over ``connection``; ``spare`` as for ``compute``."""
 
     def eerder(result: Uitkomst) -> None:
         connection.send(Voorlopig(result))
 
     try:
-        result = compute(taak, connection.send, eerder if ahead else None)
+        result = compute(taak, connection.send, eerder if ahead else None, spare)
     except BaseException:  # noqa: BLE001 - reported to the parent, never lost
         result = Uitkomst(taak.key, (f"{taak.path}:0: interne fout\n{traceback.format_exc()}",))
     connection.send(result)
@@ -789,12 +792,12 @@ def _compute_all(
     # while this process imports them beside it (for the workbook) instead of first
     import_ahead(full and len(todo) > 1)
     workers = min(processes(), max(len(todo), 2 if apart else 1))
+    # one task alone leaves a core to its auditfile, when the memory of a second
+    # process holding its books stays within what the largest books take
+    budget = MEMORY_HEADROOM * max(sizes.values(), default=0)
+    spare = processes() > 1 and len(todo) == 1 and 2 * sizes[todo[0].key] <= budget
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         computed = []
-        # one task alone leaves a core to its auditfile, when the memory of a second
-        # process holding its books stays within what the largest books take
-        budget = MEMORY_HEADROOM * max(sizes.values(), default=0)
-        spare = processes() > 1 and len(todo) == 1 and 2 * sizes[todo[0].key] <= budget
         for taak in todo:  # one after the other: nothing to go on with meanwhile
             computed.append(compute(taak, voortgang.melding, spare=spare))
             voortgang.entiteit(taak.key, len(computed[-1].errors))
@@ -814,7 +817,7 @@ def _compute_all(
             taak = queue.pop(position)
             receive, send = context.Pipe(duplex=False)
             process = context.Process(
-                target=_child, args=(taak, send, seen is not None), daemon=True
+                target=_child, args=(taak, send, seen is not None, spare), daemon=True
             )
             process.start()
             send.close()

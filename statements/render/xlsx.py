@@ -29,6 +29,7 @@ against CSV injection; its amounts are numbers without a sign and stay as they a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections import defaultdict
@@ -1113,16 +1114,14 @@ class EntitySheets:
 
 def entity_sheets(ledger: Grootboek, analysis: Analysis | None, first: bool) -> EntitySheets:
     """The rows of the entity's journaal and grootboekkaarten as the workbook writes
-    them, compressed, and those of its journal-entry tests' hits, unless the books are
-    too large for a worksheet; ``first`` for the entity that comes first in the
-    workbook, whose hits' rows are made (compressed) for books of any size. The style
-    ids in the rows are those every workbook registers first (``_ROW_STYLES``)."""
+    them, compressed, unless the books are too large for a worksheet, and those of its
+    journal-entry tests' hits; ``first`` for the entity that comes first in the
+    workbook. The style ids in the rows are those every workbook registers first
+    (``_ROW_STYLES``)."""
     first_tests = _first_hits(analysis) if analysis is not None and first else ()
-    if ledger.turnover is not None:
-        # the others' hits of large books are numbered where the workbook is made: the
-        # rows made here would be held beside the hits, in the memory the build peaks in
-        return EntitySheets(None, None, (), first_tests)
     tests = () if analysis is None or first else _loose_hits(analysis)
+    if ledger.turnover is not None:
+        return EntitySheets(None, None, tests, first_tests)
     w = _Writer({})
 
     def part(sheet: Worksheet, last: int) -> SheetPart:
@@ -1139,6 +1138,15 @@ def entity_sheets(ledger: Grootboek, analysis: Analysis | None, first: bool) -> 
         tests,
         first_tests,
     )
+
+
+def kept_analysis(analysis: Analysis, made: EntitySheets) -> Analysis:
+    """The analysis as the workbook needs it beside the rows made of it (``made``):
+    without the positions of the lines hit (the journaal's signals are in its rows, or
+    in the journal beside the workbook) nor the hits made into rows already."""
+    apart = {test for test, _ in (*made.tests, *made.first_tests)}
+    hits = {test: found for test, found in analysis.hits.items() if test not in apart}
+    return dataclasses.replace(analysis, flags={}, hits=hits)
 
 
 def _attach(w: _Writer, sheet: Worksheet, made: SheetPart) -> int:
@@ -1318,6 +1326,9 @@ def _test_sheet(
         loose = dict(sheets.tests) if sheets else {}
         if test in loose:  # made where the entity's analysis was
             hits: Sequence[LooseRow | Sequence[object]] = loose[test]
+        elif analysis.counts.get(test) and test not in analysis.hits:
+            # its rows were made for the top of this sheet, and it comes below another
+            raise ValueError(f"{analysis.entity}: de treffers van {test} staan niet bovenaan")
         else:
             hits = [_hit_values(analysis, hit) for hit in analysis.hits.get(test, ())]
         for hit in hits:
