@@ -32,6 +32,7 @@ shows them with the cache's hits (``vng.voortgang``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import gc
@@ -293,25 +294,13 @@ def _compute(
                 written = beside(lambda: render_auditfile(*xaf)) if spare else None
                 if written is None:
                     render_auditfile(*xaf)
-                from statements.journaalposten import analyse
-
-                out.analysis = analyse(ledger, closing)
-                lines = sum(len(e.lines) for e in ledger.entries)
-                out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
-                # its sheets made here, beside the others (without the journal and the
-                # grootboekkaarten of books too large for a worksheet)
-                from statements.render.xlsx import entity_sheets, kept_analysis
-
-                out.sheets = entity_sheets(out.ledger, out.analysis, first=taak.reporting)
-                if lines > WORKBOOK_LINES:  # its journal beside the workbook instead
-                    from statements.render.xlsx import journal_file, write_journal_csv
-
-                    out.journal_path = os.path.join(taak.staging, f"{taak.key}-journaal.csv")
-                    out.journal_name = journal_file(ledger.entity, taak.year)
-                    write_journal_csv(ledger, out.analysis, out.journal_path)
-                # what the workbook still needs of the analysis: its journal's signals
-                # and the hits made into rows here stay behind
-                out.analysis = kept_analysis(out.analysis, out.sheets)
+                try:
+                    _journal_tests_and_rows(taak, out, ledger, closing)
+                except BaseException:
+                    if written is not None:  # the process beside ends before this error goes on
+                        with contextlib.suppress(Exception):
+                            written()
+                    raise
                 if written is not None:
                     try:
                         written()
@@ -322,6 +311,29 @@ def _compute(
     except AuditfileError as exc:
         out.errors = (f"{taak.path}:0: {exc}",)
     return out
+
+
+def _journal_tests_and_rows(taak: Taak, out: Uitkomst, ledger: Grootboek, closing: Any) -> None:
+    """The journal-entry tests of the entity's ledger and what the workbook shows of it,
+    into ``out``; for books too large for a worksheet, their journal beside it."""
+    from statements.journaalposten import analyse
+    from statements.render.xlsx import entity_sheets, kept_analysis
+
+    out.analysis = analyse(ledger, closing)
+    lines = sum(len(e.lines) for e in ledger.entries)
+    out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
+    # its sheets made here, beside the others (without the journal and the
+    # grootboekkaarten of books too large for a worksheet)
+    out.sheets = entity_sheets(out.ledger, out.analysis, first=taak.reporting)
+    if lines > WORKBOOK_LINES:  # its journal beside the workbook instead
+        from statements.render.xlsx import journal_file, write_journal_csv
+
+        out.journal_path = os.path.join(taak.staging, f"{taak.key}-journaal.csv")
+        out.journal_name = journal_file(ledger.entity, taak.year)
+        write_journal_csv(ledger, out.analysis, out.journal_path)
+    # what the workbook still needs of the analysis: its journal's signals
+    # and the hits made into rows here stay behind
+    out.analysis = kept_analysis(out.analysis, out.sheets)
 
 
 # --- the cache ---------------------------------------------------------------------
@@ -659,7 +671,7 @@ def run(
     todo = []
     sources = {t.key: read_sources(t.path) for t in taken} if folder is not None else {}
     # the git history of every full task's books, asked at once
-    full = [t for t in taken if t.full and not sources.get(t.key, ([], ["-"]))[1]]
+    full = [t for t in taken if t.full and t.key in sources and not sources[t.key][1]]
     asked = [(t.path, [path for path, _ in sources[t.key][0]]) for t in full]
     histories = dict(zip([t.key for t in full], _histories(asked), strict=True))
     for taak in taken:
