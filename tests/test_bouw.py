@@ -577,13 +577,14 @@ def test_a_build_gives_the_statements_of_a_change_before_its_auditfile(
     assert first[0].tables == built.tables and first[0].files == {}
 
 
-def test_an_auditfile_made_beside_the_rest_is_the_one_made_in_line_and_keeps_its_error(
+def test_an_auditfile_and_rows_made_beside_the_rest_are_those_made_in_line_errors_kept(
     tmp_path: Path,
 ) -> None:
     from vng.build import Taak, compute
 
     books = str(LEDGER / "realisatie" / "main.beancount")
     made: dict[bool, bytes] = {}
+    sheets: dict[bool, object] = {}
     for spare in (False, True):
         staging = tmp_path / f"staging-{spare}"
         staging.mkdir()
@@ -592,8 +593,11 @@ def test_an_auditfile_made_beside_the_rest_is_the_one_made_in_line_and_keeps_its
             result = compute(taak, spare=spare)
         assert not result.errors, result.errors
         assert result.analysis is not None and result.sheets is not None
+        assert result.sheets.journaal and result.sheets.grootboekkaarten
         made[spare] = Path(result.xaf_path).read_bytes()
+        sheets[spare] = result.sheets
     assert made[True] == made[False] and b"<auditfile" in made[True]
+    assert sheets[True] == sheets[False]  # the grootboekkaarten made beside as well
     # the process beside raises, the task reports it as the one in line does
     wrong = Taak("realisatie", books, 2024, full=True, staging=str(tmp_path), xaf="9.9")
     with _env(VNG_PROCESSEN="2"):

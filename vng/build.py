@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from statements.errors import StatementError
 from statements.grootboek import Grootboek, build_grootboek, summarised
@@ -64,6 +64,9 @@ from vng_accounts.groep import check_references
 from vng_accounts.guard import read_sources
 from vng_accounts.plugins import PROJECT_PLUGINS
 from vng_accounts.settings import Settings
+
+if TYPE_CHECKING:
+    from statements.render.xlsx import SheetPart
 
 # above this many posting lines in the year, the workbook carries the trial balance of
 # an entity but not its grootboekkaarten and journaal (the auditfile has them)
@@ -289,23 +292,36 @@ def _compute(
                 out.xaf_path = os.path.join(taak.staging, f"{taak.key}.xaf")
                 created = taak.today or datetime.date.today()
                 xaf = (ledger, company, created, out.xaf_path, taak.xaf)
-                # with a core to spare the auditfile is written and validated beside the
-                # journal-entry tests and the workbook's rows; its error is raised here
-                written = beside(lambda: render_auditfile(*xaf)) if spare else None
-                if written is None:
+                lines = sum(len(e.lines) for e in ledger.entries)
+                out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
+                kept = out.ledger
+
+                def auditfile_and_grootboek() -> SheetPart | None:
+                    from statements.render.xlsx import grootboek_rows
+
                     render_auditfile(*xaf)
+                    return grootboek_rows(kept)
+
+                # with a core to spare the auditfile is written and validated, and the
+                # workbook's grootboekkaarten made, beside the journal-entry tests and the
+                # journaal's rows; its error is raised here
+                written = beside(auditfile_and_grootboek) if spare else None
                 try:
-                    _journal_tests_and_rows(taak, out, ledger, closing)
+                    _journal_tests_and_rows(taak, out, ledger, closing, lines, written is None)
                 except BaseException:
                     if written is not None:  # the process beside ends before this error goes on
                         with contextlib.suppress(Exception):
                             written()
                     raise
-                if written is not None:
+                if written is None:
+                    render_auditfile(*xaf)
+                else:
                     try:
-                        written()
+                        made = written()
                     except RuntimeError as exc:  # the process beside ended without a word
                         raise AuditfileError(str(exc)) from exc
+                    assert out.sheets is not None
+                    out.sheets = dataclasses.replace(out.sheets, grootboekkaarten=made)
     except StatementError as exc:
         out.errors = tuple(exc.lines())
     except AuditfileError as exc:
@@ -313,18 +329,20 @@ def _compute(
     return out
 
 
-def _journal_tests_and_rows(taak: Taak, out: Uitkomst, ledger: Grootboek, closing: Any) -> None:
-    """The journal-entry tests of the entity's ledger and what the workbook shows of it,
-    into ``out``; for books too large for a worksheet, their journal beside it."""
+def _journal_tests_and_rows(
+    taak: Taak, out: Uitkomst, ledger: Grootboek, closing: Any, lines: int, grootboek: bool
+) -> None:
+    """The journal-entry tests of the entity's ledger (of ``lines`` posting lines) and
+    what the workbook shows of it (its grootboekkaarten when ``grootboek``), into
+    ``out``; for books too large for a worksheet, their journal beside it."""
     from statements.journaalposten import analyse
     from statements.render.xlsx import entity_sheets, kept_analysis
 
     out.analysis = analyse(ledger, closing)
-    lines = sum(len(e.lines) for e in ledger.entries)
-    out.ledger = ledger if lines <= WORKBOOK_LINES else summarised(ledger)
+    assert out.ledger is not None
     # its sheets made here, beside the others (without the journal and the
     # grootboekkaarten of books too large for a worksheet)
-    out.sheets = entity_sheets(out.ledger, out.analysis, first=taak.reporting)
+    out.sheets = entity_sheets(out.ledger, out.analysis, taak.reporting, grootboek)
     if lines > WORKBOOK_LINES:  # its journal beside the workbook instead
         from statements.render.xlsx import journal_file, write_journal_csv
 

@@ -1112,32 +1112,49 @@ class EntitySheets:
     first_tests: tuple[tuple[str, SheetPart], ...] = ()
 
 
-def entity_sheets(ledger: Grootboek, analysis: Analysis | None, first: bool) -> EntitySheets:
+def entity_sheets(
+    ledger: Grootboek,
+    analysis: Analysis | None,
+    first: bool,
+    grootboekkaarten: bool = True,
+) -> EntitySheets:
     """The rows of the entity's journaal and grootboekkaarten as the workbook writes
     them, compressed, unless the books are too large for a worksheet, and those of its
     journal-entry tests' hits; ``first`` for the entity that comes first in the
-    workbook. The style ids in the rows are those every workbook registers first
+    workbook. Without ``grootboekkaarten`` those are left to ``grootboek_rows`` (None
+    here). The style ids in the rows are those every workbook registers first
     (``_ROW_STYLES``)."""
     first_tests = _first_hits(analysis) if analysis is not None and first else ()
     tests = () if analysis is None or first else _loose_hits(analysis)
     if ledger.turnover is not None:
         return EntitySheets(None, None, tests, first_tests)
     w = _Writer({})
-
-    def part(sheet: Worksheet, last: int) -> SheetPart:
-        data = w.xml_rows[sheet.title]
-        if data.parts:
-            data.pack()
-        notes = tuple((cell, message) for title, cell, message in w.notes if title == sheet.title)
-        return SheetPart(data, notes, last)
-
-    journaal, grootboek = w.sheet("Journaal", "", ""), w.sheet("Grootboek", "", "")
+    journaal = w.sheet("Journaal", "", "")
     return EntitySheets(
-        part(journaal, _journaal_rows(w, journaal, ledger, analysis)),
-        part(grootboek, _grootboek_rows(w, grootboek, ledger)),
+        _part(w, journaal, _journaal_rows(w, journaal, ledger, analysis)),
+        grootboek_rows(ledger) if grootboekkaarten else None,
         tests,
         first_tests,
     )
+
+
+def grootboek_rows(ledger: Grootboek) -> SheetPart | None:
+    """The rows of the entity's grootboekkaarten as ``entity_sheets`` makes them, None
+    for books too large for a worksheet."""
+    if ledger.turnover is not None:
+        return None
+    w = _Writer({})
+    sheet = w.sheet("Grootboek", "", "")
+    return _part(w, sheet, _grootboek_rows(w, sheet, ledger))
+
+
+def _part(w: _Writer, sheet: Worksheet, last: int) -> SheetPart:
+    """The rows ``w`` made in ``sheet`` as a part of an entity's sheets, compressed."""
+    data = w.xml_rows[sheet.title]
+    if data.parts:
+        data.pack()
+    notes = tuple((cell, message) for title, cell, message in w.notes if title == sheet.title)
+    return SheetPart(data, notes, last)
 
 
 def kept_analysis(analysis: Analysis, made: EntitySheets) -> Analysis:
