@@ -349,3 +349,27 @@ def test_a_failing_build_leaves_the_previous_outputs(tmp_path: Path, outputs: Pa
     )
     assert result.returncode != 0 and "2024.beancount:" in result.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_outputs_written_as_one_are_all_there_or_none_is_touched(tmp_path: Path) -> None:
+    """``write_all_atomic`` writes its files side by side: all renamed into place, or,
+    when one of them cannot be written, every target as it was and no temp file left."""
+    from vng.output import write_all_atomic
+
+    out = tmp_path / "uit"
+    out.mkdir()
+    (out / "a.json").write_text("oud")
+    made = out / ".made"
+    made.write_bytes(b"xaf")
+    files: dict[str, str | bytes] = {str(out / f"{n}.txt"): f"inhoud {n}" for n in range(12)}
+    write_all_atomic({**files, str(out / "a.json"): "nieuw"}, {str(out / "b.xaf"): str(made)})
+    assert (out / "a.json").read_text() == "nieuw" and (out / "b.xaf").read_bytes() == b"xaf"
+    assert all(Path(p).read_text() == c for p, c in files.items())
+    assert not list(out.glob(".tmp-*")) and not made.exists()
+    # a target in a folder that cannot be made: nothing changes
+    (tmp_path / "bestand").write_text("geen map")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    broken = {**{p: "anders" for p in files}, str(tmp_path / "bestand" / "x.txt"): "x"}
+    with pytest.raises(OSError):
+        write_all_atomic(broken)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -52,30 +52,45 @@ def sync_folder(folder: str) -> None:
 def write_all_atomic(files: dict[str, str | bytes], written: dict[str, str] | None = None) -> None:
     """Write several outputs as one: every file to a temp file first, then all renamed.
     ``written`` adds files already written elsewhere in the target's folder (target ->
-    that file), renamed with the rest.
+    that file), renamed with the rest. The files are written and synced side by side
+    (a sync waits for the disk, not for this process).
 
     If any of them cannot be written, none of the targets is touched.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     staged: list[tuple[str, str]] = []
-    for tmp in (written or {}).values():
+
+    def ready(tmp: str) -> None:
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
+
+    def stage(path: str, content: str | bytes) -> None:
+        folder = os.path.dirname(os.path.abspath(path))
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        staged.append((tmp, path))
+        _readable(fd)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+            handle.flush()
+            os.fsync(handle.fileno())
+
     try:
-        for path, content in files.items():
-            folder = os.path.dirname(os.path.abspath(path))
-            os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-            staged.append((tmp, path))
-            _readable(fd)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content.encode("utf-8") if isinstance(content, str) else content)
-                handle.flush()
-                os.fsync(handle.fileno())
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            work = [pool.submit(ready, tmp) for tmp in (written or {}).values()]
+            work += [pool.submit(stage, path, content) for path, content in files.items()]
+            for done in work:
+                done.result()  # the first error, after every file is written or failed
     except BaseException:
         for tmp, _ in staged:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         raise
+    folders = set()
     for tmp, path in staged + [(tmp, path) for path, tmp in (written or {}).items()]:
         os.replace(tmp, path)
+        folders.add(os.path.dirname(os.path.abspath(path)))
+    for folder in sorted(folders):
+        sync_folder(folder)
