@@ -1,5 +1,7 @@
 """``vng_accounts.books.load_file`` is beancount's ``loader.load_file``: the same
-entries, errors and options, on the embedded books and on books that do not balance."""
+entries, errors and options, on the embedded books and on books that do not balance;
+also when it takes the files' parse from the guard's (``parse_books``), as the check
+of a save does."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pytest
 from beancount import loader
 
 from tests.conftest import ROOT
+from vng_accounts import guard
 from vng_accounts.books import load_file
 
 BOOKS = sorted((ROOT / "ledger").glob("*/main.beancount"))
@@ -27,14 +30,17 @@ def _errors(errors: list[Any]) -> list[tuple[str, int, str]]:
 
 
 def _same(path: Path) -> list[tuple[str, int, str]]:
-    theirs, ours = _beancount(path), load_file(str(path))
-    assert ours[0] == theirs[0]
-    assert _errors(ours[1]) == _errors(theirs[1])
-    skip = {"dcontext", "input_hash"}  # an object without equality; the time of reading
-    assert {k: v for k, v in ours[2].items() if k not in skip} == {
-        k: v for k, v in theirs[2].items() if k not in skip
-    }
-    assert ours[2]["input_hash"] == theirs[2]["input_hash"]
+    theirs = _beancount(path)
+    parsed = guard.parse_books(str(path), str(path.parent)).files
+    for ours in (load_file(str(path)), load_file(str(path), parsed)):
+        assert ours[0] == theirs[0]
+        assert _errors(ours[1]) == _errors(theirs[1])
+        skip = {"dcontext", "input_hash"}  # an object without equality; the time of reading
+        assert {k: v for k, v in ours[2].items() if k not in skip} == {
+            k: v for k, v in theirs[2].items() if k not in skip
+        }
+        assert str(ours[2]["dcontext"]) == str(theirs[2]["dcontext"])
+        assert ours[2]["input_hash"] == theirs[2]["input_hash"]
     return _errors(ours[1])
 
 
@@ -400,3 +406,73 @@ def test_the_errors_of_fava_s_load_are_the_errors_a_save_may_keep(tmp_path: Path
     text = path.read_text(encoding="utf-8")
     assert text.count('"Fout"') == 1 and text.count("Lasten:KantoorHuisvesting:Drukwerk  5.00") == 1
     assert "Lasten:Bestaat:Ook:Niet" not in text
+
+
+def test_a_load_takes_the_guards_parse_of_every_unchanged_file_and_shares_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check of a save loads the staged books with the guard's parse of their
+    files: no file parsed again unless it changed since; and what a step after the
+    parse changes in place in its entries (a plugin, booking) is not in the parse the
+    next load takes."""
+    import shutil
+
+    from beancount.parser import parser
+
+    books = tmp_path / "vereniging"
+    shutil.copytree(ROOT / "ledger" / "vereniging", books)
+    main = books / "main.beancount"
+    parsed = guard.parse_books(str(main), str(books)).files
+    calls: list[str] = []
+    parse_file = parser.parse_file
+
+    def counted(file: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(str(file))
+        return parse_file(file, *args, **kwargs)
+
+    monkeypatch.setattr(parser, "parse_file", counted)
+    first = load_file(str(main), parsed)
+    assert calls == []
+    for entry in first[0]:  # whatever a later step could change in place
+        entry.meta["veranderd"] = True
+        for posting in getattr(entry, "postings", None) or ():
+            if posting.meta is not None:
+                posting.meta["veranderd"] = True
+        for values in (getattr(entry, "values", None), getattr(entry, "currencies", None)):
+            if isinstance(values, list):
+                values.append("veranderd")
+    again = load_file(str(main), parsed)
+    monkeypatch.setattr(parser, "parse_file", parse_file)
+    assert again[0] == _beancount(main)[0]
+    assert all("veranderd" not in e.meta for f in parsed for e in f.entries)
+    # a file changed after the guard's parse is parsed again, as it is now
+    with open(books / "2024.beancount", "a", encoding="utf-8") as handle:
+        handle.write('\n2024-12-30 * "Drukkerij" "later"\n')
+        handle.write("  Lasten:KantoorHuisvesting:Drukwerk        1.00 EUR\n")
+        handle.write("  Passiva:Kortlopend:Handelscrediteuren    -1.00 EUR\n")
+    monkeypatch.setattr(parser, "parse_file", counted)
+    changed = load_file(str(main), parsed)
+    monkeypatch.setattr(parser, "parse_file", parse_file)
+    assert calls and changed[0] == _beancount(main)[0]
+
+
+def test_a_parse_of_the_same_content_elsewhere_is_the_parse_there(tmp_path: Path) -> None:
+    """The guard parses a file once per content: the staging copy of the books takes
+    the parse of the books' own files, each entry and posting named as there."""
+    import shutil
+
+    from beancount.parser import parser
+
+    for name in ("boeken", "kopie"):
+        shutil.copytree(ROOT / "ledger" / "vereniging", tmp_path / name)
+    guard.parse_books(str(tmp_path / "boeken" / "main.beancount"), str(tmp_path / "boeken"))
+    copied = guard.parse_books(str(tmp_path / "kopie" / "main.beancount"), str(tmp_path / "kopie"))
+    assert len(copied.files) > 1
+    for parsed in copied.files:
+        assert parsed.path.startswith(str(tmp_path / "kopie"))
+        entries, errors, options = parser.parse_file(parsed.path)
+        assert list(parsed.entries) == entries and list(parsed.errors) == errors
+        assert {k: v for k, v in parsed.options.items() if k != "dcontext"} == {
+            k: v for k, v in options.items() if k != "dcontext"
+        }
+        assert str(parsed.options["dcontext"]) == str(options["dcontext"])

@@ -17,6 +17,11 @@ goes through ``Change``:
 A change refused names the reason as ``file:line: reason`` and leaves the books and
 their history as they were.
 
+The staged books are parsed once per content of a file: a file the change leaves as it
+was keeps the parse of the books' own file (renamed to its place in the copy), with the
+fingerprints of its entries, and the check's load of the staged books takes that parse
+(copies of its entries) instead of parsing them again.
+
 The check's load of the staged books is the load of the books after the change: Fava's
 reload right after it (``checked_load``) takes it over, with the books' paths in place
 of the staging copy's, instead of loading the books a second time. It does so once,
@@ -82,21 +87,24 @@ def fingerprint(entry: data.Directive) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-_FINGERPRINTS: dict[int, tuple[Any, list[str]]] = {}
+_FINGERPRINTS: dict[tuple[str, str], list[str]] = {}
 
 
 def fingerprints(parsed: ParsedBooks) -> list[tuple[data.Directive, str]]:
-    """Every entry of the parsed books with its fingerprint; computed once per parsed
-    file (the parser's cache hands out the same file for the same content)."""
+    """Every entry of the parsed books with its fingerprint; computed once per content
+    of a file (a fingerprint leaves out the file name and line), and per path too for
+    a file whose entries depend on it (a document's path)."""
     found: list[tuple[data.Directive, str]] = []
     for parsed_file in parsed.files:
-        cached = _FINGERPRINTS.get(id(parsed_file))
-        if cached is None or cached[0] is not parsed_file:
-            cached = (parsed_file, [fingerprint(e) for e in parsed_file.entries])
+        key = (parsed_file.digest, parsed_file.path if parsed_file.documents else "")
+        cached = _FINGERPRINTS.get(key) if parsed_file.digest else None
+        if cached is None:
+            cached = [fingerprint(e) for e in parsed_file.entries]
             if len(_FINGERPRINTS) > 256:
                 _FINGERPRINTS.clear()
-            _FINGERPRINTS[id(parsed_file)] = cached
-        found.extend(zip(parsed_file.entries, cached[1], strict=True))
+            if parsed_file.digest:
+                _FINGERPRINTS[key] = cached
+        found.extend(zip(parsed_file.entries, cached, strict=True))
     return found
 
 
@@ -291,7 +299,7 @@ class Change:
         Their load is kept for Fava when it is the books' load without a flaw
         (``checked_load``)."""
         known = _books_errors(self.main, state)
-        loaded = None if check_sources(after.main) else load_file(after.main)
+        loaded = None if check_sources(after.main) else load_file(after.main, after.files)
         found = load_books(after.main, loaded).errors
         self._found = [_error_key(e) for e in found]
         self._loaded = loaded if loaded is not None and not found else None
