@@ -282,7 +282,9 @@ with open(out, "wb") as handle:
 """
 
 
-def _saved_in_fava(tmp_path: Path, behind: str = "") -> tuple[Path, Any, list[str]]:
+def _saved_in_fava(
+    tmp_path: Path, behind: str = "", script: str = _SAVE_IN_FAVA
+) -> tuple[Path, Any, list[str]]:
     """The embedded books in a repository of their own, a save through Fava and its
     page after it: the books' main file, Fava's ledger (entries, errors, options) and
     the loads ``vng serve`` reported."""
@@ -300,7 +302,7 @@ def _saved_in_fava(tmp_path: Path, behind: str = "") -> tuple[Path, Any, list[st
     commit_all(tmp_path)
     main, out = books / "main.beancount", tmp_path / "fava.pickle"
     ran = subprocess.run(
-        [sys.executable, "-c", _SAVE_IN_FAVA, str(main), str(out), behind and str(books / behind)],
+        [sys.executable, "-c", script, str(main), str(out), behind and str(books / behind)],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -321,6 +323,45 @@ def _as_cold(main: Path, fava: Any) -> Any:
     assert _errors(errors) == _errors(cold[1]) == []
     assert options == {k: v for k, v in cold[2].items() if k != "dcontext"}
     return cold
+
+
+# the same, and whether the garbage collector was paused at each load of the books:
+# Fava's, and the check's of the save (written to OUT.gc)
+_PAUSED_IN_FAVA = (
+    """
+import gc, sys, fava.core
+from vng import schrijven
+from vng.serve import install_guards
+install_guards()
+paused = []
+def spied(load):
+    def spy(*args, **kwargs):
+        paused.append(not gc.isenabled())
+        return load(*args, **kwargs)
+    return spy
+fava.core.load_uncached = spied(fava.core.load_uncached)
+schrijven.load_file = spied(schrijven.load_file)
+"""
+    + _SAVE_IN_FAVA
+    + """
+with open(out + ".gc", "w", encoding="utf-8") as handle:
+    handle.write(repr((paused, gc.isenabled())))
+"""
+)
+
+
+def test_fava_s_loads_and_the_check_of_a_save_run_without_the_garbage_collector(
+    tmp_path: Path,
+) -> None:
+    """Fava's load of the books (at its start and after a save) and the check's load
+    of a save run with Python's cyclic garbage collector paused, which walked their
+    millions of objects over and over; it runs again after them."""
+    import ast
+
+    main, fava, _ = _saved_in_fava(tmp_path, script=_PAUSED_IN_FAVA)
+    _as_cold(main, fava)  # the same books all the same
+    paused, enabled = ast.literal_eval((tmp_path / "fava.pickle.gc").read_text("utf-8"))
+    assert paused == [True, True, True] and enabled  # Fava, the check, Fava after it
 
 
 def test_after_a_save_fava_takes_over_the_checked_load(tmp_path: Path) -> None:

@@ -181,7 +181,7 @@ class Change:
         root = os.path.realpath(self.policy.root)
         if not self.user:
             raise BooksRefused("geen geauthenticeerde gebruiker: wijzigen kan alleen via de proxy")
-        with books_lock(root):
+        with books_lock(root), no_collection():
             _CHECKED.pop(root, None)
             dirty = uncommitted(root)
             if dirty:
@@ -481,7 +481,7 @@ def _moved(loaded: Loaded, staging: str, folder: str) -> Loaded:
         return {**old, "filename": name(where)}
 
     moved: list[data.Directive] = []
-    with _no_collection():
+    with no_collection():
         for entry in entries:
             if isinstance(entry, data.Transaction):
                 postings = [p._replace(meta=meta(p.meta)) for p in entry.postings]
@@ -499,10 +499,12 @@ def _moved(loaded: Loaded, staging: str, folder: str) -> Loaded:
 
 
 @contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: a copy of every entry creates no
-    cycles, and its collections would walk the books in memory over and over (they
-    took half the time of the move)."""
+def no_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector paused: a parse, a load or a copy of the
+    books makes millions of objects and no cycles worth collecting, and the
+    collector's full passes would walk every one of them over and over (they took
+    half the time of the move, a third of Fava's reload). A change's check, and
+    Fava's load of the books (``vng.serve``), run without it."""
     paused = gc.isenabled()
     gc.disable()
     try:

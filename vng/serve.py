@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from fava.core.fava_options import InsertEntryOption
     from flask import Flask
 
-from vng.schrijven import Change, Staging, check_startup
+from vng.schrijven import Change, Staging, check_startup, no_collection
 from vng.vastlegging import (  # noqa: F401  (the books' lock and trail, for callers)
     LOCK_NAME,
     BooksRefused,
@@ -247,10 +247,11 @@ class _Writes:
 def _load_under_lock(load: Any) -> Any:
     """Fava reads the books under the same lock a writer holds, so a load never mixes
     files from before and after a change, and the watcher never takes a half-read
-    state for the current one."""
+    state for the current one; without the garbage collector's passes over the books
+    (``vng.schrijven.no_collection``) while it loads them and builds its indexes."""
 
     def load_file(self: Any) -> None:
-        with books_lock(str(Path(self.beancount_file_path).parent)):
+        with books_lock(str(Path(self.beancount_file_path).parent)), no_collection():
             load(self)
 
     return load_file
