@@ -284,10 +284,10 @@ with open(out, "wb") as handle:
 
 def _saved_in_fava(
     tmp_path: Path, behind: str = "", script: str = _SAVE_IN_FAVA
-) -> tuple[Path, Any, list[str]]:
+) -> tuple[Path, Any, list[str], list[str]]:
     """The embedded books in a repository of their own, a save through Fava and its
-    page after it: the books' main file, Fava's ledger (entries, errors, options) and
-    the loads ``vng serve`` reported."""
+    page after it: the books' main file, Fava's ledger (entries, errors, options), the
+    loads ``vng serve`` reported and the changes it reported."""
     import pickle
     import shutil
     import subprocess
@@ -295,6 +295,7 @@ def _saved_in_fava(
 
     from tests.conftest import BOOKS_DIR
     from tests.fava_site import commit_all
+    from vng.schrijven import CHANGED
 
     books = tmp_path / "ledger" / "vereniging"
     shutil.copytree(BOOKS_DIR, books)
@@ -308,9 +309,11 @@ def _saved_in_fava(
         text=True,
     )
     assert ran.returncode == 0, ran.stderr
-    loads = [line for line in ran.stderr.splitlines() if line.startswith(f"vng serve: {main} ")]
+    lines = ran.stderr.splitlines()
+    loads = [line for line in lines if line.startswith(f"vng serve: {main} ")]
+    changes = [line for line in lines if line.startswith(f"vng serve: {CHANGED} {main} in ")]
     with out.open("rb") as handle:
-        return main, pickle.load(handle), loads
+        return main, pickle.load(handle), loads, changes
 
 
 def _as_cold(main: Path, fava: Any) -> Any:
@@ -358,7 +361,7 @@ def test_fava_s_loads_and_the_check_of_a_save_run_without_the_garbage_collector(
     millions of objects over and over; it runs again after them."""
     import ast
 
-    main, fava, _ = _saved_in_fava(tmp_path, script=_PAUSED_IN_FAVA)
+    main, fava, _, _ = _saved_in_fava(tmp_path, script=_PAUSED_IN_FAVA)
     _as_cold(main, fava)  # the same books all the same
     paused, enabled = ast.literal_eval((tmp_path / "fava.pickle.gc").read_text("utf-8"))
     assert paused == [True, True, True] and enabled  # Fava, the check, Fava after it
@@ -367,7 +370,7 @@ def test_fava_s_loads_and_the_check_of_a_save_run_without_the_garbage_collector(
 def test_after_a_save_fava_takes_over_the_checked_load(tmp_path: Path) -> None:
     from vng import serve
 
-    main, fava, loads = _saved_in_fava(tmp_path)
+    main, fava, loads, changes = _saved_in_fava(tmp_path)
     cold = _as_cold(main, fava)
     assert any(e.narration == "Drukwerk jaarverslag" for e in cold[0] if hasattr(e, "narration"))
     # once from disk when Fava starts; after the save, the check's load, not a second
@@ -376,12 +379,22 @@ def test_after_a_save_fava_takes_over_the_checked_load(tmp_path: Path) -> None:
         serve.LOADED_FROM_DISK,
         serve.LOADED_CHECKED,
     ]
+    # the save reported with the seconds of each of its steps
+    assert len(changes) == 1, changes
+    steps = changes[0].split(" s (", 1)[1].rstrip(")").split(", ")
+    assert [step.split()[0] for step in steps] == [
+        "kopie",
+        "ontleden",
+        "laden",
+        "controle",
+        "vastleggen",
+    ]
 
 
 def test_a_file_changed_behind_the_save_is_loaded_from_disk(tmp_path: Path) -> None:
     from vng import serve
 
-    main, fava, loads = _saved_in_fava(tmp_path, "2024.beancount")
+    main, fava, loads, _ = _saved_in_fava(tmp_path, "2024.beancount")
     cold = _as_cold(main, fava)
     assert any(getattr(e, "narration", "") == "Met de hand bijgeboekt" for e in cold[0])
     assert [line.split(f"{main} ")[1].rsplit(" in ", 1)[0] for line in loads] == [

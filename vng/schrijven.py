@@ -176,6 +176,7 @@ class Change:
     whole_file: str | None = None
     _found: list[tuple[str, str]] = field(default_factory=list, repr=False)
     _loaded: Loaded | None = field(default=None, repr=False)
+    _seconds: dict[str, float] = field(default_factory=dict, repr=False)
 
     def run(self, make: Callable[[Staging], Any]) -> Any:
         root = os.path.realpath(self.policy.root)
@@ -193,17 +194,21 @@ class Change:
             shutil.rmtree(os.path.dirname(staging.folder), ignore_errors=True)
             os.makedirs(staging.folder, mode=0o700)
             try:
+                lap = _Laps(self._seconds)
                 before_files = _files(root)
                 for rel, content in before_files.items():
                     target = os.path.join(staging.folder, rel)
                     os.makedirs(os.path.dirname(target), exist_ok=True)
                     with open(target, "wb") as handle:
                         handle.write(content)
+                lap("kopie")
                 staged_main = staging.path(self.main)
                 before = parse_books(staged_main, staging.folder)
                 result = make(staging)
                 after = parse_books(staged_main, staging.folder)
+                lap("ontleden")
                 problems = self._check(staging, before, after, _state(before_files))
+                lap("controle", without="laden")
                 if problems:
                     raise BooksRefused("\n".join(_real(staging, p) for p in problems[:MAX_ERRORS]))
                 after_files = _files(staging.folder)
@@ -211,6 +216,8 @@ class Change:
                 if outside:
                     raise BooksRefused(outside)
                 self._write(root, before_files, after_files)
+                lap("vastleggen")
+                sys.stderr.write(f"vng serve: {CHANGED} {self.main} in {lap.report()}\n")
                 state = _state(after_files)
                 _BOOKS_ERRORS.clear()
                 _BOOKS_ERRORS[state] = self._found
@@ -299,7 +306,9 @@ class Change:
         Their load is kept for Fava when it is the books' load without a flaw
         (``checked_load``)."""
         known = _books_errors(self.main, state)
+        start = time.perf_counter()
         loaded = None if check_sources(after.main) else load_file(after.main, after.files)
+        self._seconds["laden"] = time.perf_counter() - start
         found = load_books(after.main, loaded).errors
         self._found = [_error_key(e) for e in found]
         self._loaded = loaded if loaded is not None and not found else None
@@ -356,6 +365,27 @@ class Change:
 
 
 _BOOKS_ERRORS: dict[str, list[tuple[str, str]]] = {}
+
+# what ``vng serve`` reports on stderr of a change written, with the time of each step
+CHANGED = "wijziging gecontroleerd en vastgelegd:"
+
+
+class _Laps:
+    """The seconds of a change's steps, one after the other; a step may leave out a
+    part measured inside it (the check's load, ``laden``), shown apart."""
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+        self.start = self.last = time.perf_counter()
+
+    def __call__(self, step: str, without: str = "") -> None:
+        now = time.perf_counter()
+        self.seconds[step] = now - self.last - self.seconds.get(without, 0.0)
+        self.last = now
+
+    def report(self) -> str:
+        parts = ", ".join(f"{step} {seconds:.2f}" for step, seconds in self.seconds.items())
+        return f"{time.perf_counter() - self.start:.2f} s ({parts})"
 
 
 def _outside_books(
