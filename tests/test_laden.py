@@ -210,15 +210,17 @@ def test_fava_under_vng_serve_loads_the_books_as_beancount_does(
     import subprocess
     import sys
 
+    from beancount.parser import parser
+
     from vng import serve
     from vng_accounts import books
 
     used: list[str] = []
     ours = books.load_file
 
-    def counted(path: str) -> Any:
+    def counted(path: str, parsed: Any = ()) -> Any:
         used.append(path)
-        return ours(path)
+        return ours(path, parsed)
 
     monkeypatch.setattr(books, "load_file", counted)
 
@@ -226,7 +228,18 @@ def test_fava_under_vng_serve_loads_the_books_as_beancount_does(
         raise AssertionError("Fava's own load")
 
     path = ROOT / "ledger" / "vereniging" / "main.beancount"
+    guard.parse_books(str(path), str(path.parent))  # as the server's start parses them
+    parsing: list[str] = []
+    parse_file = parser.parse_file
+
+    def parse_counted(file: Any, *args: Any, **kwargs: Any) -> Any:
+        parsing.append(str(file))
+        return parse_file(file, *args, **kwargs)
+
+    monkeypatch.setattr(parser, "parse_file", parse_counted)
     entries, errors, options = serve._loaded_as_vng_loads(unused)(str(path), is_encrypted=False)
+    monkeypatch.setattr(parser, "parse_file", parse_file)
+    assert parsing == []  # every file's parse the guard's
     theirs = _beancount(path)
     assert used == [str(path)]
     assert entries == theirs[0] and _errors(errors) == _errors(theirs[1])
