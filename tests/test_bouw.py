@@ -604,3 +604,82 @@ def test_an_auditfile_and_rows_made_beside_the_rest_are_those_made_in_line_error
         beside, in_line = compute(wrong, spare=True), compute(wrong, spare=False)
     assert beside.errors == in_line.errors
     assert len(beside.errors) == 1 and "onbekende XAF-versie 9.9" in beside.errors[0]
+
+
+def _booked(books: Path, amount: str) -> None:
+    """Drukwerk bought on credit, added to the Vereniging's ``books``."""
+    with open(books, "a", encoding="utf-8") as handle:
+        handle.write(
+            f'\n2024-12-30 * "Drukkerij" "Drukwerk {amount}"\n'
+            f"  Lasten:KantoorHuisvesting:Drukwerk        {amount} EUR\n"
+            f"  Passiva:Kortlopend:Handelscrediteuren    -{amount} EUR\n"
+        )
+
+
+def test_the_page_after_a_save_reads_no_unchanged_grootboek_and_no_stale_balances(
+    ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's build after a save shows the accounts behind its lines with the
+    balances the build before kept (``vng.fava.bouw._saldi``), unpickling no grootboek
+    of an entity whose books it read before; an entity changed in between shows its
+    new balances, the same as its grootboek's at the end of the same build."""
+
+    from vng.build import Uitkomst
+    from vng.fava import bouw
+
+    monkeypatch.setenv("VNG_CACHE", str(tmp_path / "cache"))
+    books, group = _group_args(ledger)[1], _group_args(ledger)[3]
+    _build(tmp_path / "eerst", str(tmp_path / "cache"), *_group_args(ledger))
+    kept = tmp_path / "bewaard"
+    kept.mkdir()
+    unpickled: list[str] = []
+    complete = Uitkomst.complete
+
+    def counted(self: Uitkomst) -> Uitkomst:
+        if self.heavy:
+            unpickled.append(self.key)
+        return complete(self)
+
+    monkeypatch.setattr(Uitkomst, "complete", counted)
+    written: list[tuple[bouw.Pagina, list[str]]] = []
+    write = bouw._write
+
+    def recorded(folder: str, page: bouw.Pagina) -> None:
+        written.append((page, list(unpickled)))
+        write(folder, page)
+
+    monkeypatch.setattr(bouw, "_write", recorded)
+
+    def save(name: str) -> tuple[bouw.Pagina, list[str], bouw.Pagina]:
+        """The page's build after a save: its first page, the grootboeks unpickled
+        before it, its last page."""
+        written.clear()
+        unpickled.clear()
+        folder = tmp_path / name
+        folder.mkdir()
+        assert bouw.main([books, group, "2024", str(folder), str(kept)]) == 0
+        (first, before), (last, _) = written[0], written[-1]
+        assert not first.downloads and last.downloads and not last.errors
+        assert first.group_lines == last.group_lines and first.accounts == last.accounts
+        return first, before, last
+
+    def realisatie(page: bouw.Pagina) -> dict[str, Decimal]:
+        return {
+            r.account: r.amount
+            for rows in page.group_lines.values()
+            for r in rows
+            if r.entity == "VNG Realisatie B.V." and not r.total
+        }
+
+    vereniging = ledger / "vereniging" / "main.beancount"
+    _booked(vereniging, "100.00")
+    _, before, one = save("een")  # every other entity from the cache: kept from here
+    assert "realisatie" in before  # nothing kept yet: read from the grootboeks
+    assert list(kept.glob(f"{bouw.SALDI}*"))
+    _collected(ledger / "realisatie" / "main.beancount")
+    save("twee")  # Realisatie computed; the others' kept balances read
+    _booked(vereniging, "200.00")
+    _, before, three = save("drie")
+    # only Realisatie's grootboek is new to the page: the others' balances were kept
+    assert before == ["realisatie"]
+    assert realisatie(three) != realisatie(one)  # its balances changed with its books

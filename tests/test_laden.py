@@ -1,5 +1,7 @@
 """``vng_accounts.books.load_file`` is beancount's ``loader.load_file``: the same
-entries, errors and options, on the embedded books and on books that do not balance."""
+entries, errors and options, on the embedded books and on books that do not balance;
+also when it takes the files' parse from the guard's (``parse_books``), as the check
+of a save does."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pytest
 from beancount import loader
 
 from tests.conftest import ROOT
+from vng_accounts import guard
 from vng_accounts.books import load_file
 
 BOOKS = sorted((ROOT / "ledger").glob("*/main.beancount"))
@@ -27,14 +30,17 @@ def _errors(errors: list[Any]) -> list[tuple[str, int, str]]:
 
 
 def _same(path: Path) -> list[tuple[str, int, str]]:
-    theirs, ours = _beancount(path), load_file(str(path))
-    assert ours[0] == theirs[0]
-    assert _errors(ours[1]) == _errors(theirs[1])
-    skip = {"dcontext", "input_hash"}  # an object without equality; the time of reading
-    assert {k: v for k, v in ours[2].items() if k not in skip} == {
-        k: v for k, v in theirs[2].items() if k not in skip
-    }
-    assert ours[2]["input_hash"] == theirs[2]["input_hash"]
+    theirs = _beancount(path)
+    parsed = guard.parse_books(str(path), str(path.parent)).files
+    for ours in (load_file(str(path)), load_file(str(path), parsed)):
+        assert ours[0] == theirs[0]
+        assert _errors(ours[1]) == _errors(theirs[1])
+        skip = {"dcontext", "input_hash"}  # an object without equality; the time of reading
+        assert {k: v for k, v in ours[2].items() if k not in skip} == {
+            k: v for k, v in theirs[2].items() if k not in skip
+        }
+        assert str(ours[2]["dcontext"]) == str(theirs[2]["dcontext"])
+        assert ours[2]["input_hash"] == theirs[2]["input_hash"]
     return _errors(ours[1])
 
 
@@ -204,15 +210,17 @@ def test_fava_under_vng_serve_loads_the_books_as_beancount_does(
     import subprocess
     import sys
 
+    from beancount.parser import parser
+
     from vng import serve
     from vng_accounts import books
 
     used: list[str] = []
     ours = books.load_file
 
-    def counted(path: str) -> Any:
+    def counted(path: str, parsed: Any = ()) -> Any:
         used.append(path)
-        return ours(path)
+        return ours(path, parsed)
 
     monkeypatch.setattr(books, "load_file", counted)
 
@@ -220,7 +228,18 @@ def test_fava_under_vng_serve_loads_the_books_as_beancount_does(
         raise AssertionError("Fava's own load")
 
     path = ROOT / "ledger" / "vereniging" / "main.beancount"
+    guard.parse_books(str(path), str(path.parent))  # as the server's start parses them
+    parsing: list[str] = []
+    parse_file = parser.parse_file
+
+    def parse_counted(file: Any, *args: Any, **kwargs: Any) -> Any:
+        parsing.append(str(file))
+        return parse_file(file, *args, **kwargs)
+
+    monkeypatch.setattr(parser, "parse_file", parse_counted)
     entries, errors, options = serve._loaded_as_vng_loads(unused)(str(path), is_encrypted=False)
+    monkeypatch.setattr(parser, "parse_file", parse_file)
+    assert parsing == []  # every file's parse the guard's
     theirs = _beancount(path)
     assert used == [str(path)]
     assert entries == theirs[0] and _errors(errors) == _errors(theirs[1])
@@ -276,10 +295,12 @@ with open(out, "wb") as handle:
 """
 
 
-def _saved_in_fava(tmp_path: Path, behind: str = "") -> tuple[Path, Any, list[str]]:
+def _saved_in_fava(
+    tmp_path: Path, behind: str = "", script: str = _SAVE_IN_FAVA
+) -> tuple[Path, Any, list[str], list[str]]:
     """The embedded books in a repository of their own, a save through Fava and its
-    page after it: the books' main file, Fava's ledger (entries, errors, options) and
-    the loads ``vng serve`` reported."""
+    page after it: the books' main file, Fava's ledger (entries, errors, options), the
+    loads ``vng serve`` reported and the changes it reported."""
     import pickle
     import shutil
     import subprocess
@@ -287,6 +308,7 @@ def _saved_in_fava(tmp_path: Path, behind: str = "") -> tuple[Path, Any, list[st
 
     from tests.conftest import BOOKS_DIR
     from tests.fava_site import commit_all
+    from vng.schrijven import CHANGED
 
     books = tmp_path / "ledger" / "vereniging"
     shutil.copytree(BOOKS_DIR, books)
@@ -294,15 +316,17 @@ def _saved_in_fava(tmp_path: Path, behind: str = "") -> tuple[Path, Any, list[st
     commit_all(tmp_path)
     main, out = books / "main.beancount", tmp_path / "fava.pickle"
     ran = subprocess.run(
-        [sys.executable, "-c", _SAVE_IN_FAVA, str(main), str(out), behind and str(books / behind)],
+        [sys.executable, "-c", script, str(main), str(out), behind and str(books / behind)],
         cwd=tmp_path,
         capture_output=True,
         text=True,
     )
     assert ran.returncode == 0, ran.stderr
-    loads = [line for line in ran.stderr.splitlines() if line.startswith(f"vng serve: {main} ")]
+    lines = ran.stderr.splitlines()
+    loads = [line for line in lines if line.startswith(f"vng serve: {main} ")]
+    changes = [line for line in lines if line.startswith(f"vng serve: {CHANGED} {main} in ")]
     with out.open("rb") as handle:
-        return main, pickle.load(handle), loads
+        return main, pickle.load(handle), loads, changes
 
 
 def _as_cold(main: Path, fava: Any) -> Any:
@@ -317,10 +341,49 @@ def _as_cold(main: Path, fava: Any) -> Any:
     return cold
 
 
+# the same, and whether the garbage collector was paused at each load of the books:
+# Fava's, and the check's of the save (written to OUT.gc)
+_PAUSED_IN_FAVA = (
+    """
+import gc, sys, fava.core
+from vng import schrijven
+from vng.serve import install_guards
+install_guards()
+paused = []
+def spied(load):
+    def spy(*args, **kwargs):
+        paused.append(not gc.isenabled())
+        return load(*args, **kwargs)
+    return spy
+fava.core.load_uncached = spied(fava.core.load_uncached)
+schrijven.load_file = spied(schrijven.load_file)
+"""
+    + _SAVE_IN_FAVA
+    + """
+with open(out + ".gc", "w", encoding="utf-8") as handle:
+    handle.write(repr((paused, gc.isenabled())))
+"""
+)
+
+
+def test_fava_s_loads_and_the_check_of_a_save_run_without_the_garbage_collector(
+    tmp_path: Path,
+) -> None:
+    """Fava's load of the books (at its start and after a save) and the check's load
+    of a save run with Python's cyclic garbage collector paused, which walked their
+    millions of objects over and over; it runs again after them."""
+    import ast
+
+    main, fava, _, _ = _saved_in_fava(tmp_path, script=_PAUSED_IN_FAVA)
+    _as_cold(main, fava)  # the same books all the same
+    paused, enabled = ast.literal_eval((tmp_path / "fava.pickle.gc").read_text("utf-8"))
+    assert paused == [True, True, True] and enabled  # Fava, the check, Fava after it
+
+
 def test_after_a_save_fava_takes_over_the_checked_load(tmp_path: Path) -> None:
     from vng import serve
 
-    main, fava, loads = _saved_in_fava(tmp_path)
+    main, fava, loads, changes = _saved_in_fava(tmp_path)
     cold = _as_cold(main, fava)
     assert any(e.narration == "Drukwerk jaarverslag" for e in cold[0] if hasattr(e, "narration"))
     # once from disk when Fava starts; after the save, the check's load, not a second
@@ -329,12 +392,22 @@ def test_after_a_save_fava_takes_over_the_checked_load(tmp_path: Path) -> None:
         serve.LOADED_FROM_DISK,
         serve.LOADED_CHECKED,
     ]
+    # the save reported with the seconds of each of its steps
+    assert len(changes) == 1, changes
+    steps = changes[0].split(" s (", 1)[1].rstrip(")").split(", ")
+    assert [step.split()[0] for step in steps] == [
+        "kopie",
+        "ontleden",
+        "laden",
+        "controle",
+        "vastleggen",
+    ]
 
 
 def test_a_file_changed_behind_the_save_is_loaded_from_disk(tmp_path: Path) -> None:
     from vng import serve
 
-    main, fava, loads = _saved_in_fava(tmp_path, "2024.beancount")
+    main, fava, loads, _ = _saved_in_fava(tmp_path, "2024.beancount")
     cold = _as_cold(main, fava)
     assert any(getattr(e, "narration", "") == "Met de hand bijgeboekt" for e in cold[0])
     assert [line.split(f"{main} ")[1].rsplit(" in ", 1)[0] for line in loads] == [
@@ -400,3 +473,73 @@ def test_the_errors_of_fava_s_load_are_the_errors_a_save_may_keep(tmp_path: Path
     text = path.read_text(encoding="utf-8")
     assert text.count('"Fout"') == 1 and text.count("Lasten:KantoorHuisvesting:Drukwerk  5.00") == 1
     assert "Lasten:Bestaat:Ook:Niet" not in text
+
+
+def test_a_load_takes_the_guards_parse_of_every_unchanged_file_and_shares_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check of a save loads the staged books with the guard's parse of their
+    files: no file parsed again unless it changed since; and what a step after the
+    parse changes in place in its entries (a plugin, booking) is not in the parse the
+    next load takes."""
+    import shutil
+
+    from beancount.parser import parser
+
+    books = tmp_path / "vereniging"
+    shutil.copytree(ROOT / "ledger" / "vereniging", books)
+    main = books / "main.beancount"
+    parsed = guard.parse_books(str(main), str(books)).files
+    calls: list[str] = []
+    parse_file = parser.parse_file
+
+    def counted(file: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(str(file))
+        return parse_file(file, *args, **kwargs)
+
+    monkeypatch.setattr(parser, "parse_file", counted)
+    first = load_file(str(main), parsed)
+    assert calls == []
+    for entry in first[0]:  # whatever a later step could change in place
+        entry.meta["veranderd"] = True
+        for posting in getattr(entry, "postings", None) or ():
+            if posting.meta is not None:
+                posting.meta["veranderd"] = True
+        for values in (getattr(entry, "values", None), getattr(entry, "currencies", None)):
+            if isinstance(values, list):
+                values.append("veranderd")
+    again = load_file(str(main), parsed)
+    monkeypatch.setattr(parser, "parse_file", parse_file)
+    assert again[0] == _beancount(main)[0]
+    assert all("veranderd" not in e.meta for f in parsed for e in f.entries)
+    # a file changed after the guard's parse is parsed again, as it is now
+    with open(books / "2024.beancount", "a", encoding="utf-8") as handle:
+        handle.write('\n2024-12-30 * "Drukkerij" "later"\n')
+        handle.write("  Lasten:KantoorHuisvesting:Drukwerk        1.00 EUR\n")
+        handle.write("  Passiva:Kortlopend:Handelscrediteuren    -1.00 EUR\n")
+    monkeypatch.setattr(parser, "parse_file", counted)
+    changed = load_file(str(main), parsed)
+    monkeypatch.setattr(parser, "parse_file", parse_file)
+    assert calls and changed[0] == _beancount(main)[0]
+
+
+def test_a_parse_of_the_same_content_elsewhere_is_the_parse_there(tmp_path: Path) -> None:
+    """The guard parses a file once per content: the staging copy of the books takes
+    the parse of the books' own files, each entry and posting named as there."""
+    import shutil
+
+    from beancount.parser import parser
+
+    for name in ("boeken", "kopie"):
+        shutil.copytree(ROOT / "ledger" / "vereniging", tmp_path / name)
+    guard.parse_books(str(tmp_path / "boeken" / "main.beancount"), str(tmp_path / "boeken"))
+    copied = guard.parse_books(str(tmp_path / "kopie" / "main.beancount"), str(tmp_path / "kopie"))
+    assert len(copied.files) > 1
+    for parsed in copied.files:
+        assert parsed.path.startswith(str(tmp_path / "kopie"))
+        entries, errors, options = parser.parse_file(parsed.path)
+        assert list(parsed.entries) == entries and list(parsed.errors) == errors
+        assert {k: v for k, v in parsed.options.items() if k != "dcontext"} == {
+            k: v for k, v in options.items() if k != "dcontext"
+        }
+        assert str(parsed.options["dcontext"]) == str(options["dcontext"])

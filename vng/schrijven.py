@@ -17,6 +17,11 @@ goes through ``Change``:
 A change refused names the reason as ``file:line: reason`` and leaves the books and
 their history as they were.
 
+The staged books are parsed once per content of a file: a file the change leaves as it
+was keeps the parse of the books' own file (renamed to its place in the copy), with the
+fingerprints of its entries, and the check's load of the staged books takes that parse
+(copies of its entries) instead of parsing them again.
+
 The check's load of the staged books is the load of the books after the change: Fava's
 reload right after it (``checked_load``) takes it over, with the books' paths in place
 of the staging copy's, instead of loading the books a second time. It does so once,
@@ -82,21 +87,24 @@ def fingerprint(entry: data.Directive) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-_FINGERPRINTS: dict[int, tuple[Any, list[str]]] = {}
+_FINGERPRINTS: dict[tuple[str, str], list[str]] = {}
 
 
 def fingerprints(parsed: ParsedBooks) -> list[tuple[data.Directive, str]]:
-    """Every entry of the parsed books with its fingerprint; computed once per parsed
-    file (the parser's cache hands out the same file for the same content)."""
+    """Every entry of the parsed books with its fingerprint; computed once per content
+    of a file (a fingerprint leaves out the file name and line), and per path too for
+    a file whose entries depend on it (a document's path)."""
     found: list[tuple[data.Directive, str]] = []
     for parsed_file in parsed.files:
-        cached = _FINGERPRINTS.get(id(parsed_file))
-        if cached is None or cached[0] is not parsed_file:
-            cached = (parsed_file, [fingerprint(e) for e in parsed_file.entries])
+        key = (parsed_file.digest, parsed_file.path if parsed_file.documents else "")
+        cached = _FINGERPRINTS.get(key) if parsed_file.digest else None
+        if cached is None:
+            cached = [fingerprint(e) for e in parsed_file.entries]
             if len(_FINGERPRINTS) > 256:
                 _FINGERPRINTS.clear()
-            _FINGERPRINTS[id(parsed_file)] = cached
-        found.extend(zip(parsed_file.entries, cached[1], strict=True))
+            if parsed_file.digest:
+                _FINGERPRINTS[key] = cached
+        found.extend(zip(parsed_file.entries, cached, strict=True))
     return found
 
 
@@ -168,12 +176,13 @@ class Change:
     whole_file: str | None = None
     _found: list[tuple[str, str]] = field(default_factory=list, repr=False)
     _loaded: Loaded | None = field(default=None, repr=False)
+    _seconds: dict[str, float] = field(default_factory=dict, repr=False)
 
     def run(self, make: Callable[[Staging], Any]) -> Any:
         root = os.path.realpath(self.policy.root)
         if not self.user:
             raise BooksRefused("geen geauthenticeerde gebruiker: wijzigen kan alleen via de proxy")
-        with books_lock(root):
+        with books_lock(root), no_collection():
             _CHECKED.pop(root, None)
             dirty = uncommitted(root)
             if dirty:
@@ -185,17 +194,21 @@ class Change:
             shutil.rmtree(os.path.dirname(staging.folder), ignore_errors=True)
             os.makedirs(staging.folder, mode=0o700)
             try:
+                lap = _Laps(self._seconds)
                 before_files = _files(root)
                 for rel, content in before_files.items():
                     target = os.path.join(staging.folder, rel)
                     os.makedirs(os.path.dirname(target), exist_ok=True)
                     with open(target, "wb") as handle:
                         handle.write(content)
+                lap("kopie")
                 staged_main = staging.path(self.main)
                 before = parse_books(staged_main, staging.folder)
                 result = make(staging)
                 after = parse_books(staged_main, staging.folder)
+                lap("ontleden")
                 problems = self._check(staging, before, after, _state(before_files))
+                lap("controle", without="laden")
                 if problems:
                     raise BooksRefused("\n".join(_real(staging, p) for p in problems[:MAX_ERRORS]))
                 after_files = _files(staging.folder)
@@ -203,6 +216,8 @@ class Change:
                 if outside:
                     raise BooksRefused(outside)
                 self._write(root, before_files, after_files)
+                lap("vastleggen")
+                sys.stderr.write(f"vng serve: {CHANGED} {self.main} in {lap.report()}\n")
                 state = _state(after_files)
                 _BOOKS_ERRORS.clear()
                 _BOOKS_ERRORS[state] = self._found
@@ -291,7 +306,9 @@ class Change:
         Their load is kept for Fava when it is the books' load without a flaw
         (``checked_load``)."""
         known = _books_errors(self.main, state)
-        loaded = None if check_sources(after.main) else load_file(after.main)
+        start = time.perf_counter()
+        loaded = None if check_sources(after.main) else load_file(after.main, after.files)
+        self._seconds["laden"] = time.perf_counter() - start
         found = load_books(after.main, loaded).errors
         self._found = [_error_key(e) for e in found]
         self._loaded = loaded if loaded is not None and not found else None
@@ -348,6 +365,27 @@ class Change:
 
 
 _BOOKS_ERRORS: dict[str, list[tuple[str, str]]] = {}
+
+# what ``vng serve`` reports on stderr of a change written, with the time of each step
+CHANGED = "wijziging gecontroleerd en vastgelegd:"
+
+
+class _Laps:
+    """The seconds of a change's steps, one after the other; a step may leave out a
+    part measured inside it (the check's load, ``laden``), shown apart."""
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+        self.start = self.last = time.perf_counter()
+
+    def __call__(self, step: str, without: str = "") -> None:
+        now = time.perf_counter()
+        self.seconds[step] = now - self.last - self.seconds.get(without, 0.0)
+        self.last = now
+
+    def report(self) -> str:
+        parts = ", ".join(f"{step} {seconds:.2f}" for step, seconds in self.seconds.items())
+        return f"{time.perf_counter() - self.start:.2f} s ({parts})"
 
 
 def _outside_books(
@@ -473,7 +511,7 @@ def _moved(loaded: Loaded, staging: str, folder: str) -> Loaded:
         return {**old, "filename": name(where)}
 
     moved: list[data.Directive] = []
-    with _no_collection():
+    with no_collection():
         for entry in entries:
             if isinstance(entry, data.Transaction):
                 postings = [p._replace(meta=meta(p.meta)) for p in entry.postings]
@@ -491,10 +529,12 @@ def _moved(loaded: Loaded, staging: str, folder: str) -> Loaded:
 
 
 @contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: a copy of every entry creates no
-    cycles, and its collections would walk the books in memory over and over (they
-    took half the time of the move)."""
+def no_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector paused: a parse, a load or a copy of the
+    books makes millions of objects and no cycles worth collecting, and the
+    collector's full passes would walk every one of them over and over (they took
+    half the time of the move, a third of Fava's reload). A change's check, and
+    Fava's load of the books (``vng.serve``), run without it."""
     paused = gc.isenabled()
     gc.disable()
     try:

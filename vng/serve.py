@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from fava.core.fava_options import InsertEntryOption
     from flask import Flask
 
-from vng.schrijven import Change, Staging, check_startup
+from vng.schrijven import Change, Staging, check_startup, no_collection
 from vng.vastlegging import (  # noqa: F401  (the books' lock and trail, for callers)
     LOCK_NAME,
     BooksRefused,
@@ -247,10 +247,11 @@ class _Writes:
 def _load_under_lock(load: Any) -> Any:
     """Fava reads the books under the same lock a writer holds, so a load never mixes
     files from before and after a change, and the watcher never takes a half-read
-    state for the current one."""
+    state for the current one; without the garbage collector's passes over the books
+    (``vng.schrijven.no_collection``) while it loads them and builds its indexes."""
 
     def load_file(self: Any) -> None:
-        with books_lock(str(Path(self.beancount_file_path).parent)):
+        with books_lock(str(Path(self.beancount_file_path).parent)), no_collection():
             load(self)
 
     return load_file
@@ -262,8 +263,9 @@ def _loaded_as_vng_loads(original: Any) -> Any:
     Right after a change it takes over the load the change's check made of the same
     books (``vng.schrijven.checked_load``) instead; a load from disk leaves the books'
     errors for the next change's check (``vng.schrijven.remember_errors``), which then
-    need not load them too. Each load is reported on stderr, with where it came from
-    and its time."""
+    need not load them too, and takes the guard's parse of the files (``parse_books``,
+    once per content of a file). Each load is reported on stderr, with where it came
+    from and its time."""
 
     def load_uncached(path: str, *, is_encrypted: bool) -> Any:
         if is_encrypted:
@@ -279,7 +281,10 @@ def _loaded_as_vng_loads(original: Any) -> Any:
         how = LOADED_CHECKED if loaded is not None else LOADED_FROM_DISK
         if loaded is None:
             state = books_state(path)
-            loaded = load_file(path)
+            # the guard's parse of the books' files (at the start, of the files a save
+            # wrote): the load does not parse them again
+            parsed = parse_books(path, os.path.dirname(os.path.abspath(path))).files
+            loaded = load_file(path, parsed)
             # what the next change's check needs to know of the books as they are now
             remember_errors(path, loaded, state)
         seconds = time.perf_counter() - start

@@ -7,9 +7,13 @@ it runs the project's checks even when the books forget to list them.
 
 from __future__ import annotations
 
+import copy
 import decimal
+import glob
+import hashlib
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +26,7 @@ from beancount.utils import encryption
 
 from vng_accounts.chart import Chart, read_chart
 from vng_accounts.errors import BooksError, where
-from vng_accounts.guard import check_sources
+from vng_accounts.guard import ParsedFile, check_sources
 from vng_accounts.import_settings import read_import_settings
 from vng_accounts.plugins import PROJECT_PLUGINS
 from vng_accounts.settings import Settings, read_settings
@@ -78,11 +82,14 @@ def _new(known: list[Any], found: list[BooksError]) -> list[BooksError]:
     return [e for e in found if key(e) not in seen]
 
 
-def load_file(filename: str) -> Loaded:
+def load_file(filename: str, parsed: Sequence[ParsedFile] = ()) -> Loaded:
     """beancount's ``loader.load_file`` without its cache: parse, book, the plugins,
     validate, in its order and with its checks; the same entries, errors and options.
 
-    Two steps are cheaper, with the same outcome:
+    Three steps are cheaper, with the same outcome:
+
+    - parsing: a file whose parse is in ``parsed`` (the guard's, ``parse_books``) with
+      the content it has now is not parsed again (``_parse``);
 
     - booking (``book``): a transaction of plain amounts is booked without beancount's
       inventories wherever no other transaction needs them;
@@ -98,7 +105,7 @@ def load_file(filename: str) -> Loaded:
     if encryption.is_encrypted_file(filename):  # beancount's own way for those
         loader.initialize(use_cache=False)
         return loader.load_file(filename)
-    entries, parse_errors, options = loader._parse_recursive([(filename, True)], None, None)
+    entries, parse_errors, options = _parse(filename, parsed)
     entries.sort(key=data.entry_sortkey)
     entries, balance_errors = book(entries, options)
     parse_errors.extend(balance_errors)
@@ -115,6 +122,73 @@ def load_file(filename: str) -> Loaded:
         errors.extend(check(entries, options))  # type: ignore[no-untyped-call]
     options["input_hash"] = loader.compute_input_hash(options["include"])  # type: ignore[no-untyped-call]
     return entries, errors, options
+
+
+def _parse(filename: str, parsed: Sequence[ParsedFile]) -> Loaded:
+    """``loader._parse_recursive`` of ``filename``: every file it includes, in its
+    order, its entries, errors and options. The entries of a file whose parse is in
+    ``parsed`` with the file's content as it is now are copies of those (the entry,
+    its meta, its postings and theirs, its lists: whatever a later step might change
+    in place, the parse keeps as it was); when any file is not there, or the loader
+    would report something (a file twice, missing, encrypted, a parse error, an
+    include that matches nothing), beancount parses the books itself."""
+    if parsed:
+        found = _parse_from(filename, {p.path: p for p in parsed})
+        if found is not None:
+            return found
+    return loader._parse_recursive([(filename, True)], None, None)
+
+
+def _parse_from(filename: str, parsed: dict[str, ParsedFile]) -> Loaded | None:
+    entries: list[data.Directive] = []
+    options: dict[str, Any] | None = None
+    others: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    stack = [filename]
+    while stack:
+        name = os.path.normpath(stack.pop(0))
+        known = parsed.get(name)
+        if name in seen or known is None or known.errors or encryption.is_encrypted_file(name):
+            return None
+        try:
+            with open(name, "rb") as handle:
+                if hashlib.sha256(handle.read()).hexdigest() != known.digest:
+                    return None
+        except OSError:
+            return None
+        seen.add(name)
+        entries.extend(_copy(entry) for entry in known.entries)
+        own = copy.deepcopy(known.options)
+        if options is None:
+            options = own
+        else:
+            others.append(own)
+        folder = os.path.dirname(name)
+        for pattern in own["include"]:
+            search = pattern if os.path.isabs(pattern) else os.path.join(folder, pattern)
+            matched = glob.glob(search, recursive=True)
+            if not matched:
+                return None
+            stack.extend(m if os.path.isabs(m) else os.path.join(folder, m) for m in matched)
+    if options is None:
+        return None
+    options["include"] = sorted(seen)
+    return entries, [], loader.aggregate_options_map(options, others)
+
+
+def _copy(entry: data.Directive) -> data.Directive:
+    """A copy of a parsed entry that shares nothing a later step could change in
+    place with it: the meta, the postings and their meta, the lists."""
+    changes: dict[str, Any] = {"meta": dict(entry.meta)}
+    if isinstance(entry, data.Transaction):
+        changes["postings"] = [
+            p._replace(meta=dict(p.meta) if p.meta is not None else None) for p in entry.postings
+        ]
+    elif isinstance(entry, data.Custom):
+        changes["values"] = list(entry.values)
+    elif isinstance(entry, data.Open) and entry.currencies is not None:
+        changes["currencies"] = list(entry.currencies)
+    return entry._replace(**changes)
 
 
 def book(entries: list[data.Directive], options: dict[str, Any]) -> tuple[list[Any], list[Any]]:

@@ -12,6 +12,7 @@ including file, glob patterns allowed).
 
 from __future__ import annotations
 
+import copy
 import glob
 import hashlib
 import os
@@ -170,6 +171,10 @@ class ParsedFile:
     entries: tuple[data.Directive, ...]
     errors: tuple[Any, ...]
     options: dict[str, Any]
+    digest: str = ""  # the SHA-256 of the bytes parsed
+    # a document among the entries: its path is resolved from the file's folder, so
+    # the parse depends on where the file is beyond the file name in the meta
+    documents: bool = False
 
 
 @dataclass(frozen=True)
@@ -185,19 +190,56 @@ class ParsedBooks:
         return [entry for parsed in self.files for entry in parsed.entries]
 
 
+# the parses of files, by content and path; and one parse of each content, whatever
+# its path (a staging copy has the books' contents under other paths)
 _PARSE_CACHE: dict[tuple[str, str], ParsedFile] = {}
+_BY_CONTENT: dict[str, ParsedFile] = {}
 
 
 def _parse_cached(path: str, raw: bytes) -> ParsedFile:
-    key = (path, hashlib.sha256(raw).hexdigest())
-    found = _PARSE_CACHE.get(key)
+    digest = hashlib.sha256(raw).hexdigest()
+    found = _PARSE_CACHE.get((digest, path))
     if found is None:
-        entries, errors, options = parser.parse_string(raw.decode("utf-8"), report_filename=path)
-        found = ParsedFile(path, tuple(entries), tuple(errors), options)
+        other = _BY_CONTENT.get(digest)
+        found = renamed(other, path) if other is not None else None
+        if found is None:
+            text = raw.decode("utf-8")
+            entries, errors, options = parser.parse_string(text, report_filename=path)
+            documents = any(isinstance(e, data.Document) for e in entries)
+            found = ParsedFile(path, tuple(entries), tuple(errors), options, digest, documents)
         if len(_PARSE_CACHE) > 256:
             _PARSE_CACHE.clear()
-        _PARSE_CACHE[key] = found
+            _BY_CONTENT.clear()
+        _PARSE_CACHE[(digest, path)] = found
+        _BY_CONTENT.setdefault(digest, found)
     return found
+
+
+def renamed(parsed: ParsedFile, path: str) -> ParsedFile | None:
+    """The parse of the same content at ``path``: every entry and posting with
+    ``path`` as its file name, as the parser gives them there. None when the parse
+    depends on more of the path (a document's path) or has errors (whose messages
+    may name it): that file is parsed again."""
+    if parsed.errors or parsed.documents:
+        return None
+    if parsed.path == path:
+        return parsed
+
+    def meta(old: Any) -> Any:
+        if not old or old.get("filename") != parsed.path:
+            return old
+        return {**old, "filename": path}
+
+    entries: list[data.Directive] = []
+    for entry in parsed.entries:
+        if isinstance(entry, data.Transaction):
+            postings = [p._replace(meta=meta(p.meta)) for p in entry.postings]
+            entries.append(entry._replace(meta=meta(entry.meta), postings=postings))
+        else:
+            entries.append(entry._replace(meta=meta(entry.meta)))
+    options = {**parsed.options, "filename": path}
+    options["dcontext"] = copy.deepcopy(parsed.options["dcontext"])
+    return ParsedFile(path, tuple(entries), (), options, parsed.digest)
 
 
 def inside(path: str, folders: Sequence[str]) -> bool:
@@ -310,6 +352,7 @@ def check_parsed(
     from a staging copy: paths in the books are resolved from there."""
     errors: list[BooksError] = list(parsed.errors)
     allowed_folders = [policy.root, *policy.folders]
+    located = _memo(located)
     for parsed_file in parsed.files:
         options = parsed_file.options
         base = located(os.path.dirname(parsed_file.path))
@@ -335,6 +378,18 @@ def check_parsed(
     for entry in parsed.entries:
         errors.extend(_check_entry(entry, policy, allowed_folders, located))
     return errors
+
+
+def _memo(function: Callable[[str], str]) -> Callable[[str], str]:
+    """``function`` asked once per folder (every entry of a file is in the same)."""
+    known: dict[str, str] = {}
+
+    def once(folder: str) -> str:
+        if folder not in known:
+            known[folder] = function(folder)
+        return known[folder]
+
+    return once
 
 
 def _check_entry(

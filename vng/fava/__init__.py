@@ -262,6 +262,7 @@ class VngJaarrekening(FavaExtensionBase):
             self.group_path(),
             str(year),
             folder,
+            self._folder,  # what one build keeps for the next (``vng.fava.bouw._saldi``)
         ]
         # its errors in a file of the folder: nobody needs to read a pipe while it runs
         with open(os.path.join(folder, ERRORS), "wb") as errors:

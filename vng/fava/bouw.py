@@ -1,6 +1,6 @@
 """The Jaarrekening page's build, in a process of its own.
 
-    python -m vng.fava.bouw BOOKS GROUP YEAR FOLDER
+    python -m vng.fava.bouw BOOKS GROUP YEAR FOLDER [KEPT]
 
 writes ``FOLDER/pagina.pickle`` twice. First what the page shows: the statements,
 enkelvoudig and geconsolideerd, the accounts behind every line with their number and
@@ -18,10 +18,15 @@ a new version of the program), the statements are first computed alone
 (``build_statements``: no grootboek, auditfile, PDF or workbook), sooner than a full
 build would give them, and the full build follows. Its own process keeps the entities'
 books out of Fava's memory and Fava answering while it runs.
+
+``KEPT`` (the server's folder for its builds) keeps what one build learnt for the next:
+the balances of the accounts of each entity from the cache (``Saldi``), so that after a
+save the page does not unpickle the grootboek of every entity that did not change.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import shutil
@@ -30,6 +35,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from statements.errors import StatementError
 from statements.render.pdf import Deel, outline
@@ -44,7 +50,11 @@ from vng.jaarverslag import (
 )
 from vng.output import write_atomic
 
+if TYPE_CHECKING:
+    from vng.build import Uitkomst
+
 RESULT = "pagina.pickle"
+SALDI = "saldi-"  # + the SHA-256 of a cached grootboek's pickle, in KEPT
 
 
 @dataclass(frozen=True)
@@ -95,48 +105,87 @@ def _delen(built: Jaarverslag) -> tuple[Deel, ...]:
     return outline(report, (*built.tables, *signing))
 
 
-def _accounts(built: Jaarverslag) -> Index:
-    result = built.results[built.reporting].complete()
-    ledger, settings = result.ledger, result.settings
-    if ledger is None or settings is None:
+@dataclass(frozen=True)
+class Saldi:
+    """What the page needs of an entity's grootboek: its accounts with their number
+    (in the grootboek's order), their balances at year end, the books' currency."""
+
+    numbers: tuple[tuple[str, str], ...]
+    closing: dict[str, Decimal]
+    currency: str
+
+
+def _saldi(result: Uitkomst, kept: str) -> Saldi | None:
+    """The balances of ``result``'s grootboek. A result from the cache holds its
+    grootboek still pickled, and unpickling every entity's for these few numbers was
+    most of the page's time after a save; so the balances of a pickled grootboek are
+    kept in ``kept`` under the digest of its pickle (the same bytes, the same
+    grootboek), and the next build reads them from there."""
+    path = ""
+    if result.heavy and kept:
+        digest = hashlib.sha256(result.heavy).hexdigest()
+        path = os.path.join(kept, f"{SALDI}{digest}.pickle")
+        try:
+            with open(path, "rb") as handle:
+                found = pickle.load(handle)
+            if isinstance(found, Saldi):
+                return found
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass  # not kept yet, or unreadable: from the grootboek itself
+    ledger = result.complete().ledger
+    if ledger is None:
+        return None
+    saldi = Saldi(
+        tuple((a.account, a.number) for a in ledger.accounts), ledger.closing(), ledger.currency
+    )
+    if path:
+        try:
+            write_atomic(path, pickle.dumps(saldi, protocol=5))
+        except OSError:
+            pass  # only costs the next build the unpickling
+    return saldi
+
+
+def _accounts(built: Jaarverslag, kept: str) -> Index:
+    result = built.results[built.reporting]
+    saldi, settings = _saldi(result, kept), result.settings
+    if saldi is None or settings is None:
         return {}
-    closing = ledger.closing()
     return {
-        a.account: (
+        account: (
             Rekening(
                 settings.entity_name,
-                a.account,
-                a.number,
-                closing.get(a.account, Decimal(0)),
-                ledger.currency,
+                account,
+                number,
+                saldi.closing.get(account, Decimal(0)),
+                saldi.currency,
                 True,
             ),
         )
-        for a in ledger.accounts
+        for account, number in saldi.numbers
     }
 
 
-def _group_lines(built: Jaarverslag) -> dict[tuple[str, str], tuple[Rekening, ...]]:
+def _group_lines(built: Jaarverslag, kept: str) -> dict[tuple[str, str], tuple[Rekening, ...]]:
     """Per line of the group's statements, every entity's accounts on it with their
     amounts, the reporting entity first; after each other entity's accounts its amount
     on the line (in euros, books' sign, before eliminations)."""
     found: dict[tuple[str, str], list[Rekening]] = {}
     keys = sorted(built.results, key=lambda k: k != built.reporting)
     for key in keys:
-        result = built.results[key].complete()
-        ledger, settings = result.ledger, result.settings
-        if ledger is None or settings is None:
+        result = built.results[key]
+        saldi, settings = _saldi(result, kept), result.settings
+        if saldi is None or settings is None:
             continue
         own = key == built.reporting
         name = settings.entity_name
-        closing = ledger.closing()
-        numbers = {a.account: a.number for a in ledger.accounts}
+        numbers = dict(saldi.numbers)
         for account, balans, resultaat in result.group_lines:
-            amount = closing.get(account, Decimal(0))
+            amount = saldi.closing.get(account, Decimal(0))
             if not amount:
                 continue
             rekening = Rekening(
-                name, account, numbers.get(account, ""), amount, ledger.currency, own
+                name, account, numbers.get(account, ""), amount, saldi.currency, own
             )
             for kind, line in (("balans", balans), ("resultaat", resultaat)):
                 if line:
@@ -152,7 +201,7 @@ def _group_lines(built: Jaarverslag) -> dict[tuple[str, str], tuple[Rekening, ..
     return {k: tuple(v) for k, v in found.items()}
 
 
-def _page(built: Jaarverslag, files: dict[str, str], downloads: bool) -> Pagina:
+def _page(built: Jaarverslag, files: dict[str, str], downloads: bool, kept: str) -> Pagina:
     own = len(built.results[built.reporting].tables)
     return Pagina(
         built.year,
@@ -161,31 +210,33 @@ def _page(built: Jaarverslag, files: dict[str, str], downloads: bool) -> Pagina:
         built.tables[own:],
         files,
         built.auditfiles if downloads else {},
-        _accounts(built),
-        _group_lines(built),
+        _accounts(built, kept),
+        _group_lines(built, kept),
         delen=_delen(built),
         downloads=downloads,
     )
 
 
-def statements(books: str, group: str, year: int) -> Pagina:
+def statements(books: str, group: str, year: int, kept: str = "") -> Pagina:
     """What the page shows, before its downloads are made."""
     try:
-        return _page(build_statements(books, group, year), {}, False)
+        return _page(build_statements(books, group, year), {}, False, kept)
     except BuildError as exc:
         return Pagina(year, "", errors=exc.errors)
     except StatementError as exc:
         return Pagina(year, "", errors=tuple(exc.lines()))
 
 
-def pagina(books: str, group: str, year: int, folder: str, ahead: bool = False) -> Pagina:
+def pagina(
+    books: str, group: str, year: int, folder: str, ahead: bool = False, kept: str = ""
+) -> Pagina:
     """Build, move the files into ``folder``, and say what the page shows; ``ahead``:
     write what the page shows into ``folder`` as soon as the statements are computed,
-    while the files are still being made."""
+    while the files are still being made; ``kept``: see ``_saldi``."""
     staging = tempfile.mkdtemp(prefix=".bouw-", dir=folder)
 
     def first(built: Jaarverslag) -> None:
-        _write(folder, _page(built, {}, False))
+        _write(folder, _page(built, {}, False, kept))
 
     try:
         built = build_jaarverslag(
@@ -195,7 +246,7 @@ def pagina(books: str, group: str, year: int, folder: str, ahead: bool = False) 
         for name, path in built.files.items():
             files[name] = os.path.join(folder, name)
             os.replace(path, files[name])
-        return _page(built, files, True)
+        return _page(built, files, True, kept)
     except BuildError as exc:
         return Pagina(year, "", errors=exc.errors)
     except StatementError as exc:
@@ -209,18 +260,19 @@ def _write(folder: str, page: Pagina) -> None:
 
 
 def main(argv: Sequence[str]) -> int:
-    books, group, year, folder = argv
+    books, group, year, folder, *rest = argv
+    kept = rest[0] if rest else ""
     if to_compute(books, group, int(year)) <= 1:
         # one entity changed (a save): its statements come ahead of its grootboek, from
         # the one load of its books
-        _write(folder, pagina(books, group, int(year), folder, ahead=True))
+        _write(folder, pagina(books, group, int(year), folder, ahead=True, kept=kept))
         return 0
     # many entities to compute (the first start, a new version): their statements alone
     # first, sooner than the full build would give them
-    first = statements(books, group, int(year))
+    first = statements(books, group, int(year), kept)
     _write(folder, first)
     if not first.errors:  # the same books give the full build the same errors
-        _write(folder, pagina(books, group, int(year), folder))
+        _write(folder, pagina(books, group, int(year), folder, kept=kept))
     return 0
 
 
