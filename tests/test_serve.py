@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BOOKS_DIR, vng
+from tests.conftest import BOOKS_DIR, ROOT, vng
 from tests.fava_site import (
     BFILE,
     NEEDS_NGINX,
@@ -368,3 +368,126 @@ def test_a_killed_servers_build_folders_go_when_the_next_one_starts(
     finally:
         second.stop()
     assert not theirs[0].exists()  # a server that stops removes its own
+
+
+def _page_builds(server: int) -> set[int]:
+    """The page's build processes (``vng.fava.bouw``) the server ``server`` started."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == server and b"vng.fava.bouw" in command:
+            found.add(int(proc.name))
+    return found
+
+
+def test_the_page_build_of_a_killed_server_ends_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server killed while its Jaarrekening page is being built leaves no build
+    running behind it (nor its workers): nobody would read what it makes."""
+    import signal
+    import time
+
+    monkeypatch.setenv("VNG_CACHE", str(tmp_path / "cache"))  # every entity computed
+    root = tmp_path / "site"
+    books = root / "boeken"
+    shutil.copytree(BOOKS_DIR, books)
+    commit_all(root)
+    served = start_site(root, str(books / "main.beancount"), USERS)
+    try:
+        # a change behind the server: its next load starts a new build (a cold one)
+        builds: set[int] = set()
+        for _ in range(100):
+            builds = _page_builds(served.fava.pid)
+            if builds:
+                break
+            _request(f"{served.url(BFILE)}/extension/VngJaarrekening/status?jaar=2024", "anna")
+            time.sleep(0.1)
+        assert builds, "no page build was running to test with"
+        from vng.fava.bouw import SERVER
+
+        for build in builds:  # told whose build it is, so that it ends with it
+            environ = Path(f"/proc/{build}/environ").read_bytes().split(b"\0")
+            assert f"{SERVER}={served.fava.pid}".encode() in environ
+        workers = {
+            int(p.name)
+            for p in Path("/proc").iterdir()
+            if p.name.isdigit() and any(f"PPid:\t{b}\n" in _status(p) for b in builds)
+        }
+        served.fava.send_signal(signal.SIGKILL)
+        served.fava.wait()
+        left = builds | workers
+        killed = time.monotonic()
+        while left and time.monotonic() - killed < 3:  # it looks twice a second
+            left = {pid for pid in left if Path(f"/proc/{pid}").exists() and not _zombie(pid)}
+            time.sleep(0.1)
+        assert not left, f"still running after the server was killed: {sorted(left)}"
+    finally:
+        served.stop()
+
+
+def _status(proc: Path) -> str:
+    try:
+        return (proc / "status").read_text()
+    except OSError:
+        return ""
+
+
+def _zombie(pid: int) -> bool:
+    return "State:\tZ" in _status(Path(f"/proc/{pid}"))
+
+
+def test_a_page_build_whose_server_is_gone_ends_even_while_it_waits(tmp_path: Path) -> None:
+    """The build (``python -m vng.fava.bouw``, started as the page starts it) ends once
+    its server is gone, even while it waits: here for books that never come (a pipe
+    nobody writes to)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from vng.fava.bouw import SERVER
+
+    books = tmp_path / "main.beancount"
+    os.mkfifo(books)
+    folder = tmp_path / "bouw"
+    folder.mkdir()
+    server = subprocess.Popen(  # stands in for vng serve: starts the build, then is killed
+        [
+            sys.executable,
+            "-c",
+            "import os, subprocess, sys, time\n"
+            "build = subprocess.Popen([sys.executable, '-m', 'vng.fava.bouw', sys.argv[1], '',"
+            " '2024', sys.argv[2]], env={**os.environ, sys.argv[3]: str(os.getpid())})\n"
+            "print(build.pid, flush=True)\n"
+            "time.sleep(600)\n",
+            str(books),
+            str(folder),
+            SERVER,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        build = int(server.stdout.readline())
+        time.sleep(1.5)
+        assert Path(f"/proc/{build}").exists() and not _zombie(build)  # waiting for the books
+        server.kill()
+        server.wait()
+        killed = time.monotonic()
+        while time.monotonic() - killed < 3 and Path(f"/proc/{build}").exists():
+            if _zombie(build):
+                break
+            time.sleep(0.1)
+        assert not Path(f"/proc/{build}").exists() or _zombie(build)
+    finally:
+        server.kill()
+        server.wait()

@@ -645,9 +645,12 @@ def beside(work: Callable[[], T]) -> Callable[[], T]:
     return result
 
 
-def _child(taak: Taak, connection: Any, ahead: bool, spare: bool = False) -> None:
+def _child(taak: Taak, connection: Any, ahead: bool, spare: bool = False, parent: int = 0) -> None:
     """A worker: its phases as they go, with ``ahead`` its ``Voorlopig``, then its
-    result, all over ``connection``; ``spare`` as for ``compute``."""
+    result, all over ``connection``; ``spare`` as for ``compute``. It dies with its
+    ``parent`` (killed, nobody would read its result)."""
+    if parent:
+        dies_with_us(parent)()
 
     def eerder(result: Uitkomst) -> None:
         connection.send(Voorlopig(result))
@@ -847,7 +850,9 @@ def _compute_all(
             taak = queue.pop(position)
             receive, send = context.Pipe(duplex=False)
             process = context.Process(
-                target=_child, args=(taak, send, seen is not None, spare), daemon=True
+                target=_child,
+                args=(taak, send, seen is not None, spare, os.getpid()),
+                daemon=True,
             )
             process.start()
             send.close()

@@ -49,7 +49,7 @@ from statements.render.format import euros, percentage, thousands
 from statements.render.pdf import NOTE_OPENING_TEXTS, NOTE_TEXTS, text_blocks
 from statements.render.rapport import Section
 from statements.table import Row, StatementTable
-from vng.fava.bouw import RESULT, Pagina, Rekening
+from vng.fava.bouw import RESULT, SERVER, Pagina, Rekening
 from vng.jaarverslag import group_path, slug
 from vng_accounts.chart import Chart, read_chart
 from vng_accounts.errors import format_error
@@ -267,7 +267,11 @@ class VngJaarrekening(FavaExtensionBase):
         # its errors in a file of the folder: nobody needs to read a pipe while it runs
         with open(os.path.join(folder, ERRORS), "wb") as errors:
             process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                env={**os.environ, SERVER: str(os.getpid())},  # it ends when this one has
             )
         return _Bouw(key, folder, process)
 

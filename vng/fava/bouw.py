@@ -32,6 +32,8 @@ import pickle
 import shutil
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -259,9 +261,31 @@ def _write(folder: str, page: Pagina) -> None:
     write_atomic(os.path.join(folder, RESULT), pickle.dumps(page, protocol=5))
 
 
+# the environment's name for the process the page's build is for (its server)
+SERVER = "VNG_BOUW_VOOR"
+
+
+def _ends_with_server() -> None:
+    """A page's build is of no use once its server is gone (killed, with no chance to
+    stop it): this process then ends, and the workers and processes beside it with it."""
+    server = int(os.environ.get(SERVER, "0") or 0)
+    if not server:
+        return
+    if os.getppid() != server:
+        os._exit(3)
+
+    def watch() -> None:
+        while os.getppid() == server:
+            time.sleep(0.5)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="server", daemon=True).start()
+
+
 def main(argv: Sequence[str]) -> int:
     books, group, year, folder, *rest = argv
     kept = rest[0] if rest else ""
+    _ends_with_server()
     if to_compute(books, group, int(year)) <= 1:
         # one entity changed (a save): its statements come ahead of its grootboek, from
         # the one load of its books
