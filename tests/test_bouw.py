@@ -235,6 +235,19 @@ def test_entities_load_side_by_side_only_within_the_memory_headroom() -> None:
     assert _next(queue[:1], [tasks["a"]], sizes, budget) == -1  # b waits for a
 
 
+def test_a_second_copy_of_an_entitys_ledger_is_made_only_where_memory_allows() -> None:
+    """The auditfile is made in a process beside (both then hold the ledger's pages)
+    for books small next to the largest, or small in themselves; not for large books
+    that are the group's largest (the Vereniging at 1M posting lines: 51 MB)."""
+    from vng.build import COPY_LIMIT, MEMORY_HEADROOM, _copy_affordable
+
+    mb = 1024 * 1024
+    assert _copy_affordable(10 * mb, MEMORY_HEADROOM * 51 * mb)  # a dochter at 1M
+    assert _copy_affordable(5 * mb, MEMORY_HEADROOM * 5 * mb)  # the largest, but small
+    assert not _copy_affordable(51 * mb, MEMORY_HEADROOM * 51 * mb)  # the largest at 1M
+    assert COPY_LIMIT < 8 * 51 * mb
+
+
 def test_work_beside_returns_its_result_and_raises_its_error() -> None:
     from vng.build import beside
 
