@@ -199,11 +199,10 @@ class _Archive:
             offset = out.tell()
             if max(offset, len(member.data), member.size) >= 0xFFFFFFFF:
                 return self.zip64()
-            # local header: version 2.0, no flags, deflate, time, date, CRC, sizes, name
-            head = struct.pack(
-                "<IHHHHHIIIHH",
-                0x04034B50,
-                20,
+            # what the local header and the central directory both say of the member:
+            # no flags, deflate, time, date, CRC, sizes, the length of its name
+            shared = struct.pack(
+                "<HHHHIIIH",
                 0,
                 8,
                 time,
@@ -212,32 +211,17 @@ class _Archive:
                 len(member.data),
                 member.size,
                 len(encoded),
-                0,
             )
-            out.write(head + encoded)
+            # local header: version 2.0 needed, no extra field
+            out.write(struct.pack("<IH", 0x04034B50, 20) + shared + struct.pack("<H", 0))
+            out.write(encoded)
             out.write(member.data)
-            # its entry in the central directory: made on Unix, a file read and written
-            # by its owner (as zipfile writes it)
-            entry = struct.pack(
-                "<IBBHHHHHIIIHHHHHII",
-                0x02014B50,
-                20,
-                3,
-                20,
-                0,
-                8,
-                time,
-                date,
-                member.crc,
-                len(member.data),
-                member.size,
-                len(encoded),
-                0,
-                0,
-                0,
-                0,
-                0o600 << 16,
-                offset,
+            # its entry in the central directory: made on Unix by version 2.0, a file
+            # read and written by its owner (as zipfile writes it)
+            entry = (
+                struct.pack("<IBBH", 0x02014B50, 20, 3, 20)
+                + shared
+                + struct.pack("<HHHHII", 0, 0, 0, 0, 0o600 << 16, offset)
             )
             central.append(entry + encoded)
         start = out.tell()
