@@ -8,9 +8,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from lxml import etree
 
 from statements.grootboek import build_grootboek
 from statements.render import xaf as xaf32
+from statements.render.auditfile import AuditfileError, Validation, Writer, write_auditfile
 from statements.render.xaf40 import NS, XSD
 from tests.conftest import ROOT, vng
 from vng.auteurs import Auteurs
@@ -372,3 +375,64 @@ def test_books_outside_git_have_user_onbekend(tmp_path: Path) -> None:
     root = etree.parse(str(tmp_path / "uit" / VERENIGING)).getroot()
     users = {t.findtext("x:User", namespaces=X) for t in root.iterfind(".//x:transaction", X)}
     assert users == {"onbekend"}
+
+
+def _children_running(script: str) -> list[int]:
+    """The processes of this test run whose command line runs ``script``."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat[1]) == os.getpid() and any(part.endswith(script.encode()) for part in cmdline):
+            found.append(int(pid))
+    return found
+
+
+def _body(first: str, filler: int = 0) -> Callable[[Writer], None]:
+    """A body that writes ``first`` and then ``filler`` bytes of comment."""
+
+    def body(w: Writer) -> None:
+        w.write(first)
+        for _ in range(filler // 65536):
+            w.write("<!--" + "x" * 65529 + "-->")
+
+    return body
+
+
+def test_a_file_against_the_schema_is_an_error_naming_the_version_and_the_element(
+    tmp_path: Path,
+) -> None:
+    """A file is validated by a process of its own: its error is the one of the
+    auditfile validated in this process when it is returned whole."""
+    wrong = _body("<bogus/>")
+    with pytest.raises(AuditfileError) as written:
+        write_auditfile(str(tmp_path / "a.xaf"), NS, XSD, "4.0", wrong)
+    with pytest.raises(AuditfileError) as whole:
+        write_auditfile(None, NS, XSD, "4.0", wrong)
+    assert str(written.value).startswith("auditfile voldoet niet aan XAF 4.0: ")
+    assert "bogus': This element is not expected" in str(written.value)
+    assert str(written.value).split("(")[0] == str(whole.value).split("(")[0]
+
+
+def test_a_validation_runs_beside_until_waited_for(tmp_path: Path) -> None:
+    target = str(tmp_path / "a.xaf")
+    write_auditfile(target, NS, XSD, "4.0", _body("<bogus/>"), validated=False)
+    validation = Validation(target, NS, XSD, "4.0")
+    assert _children_running("xafcheck.py") == [validation.process.pid]
+    with pytest.raises(AuditfileError, match="bogus"):
+        validation.wait()
+    assert not _children_running("xafcheck.py")
+
+
+def test_a_validation_stopped_leaves_no_process_behind(tmp_path: Path) -> None:
+    target = str(tmp_path / "a.xaf")
+    write_auditfile(target, NS, XSD, "4.0", _body("", 64 << 20), validated=False)
+    validation = Validation(target, NS, XSD, "4.0")
+    validation.stop()
+    assert validation.process.returncode == -signal.SIGKILL  # stopped, not finished
+    assert not _children_running("xafcheck.py")

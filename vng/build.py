@@ -232,7 +232,7 @@ def _compute(
         read_group,
     )
     from statements.grootboek import build_proefbalans, company_ids
-    from statements.render.auditfile import AuditfileError, render_auditfile
+    from statements.render.auditfile import AuditfileError, render_auditfile, start_auditfile
     from statements.wnt import build_ondertekening
     from vng_accounts.teksten import read_teksten
     from vng_accounts.vaststelling import jaarrekening_date
@@ -305,16 +305,21 @@ def _compute(
                 # with a core to spare the auditfile is written and validated, and the
                 # workbook's grootboekkaarten made, beside the journal-entry tests and the
                 # journaal's rows; its error is raised here
+                # else the auditfile is written first and validated beside them
+                # (a fresh process that shares no memory), its error raised here
                 written = beside(auditfile_and_grootboek) if spare else None
+                validation = None if spare else start_auditfile(*xaf)
                 try:
                     _journal_tests_and_rows(taak, out, ledger, closing, lines, written is None)
                 except BaseException:
                     if written is not None:  # the process beside ends before this error goes on
                         with contextlib.suppress(Exception):
                             written()
+                    if validation is not None:
+                        validation.stop()
                     raise
-                if written is None:
-                    render_auditfile(*xaf)
+                if validation is not None:
+                    validation.wait()
                 else:
                     try:
                         made = written()

@@ -14,7 +14,10 @@ import contextlib
 import datetime
 import io
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
@@ -23,11 +26,13 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from statements.grootboek import JOURNALS, Entry, Grootboek, Line
+from statements.render.xafcheck import check
 
 VERSIONS = ("4.0", "3.2")
 DEFAULT = "4.0"
 SOFTWARE = "VNG jaarrekening (beancount)"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
+CHECKER = Path(__file__).resolve().parent / "xafcheck.py"
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -44,14 +49,39 @@ def render_auditfile(
 ) -> bytes:
     """The auditfile of ``version``, validated; written to ``target`` (then b"" is
     returned) or returned whole."""
+    return _version(version).render(ledger, company, created, target)
+
+
+def start_auditfile(
+    ledger: Grootboek,
+    company: dict[str, str],
+    created: datetime.date,
+    target: str,
+    version: str = DEFAULT,
+) -> Validation:
+    """The auditfile of ``version`` written to ``target``, and its validation started
+    beside this process: ``wait()`` on the result raises what the XSD finds."""
+    found = _version(version)
+    found.render(ledger, company, created, target, validated=False)
+    return Validation(target, found.ns, found.xsd, version)
+
+
+@dataclass(frozen=True)
+class _Version:
+    render: Callable[..., bytes]
+    ns: str
+    xsd: Path
+
+
+def _version(version: str) -> _Version:
     # the versions build on this module, so they are imported when one is asked for
-    from statements.render.xaf import render_xaf
-    from statements.render.xaf40 import render_xaf40
+    from statements.render import xaf, xaf40
 
     if version not in VERSIONS:
         raise AuditfileError(f"onbekende XAF-versie {version} (bekend: {', '.join(VERSIONS)})")
-    render = render_xaf40 if version == "4.0" else render_xaf
-    return render(ledger, company, created, target)
+    if version == "4.0":
+        return _Version(xaf40.render_xaf40, xaf40.NS, xaf40.XSD)
+    return _Version(xaf.render_xaf, xaf.NS, xaf.XSD)
 
 
 def clean(text: str, limit: int | None = None) -> str:
@@ -91,31 +121,77 @@ class Writer:
 
 
 def write_auditfile(
-    target: str | None, ns: str, xsd: Path, version: str, body: Callable[[Writer], None]
+    target: str | None,
+    ns: str,
+    xsd: Path,
+    version: str,
+    body: Callable[[Writer], None],
+    validated: bool = True,
 ) -> bytes:
     """The ``<auditfile>`` of namespace ``ns`` with ``body`` in it, written to
-    ``target`` (then b"" is returned) or returned whole; validated against ``xsd`` as it
-    is read back, one transaction at a time."""
+    ``target`` (then b"" is returned) or returned whole; validated against ``xsd``,
+    one transaction at a time. ``validated=False``: the caller validates the file
+    (``start_auditfile``); one returned whole is always validated here."""
     out: IO[bytes]
-    with open(target, "wb") if target is not None else io.BytesIO() as out:
-        w = Writer(out)
-        w.write(f"<?xml version='1.0' encoding='UTF-8'?>\n<auditfile xmlns=\"{ns}\">\n")
-        body(w)
-        w.write("</auditfile>\n")
-        w.flush()
-        document = out.getvalue() if isinstance(out, io.BytesIO) else b""
-    validate(target if target is not None else io.BytesIO(document), ns, xsd, version)
-    return document
+    if target is None:
+        with io.BytesIO() as out:
+            _write(Writer(out), ns, body)
+            document = out.getvalue()
+        validate(io.BytesIO(document), ns, xsd, version)
+        return document
+    with open(target, "wb") as out:
+        _write(Writer(out), ns, body)
+    if validated:
+        Validation(target, ns, xsd, version).wait()
+    return b""
+
+
+def _write(w: Writer, ns: str, body: Callable[[Writer], None]) -> None:
+    w.write(f"<?xml version='1.0' encoding='UTF-8'?>\n<auditfile xmlns=\"{ns}\">\n")
+    body(w)
+    w.write("</auditfile>\n")
+    w.flush()
+
+
+class Validation:
+    """A written auditfile read against its XSD by a process of its own
+    (``xafcheck.py``), one transaction at a time. That process is started afresh and
+    imports only lxml: it shares none of this process's memory (a forked copy of
+    books of a million posting lines would), and while it reads, this process goes on
+    with the rest of the build on the other core."""
+
+    def __init__(self, target: str, ns: str, xsd: Path, version: str) -> None:
+        self.version = version
+        self.process = subprocess.Popen(
+            [sys.executable, str(CHECKER), ns, str(xsd), target],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    def wait(self) -> None:
+        """Until the file is read; raises ``AuditfileError`` with the XSD's finding."""
+        try:
+            said = self.process.communicate()[1].decode("utf-8", "replace").strip()
+        except BaseException:
+            self.stop()
+            raise
+        code = self.process.returncode
+        if code != 0:
+            found = said or f"de controle stopte met code {code}"
+            raise AuditfileError(f"auditfile voldoet niet aan XAF {self.version}: {found}")
+
+    def stop(self) -> None:
+        """Ends the validation unfinished (the build stopped on another error)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
 
 
 def validate(source: str | IO[bytes], ns: str, xsd: Path, version: str) -> None:
     """Validate an auditfile against ``xsd`` as a stream; raise ``AuditfileError``."""
     try:
-        for _, element in etree.iterparse(source, tag=f"{{{ns}}}transaction", schema=_schema(xsd)):
-            element.clear()  # a validated transaction is not kept
-            parent = element.getparent()
-            while parent is not None and element.getprevious() is not None:
-                del parent[0]
+        check(source, ns, _schema(xsd))
     except etree.XMLSyntaxError as exc:
         raise AuditfileError(f"auditfile voldoet niet aan XAF {version}: {exc}") from exc
 

@@ -26,9 +26,10 @@ def render_xaf(
     company: dict[str, str],
     created: datetime.date,
     target: str | None = None,
+    validated: bool = True,
 ) -> bytes:
     """The auditfile, validated against the XSD; written to ``target`` (then b"" is
-    returned) or returned whole."""
+    returned) or returned whole. ``validated=False``: a file the caller validates."""
 
     def body(w: af.Writer) -> None:
         with af.header(w, ledger, created, "1"):
@@ -44,7 +45,7 @@ def render_xaf(
             af.opening(w, ledger, dated=True)
             af.transactions(w, ledger, _transaction)
 
-    return af.write_auditfile(target, NS, XSD, VERSION, body)
+    return af.write_auditfile(target, NS, XSD, VERSION, body, validated)
 
 
 def _general_ledger(w: af.Writer, ledger: Grootboek) -> None:

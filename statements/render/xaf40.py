@@ -45,9 +45,11 @@ def render_xaf40(
     company: dict[str, str],
     created: datetime.date,
     target: str | None = None,
+    validated: bool = True,
 ) -> bytes:
     """The auditfile, validated against the XSD; written to ``target`` (then b"" is
-    returned) or returned whole. ``company`` holds ``kvk``, ``btw``, ``rgs_versie`` and
+    returned) or returned whole; ``validated=False``: a file the caller validates.
+    ``company`` holds ``kvk``, ``btw``, ``rgs_versie`` and
     ``plaats`` (and ``land``, default NL) from the books' settings."""
 
     def body(w: Writer) -> None:
@@ -70,7 +72,7 @@ def render_xaf40(
             opening(w, ledger, dated=False)
             transactions(w, ledger, _transaction)
 
-    return write_auditfile(target, NS, XSD, VERSION, body)
+    return write_auditfile(target, NS, XSD, VERSION, body, validated)
 
 
 def _relations(w: Writer, relations: tuple[Relation, ...]) -> None:
