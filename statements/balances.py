@@ -118,6 +118,9 @@ def book_value(entry: data.Transaction, posting: data.Posting) -> Decimal:
     Securities are held at cost; their market value is cost plus the herwaardering
     accounts (derived by the books' revaluation), so no price is applied here.
     """
+    units = posting.units
+    if units is not None and units.currency == CURRENCY and type(units.number) is Decimal:
+        return units.number  # the common case, without the checks of a lot at cost
     units = bedrag.units(posting)
     if units.currency == CURRENCY:
         return Decimal(bedrag.number(posting))

@@ -373,15 +373,20 @@ def _docref(entry: data.Directive) -> str:
 
 
 def _flags(
-    entry: data.Transaction, journal: str, year: int, usage: Counter[str], currency: str = "EUR"
+    entry: data.Transaction,
+    journal: str,
+    year: int,
+    usage: Counter[str],
+    amounts: Sequence[Decimal],
 ) -> tuple[str, ...]:
+    """The signals of a transaction of ``year``; ``amounts`` those of its postings, in
+    the books' own currency."""
     flags = []
     booked = entry.meta.get("geboekt")
     if isinstance(booked, datetime.date) and booked.year > year:
         flags.append("na_jaareinde")
     if journal == "M":
         flags.append("memoriaal")
-    amounts = [_amount(entry, p, currency) for p in entry.postings]
     debit = sum((a for a in amounts if a > 0), ZERO)
     if debit and debit % ROUND == 0:
         flags.append("rond_bedrag")
@@ -486,8 +491,8 @@ def build_grootboek(
         counters[journal] += 1
         description = " ".join(x for x in (entry.payee, entry.narration) if x)
         lines = []
-        for p in entry.postings:
-            amount = _amount(entry, p, currency)
+        amounts = [_amount(entry, p, currency) for p in entry.postings]
+        for p, amount in zip(entry.postings, amounts, strict=True):
             ident = relations.add(entry, p, accounts[p.account], amount, False)
             invoice = _invoice(entry, p, journal) if ident else ""
             lines.append(Line(p.account, amount, description, ident, invoice))
@@ -500,7 +505,7 @@ def build_grootboek(
                 description,
                 _docref(entry),
                 tuple(lines),
-                _flags(entry, journal, year, usage, currency),
+                _flags(entry, journal, year, usage, amounts),
                 _source(entry),
                 _user(entry, users),
                 _document(entry, number),
