@@ -318,7 +318,8 @@ def _compute(
                     if validation is not None:
                         validation.stop()
                     raise
-                if validation is not None:
+                if written is None:
+                    assert validation is not None
                     validation.wait()
                 else:
                     try:
