@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from beancount.core import data
@@ -43,43 +43,68 @@ def _in_begin(entry: data.Transaction, year: int) -> bool:
     return entry.date < start or (entry.date == start and entry.meta.get(MUTATIE) == BEGINBALANS)
 
 
-def _schedule_year(books: Books, spec: Verloop, year: int) -> tuple[Decimal, dict[str, Decimal]]:
-    accounts = set(spec.accounts) or {
-        a for a, s in books.chart.accounts.items() if s.lines.get(BALANS.id) in spec.lines
+Schedule = tuple[Decimal, dict[str, Decimal]]
+"""Of one movement schedule and year: the balance at 1 January, the movements by row."""
+
+
+def _schedule_years(
+    books: Books, specs: Sequence[Verloop], years: Sequence[int]
+) -> dict[tuple[int, int], Schedule]:
+    """Every schedule of ``specs`` (by its place in it) for each of ``years``, in one
+    pass over the entries: a posting is read once, for every schedule its account is
+    in (or, with a ``result`` row, every schedule when it is a result account)."""
+    accounts = [
+        set(spec.accounts)
+        or {a for a, s in books.chart.accounts.items() if s.lines.get(BALANS.id) in spec.lines}
+        for spec in specs
+    ]
+    labels = [dict(spec.rows) for spec in specs]
+    found: dict[tuple[int, int], tuple[list[Decimal], dict[str, Decimal]]] = {
+        (i, y): ([ZERO], defaultdict(Decimal)) for i in range(len(specs)) for y in years
     }
-    labels = dict(spec.rows)
-    begin = ZERO
-    moves: dict[str, Decimal] = defaultdict(Decimal)
-    end = datetime.date(year + 1, 1, 1)
-    roles: dict[str, str] = {}  # account -> "result", "account" or "" (not in the schedule)
+    ends = [(y, datetime.date(y + 1, 1, 1)) for y in years]
+    last = max(end for _, end in ends)
+    roles: dict[str, list[tuple[int, bool]]] = {}  # account -> (schedule, as its result)
     for entry in books.entries:
-        if not isinstance(entry, data.Transaction) or entry.date >= end:
+        if not isinstance(entry, data.Transaction) or entry.date >= last:
             continue
-        in_begin = None
         for posting in entry.postings:
-            role = roles.get(posting.account)
-            if role is None:
-                result = spec.result is not None and is_result_account(books, posting.account)
-                role = "result" if result else "account" if posting.account in accounts else ""
-                roles[posting.account] = role
-            if not role:
+            mine = roles.get(posting.account)
+            if mine is None:
+                result = is_result_account(books, posting.account)
+                mine = roles[posting.account] = [
+                    (i, spec.result is not None and result)
+                    for i, spec in enumerate(specs)
+                    if (spec.result is not None and result) or posting.account in accounts[i]
+                ]
+            if not mine:
                 continue
             amount = book_value(entry, posting)
-            if in_begin is None:
-                in_begin = _in_begin(entry, year)
-            if in_begin:
-                begin += amount
-            elif role == "result":
-                moves[spec.result or OTHER] += amount
-            else:
-                moves[labels.get(str(entry.meta.get(MUTATIE)), OTHER)] += amount
-    return begin, moves
+            for y, end in ends:
+                if entry.date >= end:
+                    continue
+                in_begin = _in_begin(entry, y)
+                for i, as_result in mine:
+                    begin, moves = found[(i, y)]
+                    if in_begin:
+                        begin[0] += amount
+                    elif as_result:
+                        moves[specs[i].result or OTHER] += amount
+                    else:
+                        moves[labels[i].get(str(entry.meta.get(MUTATIE)), OTHER)] += amount
+    return {key: (begin[0], moves) for key, (begin, moves) in found.items()}
 
 
-def build_verloop(books: Books, spec: Verloop, year: int) -> StatementTable:
+def build_verloop(
+    books: Books, spec: Verloop, year: int, data_by_year: Sequence[Schedule] | None = None
+) -> StatementTable:
+    """The schedule ``spec`` of ``year`` and the year before; ``data_by_year`` their
+    balances and movements when already computed (``_schedule_years``)."""
     sign = BALANS.line(spec.lines[0]).sign
     years = (year, year - 1)
-    data_by_year = [_schedule_year(books, spec, y) for y in years]
+    if data_by_year is None:
+        found = _schedule_years(books, [spec], years)
+        data_by_year = [found[(0, y)] for y in years]
     order = list(
         dict.fromkeys(
             [label for _, label in spec.rows] + ([spec.result] if spec.result else []) + [OTHER]
@@ -114,30 +139,48 @@ def _row_id(label: str) -> str:
 # -- effecten and herwaarderingsreserve ---------------------------------------------
 
 
+KINDS = ("effecten", "herwaardering", "reserve")
+
+
 def _category_balances(books: Books, year: int, kind: str) -> dict[str, Decimal]:
     """Balance per category at 1 January of ``year`` of the accounts the revaluation
     policy names: ``effecten`` (the lots, at cost), ``herwaardering`` or ``reserve``."""
-    policies, _ = remember(books, "verloop.policies", lambda: read_policies(books.entries))
-    prefixes = tuple(getattr(p, kind) + ":" for p in policies)
-    category_of = _categories(books)
-    named: dict[str, bool] = {}  # account -> one of the policy's accounts of ``kind``
     result: dict[str, Decimal] = defaultdict(Decimal)
-    for entry in books.entries:
-        if not isinstance(entry, data.Transaction) or not _in_begin(entry, year):
-            continue
-        for posting in entry.postings:
-            found = named.get(posting.account)
-            if found is None:
-                found = named[posting.account] = posting.account.startswith(prefixes)
-            if not found:
-                continue
-            if kind == "effecten":
-                category = category_of.get(bedrag.units(posting).currency)
-            else:
-                category = posting.account.rsplit(":", 1)[-1].lower()
-            if category is not None:
-                result[category] += book_value(entry, posting)
+    for entry, of_kind, category, amount in _policy_postings(books):
+        if of_kind == kind and _in_begin(entry, year):
+            result[category] += amount
     return result
+
+
+def _policy_postings(books: Books) -> list[tuple[data.Transaction, str, str, Decimal]]:
+    """The postings of the accounts the revaluation policy names, once per books: their
+    transaction, kind (``KINDS``), category and value."""
+
+    def find() -> list[tuple[data.Transaction, str, str, Decimal]]:
+        policies, _ = remember(books, "verloop.policies", lambda: read_policies(books.entries))
+        prefixes = {kind: tuple(getattr(p, kind) + ":" for p in policies) for kind in KINDS}
+        category_of = _categories(books)
+        named: dict[str, tuple[str, ...]] = {}  # account -> the kinds whose accounts it is
+        found = []
+        for entry in books.entries:
+            if not isinstance(entry, data.Transaction):
+                continue
+            for posting in entry.postings:
+                kinds = named.get(posting.account)
+                if kinds is None:
+                    kinds = named[posting.account] = tuple(
+                        k for k in KINDS if posting.account.startswith(prefixes[k])
+                    )
+                for kind in kinds:
+                    if kind == "effecten":
+                        category = category_of.get(bedrag.units(posting).currency)
+                    else:
+                        category = posting.account.rsplit(":", 1)[-1].lower()
+                    if category is not None:
+                        found.append((entry, kind, category, book_value(entry, posting)))
+        return found
+
+    return remember(books, "verloop.policy_postings", find)
 
 
 def _events_in(books: Books, year: int) -> list[object]:
@@ -267,14 +310,15 @@ def build_verlopen(
 ) -> tuple[StatementTable, ...]:
     """Every movement schedule; ``names`` the group's entities by key (the titles of
     the schedule per deelneming)."""
+    chart = [(a, s.note, s.meta) for a, s in books.chart.accounts.items()]
+    schedules = [s for spec in VERLOPEN for s in verloop_schedules(spec, chart, names)]
+    years = (year, year - 1)
+    found = _schedule_years(books, schedules, years)
     return (
         build_effecten(books, year),
         build_herwaarderingsreserve(books, year),
         *(
-            build_verloop(books, schedule, year)
-            for spec in VERLOPEN
-            for schedule in verloop_schedules(
-                spec, [(a, s.note, s.meta) for a, s in books.chart.accounts.items()], names
-            )
+            build_verloop(books, schedule, year, [found[(i, y)] for y in years])
+            for i, schedule in enumerate(schedules)
         ),
     )
