@@ -889,16 +889,15 @@ def write_journal_csv(ledger: Grootboek, analysis: Analysis | None, path: str) -
     (boekstuk, dagboek, gebruiker, omschrijving, bron, rekening) is ``csv_text``."""
     import csv
 
-    import numpy as np
-
     numbers = {a.account: (csv_text(a.number), csv_text(a.name)) for a in ledger.accounts}
     names = analysis.names if analysis else {}
     count = sum(len(e.lines) for e in ledger.entries)
-    hits = np.zeros((count, len(names)), dtype=bool)
+    blank = ("",) * len(names)  # a line no test hits: most of them
+    marks: dict[int, list[str]] = {}
     for column, test in enumerate(names):
         assert analysis is not None
-        hits[list(analysis.flags.get(test, ())), column] = True
-    marks = np.where(hits, "ja", "").tolist()
+        for hit in analysis.flags.get(test, ()):
+            marks.setdefault(int(hit), list(blank))[column] = "ja"
     position = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -926,7 +925,7 @@ def write_journal_csv(ledger: Grootboek, analysis: Analysis | None, path: str) -
                         *numbers[line.account],
                         *debit,
                         *flags,
-                        *marks[position],
+                        *marks.get(position, blank),
                     )
                 )
                 position += 1
