@@ -189,6 +189,8 @@ def figures_of_years(
     closing: dict[int, Decimal] = {}  # the closing rate of each year that has books
     metas: dict[str, dict[str, Any]] = {}  # the chart's meta per account, read once
     routes: dict[str, Route] = {}  # where each account lands in the group's notes
+    known: dict[str, _Account] = {}  # what the loop needs of each account, found once
+    euro = entity.currency == "EUR"
     for entry in books.entries:
         if not isinstance(entry, data.Transaction):
             continue
@@ -201,54 +203,38 @@ def figures_of_years(
                 closing[y] = _rate(group, entity.currency, end - day)
             rates[y] = _rate(group, entity.currency, min(entry.date, end - day))
         for posting in entry.postings:
-            amount = (
-                book_value(entry, posting) if entity.currency == "EUR" else bedrag.number(posting)
-            )
-            spec = books.chart.accounts.get(posting.account)
-            if posting.account not in metas:
-                metas[posting.account] = dict(spec.meta) if spec else {}
-            meta = metas[posting.account]
-            ic = (posting.meta or {}).get("intercompany") or meta.get("intercompany")
-            is_result = posting.account.split(":", 1)[0] in result_roots
-            line = "groepsvermogen" if is_result else (spec.lines.get(GB.id) if spec else None)
-            if line is None:
-                raise StatementError(
-                    entry.meta,
-                    f"{entity.key}: rekening {posting.account} heeft " f"geen regel in {GB.id}",
+            amount = book_value(entry, posting) if euro else bedrag.number(posting)
+            account = known.get(posting.account)
+            if account is None:
+                account = known[posting.account] = _account(
+                    entity, books, entry, posting.account, result_roots, metas, routes
                 )
-            if posting.account not in routes:
-                routes[posting.account] = route(
-                    posting.account,
-                    meta,
-                    None if is_result else line,
-                    spec.lines.get(GW.id) if spec else None,
-                )
-            to = None if ic else routes[posting.account]
-            deelneming = None if is_result else meta.get("deelneming")
-            flow = None if is_result else meta.get(KASSTROOM_METADATA_KEY)
+            meta, line, is_result = account.meta, account.line, account.is_result
+            ic = (posting.meta or {}).get("intercompany") or account.intercompany
+            to = None if ic else account.route
             for y, start, end in included:
-                fig, rate = figs[y], rates[y]
+                fig = figs[y]
+                # in euros the rates are 1: the amount as it is (the same number)
+                dated = amount if euro else amount * rates[y]
+                value = amount if euro else amount * closing[y]
                 if start <= entry.date < end:
-                    _add_result(fig, books, entry, posting, amount * rate, ic, meta, result_roots)
-                value = amount * closing[y]
+                    _add_result(fig, books, entry, posting, dated, ic, meta, result_roots)
                 fig.balance[line] += value
                 if line == "groepsvermogen":
-                    fig.historical_equity -= amount * rate
+                    fig.historical_equity -= dated
                     fig.equity_at = _at(entry.meta)
                 if ic and not is_result:
                     fig.ic_balance[(str(ic), line)] += value
                     fig.ic_postings[("balans", str(ic))].append(
                         (value.quantize(CENT), *_at(entry.meta))
                     )
-                if deelneming:
-                    fig.deelneming[str(deelneming)] += value
-                    fig.deelneming_at[str(deelneming)] = _at(entry.meta)
-                if flow:
-                    fig.flows[(str(flow), line)] += value
+                if account.deelneming:
+                    fig.deelneming[account.deelneming] += value
+                    fig.deelneming_at[account.deelneming] = _at(entry.meta)
+                if account.flow:
+                    fig.flows[(account.flow, line)] += value
                 if to is not None:
-                    add_to_notes(
-                        fig, to, entry, posting.account, (value, amount * rate), (start, end)
-                    )
+                    add_to_notes(fig, to, entry, posting.account, (value, dated), (start, end))
     customs = [e for e in books.entries if isinstance(e, data.Custom)]
     guarantees = checked(read_guarantees(customs))
     staff = checked(read_personeel(customs))
@@ -276,6 +262,52 @@ def figures_of_years(
         # equity at the rates of its postings against net assets at the closing rate
         fig.translation = (fig.net_assets() - fig.historical_equity).quantize(CENT)
     return figs
+
+
+@dataclass(frozen=True)
+class _Account:
+    """What ``figures_of_years`` needs of an account, found at its first posting."""
+
+    meta: dict[str, Any]
+    line: str
+    is_result: bool
+    route: Route
+    intercompany: object
+    deelneming: str | None
+    flow: str | None
+
+
+def _account(
+    entity: Entity,
+    books: Books,
+    entry: data.Transaction,
+    name: str,
+    result_roots: tuple[str, str],
+    metas: dict[str, dict[str, Any]],
+    routes: dict[str, Route],
+) -> _Account:
+    spec = books.chart.accounts.get(name)
+    meta = metas[name] = dict(spec.meta) if spec else {}
+    is_result = name.split(":", 1)[0] in result_roots
+    line = "groepsvermogen" if is_result else (spec.lines.get(GB.id) if spec else None)
+    if line is None:
+        raise StatementError(
+            entry.meta, f"{entity.key}: rekening {name} heeft " f"geen regel in {GB.id}"
+        )
+    to = routes[name] = route(
+        name, meta, None if is_result else line, spec.lines.get(GW.id) if spec else None
+    )
+    deelneming = None if is_result else meta.get("deelneming")
+    flow = None if is_result else meta.get(KASSTROOM_METADATA_KEY)
+    return _Account(
+        meta,
+        line,
+        is_result,
+        to,
+        meta.get("intercompany"),
+        str(deelneming) if deelneming else None,
+        str(flow) if flow else None,
+    )
 
 
 K = TypeVar("K")
