@@ -166,8 +166,9 @@ def _openings(entries: Iterable[data.Directive]) -> dict[datetime.date, list[dat
 _PERIODS_PER_YEAR = {"yearly": 1, "quarterly": 4, "monthly": 12}
 
 
-def budgets(entries: Iterable[data.Directive], year: int) -> dict[str, Decimal]:
-    """The begroting of ``year`` per account from Fava ``custom "budget"`` entries.
+def budgets(entries: Books | Iterable[data.Directive], year: int) -> dict[str, Decimal]:
+    """The begroting of ``year`` per account from Fava ``custom "budget"`` entries (of
+    loaded books found once per year, as their statements ask it again and again).
 
     Only budgets dated in ``year`` count: the begroting of a year is set for that
     year, it is not carried over from the last one (as Fava's budget report would).
@@ -175,6 +176,9 @@ def budgets(entries: Iterable[data.Directive], year: int) -> dict[str, Decimal]:
     dated on or before it) contributes a twelfth of its yearly amount; monthly and
     quarterly budgets are scaled the same way. Summed exactly, rounded once to cents.
     """
+    if isinstance(entries, Books):
+        books = entries
+        return dict(remember(books, f"budgets {year}", lambda: budgets(books.entries, year)))
     by_account: dict[str, list[tuple[datetime.date, Fraction]]] = defaultdict(list)
     for entry in entries:
         if isinstance(entry, data.Custom) and entry.type == "budget" and entry.date.year == year:

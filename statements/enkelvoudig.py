@@ -100,7 +100,7 @@ def result_lines(books: Books, year: int) -> LineValues:
 
 def budget_lines(books: Books, year: int) -> LineValues:
     values = LineValues()
-    for account, amount in sorted(budgets(books.entries, year).items()):
+    for account, amount in sorted(budgets(books, year).items()):
         line_id = books.chart.line_of(account, BATEN_LASTEN)
         if line_id is None:
             raise StatementError(None, f"begroting {year}: rekening {account} heeft geen regel")
@@ -256,7 +256,7 @@ def build_note(
     else:
         columns = (f"Realisatie {year}", f"Begroot {year}", f"Realisatie {year - 1}")
         data = [movements(books, datetime.date(y, 1, 1), _year_end(y)) for y in (year, year - 1)]
-        data.insert(1, budgets(books.entries, year))
+        data.insert(1, budgets(books, year))
         layout = BATEN_LASTEN
     optional = [False] * len(data)
     if note.kind == "baten_lasten":

@@ -108,7 +108,7 @@ def build_ggu(books: Books, year: int) -> tuple[StatementTable, ...]:
                     f"in {year}",
                 )
             realised[str(code)] += amount
-    budgeted = -sum((v for a, v in budgets(books.entries, year).items() if a in accounts), ZERO)
+    budgeted = -sum((v for a, v in budgets(books, year).items() if a in accounts), ZERO)
     return (_table(items, realised, total, budgeted, year, tuple(accounts)),)
 
 
