@@ -246,6 +246,11 @@ def _compute(
         out.errors = tuple(format_error(e) for e in books.errors)
         return out
     names: dict[str, str] = {}
+    # what follows makes hundreds of thousands of objects (the ledger's lines, the
+    # workbook's rows) and no garbage cycles worth a collection: the collector, which
+    # would walk them again and again, waits until the entity is done
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         if taak.group_file:
             with _fase(taak, "cijfers", melden):
@@ -332,6 +337,9 @@ def _compute(
         out.errors = tuple(exc.lines())
     except AuditfileError as exc:
         out.errors = (f"{taak.path}:0: {exc}",)
+    finally:
+        if collecting:
+            gc.enable()
     return out
 
 
