@@ -161,6 +161,19 @@ def entity_tables(
     )
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The garbage collector off for a stretch that makes many objects and no garbage
+    cycles worth a collection (a workbook's rows, unpickled ledgers); as it was after."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _load(path: str) -> Books:
     # beancount's load makes millions of objects and no garbage cycles worth
     # collecting: the collector stays off while it runs, and what it made is frozen

@@ -29,6 +29,7 @@ from vng.build import (
     beside,
     cached_document,
     cached_outputs,
+    collector_paused,
     document_key,
     outputs_key,
     run,
@@ -413,9 +414,10 @@ def build_jaarverslag(
         staged = cached_outputs(key, names, staging)
         made: tuple[StatementTable, ...] = ()
         if staged is None:
-            made, contents, pdf_key = _outputs(
-                books, year, results, group, reporting, journals, ahead, voortgang, tick
-            )
+            with collector_paused():  # the ledgers unpickled, the workbook's cells
+                made, contents, pdf_key = _outputs(
+                    books, year, results, group, reporting, journals, ahead, voortgang, tick
+                )
             staged = {}
             for name, content in zip(names, contents, strict=True):
                 staged[name] = os.path.join(staging, f"uitvoer-{name}")
