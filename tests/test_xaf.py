@@ -15,15 +15,24 @@ from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 import pyxaf
 from beancount.core.data import Transaction
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from statements.grootboek import build_grootboek
 from statements.render import xaf as xaf32
-from statements.render.auditfile import AuditfileError, Validation, Writer, write_auditfile
+from statements.render.auditfile import (
+    AuditfileError,
+    Validation,
+    Writer,
+    clean,
+    write_auditfile,
+)
 from statements.render.xaf40 import NS, XSD
 from tests.conftest import ROOT, vng
 from vng.auteurs import Auteurs
@@ -436,3 +445,13 @@ def test_a_validation_stopped_leaves_no_process_behind(tmp_path: Path) -> None:
     validation.stop()
     assert validation.process.returncode == -signal.SIGKILL  # stopped, not finished
     assert not _children_running("xafcheck.py")
+
+
+@given(
+    st.text(alphabet=st.characters(exclude_categories=())), st.one_of(st.none(), st.integers(1, 40))
+)
+def test_clean_keeps_exactly_what_xml_carries(text: str, limit: int | None) -> None:
+    """Its quick way for printable text gives what the full pattern gives."""
+    expected = re.sub("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", "", text)
+    assert clean(text, limit) == (expected[:limit] if limit else expected)
+    etree.fromstring(f"<a>{escape(clean(text))}</a>".encode())  # and XML reads it

@@ -86,7 +86,8 @@ def _version(version: str) -> _Version:
 
 def clean(text: str, limit: int | None = None) -> str:
     """Text as XML 1.0 can carry it, within the schema's length."""
-    result = _NOT_XML.sub("", text)
+    # a printable character is one XML carries (no control, surrogate or non-character)
+    result = text if text.isprintable() else _NOT_XML.sub("", text)
     return result[:limit] if limit else result
 
 
@@ -297,12 +298,16 @@ def tr_lines(entry: Entry, numbers: dict[str, str], docref: str, extra: LineExtr
     """The posting lines of a transaction; ``extra`` adds a version's elements."""
     day = entry.date.isoformat()
     lines = []
+    said = {entry.description: escape(clean(entry.description))}  # mostly the lines' own
     for nr, line in enumerate(entry.lines, 1):
         size, kind = amount(line.amount)
+        desc = said.get(line.description)
+        if desc is None:
+            desc = said[line.description] = escape(clean(line.description))
         lines.append(
             f"<trLine><nr>{nr}</nr><accID>{numbers[line.account]}</accID>"
             f"<docRef>{docref}</docRef><effDate>{day}</effDate>"
-            f"<desc>{escape(clean(line.description))}</desc>"
+            f"<desc>{desc}</desc>"
             f"<amnt>{size}</amnt><amntTp>{kind}</amntTp>"
             f"{extra(line) if extra else ''}</trLine>"
         )
