@@ -10,6 +10,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -455,3 +456,40 @@ def test_clean_keeps_exactly_what_xml_carries(text: str, limit: int | None) -> N
     expected = re.sub("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", "", text)
     assert clean(text, limit) == (expected[:limit] if limit else expected)
     etree.fromstring(f"<a>{escape(clean(text))}</a>".encode())  # and XML reads it
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a process that still runs (not ended, not a zombie)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_validation_stops_when_its_build_is_gone(tmp_path: Path) -> None:
+    """A build killed while its auditfile is validated leaves no validator reading on:
+    it stops within moments, long before it would have read the file to its end."""
+    target = tmp_path / "a.xaf"
+    with target.open("w") as handle:  # about five seconds of reading
+        handle.write(f'<auditfile xmlns="{NS}">' + "<transaction/>" * 6_000_000 + "</auditfile>")
+    program = (
+        "import sys, time\n"
+        "from statements.render.auditfile import Validation\n"
+        "from statements.render.xaf40 import NS, XSD\n"
+        "validation = Validation(sys.argv[1], NS, XSD, '4.0')\n"
+        "print(validation.process.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    build = subprocess.Popen(
+        [sys.executable, "-c", program, str(target)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert build.stdout is not None
+    validator = int(build.stdout.readline())
+    time.sleep(0.3)
+    assert _running(validator)
+    build.kill()
+    build.wait()
+    deadline = time.monotonic() + 2
+    while _running(validator) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(validator)
