@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
+from statements.balances import remember
 from statements.enkelvoudig import ZERO
 from statements.errors import StatementError
 from statements.table import Amount, Row, StatementTable
@@ -141,18 +142,14 @@ def build_financiering(books: Books, spec: Financiering, year: int) -> Statement
     """Realisatie split into project-financed and other lasten."""
     groups = _financiering_groups(books, spec)
     start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
-    account_group = {a: g for g, (_, accounts) in groups.items() for a in accounts}
     split: dict[str, list[Decimal]] = {g: [ZERO, ZERO] for g in groups}
-    for entry in books.entries:
-        if not isinstance(entry, data.Transaction) or not start <= entry.date < end:
-            continue
-        for posting in entry.postings:
-            group = account_group.get(posting.account)
-            if group is None:
-                continue
-            sign = BATEN_LASTEN.line(books.chart.line_of(posting.account, BATEN_LASTEN) or "").sign
-            project = (posting.meta or {}).get("financiering") == "project"
-            split[group][0 if project else 1] += number(posting) * sign
+    financed = remember(books, f"financiering {year}", lambda: _financed(books, start, end))
+    for g, (_, accounts) in groups.items():
+        for account in accounts:
+            if account in financed:
+                sign = BATEN_LASTEN.line(books.chart.line_of(account, BATEN_LASTEN) or "").sign
+                split[g][0] += financed[account][0] * sign
+                split[g][1] += financed[account][1] * sign
     rows = [
         Row(
             g,
@@ -184,6 +181,19 @@ def build_financiering(books: Books, spec: Financiering, year: int) -> Statement
         ("Project gefinancierd", "Overig", "Totaal"),
         tuple(rows),
     )
+
+
+def _financed(books: Books, start: datetime.date, end: datetime.date) -> dict[str, list[Decimal]]:
+    """Per account its postings from ``start`` to ``end``: those financed by a project
+    (``financiering: "project"``) and the others, in one pass for every split."""
+    found: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for entry in books.entries:
+        if not isinstance(entry, data.Transaction) or not start <= entry.date < end:
+            continue
+        for posting in entry.postings:
+            project = (posting.meta or {}).get("financiering") == "project"
+            found[posting.account][0 if project else 1] += number(posting)
+    return dict(found)
 
 
 def _financiering_groups(books: Books, spec: Financiering) -> dict[str, tuple[str, list[str]]]:
