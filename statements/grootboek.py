@@ -292,11 +292,13 @@ def _account_journal(account: LedgerAccount) -> str:
     return ""
 
 
-def _journal(entry: data.Transaction, accounts: dict[str, LedgerAccount]) -> str:
+def _journal(entry: data.Transaction, codes: dict[str, str]) -> str:
+    """The entry's journal: its own ``dagboek``, else the first in ``_PRIORITY`` of its
+    accounts' journals (``codes``: per account, ``_account_journal``), else memoriaal."""
     own = DAGBOEKEN.get(str(entry.meta.get("dagboek", "")))
     if own:
         return own
-    found = {_account_journal(accounts[p.account]) for p in entry.postings}
+    found = {codes[p.account] for p in entry.postings}
     return next((code for code in _PRIORITY if code in found), "M")
 
 
@@ -486,8 +488,9 @@ def build_grootboek(
     usage: Counter[str] = Counter(p.account for e in in_year for p in e.postings)
     entries = []
     counters: Counter[str] = Counter()
+    codes = {name: _account_journal(account) for name, account in accounts.items()}
     for entry in in_year:
-        journal = _journal(entry, accounts)
+        journal = _journal(entry, codes)
         counters[journal] += 1
         description = " ".join(x for x in (entry.payee, entry.narration) if x)
         lines = []
