@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import TypeVar, cast
+from typing import NamedTuple, TypeVar, cast
 
 from beancount.core import data
 
@@ -30,6 +31,36 @@ def remember(books: Books, name: str, compute: Callable[[], T]) -> T:
     if name not in books.derived:
         books.derived[name] = compute()
     return cast(T, books.derived[name])
+
+
+def transactions(
+    books: Books, start: datetime.date | None = None, end: datetime.date | None = None
+) -> Sequence[data.Transaction]:
+    """The books' transactions dated from ``start`` up to (not including) ``end``, in
+    the books' order: a slice of their list, which is made once per books (beancount
+    sorts the entries by date). A pass over a year need not read every directive."""
+    every = remember(books, "transactions", lambda: _dated(books.entries))
+    if every.dates is None:  # entries not in date order (made by hand): filter them
+        return [
+            e
+            for e in every.entries
+            if (start is None or e.date >= start) and (end is None or e.date < end)
+        ]
+    low = 0 if start is None else bisect.bisect_left(every.dates, start)
+    high = len(every.entries) if end is None else bisect.bisect_left(every.dates, end)
+    return every.entries if (low, high) == (0, len(every.entries)) else every.entries[low:high]
+
+
+class _Dated(NamedTuple):
+    entries: list[data.Transaction]
+    dates: list[datetime.date] | None  # None when they are not in date order
+
+
+def _dated(entries: Iterable[data.Directive]) -> _Dated:
+    found = [e for e in entries if isinstance(e, data.Transaction)]
+    dates = [e.date for e in found]
+    ordered = all(a <= b for a, b in itertools.pairwise(dates))
+    return _Dated(found, dates if ordered else None)
 
 
 class _Index:

@@ -52,9 +52,7 @@ import datetime
 from collections.abc import Mapping
 from decimal import Decimal
 
-from beancount.core import data
-
-from statements.balances import balances_at_year_end, movements
+from statements.balances import balances_at_year_end, movements, transactions
 from statements.enkelvoudig import budget_lines, layout_table
 from statements.errors import StatementError, checked
 from statements.table import Amount, Row, StatementTable
@@ -150,9 +148,7 @@ def _portfolio_interest(
     interest = {a for a, spec in books.chart.accounts.items() if spec.note == INTEREST_NOTE}
     lots = roles["effecten"]
     coupon = rente = ZERO
-    for entry in books.entries:
-        if not (isinstance(entry, data.Transaction) and start <= entry.date < end):
-            continue
+    for entry in transactions(books, start, end):
         accounts = {p.account for p in entry.postings}
         earned = -sum(
             (

@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from statements.balances import budgets
+from statements.balances import budgets, transactions
 from statements.errors import StatementError
 from statements.table import Amount, Row, StatementTable
 from vng_accounts.bedrag import number
@@ -86,15 +86,14 @@ def build_ggu(books: Books, year: int) -> tuple[StatementTable, ...]:
     if not items:
         return ()
     accounts = sorted(a for a, s in books.chart.accounts.items() if s.note == GGU_NOTE_LINE)
+    among = set(accounts)
     codes = {i.code for i in items}
     realised: dict[str, Decimal] = defaultdict(Decimal)
     total = ZERO
     start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
-    for entry in books.entries:
-        if not isinstance(entry, data.Transaction) or not start <= entry.date < end:
-            continue
+    for entry in transactions(books, start, end):
         for posting in entry.postings:
-            if posting.account not in accounts:
+            if posting.account not in among:
                 continue
             amount = -number(posting)  # baten: credit positive
             total += amount

@@ -36,7 +36,7 @@ from decimal import Decimal
 from beancount.core import data
 from beancount.parser import options as bean_options
 
-from statements.balances import book_value
+from statements.balances import book_value, transactions
 from statements.errors import StatementError
 from vng_accounts import bedrag
 from vng_accounts.books import Books
@@ -434,9 +434,7 @@ def build_proefbalans(books: Books, year: int) -> Grootboek:
     debit: dict[str, Decimal] = defaultdict(Decimal)
     credit: dict[str, Decimal] = defaultdict(Decimal)
     earlier_result = ZERO
-    for entry in books.entries:
-        if not isinstance(entry, data.Transaction) or entry.date >= end:
-            continue
+    for entry in transactions(books, None, end):
         for posting in entry.postings:
             amount = _amount(entry, posting, currency)
             if entry.date >= start:
@@ -469,20 +467,17 @@ def build_grootboek(
     currency = (books.options.get("operating_currency") or ["EUR"])[0]
     start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
     opening: dict[str, Decimal] = defaultdict(Decimal)
-    in_year = [
-        e for e in books.entries if isinstance(e, data.Transaction) and start <= e.date < end
-    ]
+    in_year = transactions(books, start, end)
     earlier_result = ZERO
     relations = _Relations()
-    for entry in books.entries:
-        if isinstance(entry, data.Transaction) and entry.date < start:
-            for posting in entry.postings:
-                amount = _amount(entry, posting, currency)
-                if accounts[posting.account].kind == "P":
-                    earlier_result += amount
-                else:
-                    opening[posting.account] += amount
-                    relations.add(entry, posting, accounts[posting.account], amount, True)
+    for entry in transactions(books, None, start):
+        for posting in entry.postings:
+            amount = _amount(entry, posting, currency)
+            if accounts[posting.account].kind == "P":
+                earlier_result += amount
+            else:
+                opening[posting.account] += amount
+                relations.add(entry, posting, accounts[posting.account], amount, True)
     if earlier_result:
         opening[_previous_result_account(books, types)] += earlier_result
     usage: Counter[str] = Counter(p.account for e in in_year for p in e.postings)

@@ -9,9 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
-from beancount.core import data
-
-from statements.balances import remember
+from statements.balances import remember, transactions
 from statements.enkelvoudig import ZERO
 from statements.errors import StatementError
 from statements.table import Amount, Row, StatementTable
@@ -31,9 +29,7 @@ def build_mva_schedule(books: Books, year: int) -> StatementTable:
     start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
     begin: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     moves: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
-    for entry in books.entries:
-        if not isinstance(entry, data.Transaction) or entry.date >= end:
-            continue
+    for entry in transactions(books, None, end):
         mutatie = str(entry.meta.get(MUTATIE))
         for posting in entry.postings:
             if posting.account not in component_of:
@@ -187,9 +183,7 @@ def _financed(books: Books, start: datetime.date, end: datetime.date) -> dict[st
     """Per account its postings from ``start`` to ``end``: those financed by a project
     (``financiering: "project"``) and the others, in one pass for every split."""
     found: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for entry in books.entries:
-        if not isinstance(entry, data.Transaction) or not start <= entry.date < end:
-            continue
+    for entry in transactions(books, start, end):
         for posting in entry.postings:
             project = (posting.meta or {}).get("financiering") == "project"
             found[posting.account][0 if project else 1] += number(posting)

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from statements.balances import book_value, remember
+from statements.balances import book_value, remember, transactions
 from statements.enkelvoudig import is_result_account
 from statements.table import Row, StatementTable
 from vng_accounts import bedrag
@@ -65,9 +65,7 @@ def _schedule_years(
     ends = [(y, datetime.date(y + 1, 1, 1)) for y in years]
     last = max(end for _, end in ends)
     roles: dict[str, list[tuple[int, bool]]] = {}  # account -> (schedule, as its result)
-    for entry in books.entries:
-        if not isinstance(entry, data.Transaction) or entry.date >= last:
-            continue
+    for entry in transactions(books, None, last):
         for posting in entry.postings:
             mine = roles.get(posting.account)
             if mine is None:

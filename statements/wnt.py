@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
+from statements.balances import transactions
 from statements.errors import StatementError
 from statements.table import Row, StatementTable
 from vng_accounts import bedrag
@@ -234,8 +235,8 @@ def build_overige(books: Books, year: int, entity: str) -> StatementTable:
         if isinstance(e, data.Open) and e.meta.get("wnt") in ("beloning", "termijn")
     }
     paid: dict[str, Decimal] = defaultdict(Decimal)
-    for entry in books.entries:
-        if isinstance(entry, data.Transaction) and entry.date.year == year:
+    for entry in transactions(books, datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)):
+        if entry.date.year == year:
             for posting in entry.postings:
                 person = (posting.meta or {}).get("medewerker")
                 if person and person not in tops and posting.account in components:

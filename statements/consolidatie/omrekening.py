@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from beancount.core import data, prices
 
-from statements.balances import book_value, budgets
+from statements.balances import book_value, budgets, transactions
 from statements.consolidatie.toelichting import (
     Route,
     add_honorarium,
@@ -191,9 +191,7 @@ def figures_of_years(
     routes: dict[str, Route] = {}  # where each account lands in the group's notes
     known: dict[str, _Account] = {}  # what the loop needs of each account, found once
     euro = entity.currency == "EUR"
-    for entry in books.entries:
-        if not isinstance(entry, data.Transaction):
-            continue
+    for entry in transactions(books):
         included = [(y, start, end) for y, start, end in periods if _by_year_end(entry, end)]
         if not included:
             continue
