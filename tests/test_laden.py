@@ -543,3 +543,66 @@ def test_a_parse_of_the_same_content_elsewhere_is_the_parse_there(tmp_path: Path
             k: v for k, v in options.items() if k != "dcontext"
         }
         assert str(parsed.options["dcontext"]) == str(options["dcontext"])
+
+
+PLUGINS = {
+    "vng_test_checks": "def check(entries, options):\n    return entries, []\n",
+    "vng_test_swaps": (
+        "def swap(entries, options):\n"
+        "    entries[0], entries[-1] = entries[-1], entries[0]\n"
+        "    return entries, []\n"
+    ),
+    "vng_test_adds": (
+        "from beancount.core import data\n"
+        "def add(entries, options):\n"
+        "    day = entries[0].date\n"
+        "    note = data.Note(data.new_metadata('x', 1), day, 'Activa:Bank', 'n', None, None)\n"
+        "    return entries + [note], []\n"
+    ),
+    "vng_test_fails": "def fail(entries, options):\n    raise ValueError('kapot')\n",
+}
+
+
+@pytest.mark.parametrize(
+    "plugins",
+    [
+        ["vng_test_checks", "vng_test_checks"],
+        ["vng_test_checks", "vng_test_swaps", "vng_test_checks"],
+        ["vng_test_adds", "vng_test_checks"],
+        ["vng_test_fails", "vng_test_bestaat_niet", "vng_test_checks"],
+    ],
+    ids=["checks", "swaps", "adds", "fails"],
+)
+@pytest.mark.parametrize("mode", ["default", "raw"])
+def test_the_plugins_run_as_beancount_runs_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plugins: list[str], mode: str
+) -> None:
+    """Whatever a plugin does with the entries (nothing, moving them in place, adding
+    one), the entries come out in beancount's order, with beancount's errors; with
+    beancount's own plugins around the books' ones (default) and without (raw)."""
+    from beancount.core import data
+    from beancount.parser import parser
+
+    from vng_accounts.books import run_plugins
+
+    for name, code in PLUGINS.items():
+        function = code.split("def ", 1)[1].split("(", 1)[0]
+        (tmp_path / f"{name}.py").write_text(f"{code}__plugins__ = ('{function}',)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    text = "".join(
+        f'2024-0{m}-01 * "t{m}"\n  Activa:Bank  {m}.00 EUR\n  Passiva:Schuld  -{m}.00 EUR\n'
+        for m in (3, 1, 2)
+    )
+    entries, _, options = parser.parse_string("2020-01-01 open Activa:Bank\n" + text)
+    entries.sort(key=data.entry_sortkey)
+    options["plugin"] = [(name, None) for name in plugins]
+    options["plugin_processing_mode"] = mode
+    theirs = loader.run_transformations(list(entries), [], dict(options), None)
+    ours = run_plugins(list(entries), [], dict(options))
+    assert ours[0] == theirs[0]
+
+    def said(errors: list[Any]) -> list[tuple[str, str]]:  # the error, the traceback's last line
+        return [(e.message.split("\n")[0], e.message.strip().split("\n")[-1]) for e in errors]
+
+    assert said(ours[1]) == said(theirs[1])
+    assert len(ours[1]) == (2 if plugins[0] == "vng_test_fails" else 0)

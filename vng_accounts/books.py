@@ -11,8 +11,12 @@ import copy
 import decimal
 import glob
 import hashlib
+import importlib
+import operator
 import os
 import sys
+import traceback
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,7 +117,7 @@ def load_file(filename: str, parsed: Sequence[ParsedFile] = ()) -> Loaded:
     try:
         if "pythonpath" in options:
             sys.path[0:0] = options["pythonpath"]
-        entries, errors = loader.run_transformations(entries, parse_errors, options, None)
+        entries, errors = run_plugins(entries, parse_errors, options)
     finally:
         sys.path[:] = saved_pythonpath
     for check in validation.VALIDATIONS:
@@ -122,6 +126,72 @@ def load_file(filename: str, parsed: Sequence[ParsedFile] = ()) -> Loaded:
         errors.extend(check(entries, options))  # type: ignore[no-untyped-call]
     options["input_hash"] = loader.compute_input_hash(options["include"])  # type: ignore[no-untyped-call]
     return entries, errors, options
+
+
+def run_plugins(
+    entries: list[data.Directive], parse_errors: list[Any], options: dict[str, Any]
+) -> tuple[list[data.Directive], list[Any]]:
+    """beancount's ``loader.run_transformations``: its plugins and the books' own, in
+    its order, with its errors; ``entries`` in beancount's order.
+
+    beancount sorts the entries again after every plugin, as a plugin may have added or
+    moved some, computing a key for every entry each time. A plugin that only checks
+    hands back the list it was given with its entries as they were: sorting that again
+    is skipped here when every place in the list still holds the same entry (the same
+    object) as before the plugin. Anything else is sorted as beancount does."""
+    errors = list(parse_errors)
+    ordered = False  # known to be in beancount's order: after its first sort here
+    if options["plugin_processing_mode"] == "raw":
+        plugins = list(options["plugin"])
+    else:
+        plugins = [
+            *loader.PLUGINS_PRE,
+            *options["plugin"],
+            *loader.PLUGINS_AUTO,
+            *loader.PLUGINS_POST,
+        ]
+    for plugin_name, plugin_config in plugins:
+        renamed = loader.RENAMED_MODULES.get(plugin_name, None)
+        if renamed:
+            warnings.warn(
+                f"Deprecation notice: Module '{plugin_name}' has been renamed to "
+                f"'{renamed}'; please adjust your plugin directive.",
+                stacklevel=2,
+            )
+            plugin_name = renamed
+        try:
+            module = importlib.import_module(plugin_name)
+            if not hasattr(module, "__plugins__"):
+                continue
+        except ImportError:
+            errors.append(_load_error(f'Error importing "{plugin_name}"'))
+            continue
+        before = list(entries) if ordered else None
+        for function in module.__plugins__:
+            callback = getattr(module, function) if isinstance(function, str) else function
+            args = () if plugin_config is None else (plugin_config,)
+            try:
+                entries, plugin_errors = callback(entries, options, *args)
+                errors.extend(plugin_errors)
+            except Exception as exc:
+                if isinstance(exc, SystemExit):
+                    raise
+                errors.append(_load_error(f'Error applying plugin "{plugin_name}"'))
+                continue
+        if (
+            before is None
+            or len(entries) != len(before)
+            or not all(map(operator.is_, entries, before))
+        ):
+            entries.sort(key=data.entry_sortkey)
+            ordered = True
+    return entries, errors
+
+
+def _load_error(what: str) -> loader.LoadError:
+    """beancount's error for a plugin that failed, with its traceback."""
+    formatted = traceback.format_exc().replace("\n", "\n  ")
+    return loader.LoadError(data.new_metadata("<load>", 0), f"{what}: {formatted}")
 
 
 def _parse(filename: str, parsed: Sequence[ParsedFile]) -> Loaded:
