@@ -595,6 +595,45 @@ def store_document(key: str, path: str) -> None:
         pass  # a cache that cannot be written only costs time
 
 
+def _sheets_version() -> str:
+    import openpyxl
+
+    return f"{_program()} openpyxl {openpyxl.__version__}"
+
+
+SHEETS = "werkmap-bladen.pickle"
+
+
+def cached_sheets() -> dict[str, Any]:
+    """The sheets of the last workbook by their keys (``statements.render.xlsx``'s
+    ``SheetMemo``), when it was made by this version of the program and of openpyxl;
+    else none."""
+    folder = cache_folder()
+    if folder is None:
+        return {}
+    try:
+        with open(folder / SHEETS, "rb") as handle:
+            version, sheets = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - absent, unreadable or from another version: none
+        return {}
+    return sheets if version == _sheets_version() and isinstance(sheets, dict) else {}
+
+
+def store_sheets(sheets: dict[str, Any], known: dict[str, Any]) -> None:
+    """Keep the sheets of this workbook for the next, unless they are the ``known``."""
+    from vng.output import write_atomic
+
+    folder = cache_folder()
+    if folder is None or not sheets or sheets.keys() == known.keys():
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        data = pickle.dumps((_sheets_version(), sheets), protocol=5)
+        write_atomic(str(folder / SHEETS), data)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
 # --- running the tasks ---------------------------------------------------------------
 
 T = TypeVar("T")

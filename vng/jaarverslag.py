@@ -29,11 +29,13 @@ from vng.build import (
     beside,
     cached_document,
     cached_outputs,
+    cached_sheets,
     document_key,
     outputs_key,
     run,
     store_document,
     store_outputs,
+    store_sheets,
 )
 from vng.output import write_atomic
 from vng.voortgang import Voortgang, stil
@@ -249,7 +251,7 @@ def _outputs(
     """The group's statements, and the JSON, the PDF and the workbook made of them:
     (statements, contents, the PDF's document key)."""
     from statements.render.rapport import PdfError
-    from statements.render.xlsx import EntityLedgers, render_xlsx
+    from statements.render.xlsx import EntityLedgers, SheetMemo, render_xlsx
 
     own = results[reporting]
     assert own.settings is not None and own.ondertekening is not None
@@ -280,7 +282,10 @@ def _outputs(
         pdf = ahead.pdf(pdf_key) if known is None else (lambda: known)
         if pdf is None:
             pdf = beside(lambda: _render_pdf(document))
-        workbook = render_xlsx(ledgers, made, analyses, journals)
+        # the sheets of the last workbook whose content is unchanged are taken from it
+        memo = SheetMemo(cached_sheets())
+        workbook = render_xlsx(ledgers, made, analyses, journals, memo)
+        store_sheets(memo.made, dict(memo.known))
         contents = (jaarrekening_json(year, name, made), pdf(), workbook)
         tick("opmaak")
     except StatementError as exc:
