@@ -577,7 +577,10 @@ def test_a_build_gives_the_statements_of_a_change_before_its_auditfile(
 ) -> None:
     """``build_jaarverslag``'s ``statements`` (the Fava page's first answer) after one
     entity changed: its statements as they come ahead of its grootboek and auditfile,
-    the same as the build's own in the end."""
+    the same as the build's own in the end. The garbage collector pauses while the
+    build runs and collects again after it (Fava's process goes on)."""
+    import gc
+
     from vng.jaarverslag import Jaarverslag, build_jaarverslag
 
     monkeypatch.setenv("VNG_CACHE", str(tmp_path / "cache"))
@@ -586,11 +589,18 @@ def test_a_build_gives_the_statements_of_a_change_before_its_auditfile(
     staging = tmp_path / "staging"
     staging.mkdir()
     first: list[Jaarverslag] = []
+    collecting: list[bool] = []
+
+    def ahead_of_files(found: Jaarverslag) -> None:
+        first.append(found)
+        collecting.append(gc.isenabled())
+
     books, group = _group_args(ledger)[1], _group_args(ledger)[3]
+    assert gc.isenabled()
     built = build_jaarverslag(
-        books, group, 2024, str(staging), tables=True, statements=first.append
+        books, group, 2024, str(staging), tables=True, statements=ahead_of_files
     )
-    assert len(first) == 1
+    assert len(first) == 1 and collecting == [False] and gc.isenabled()
     ahead = first[0].results["realisatie"]
     assert not ahead.xaf_path and ahead.analysis is None  # sent ahead of them
     assert built.results["realisatie"].xaf_path and not built.results["realisatie"].from_cache

@@ -163,14 +163,17 @@ def entity_tables(
 
 def _load(path: str) -> Books:
     # beancount's load makes millions of objects and no garbage cycles worth
-    # collecting: the collector stays off while it runs, and what it made is frozen
-    # out of later collections
+    # collecting: the collector stays off while it runs (and after it, when it was
+    # off before: a build's own process), and what it made is frozen out of later
+    # collections
+    collecting = gc.isenabled()
     gc.disable()
     try:
         return load_books(path)
     finally:
         gc.freeze()
-        gc.enable()
+        if collecting:
+            gc.enable()
 
 
 def group_lines(books: Books) -> tuple[tuple[str, str, str], ...]:
@@ -690,6 +693,7 @@ def _child(taak: Taak, connection: Any, ahead: bool, spare: bool = False, parent
     ``parent`` (killed, nobody would read its result)."""
     if parent:
         dies_with_us(parent)()
+    gc.enable()  # a worker collects, whatever the build's own process does
 
     def eerder(result: Uitkomst) -> None:
         connection.send(Voorlopig(result))
