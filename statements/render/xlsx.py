@@ -232,6 +232,10 @@ class _Writer:
             )
         )
 
+    def key(self, *parts: object) -> str:
+        """The key of a sheet made of ``parts`` (``_digest``); "" without a memo."""
+        return _digest(*parts) if self.memo is not None else ""
+
     def reuse(self, sheet: Worksheet, key: str) -> bool:
         """Whether ``sheet``, made of what ``key`` says, is the one an earlier workbook
         wrote (its notes and filter taken with it): then it is not to be made. Else the
@@ -630,7 +634,7 @@ def _proefbalans(w: _Writer, ledger: Grootboek, name: str, prior: bool) -> _Bala
         figures["Eindbalans"] = figures["Beginbalans"] + figures["Debet"] - figures["Credit"]
         balance.accounts[account.account] = account
         balance.values[account.account] = figures
-    balance.digest = _digest("proefbalans", sheet.title, ledger.accounts, balance.values)
+    balance.digest = w.key("proefbalans", sheet.title, ledger.accounts, balance.values)
     if not w.reuse(sheet, balance.digest):
         _proefbalans_cells(w, sheet, ledger.accounts, balance)
         w.made(sheet)
@@ -802,9 +806,12 @@ def _column_year(title: str, year: int) -> int | None:
     return int(found.group(1)) if found else year
 
 
-def _statement(w: _Writer, table: StatementTable, links: _Links, name: str, group: str) -> None:
+def _statement(
+    w: _Writer, table: StatementTable, links: _Links, name: str, group: str, made_of: str
+) -> None:
+    """A statement's sheet; ``made_of`` is ``links.digest()``."""
     sheet = w.sheet(name, group, table.title)
-    if not w.reuse(sheet, _digest("staat", sheet.title, table, links.digest())):
+    if not w.reuse(sheet, w.key("staat", sheet.title, table, made_of)):
         _statement_cells(w, sheet, table, links)
         w.made(sheet)
 
@@ -888,7 +895,7 @@ def _worksheet(
             links.group[row.id] = _ref(sheet.title, f"{group_column}{row_number}")
             links.group_values[row.id] = row.amounts[len(table.columns) - 1] or ZERO
     made_of = [(name, balance.digest) for name, balance in balances.items()]
-    if not w.reuse(sheet, _digest("werkblad", sheet.title, table, signs, made_of)):
+    if not w.reuse(sheet, w.key("werkblad", sheet.title, table, signs, made_of)):
         _worksheet_cells(w, sheet, table, balances, kind, signs)
         w.made(sheet)
 
@@ -1002,7 +1009,7 @@ def _leads(w: _Writer, links: _Links, ledger: Grootboek) -> None:
             f"Lead schedule toelichting {note}: {heading}",
         )
         made_of = (now.digest, before.digest if before else "")
-        if not w.reuse(sheet, _digest("lead", sheet.title, ledger.year, accounts, made_of)):
+        if not w.reuse(sheet, w.key("lead", sheet.title, ledger.year, accounts, made_of)):
             _lead_cells(w, sheet, ledger.year, accounts, now, before)
             w.made(sheet)
 
@@ -1643,10 +1650,11 @@ def render_xlsx(
         if table.id.startswith("consolidatie.werkblad"):
             _worksheet(w, table, balances, links)
     by_entity = {a.entity: a for a in analyses}
+    made_of = links.digest() if memo is not None else ""
     for table in tables:
         if not table.id.startswith("consolidatie.werkblad"):
             group = table.id.partition(".")[0].capitalize()
-            _statement(w, table, links, _table_name(table), group)
+            _statement(w, table, links, _table_name(table), group, made_of)
     for item in entities:
         made = item.sheets
         analysis = by_entity.get(item.ledger.entity)
