@@ -307,6 +307,9 @@ def test_a_cached_result_reads_its_ledgers_only_when_asked(tmp_path: Path) -> No
         cached = run([taak])["realisatie"]
     assert cached.from_cache and cached.ledger is None and cached.analysis is None
     assert computed.ledger is not None
+    # its entries are the workbook's rows: the result keeps the trial balance alone
+    assert computed.ledger.entries == () and computed.ledger.turnover
+    assert computed.sheets.journaal and computed.sheets.grootboekkaarten
     cached.complete()
     assert cached.ledger == computed.ledger and cached.prior == computed.prior
 

@@ -369,6 +369,27 @@ def test_sheets_taken_from_an_earlier_workbook_give_the_workbook_made_without(
         assert len(memo.made) == len(first.made) - 2  # those statements are not kept
 
 
+def test_an_entity_whose_rows_are_made_apart_needs_its_trial_balance_alone() -> None:
+    """With its journaal and grootboekkaarten made apart, the workbook of an entity's
+    ledger without its entries (``summarised``: what a build keeps of it) is the one
+    of its whole ledger."""
+    from statements.grootboek import build_grootboek, summarised
+    from statements.journaalposten import analyse
+    from statements.render.xlsx import EntityLedgers, entity_sheets, kept_analysis, render_xlsx
+    from tests.conftest import ROOT
+    from vng_accounts.books import load_books
+
+    ledger = build_grootboek(load_books(str(ROOT / "ledger" / "od" / "main.beancount")), 2024)
+    analysis = analyse(ledger)
+    apart = entity_sheets(ledger, analysis, first=True)
+    kept = kept_analysis(analysis, apart)
+    whole = render_xlsx([EntityLedgers(ledger, None, apart)], (), [kept])
+    short = render_xlsx([EntityLedgers(summarised(ledger), None, apart)], (), [kept])
+    assert _members(short) == _members(whole)
+    journaal = next(s for s in load_workbook(io.BytesIO(short)) if s.title.startswith("Journaal"))
+    assert journaal.max_row == 1 + sum(len(e.lines) for e in ledger.entries) > 10
+
+
 def test_a_sheet_that_registers_a_style_while_it_is_made_is_not_kept() -> None:
     """Even when every cell ends with a style that every workbook registers first: the
     style it registered on the way is in this workbook and would not be in one that

@@ -100,7 +100,9 @@ class Uitkomst:
     ondertekening: StatementTable | None = None
     opgemaakt: datetime.date | None = None  # the day the jaarrekening was made up
     teksten: tuple[Any, ...] = ()  # the report's texts in the books (vng_accounts.teksten)
-    ledger: Grootboek | None = None  # the grootboek (full), or the trial balance (balances)
+    # the year's grootboek without its entries (a full task: those are rows in
+    # ``sheets``, or in the journal beside the workbook), or its proefbalans (balances)
+    ledger: Grootboek | None = None
     prior: Grootboek | None = None  # the trial balance of the year before, for the workbook
     analysis: Any = None  # the journal-entry tests of the year (statements.journaalposten)
     # its journaal and grootboekkaarten rows for the workbook (statements.render.xlsx)
@@ -325,6 +327,10 @@ def _compute(
                         raise AuditfileError(str(exc)) from exc
                     assert out.sheets is not None
                     out.sheets = dataclasses.replace(out.sheets, grootboekkaarten=made)
+                if out.ledger.turnover is None:
+                    # its entries are rows of the workbook now: the result (and the
+                    # cache, and a rebuild that reads it) holds the trial balance
+                    out.ledger = summarised(out.ledger)
     except StatementError as exc:
         out.errors = tuple(exc.lines())
     except AuditfileError as exc:

@@ -106,7 +106,9 @@ _VALUES = ("Eindbalans", "Beginbalans", "Debet", "Credit")
 class EntityLedgers:
     """One entity of the workbook: the ledger of the year and the trial balance of the
     year before (None when there is none); ``sheets`` its journaal and grootboekkaarten
-    rows made beforehand from this ledger (``entity_sheets``), or None to make them."""
+    rows made beforehand from this ledger (``entity_sheets``), or None to make them.
+    With those rows the ledger may be without its entries (``summarised``): what the
+    workbook shows of them is in the rows."""
 
     ledger: Grootboek
     prior: Grootboek | None = None
@@ -1176,7 +1178,7 @@ def _grootboekkaarten(w: _Writer, ledger: Grootboek, made: SheetPart | None = No
     w.header(
         sheet, ["Nummer", "Naam", "Datum", "Boekstuk", "Omschrijving", "Bron", "Debet", "Credit"]
     )
-    if _without_entries(w, sheet, ledger):
+    if made is None and _without_entries(w, sheet, ledger):
         return
     last = _attach(w, sheet, made) if made else _grootboek_rows(w, sheet, ledger)
     sheet.auto_filter.ref = f"A1:H{max(2, last)}"
@@ -1241,7 +1243,7 @@ def _journaal(
             *names.values(),
         ],
     )
-    if _without_entries(w, sheet, ledger):
+    if made is None and _without_entries(w, sheet, ledger):
         return
     last = _attach(w, sheet, made) if made else _journaal_rows(w, sheet, ledger, analysis)
     sheet.auto_filter.ref = f"A1:{get_column_letter(11 + columns)}{last}"
