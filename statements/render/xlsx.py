@@ -461,6 +461,24 @@ class _Dates(dict[datetime.date, str]):
 
 # a number as openpyxl writes it (safe_string): as a float, to 16 digits
 _NUMBER = "%.16g"
+
+
+class _Amounts(dict[Decimal, str]):
+    """Per amount, its cell's XML after the cell reference: a number in the number
+    format ``EURO``. A zero is made each time (-0 and 0 are equal keys, written
+    apart)."""
+
+    def __init__(self, euro: str) -> None:
+        super().__init__()
+        self.euro = euro
+
+    def __missing__(self, value: Decimal) -> str:
+        xml = f'{self.euro} t="n"><v>{_NUMBER % value}</v></c>'
+        if value:
+            self[value] = xml
+        return xml
+
+
 # what a column of rows written as XML holds: text, a date (or time), an amount (EURO)
 _TEXT, _TIME, _AMOUNT = "tekst", "datum of tijd", "bedrag"
 
@@ -479,6 +497,17 @@ class _Rows:
         self.texts = w.text_cells
         self.dates = _Dates(w, sheet)
         self.euro = w.style_id(sheet, EURO)
+        self.amounts = _Amounts(self.euro)
+        # per column the start of its cells and what makes the rest of one from a value
+        made: dict[str, dict[Any, str]] = {
+            _TEXT: self.texts,
+            _TIME: self.dates,
+            _AMOUNT: self.amounts,
+        }
+        self.columns = tuple(
+            (f'<c r="{letter}', made[kind].__getitem__)
+            for letter, kind in zip(self.letters, self.kinds, strict=True)
+        )
 
     def add(self, row: int, values: Sequence[object]) -> None:
         """Row ``row`` (below the rows before it): per column its value, None for no
@@ -492,15 +521,10 @@ class _Rows:
             self.w.note(self.sheet, f"{letter}{row}", REMOVED)
 
     def _row(self, row: str, values: Sequence[object]) -> str:
-        texts, dates, euro = self.texts, self.dates, self.euro
         cells = "".join(
             [
-                f'<c r="{letter}{row}"{texts[value]}'
-                if kind == _TEXT
-                else f'<c r="{letter}{row}"{dates[value]}'  # type: ignore[index]
-                if kind == _TIME
-                else f'<c r="{letter}{row}"{euro} t="n"><v>{_NUMBER % value}</v></c>'
-                for letter, kind, value in zip(self.letters, self.kinds, values, strict=True)
+                f'{start}{row}"{rest(value)}'
+                for (start, rest), value in zip(self.columns, values, strict=True)
                 if value is not None
             ]
         )
