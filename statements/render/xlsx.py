@@ -402,7 +402,9 @@ class _Writer:
 
     def save(self) -> bytes:
         made = {title: found.xml for title, found in self.taken_over.items()}
-        return save(self.book, self.xml_rows, made, self._written if self.memo else None)
+        return save(
+            self.book, self.xml_rows, made, self._written if self.memo is not None else None
+        )
 
 
 def _cleaned(value: object) -> tuple[str, bool]:
