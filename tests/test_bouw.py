@@ -370,7 +370,9 @@ def test_the_pdf_is_set_again_only_when_what_it_shows_changed(ledger: Path, tmp_
         "  Activa:LiquideMiddelen:Bank       -10.00 EUR\n",
         encoding="utf-8",
     )
+    kept = [p.stat().st_ino for p in Path(cache).glob("document-*")]
     assert build("b").read_bytes() == first.read_bytes()
+    assert [p.stat().st_ino for p in Path(cache).glob("document-*")] == kept  # not written again
     # one that does: set again, as a build without cache sets it
     books.write_text(original, encoding="utf-8")
     _collected(books)

@@ -591,11 +591,12 @@ def cached_document(key: str) -> bytes | None:
 
 
 def store_document(key: str, path: str) -> None:
-    """Keep the document in ``path`` under ``key``; only the last of its kind."""
+    """Keep the document in ``path`` under ``key``; only the last of its kind. One kept
+    under ``key`` already (the document the build took from here) stays as it is."""
     from vng.output import write_atomic
 
     folder = cache_folder()
-    if folder is None or not key:
+    if folder is None or not key or (folder / f"document-{key}").exists():
         return
     try:
         content = Path(path).read_bytes()
