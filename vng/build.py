@@ -704,7 +704,10 @@ def _child(taak: Taak, connection: Any, ahead: bool, spare: bool = False, parent
     ``parent`` (killed, nobody would read its result)."""
     if parent:
         dies_with_us(parent)()
-    gc.enable()  # a worker collects, whatever the build's own process does
+    # a worker collects, whatever the build's own process does; what that process made
+    # is frozen out of the worker's collections (they would walk, and copy, its pages)
+    gc.freeze()
+    gc.enable()
 
     def eerder(result: Uitkomst) -> None:
         connection.send(Voorlopig(result))
