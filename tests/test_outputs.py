@@ -351,6 +351,40 @@ def test_a_failing_build_leaves_the_previous_outputs(tmp_path: Path, outputs: Pa
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
+def test_an_output_written_elsewhere_that_is_there_already_is_left_as_it_is(
+    tmp_path: Path,
+) -> None:
+    """A file written elsewhere whose target holds the same bytes (an auditfile of an
+    unchanged entity, from the cache) leaves the target as it was: not rewritten, not
+    synced again; one that differs, if only in its last byte, replaces its target."""
+    import os
+
+    from vng.output import write_all_atomic
+
+    out = tmp_path / "uit"
+    out.mkdir()
+    content = os.urandom(3 << 20)  # beyond a chunk of the comparison
+    for name in ("zelfde.xaf", "anders.xaf", "korter.xaf"):
+        (out / name).write_bytes(content)
+    made = {
+        "zelfde.xaf": content,
+        "anders.xaf": content[:-1] + bytes([content[-1] ^ 1]),
+        "korter.xaf": content[:-1],
+        "nieuw.xaf": content,
+    }
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    for name, data in made.items():
+        (staging / name).write_bytes(data)
+    inodes = {p.name: p.stat().st_ino for p in out.iterdir()}
+    write_all_atomic({}, {str(out / n): str(staging / n) for n in made})
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == made
+    assert (out / "zelfde.xaf").stat().st_ino == inodes["zelfde.xaf"]
+    assert (staging / "zelfde.xaf").exists()  # left where it was
+    for name in ("anders.xaf", "korter.xaf"):
+        assert (out / name).stat().st_ino != inodes[name] and not (staging / name).exists()
+
+
 def test_outputs_written_as_one_are_all_there_or_none_is_touched(tmp_path: Path) -> None:
     """``write_all_atomic`` writes its files side by side: all renamed into place, or,
     when one of them cannot be written, every target as it was and no temp file left."""

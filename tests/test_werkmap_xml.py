@@ -26,6 +26,8 @@ from statements.render.xlsx import (
     REMOVED,
     _Writer,
 )
+from statements.table import StatementTable
+from vng_accounts.books import Books
 
 # every character, surrogates and U+FFFE included, and what a bank's text starts with
 TEXTS = st.one_of(
@@ -283,3 +285,128 @@ def test_the_hits_of_books_beyond_a_worksheet_are_made_apart_and_leave_the_analy
             (),
             [kept_analysis(also, beside), kept],
         )
+
+
+def _members(content: bytes) -> dict[str, tuple[int, bytes]]:
+    """Each member of a workbook as it is stored: its CRC and its compressed bytes;
+    without the moment it was made (``docProps/core.xml``, to the second)."""
+    import struct
+
+    found = {}
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        for info in book.infolist():
+            start = (
+                info.header_offset
+                + 30
+                + sum(
+                    struct.unpack("<HH", content[info.header_offset + 26 : info.header_offset + 30])
+                )
+            )
+            found[info.filename] = (info.CRC, content[start : start + info.compress_size])
+    assert found.pop("docProps/core.xml")
+    return found
+
+
+def test_sheets_taken_from_an_earlier_workbook_give_the_workbook_made_without(
+    books: Books,
+) -> None:
+    """A workbook made with the sheets of an earlier one (``SheetMemo``) is the one made
+    without them, member for member as stored: the sheets whose content is unchanged
+    are taken as they were written, a changed statement or proefbalans is made again,
+    and so is a sheet with a style that not every workbook registers first."""
+    import dataclasses
+
+    from statements.grootboek import build_grootboek, build_proefbalans
+    from statements.render.xlsx import EntityLedgers, SheetMemo, render_xlsx
+    from tests.conftest import ROOT
+    from vng.build import entity_tables
+    from vng_accounts.books import load_books
+
+    od = load_books(str(ROOT / "ledger" / "od" / "main.beancount"))
+    entities = [
+        EntityLedgers(build_grootboek(books, 2024), build_proefbalans(books, 2023)),
+        EntityLedgers(build_grootboek(od, 2024)),
+    ]
+    tables = list(entity_tables(books, 2024))
+    plain = _members(render_xlsx(entities, tables))
+    first = SheetMemo()
+    assert _members(render_xlsx(entities, tables, memo=first)) == plain
+    # three proefbalansen, the lead schedules and every statement, nothing else
+    assert len(tables) + 3 < len(first.made) < len(plain)
+    again = SheetMemo(dict(first.made))
+    assert _members(render_xlsx(entities, tables, memo=again)) == plain
+    assert again.made == first.made
+
+    # one amount of one statement, one name of an account of the other entity
+    row = next(r for r in tables[0].rows if r.kind == "line" and r.amounts[0] is not None)
+    more = dataclasses.replace(row, amounts=(row.amounts[0] + Decimal("0.01"), *row.amounts[1:]))
+    rows = tuple(more if r is row else r for r in tables[0].rows)
+    changed = [dataclasses.replace(tables[0], rows=rows), *tables[1:]]
+    ledger = entities[1].ledger
+    renamed = dataclasses.replace(ledger.accounts[0], name="Hernoemd")
+    other = dataclasses.replace(ledger, accounts=(renamed, *ledger.accounts[1:]))
+    moved = [entities[0], EntityLedgers(other)]
+    after = SheetMemo(dict(first.made))
+    expected = _members(render_xlsx(moved, changed))
+    assert expected != plain
+    assert _members(render_xlsx(moved, changed, memo=after)) == expected
+    assert len(set(after.made) - set(first.made)) == 2  # that statement, that proefbalans
+
+    # a total whose label starts like a formula: quoted and bold, a style of its own,
+    # in two statements (the second finds it registered by the first)
+    with_total = [t for t in tables[1:] if any(r.kind == "total" for r in t.rows)][:2]
+
+    def odd(table: StatementTable) -> StatementTable:
+        total = next(r for r in table.rows if r.kind == "total")
+        return dataclasses.replace(
+            table, rows=(dataclasses.replace(total, label="-" + total.label, level=0),)
+        )
+
+    quoted = [odd(t) if t in with_total else t for t in tables]
+    expected = _members(render_xlsx(entities, quoted))
+    for memo in (SheetMemo(dict(first.made)), SheetMemo()):
+        assert _members(render_xlsx(entities, quoted, memo=memo)) == expected
+        assert len(memo.made) == len(first.made) - 2  # those statements are not kept
+
+
+def test_an_entity_whose_rows_are_made_apart_needs_its_trial_balance_alone() -> None:
+    """With its journaal and grootboekkaarten made apart, the workbook of an entity's
+    ledger without its entries (``summarised``: what a build keeps of it) is the one
+    of its whole ledger."""
+    from statements.grootboek import build_grootboek, summarised
+    from statements.journaalposten import analyse
+    from statements.render.xlsx import EntityLedgers, entity_sheets, kept_analysis, render_xlsx
+    from tests.conftest import ROOT
+    from vng_accounts.books import load_books
+
+    ledger = build_grootboek(load_books(str(ROOT / "ledger" / "od" / "main.beancount")), 2024)
+    analysis = analyse(ledger)
+    apart = entity_sheets(ledger, analysis, first=True)
+    kept = kept_analysis(analysis, apart)
+    whole = render_xlsx([EntityLedgers(ledger, None, apart)], (), [kept])
+    short = render_xlsx([EntityLedgers(summarised(ledger), None, apart)], (), [kept])
+    assert _members(short) == _members(whole)
+    journaal = next(s for s in load_workbook(io.BytesIO(short)) if s.title.startswith("Journaal"))
+    assert journaal.max_row == 1 + sum(len(e.lines) for e in ledger.entries) > 10
+
+
+def test_a_sheet_that_registers_a_style_while_it_is_made_is_not_kept() -> None:
+    """Even when every cell ends with a style that every workbook registers first: the
+    style it registered on the way is in this workbook and would not be in one that
+    takes the sheet from it."""
+    from openpyxl.styles import Font
+
+    from statements.render.xlsx import SheetMemo
+
+    memo = SheetMemo()
+    w = _Writer({}, memo)
+    plain, odd = w.sheet("Gewoon", "Test", ""), w.sheet("Omweg", "Test", "")
+    for sheet, key in ((plain, "a"), (odd, "b")):
+        assert not w.reuse(sheet, key)
+        cell = w.text(sheet, 1, 1, "Titel")
+        if sheet is odd:
+            cell.font = Font(italic=True)
+        cell.font = Font(bold=True)
+        w.made(sheet)
+    w.save()
+    assert set(memo.made) == {"a"}

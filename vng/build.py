@@ -100,7 +100,9 @@ class Uitkomst:
     ondertekening: StatementTable | None = None
     opgemaakt: datetime.date | None = None  # the day the jaarrekening was made up
     teksten: tuple[Any, ...] = ()  # the report's texts in the books (vng_accounts.teksten)
-    ledger: Grootboek | None = None  # the grootboek (full), or the trial balance (balances)
+    # the year's grootboek without its entries (a full task: those are rows in
+    # ``sheets``, or in the journal beside the workbook), or its proefbalans (balances)
+    ledger: Grootboek | None = None
     prior: Grootboek | None = None  # the trial balance of the year before, for the workbook
     analysis: Any = None  # the journal-entry tests of the year (statements.journaalposten)
     # its journaal and grootboekkaarten rows for the workbook (statements.render.xlsx)
@@ -161,29 +163,19 @@ def entity_tables(
     )
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The garbage collector off for a stretch that makes many objects and no garbage
-    cycles worth a collection (a workbook's rows, unpickled ledgers); as it was after."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def _load(path: str) -> Books:
     # beancount's load makes millions of objects and no garbage cycles worth
-    # collecting: the collector stays off while it runs, and what it made is frozen
-    # out of later collections
+    # collecting: the collector stays off while it runs (and after it, when it was
+    # off before: a build's own process), and what it made is frozen out of later
+    # collections
+    collecting = gc.isenabled()
     gc.disable()
     try:
         return load_books(path)
     finally:
         gc.freeze()
-        gc.enable()
+        if collecting:
+            gc.enable()
 
 
 def group_lines(books: Books) -> tuple[tuple[str, str, str], ...]:
@@ -322,9 +314,13 @@ def _compute(
 
                 # with a core to spare the auditfile is written and validated, and the
                 # workbook's grootboekkaarten made, beside the journal-entry tests and the
-                # journaal's rows; its error is raised here
-                # else the auditfile is written first and validated beside them
-                # (a fresh process that shares no memory), its error raised here
+                # journaal's rows; its error is raised here. What both import (the
+                # workbook's modules, openpyxl and numpy: a quarter of a second) is
+                # imported here first, once, not by each of them. Else the auditfile
+                # is written first and validated beside them (by a fresh process that
+                # shares no memory), its error raised here
+                if spare:
+                    import_ahead(True)
                 written = beside(auditfile_and_grootboek) if spare else None
                 validation = None if spare else start_auditfile(*xaf)
                 try:
@@ -346,6 +342,10 @@ def _compute(
                         raise AuditfileError(str(exc)) from exc
                     assert out.sheets is not None
                     out.sheets = dataclasses.replace(out.sheets, grootboekkaarten=made)
+                if out.ledger.turnover is None:
+                    # its entries are rows of the workbook now: the result (and the
+                    # cache, and a rebuild that reads it) holds the trial balance
+                    out.ledger = summarised(out.ledger)
     except StatementError as exc:
         out.errors = tuple(exc.lines())
     except AuditfileError as exc:
@@ -605,11 +605,12 @@ def cached_document(key: str) -> bytes | None:
 
 
 def store_document(key: str, path: str) -> None:
-    """Keep the document in ``path`` under ``key``; only the last of its kind."""
+    """Keep the document in ``path`` under ``key``; only the last of its kind. One kept
+    under ``key`` already (the document the build took from here) stays as it is."""
     from vng.output import write_atomic
 
     folder = cache_folder()
-    if folder is None or not key:
+    if folder is None or not key or (folder / f"document-{key}").exists():
         return
     try:
         content = Path(path).read_bytes()
@@ -618,6 +619,45 @@ def store_document(key: str, path: str) -> None:
             if old.name != f"document-{key}":
                 old.unlink(missing_ok=True)
         write_atomic(str(folder / f"document-{key}"), content)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def _sheets_version() -> str:
+    import openpyxl
+
+    return f"{_program()} openpyxl {openpyxl.__version__}"
+
+
+SHEETS = "werkmap-bladen.pickle"
+
+
+def cached_sheets() -> dict[str, Any]:
+    """The sheets of the last workbook by their keys (``statements.render.xlsx``'s
+    ``SheetMemo``), when it was made by this version of the program and of openpyxl;
+    else none."""
+    folder = cache_folder()
+    if folder is None:
+        return {}
+    try:
+        with open(folder / SHEETS, "rb") as handle:
+            version, sheets = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - absent, unreadable or from another version: none
+        return {}
+    return sheets if version == _sheets_version() and isinstance(sheets, dict) else {}
+
+
+def store_sheets(sheets: dict[str, Any], known: dict[str, Any]) -> None:
+    """Keep the sheets of this workbook for the next, unless they are the ``known``."""
+    from vng.output import write_atomic
+
+    folder = cache_folder()
+    if folder is None or not sheets or sheets.keys() == known.keys():
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        data = pickle.dumps((_sheets_version(), sheets), protocol=5)
+        write_atomic(str(folder / SHEETS), data)
     except OSError:
         pass  # a cache that cannot be written only costs time
 
@@ -678,6 +718,10 @@ def _child(taak: Taak, connection: Any, ahead: bool, spare: bool = False, parent
     ``parent`` (killed, nobody would read its result)."""
     if parent:
         dies_with_us(parent)()
+    # a worker collects, whatever the build's own process does; what that process made
+    # is frozen out of the worker's collections (they would walk, and copy, its pages)
+    gc.freeze()
+    gc.enable()
 
     def eerder(result: Uitkomst) -> None:
         connection.send(Voorlopig(result))

@@ -23,6 +23,7 @@ phase on stderr (``vng.voortgang``); ``--stil`` (``-q``) leaves it out.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -183,6 +184,10 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
     staging = tempfile.mkdtemp(prefix=".vng-bouw-", dir=args.out)
     clock = _Klok()
     voortgang = _voortgang(args)
+    # the collector stays paused after the build as well (``build_jaarverslag``), and
+    # what the build made is frozen out of the full pass at the process's end
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         built = build_jaarverslag(
             args.books,
@@ -203,6 +208,9 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
         return 1
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        gc.freeze()
+        if collecting:
+            gc.enable()
     clock.tick("schrijven")
     clock.save()
     voortgang.sluit()

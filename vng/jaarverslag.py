@@ -29,12 +29,13 @@ from vng.build import (
     beside,
     cached_document,
     cached_outputs,
-    collector_paused,
+    cached_sheets,
     document_key,
     outputs_key,
     run,
     store_document,
     store_outputs,
+    store_sheets,
 )
 from vng.output import write_atomic
 from vng.voortgang import Voortgang, stil
@@ -250,7 +251,7 @@ def _outputs(
     """The group's statements, and the JSON, the PDF and the workbook made of them:
     (statements, contents, the PDF's document key)."""
     from statements.render.rapport import PdfError
-    from statements.render.xlsx import EntityLedgers, render_xlsx
+    from statements.render.xlsx import EntityLedgers, SheetMemo, render_xlsx
 
     own = results[reporting]
     assert own.settings is not None and own.ondertekening is not None
@@ -281,7 +282,10 @@ def _outputs(
         pdf = ahead.pdf(pdf_key) if known is None else (lambda: known)
         if pdf is None:
             pdf = beside(lambda: _render_pdf(document))
-        workbook = render_xlsx(ledgers, made, analyses, journals)
+        # the sheets of the last workbook whose content is unchanged are taken from it
+        memo = SheetMemo(cached_sheets())
+        workbook = render_xlsx(ledgers, made, analyses, journals, memo)
+        store_sheets(memo.made, dict(memo.known))
         contents = (jaarrekening_json(year, name, made), pdf(), workbook)
         tick("opmaak")
     except StatementError as exc:
@@ -368,9 +372,16 @@ def build_jaarverslag(
     entities' phases and the build's. ``statements`` is given what the Fava page shows
     before the files are there (as ``build_statements`` returns it, every entity with
     its trial balance), as soon as the entities' statements are computed. Raises
-    ``BuildError``."""
+    ``BuildError``.
+
+    Python's cyclic garbage collector is paused in this process while it builds: the
+    results read from the cache, the ledgers and the workbook are millions of objects
+    and hardly a cycle, and its full passes over them took a sixth of a rebuild after
+    a change of one dochter (its workers collect as before)."""
+    from vng.schrijven import no_collection
+
     voortgang = voortgang or stil()
-    with _Ahead(books, year, statements) as ahead:
+    with no_collection(), _Ahead(books, year, statements) as ahead:
         results, group, reporting = compute_entities(
             books,
             group_file,
@@ -414,10 +425,9 @@ def build_jaarverslag(
         staged = cached_outputs(key, names, staging)
         made: tuple[StatementTable, ...] = ()
         if staged is None:
-            with collector_paused():  # the ledgers unpickled, the workbook's cells
-                made, contents, pdf_key = _outputs(
-                    books, year, results, group, reporting, journals, ahead, voortgang, tick
-                )
+            made, contents, pdf_key = _outputs(
+                books, year, results, group, reporting, journals, ahead, voortgang, tick
+            )
             staged = {}
             for name, content in zip(names, contents, strict=True):
                 staged[name] = os.path.join(staging, f"uitvoer-{name}")

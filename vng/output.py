@@ -49,22 +49,44 @@ def sync_folder(folder: str) -> None:
         os.close(fd)
 
 
+def same_content(path: str, target: str) -> bool:
+    """Whether ``target`` is a file that holds the bytes of ``path`` already."""
+    try:
+        if not os.path.isfile(target) or os.path.getsize(target) != os.path.getsize(path):
+            return False
+        with open(path, "rb") as one, open(target, "rb") as other:
+            while True:
+                chunk = one.read(1 << 20)
+                if chunk != other.read(1 << 20):
+                    return False
+                if not chunk:
+                    return True
+    except OSError:
+        return False
+
+
 def write_all_atomic(files: dict[str, str | bytes], written: dict[str, str] | None = None) -> None:
     """Write several outputs as one: every file to a temp file first, then all renamed.
     ``written`` adds files already written elsewhere in the target's folder (target ->
-    that file), renamed with the rest. The files are written and synced side by side
-    (a sync waits for the disk, not for this process).
+    that file), renamed with the rest; one whose target holds the same bytes already
+    is left where it is, and its target as it was (a rebuild after a change of one
+    entity leaves the others' auditfiles alone, unwritten). The files are written and
+    synced side by side (a sync waits for the disk, not for this process).
 
     If any of them cannot be written, none of the targets is touched.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     staged: list[tuple[str, str]] = []
+    moved: dict[str, str] = {}  # target -> the file written elsewhere that replaces it
 
-    def ready(tmp: str) -> None:
+    def ready(target: str, tmp: str) -> None:
+        if same_content(tmp, target):
+            return
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
+        moved[target] = tmp
 
     def stage(path: str, content: str | bytes) -> None:
         folder = os.path.dirname(os.path.abspath(path))
@@ -79,7 +101,7 @@ def write_all_atomic(files: dict[str, str | bytes], written: dict[str, str] | No
 
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:
-            work = [pool.submit(ready, tmp) for tmp in (written or {}).values()]
+            work = [pool.submit(ready, path, tmp) for path, tmp in (written or {}).items()]
             work += [pool.submit(stage, path, content) for path, content in files.items()]
             for done in work:
                 done.result()  # the first error, after every file is written or failed
@@ -89,7 +111,8 @@ def write_all_atomic(files: dict[str, str | bytes], written: dict[str, str] | No
                 os.unlink(tmp)
         raise
     folders = set()
-    for tmp, path in staged + [(tmp, path) for path, tmp in (written or {}).items()]:
+    replacing = [(moved[path], path) for path in written or {} if path in moved]
+    for tmp, path in staged + replacing:
         os.replace(tmp, path)
         folders.add(os.path.dirname(os.path.abspath(path)))
     for folder in sorted(folders):

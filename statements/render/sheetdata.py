@@ -11,7 +11,11 @@ in its cache) are compressed there once (``SheetRows.pack``): a raw deflate stre
 that ends on a byte boundary without ending the stream (a sync flush), so that the
 sheet's member in the zip is the sheet's head, those bytes and its tail, each
 deflated on its own and put one after the other. The member's CRC-32 is combined
-from those of its parts (``crc32_combine``, as zlib computes it)."""
+from those of its parts (``crc32_combine``, as zlib computes it).
+
+A sheet of only its own cells is compressed the same way, on its own: a later
+workbook that shows the same sheet takes those bytes as they are (``save``'s
+``made``), and is the same workbook as one that made them again."""
 
 from __future__ import annotations
 
@@ -21,10 +25,11 @@ import io
 import struct
 import zipfile
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.packaging.relationship import RelationshipList
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._writer import WorksheetWriter
@@ -279,10 +284,19 @@ class _SheetWriter(WorksheetWriter):
 
 
 class _ExcelWriter(ExcelWriter):
-    def __init__(self, workbook: Workbook, archive: _Archive, rows: Mapping[str, SheetRows]):
+    def __init__(
+        self,
+        workbook: Workbook,
+        archive: _Archive,
+        rows: Mapping[str, SheetRows],
+        made: Mapping[str, Deflated],
+        written: Callable[[Worksheet, Deflated], None] | None,
+    ):
         super().__init__(workbook, archive)  # type: ignore[arg-type]
         self.rows = rows
         self.pieces = archive
+        self.made = made
+        self.written = written
 
     def write_worksheet(self, ws: Worksheet) -> None:
         # as ExcelWriter.write_worksheet, the sheet's XML in memory rather than a file
@@ -290,17 +304,40 @@ class _ExcelWriter(ExcelWriter):
         ws._drawing = SpreadsheetDrawing()  # type: ignore[attr-defined]
         ws._drawing.charts = ws._charts  # type: ignore[attr-defined]
         ws._drawing.images = ws._images  # type: ignore[attr-defined]
+        made = self.made.get(ws.title)
+        if made is not None:  # as an earlier workbook wrote it: no cells, links or comments
+            ws._hyperlinks, ws._comments = [], []  # type: ignore[attr-defined]
+            ws._rels = RelationshipList()  # type: ignore[attr-defined]
+            self.pieces.pieces(ws.path[1:], (made,))
+            self.manifest.append(ws)
+            return
         writer = _SheetWriter(ws, rows)
         writer.write()
         ws._rels = writer._rels  # type: ignore[attr-defined]
-        self.pieces.pieces(ws.path[1:], writer.sheet())
+        pieces = writer.sheet()
+        if len(pieces) == 1 and isinstance(pieces[0], bytes):
+            # a sheet of its own cells alone is compressed as one taken from an earlier
+            # workbook is (that one's bytes are these), with or without one to take
+            pieces = (deflated(pieces[0], final=False),)
+            if self.written is not None:
+                self.written(ws, pieces[0])
+        self.pieces.pieces(ws.path[1:], pieces)
         self.manifest.append(ws)
 
 
-def save(book: Workbook, rows: Mapping[str, SheetRows]) -> bytes:
+def save(
+    book: Workbook,
+    rows: Mapping[str, SheetRows],
+    made: Mapping[str, Deflated] | None = None,
+    written: Callable[[Worksheet, Deflated], None] | None = None,
+) -> bytes:
     """The workbook as ``Workbook.save`` writes it, with per sheet title the rows
-    written as XML below the sheet's own cells."""
+    written as XML below the sheet's own cells; ``made`` per sheet title its XML as an
+    earlier workbook wrote it (``written`` was told of it there), put in as it is:
+    nothing of that sheet's cells is written. ``written`` is told of each sheet of
+    only its own cells (none written as XML), with its XML as compressed, as it is
+    written."""
     archive = _Archive()
     book.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
-    _ExcelWriter(book, archive, rows).save()
+    _ExcelWriter(book, archive, rows, made or {}, written).save()
     return archive.zip()

@@ -25,18 +25,24 @@ openpyxl cells of the other sheets, without a cell object per value. The journal
 beside the workbook (CSV) puts an apostrophe before a text that starts with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return (``csv_text``), as OWASP advises
 against CSV injection; its amounts are numbers without a sign and stay as they are.
+
+A rebuild takes the proefbalansen, lead schedules, consolidation worksheets and
+statements whose content did not change from the last workbook as they were written
+(``SheetMemo``, kept by the caller), with the same bytes as made again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -50,7 +56,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from statements.grootboek import FLAGS, WORKSHEET_SIGNS, Grootboek, LedgerAccount
 from statements.journaalposten import BOOKING_TIME, PER_ENTRY, Analysis, Hit
-from statements.render.sheetdata import SheetRows, escape, save
+from statements.render.sheetdata import Deflated, SheetRows, escape, save
 from statements.table import Row, StatementTable
 
 EURO = "#,##0.00;-#,##0.00"
@@ -67,6 +73,8 @@ FORMULA_START = ("=", "+", "-", "@")
 CSV_FORMULA_START = (*FORMULA_START, "\t", "\r")
 _YEAR = re.compile(r"\b(\d{4})\b")
 BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=12)
+WRAP = Alignment(wrap_text=True)
 LINK = Font(color="0563C1", underline="single")
 HEAD = PatternFill("solid", fgColor="DDE5F0")
 # the most rows a sheet of the workbook holds before its lines go to a CSV file
@@ -98,7 +106,9 @@ _VALUES = ("Eindbalans", "Beginbalans", "Debet", "Credit")
 class EntityLedgers:
     """One entity of the workbook: the ledger of the year and the trial balance of the
     year before (None when there is none); ``sheets`` its journaal and grootboekkaarten
-    rows made beforehand from this ledger (``entity_sheets``), or None to make them."""
+    rows made beforehand from this ledger (``entity_sheets``), or None to make them.
+    With those rows the ledger may be without its entries (``summarised``): what the
+    workbook shows of them is in the rows."""
 
     ledger: Grootboek
     prior: Grootboek | None = None
@@ -109,11 +119,64 @@ class EntityLedgers:
 # workbook: their ids are the same in each, so that rows made apart from the workbook
 # (``entity_sheets``) fit in it
 _ROW_STYLES = ((EURO, False), (DATE, False), (DATETIME, False), ("", True))
+# the styles of the sheets a workbook takes from an earlier one where what they show is
+# unchanged (``SheetMemo``: proefbalansen, lead schedules, consolidation worksheets,
+# statements), registered next in every workbook, so that their ids are the same in
+# each: (number format, font, fill, alignment). A sheet with a style not among these
+# (a label that starts like a formula, in bold) is made anew in every workbook.
+_SHEET_STYLES: tuple[tuple[str, Font | None, PatternFill | None, Alignment | None], ...] = (
+    ("", BOLD, HEAD, None),
+    (EURO, None, None, None),
+    ("", BOLD, None, None),
+    (EURO, BOLD, None, None),
+    ("", TITLE, None, None),
+    ("0", None, None, None),
+    ("", None, None, WRAP),
+    (RATIO, None, None, None),
+)
+
+
+@dataclass(frozen=True)
+class MadeSheet:
+    """A sheet as a workbook wrote it: its XML, compressed, and what making it noted
+    on its cells (cell, message); its filter, which the workbook names."""
+
+    xml: Deflated
+    notes: tuple[tuple[str, str], ...]
+    auto_filter: str
+
+
+@dataclass
+class SheetMemo:
+    """The sheets of an earlier workbook by the key of what they show (``known``), and
+    after ``render_xlsx`` those of the new one (``made``), for the next: a sheet whose
+    key is known is put in as it was written, not made again. The key is the digest of
+    everything the sheet is made of (the ledger's accounts and figures, the statement,
+    the proefbalansen its formulas point at, its title); the caller keeps the memo of
+    one version of the program only."""
+
+    known: Mapping[str, MadeSheet] = field(default_factory=dict)
+    made: dict[str, MadeSheet] = field(default_factory=dict)
+
+
+def _digest(*parts: object) -> str:
+    """The key of a sheet made of ``parts``, each written out in full (``repr``); ""
+    when one shows an object by its address (that sheet is then made every time)."""
+    data = repr(parts)
+    if " object at 0x" in data:
+        return ""
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 class _Writer:
-    def __init__(self, beside: Mapping[str, str]) -> None:
+    def __init__(self, beside: Mapping[str, str], memo: SheetMemo | None = None) -> None:
         self.beside = dict(beside)  # entity -> the CSV file beside the workbook
+        self.memo = memo
+        self.taken_over: dict[str, MadeSheet] = {}  # sheet -> as an earlier workbook wrote it
+        # sheet -> (its key, where its notes begin, the styles registered before it)
+        self.making: dict[str, tuple[str, int, tuple[int, ...]]] = {}
+        self.keeping: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}  # sheet -> key, notes
+        self.preamble: set[StyleArray] = set()
         self.book = Workbook()
         self.notes: list[tuple[str, str, str]] = []
         self.taken: set[str] = set()
@@ -126,6 +189,96 @@ class _Writer:
         assert first is not None
         for number_format, quote in _ROW_STYLES:
             self.style_id(first, number_format, quote)
+            self.preamble.add(self._style(first, number_format, quote=quote))
+        for number_format, font, fill, alignment in _SHEET_STYLES:
+            self.preamble.add(self._style(first, number_format, font, fill, alignment))
+
+    def _style(
+        self,
+        sheet: Worksheet,
+        number_format: str = "",
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        alignment: Alignment | None = None,
+        quote: bool = False,
+    ) -> StyleArray:
+        """The style of a cell with these, registered in the workbook."""
+        cell = Cell(sheet, row=1, column=1)  # not put in the sheet: only its style
+        if number_format:
+            cell.number_format = number_format
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if alignment is not None:
+            cell.alignment = alignment
+        if quote:
+            cell.quotePrefix = True
+        assert cell.style_id is not None  # registered in the workbook's cell styles
+        return StyleArray(cell._style)  # type: ignore[attr-defined]
+
+    def _registered(self) -> tuple[int, ...]:
+        """How many styles, and parts of styles, the workbook has registered."""
+        b = self.book
+        return tuple(
+            len(found)
+            for found in (
+                b._cell_styles,  # type: ignore[attr-defined]
+                b._fonts,  # type: ignore[attr-defined]
+                b._fills,  # type: ignore[attr-defined]
+                b._borders,  # type: ignore[attr-defined]
+                b._number_formats,  # type: ignore[attr-defined]
+                b._alignments,  # type: ignore[attr-defined]
+                b._protections,  # type: ignore[attr-defined]
+                b._named_styles,  # type: ignore[attr-defined]
+            )
+        )
+
+    def key(self, *parts: object) -> str:
+        """The key of a sheet made of ``parts`` (``_digest``); "" without a memo."""
+        return _digest(*parts) if self.memo is not None else ""
+
+    def reuse(self, sheet: Worksheet, key: str) -> bool:
+        """Whether ``sheet``, made of what ``key`` says, is the one an earlier workbook
+        wrote (its notes and filter taken with it): then it is not to be made. Else the
+        sheet made next is kept for a later workbook, if it may be (``made``)."""
+        if self.memo is None or not key:
+            return False
+        found = self.memo.known.get(key)
+        if found is None:
+            self.making[sheet.title] = (key, len(self.notes), self._registered())
+            return False
+        self.taken_over[sheet.title] = found
+        self.memo.made[key] = found
+        self.notes.extend((sheet.title, cell, message) for cell, message in found.notes)
+        if found.auto_filter:
+            sheet.auto_filter.ref = found.auto_filter
+        return True
+
+    def made(self, sheet: Worksheet) -> None:
+        """``sheet`` is made (after ``reuse``): kept for a later workbook when making it
+        registered no style and noted nothing on another sheet."""
+        opened = self.making.pop(sheet.title, None)
+        if opened is None:
+            return
+        key, start, before = opened
+        notes = self.notes[start:]
+        if self._registered() == before and all(title == sheet.title for title, _, _ in notes):
+            self.keeping[sheet.title] = (key, tuple((cell, message) for _, cell, message in notes))
+
+    def _written(self, sheet: Worksheet, xml: Deflated) -> None:
+        """A sheet is written: kept, when it was to be, if every style it has is one
+        that every workbook registers first (so writing it registered none)."""
+        kept = self.keeping.pop(sheet.title, None)
+        if kept is None:
+            return
+        parts: list[Any] = [*sheet._cells.values(), *sheet.column_dimensions.values()]
+        parts += sheet.row_dimensions.values()
+        if any(p.has_style and p._style not in self.preamble for p in parts):
+            return
+        assert self.memo is not None
+        key, notes = kept
+        self.memo.made[key] = MadeSheet(xml, notes, str(sheet.auto_filter.ref or ""))
 
     def sheet(self, name: str, group: str, description: str) -> Worksheet:
         title = _sheet_title(name, self.taken)
@@ -248,7 +401,10 @@ class _Writer:
         return rows
 
     def save(self) -> bytes:
-        return save(self.book, self.xml_rows)
+        made = {title: found.xml for title, found in self.taken_over.items()}
+        return save(
+            self.book, self.xml_rows, made, self._written if self.memo is not None else None
+        )
 
 
 def _cleaned(value: object) -> tuple[str, bool]:
@@ -307,6 +463,24 @@ class _Dates(dict[datetime.date, str]):
 
 # a number as openpyxl writes it (safe_string): as a float, to 16 digits
 _NUMBER = "%.16g"
+
+
+class _Amounts(dict[Decimal, str]):
+    """Per amount, its cell's XML after the cell reference: a number in the number
+    format ``EURO``. A zero is made each time (-0 and 0 are equal keys, written
+    apart)."""
+
+    def __init__(self, euro: str) -> None:
+        super().__init__()
+        self.euro = euro
+
+    def __missing__(self, value: Decimal) -> str:
+        xml = f'{self.euro} t="n"><v>{_NUMBER % value}</v></c>'
+        if value:
+            self[value] = xml
+        return xml
+
+
 # what a column of rows written as XML holds: text, a date (or time), an amount (EURO)
 _TEXT, _TIME, _AMOUNT = "tekst", "datum of tijd", "bedrag"
 
@@ -325,6 +499,17 @@ class _Rows:
         self.texts = w.text_cells
         self.dates = _Dates(w, sheet)
         self.euro = w.style_id(sheet, EURO)
+        self.amounts = _Amounts(self.euro)
+        # per column the start of its cells and what makes the rest of one from a value
+        made: dict[str, dict[Any, str]] = {
+            _TEXT: self.texts,
+            _TIME: self.dates,
+            _AMOUNT: self.amounts,
+        }
+        self.columns = tuple(
+            (f'<c r="{letter}', made[kind].__getitem__)
+            for letter, kind in zip(self.letters, self.kinds, strict=True)
+        )
 
     def add(self, row: int, values: Sequence[object]) -> None:
         """Row ``row`` (below the rows before it): per column its value, None for no
@@ -338,15 +523,10 @@ class _Rows:
             self.w.note(self.sheet, f"{letter}{row}", REMOVED)
 
     def _row(self, row: str, values: Sequence[object]) -> str:
-        texts, dates, euro = self.texts, self.dates, self.euro
         cells = "".join(
             [
-                f'<c r="{letter}{row}"{texts[value]}'
-                if kind == _TEXT
-                else f'<c r="{letter}{row}"{dates[value]}'  # type: ignore[index]
-                if kind == _TIME
-                else f'<c r="{letter}{row}"{euro} t="n"><v>{_NUMBER % value}</v></c>'
-                for letter, kind, value in zip(self.letters, self.kinds, values, strict=True)
+                f'{start}{row}"{rest(value)}'
+                for (start, rest), value in zip(self.columns, values, strict=True)
                 if value is not None
             ]
         )
@@ -433,6 +613,7 @@ class _Balance:
     last: int  # the last row of the accounts
     accounts: dict[str, LedgerAccount] = field(default_factory=dict)
     values: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    digest: str = ""  # the key of its sheet: what it shows (``SheetMemo``)
 
     # per set of columns, the accounts of each combination of their values
     _groups: dict[tuple[str, ...], dict[tuple[str, ...], set[str]]] = field(default_factory=dict)
@@ -469,11 +650,30 @@ def _proefbalans(w: _Writer, ledger: Grootboek, name: str, prior: bool) -> _Bala
         "Proefbalansen",
         f"Proefbalans {ledger.year} van {ledger.entity} ({what}, {ledger.currency})",
     )
-    w.header(sheet, _PB)
     opening = dict(ledger.opening)
     debit, credit = ledger.debit_credit()
     balance = _Balance(sheet.title, 1 + len(ledger.accounts))
-    for row, account in enumerate(ledger.accounts, 2):
+    for account in ledger.accounts:
+        figures = {
+            "Beginbalans": opening.get(account.account, ZERO),
+            "Debet": debit.get(account.account, ZERO),
+            "Credit": credit.get(account.account, ZERO),
+        }
+        figures["Eindbalans"] = figures["Beginbalans"] + figures["Debet"] - figures["Credit"]
+        balance.accounts[account.account] = account
+        balance.values[account.account] = figures
+    balance.digest = w.key("proefbalans", sheet.title, ledger.accounts, balance.values)
+    if not w.reuse(sheet, balance.digest):
+        _proefbalans_cells(w, sheet, ledger.accounts, balance)
+        w.made(sheet)
+    return balance
+
+
+def _proefbalans_cells(
+    w: _Writer, sheet: Worksheet, accounts: Sequence[LedgerAccount], balance: _Balance
+) -> None:
+    w.header(sheet, _PB)
+    for row, account in enumerate(accounts, 2):
         texts = (
             account.number,
             account.name,
@@ -487,17 +687,10 @@ def _proefbalans(w: _Writer, ledger: Grootboek, name: str, prior: bool) -> _Bala
         )
         for column, value in enumerate(texts, 1):
             w.text(sheet, row, column, value)
-        figures = {
-            "Beginbalans": opening.get(account.account, ZERO),
-            "Debet": debit.get(account.account, ZERO),
-            "Credit": credit.get(account.account, ZERO),
-        }
-        figures["Eindbalans"] = figures["Beginbalans"] + figures["Debet"] - figures["Credit"]
+        figures = balance.values[account.account]
         for column, key in enumerate(("Beginbalans", "Debet", "Credit"), 10):
             w.amount(sheet, row, column, figures[key])
         w.formula(sheet, row, 13, f"=J{row}+K{row}-L{row}")
-        balance.accounts[account.account] = account
-        balance.values[account.account] = figures
     total = balance.last + 1
     w.text(sheet, total, 2, "Totaal").font = BOLD
     for column in range(10, 14):
@@ -505,7 +698,6 @@ def _proefbalans(w: _Writer, ledger: Grootboek, name: str, prior: bool) -> _Bala
         w.formula(sheet, total, column, f"=SUM({letter}2:{letter}{total - 1})", bold=True)
     sheet.auto_filter.ref = f"A1:M{balance.last}"
     _widths(sheet, [10, 45, 50, 14, 16, 28, 40, 28, 36, 18, 18, 18, 18])
-    return balance
 
 
 # --- formulas over the proefbalans ---------------------------------------------------------
@@ -628,7 +820,11 @@ class _Links:
     balances: dict[int, _Balance]
     group: dict[str, str] = field(default_factory=dict)  # line id -> cell
     group_values: dict[str, Decimal] = field(default_factory=dict)
-    statement_cells: dict[tuple[str, str, int], str] = field(default_factory=dict)
+
+    def digest(self) -> str:
+        """What a statement's formulas are made of: the key of its sheet without it."""
+        balances = sorted((year, b.digest) for year, b in self.balances.items())
+        return _digest(self.year, balances, self.group, self.group_values)
 
 
 def _column_year(title: str, year: int) -> int | None:
@@ -638,9 +834,18 @@ def _column_year(title: str, year: int) -> int | None:
     return int(found.group(1)) if found else year
 
 
-def _statement(w: _Writer, table: StatementTable, links: _Links, name: str, group: str) -> None:
+def _statement(
+    w: _Writer, table: StatementTable, links: _Links, name: str, group: str, made_of: str
+) -> None:
+    """A statement's sheet; ``made_of`` is ``links.digest()``."""
     sheet = w.sheet(name, group, table.title)
-    w.text(sheet, 1, 1, table.title).font = Font(bold=True, size=12)
+    if not w.reuse(sheet, w.key("staat", sheet.title, table, made_of)):
+        _statement_cells(w, sheet, table, links)
+        w.made(sheet)
+
+
+def _statement_cells(w: _Writer, sheet: Worksheet, table: StatementTable, links: _Links) -> None:
+    w.text(sheet, 1, 1, table.title).font = TITLE
     w.text(sheet, 2, 1, "bedragen in euro's; regels als formule over de proefbalans")
     w.header(sheet, ["", *table.columns], row=3)
     positions: dict[str, int] = {}
@@ -658,9 +863,6 @@ def _statement(w: _Writer, table: StatementTable, links: _Links, name: str, grou
                 continue
             if value is None:
                 continue
-            links.statement_cells[(table.id, row.id, column - 2)] = _ref(
-                sheet.title, f"{letter}{row_number}"
-            )
             if row.sums and all(ref in positions for _, ref in row.sums):
                 terms = "".join(
                     f"{'+' if sign > 0 else '-'}{letter}{positions[ref]}"
@@ -684,7 +886,7 @@ def _statement(w: _Writer, table: StatementTable, links: _Links, name: str, grou
             "bedrag van de jaarrekening (begroting, omrekening, berekening)",
         )
     _widths(sheet, [60] + [20] * len(table.columns))
-    sheet.column_dimensions["A"].alignment = Alignment(wrap_text=True)
+    sheet.column_dimensions["A"].alignment = WRAP
 
 
 def _line_formula(
@@ -715,12 +917,30 @@ def _worksheet(
         "Consolidatie",
         table.title,
     )
-    w.text(sheet, 1, 1, table.title).font = Font(bold=True, size=12)
+    group_column = get_column_letter(len(table.columns) + 1)
+    for row_number, row in enumerate(table.rows, 4):  # what the statements link to
+        if len(row.amounts) >= len(table.columns):
+            links.group[row.id] = _ref(sheet.title, f"{group_column}{row_number}")
+            links.group_values[row.id] = row.amounts[len(table.columns) - 1] or ZERO
+    made_of = [(name, balance.digest) for name, balance in balances.items()]
+    if not w.reuse(sheet, w.key("werkblad", sheet.title, table, signs, made_of)):
+        _worksheet_cells(w, sheet, table, balances, kind, signs)
+        w.made(sheet)
+
+
+def _worksheet_cells(
+    w: _Writer,
+    sheet: Worksheet,
+    table: StatementTable,
+    balances: Mapping[str, _Balance],
+    kind: str,
+    signs: Mapping[str, int],
+) -> None:
+    w.text(sheet, 1, 1, table.title).font = TITLE
     w.text(sheet, 2, 1, "entiteiten uit hun proefbalans; geconsolideerd = som van de kolommen")
     sign_column = len(table.columns) + 2
     w.header(sheet, ["", *table.columns, "Teken (boeken)"], row=3)
     last = 3 + len(table.rows)
-    group_column = get_column_letter(len(table.columns) + 1)
     for row_number, row in enumerate(table.rows, 4):
         w.text(sheet, row_number, 1, row.label)
         sign = signs.get(row.id, 1)
@@ -735,8 +955,6 @@ def _worksheet(
                     f"=SUM(B{row_number}:{get_column_letter(column - 1)}{row_number})",
                     bold=True,
                 )
-                links.group[row.id] = _ref(sheet.title, f"{group_column}{row_number}")
-                links.group_values[row.id] = value or ZERO
                 continue
             balance = balances.get(title)
             formula = _entity_formula(balance, row.id, kind, sign, value) if balance else None
@@ -818,37 +1036,51 @@ def _leads(w: _Writer, links: _Links, ledger: Grootboek) -> None:
             "Lead schedules",
             f"Lead schedule toelichting {note}: {heading}",
         )
-        w.header(
-            sheet,
-            [
-                "Nummer",
-                "Naam",
-                "Regel jaarrekening",
-                str(ledger.year),
-                str(ledger.year - 1),
-                "Verschil",
-            ],
-        )
-        row = 2
-        for account in accounts:
-            for column, value in enumerate((account.number, account.name, account.label), 1):
-                w.text(sheet, row, column, value)
-            for column, balance in ((4, now), (5, before)):
-                if balance is None:
-                    continue
-                minus = "-" if account.sign < 0 else ""
-                w.formula(
-                    sheet,
-                    row,
-                    column,
-                    f"={minus}{balance.sumifs('Eindbalans', [('Nummer', account.number)])}",
-                )
-            w.formula(sheet, row, 6, f"=D{row}-E{row}")
-            row += 1
-        w.text(sheet, row, 2, "Totaal").font = BOLD
-        for number, letter in enumerate("DEF", 4):
-            w.formula(sheet, row, number, f"=SUM({letter}2:{letter}{row - 1})", bold=True)
-        _widths(sheet, [10, 50, 40, 18, 18, 18])
+        made_of = (now.digest, before.digest if before else "")
+        if not w.reuse(sheet, w.key("lead", sheet.title, ledger.year, accounts, made_of)):
+            _lead_cells(w, sheet, ledger.year, accounts, now, before)
+            w.made(sheet)
+
+
+def _lead_cells(
+    w: _Writer,
+    sheet: Worksheet,
+    year: int,
+    accounts: Sequence[LedgerAccount],
+    now: _Balance,
+    before: _Balance | None,
+) -> None:
+    w.header(
+        sheet,
+        [
+            "Nummer",
+            "Naam",
+            "Regel jaarrekening",
+            str(year),
+            str(year - 1),
+            "Verschil",
+        ],
+    )
+    row = 2
+    for account in accounts:
+        for column, value in enumerate((account.number, account.name, account.label), 1):
+            w.text(sheet, row, column, value)
+        for column, balance in ((4, now), (5, before)):
+            if balance is None:
+                continue
+            minus = "-" if account.sign < 0 else ""
+            w.formula(
+                sheet,
+                row,
+                column,
+                f"={minus}{balance.sumifs('Eindbalans', [('Nummer', account.number)])}",
+            )
+        w.formula(sheet, row, 6, f"=D{row}-E{row}")
+        row += 1
+    w.text(sheet, row, 2, "Totaal").font = BOLD
+    for number, letter in enumerate("DEF", 4):
+        w.formula(sheet, row, number, f"=SUM({letter}2:{letter}{row - 1})", bold=True)
+    _widths(sheet, [10, 50, 40, 18, 18, 18])
 
 
 # --- grootboekkaarten and journaal --------------------------------------------------------
@@ -971,7 +1203,7 @@ def _grootboekkaarten(w: _Writer, ledger: Grootboek, made: SheetPart | None = No
     w.header(
         sheet, ["Nummer", "Naam", "Datum", "Boekstuk", "Omschrijving", "Bron", "Debet", "Credit"]
     )
-    if _without_entries(w, sheet, ledger):
+    if made is None and _without_entries(w, sheet, ledger):
         return
     last = _attach(w, sheet, made) if made else _grootboek_rows(w, sheet, ledger)
     sheet.auto_filter.ref = f"A1:H{max(2, last)}"
@@ -1036,7 +1268,7 @@ def _journaal(
             *names.values(),
         ],
     )
-    if _without_entries(w, sheet, ledger):
+    if made is None and _without_entries(w, sheet, ledger):
         return
     last = _attach(w, sheet, made) if made else _journaal_rows(w, sheet, ledger, analysis)
     sheet.auto_filter.ref = f"A1:{get_column_letter(11 + columns)}{last}"
@@ -1416,12 +1648,16 @@ def render_xlsx(
     tables: Sequence[StatementTable],
     analyses: Sequence[Analysis] = (),
     beside: Mapping[str, str] | None = None,
+    memo: SheetMemo | None = None,
 ) -> bytes:
     """The accountant's workbook; ``entities`` the reporting entity first, then the
     others of the group; ``analyses`` the journal-entry tests per entity; ``beside``
     per entity the file with its journal beside the workbook (``write_journal_csv``),
-    for books too large for a worksheet."""
-    w = _Writer(beside or {})
+    for books too large for a worksheet. With ``memo`` the sheets of an earlier
+    workbook whose content is unchanged are taken as they were written, and those of
+    this one are left in it for the next (``SheetMemo``): the workbook is the same as
+    without."""
+    w = _Writer(beside or {}, memo)
     index = w.sheet("Index", "Index", "Dit overzicht")
     meldingen = w.sheet("Meldingen", "Index", "Wat de opbouw van de werkmap opmerkte")
     own = entities[0]
@@ -1441,10 +1677,11 @@ def render_xlsx(
         if table.id.startswith("consolidatie.werkblad"):
             _worksheet(w, table, balances, links)
     by_entity = {a.entity: a for a in analyses}
+    made_of = links.digest() if memo is not None else ""
     for table in tables:
         if not table.id.startswith("consolidatie.werkblad"):
             group = table.id.partition(".")[0].capitalize()
-            _statement(w, table, links, _table_name(table), group)
+            _statement(w, table, links, _table_name(table), group, made_of)
     for item in entities:
         made = item.sheets
         analysis = by_entity.get(item.ledger.entity)
@@ -1465,7 +1702,7 @@ def render_xlsx(
 
 
 def _index(w: _Writer, sheet: Worksheet) -> None:
-    w.text(sheet, 1, 1, "Werkmap van de accountant").font = Font(bold=True, size=12)
+    w.text(sheet, 1, 1, "Werkmap van de accountant").font = TITLE
     w.header(sheet, ["Blad", "Onderdeel", "Inhoud"], row=3)
     row = 4
     for row, (title, group, description) in enumerate(w.index, 4):
