@@ -13,7 +13,7 @@ import glob
 import hashlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,7 +86,9 @@ def load_file(filename: str, parsed: Sequence[ParsedFile] = ()) -> Loaded:
     """beancount's ``loader.load_file`` without its cache: parse, book, the plugins,
     validate, in its order and with its checks; the same entries, errors and options.
 
-    Three steps are cheaper, with the same outcome:
+    Books whose load was handed over (``hand_over``) and are as they were then are
+    not loaded at all: the load handed over is theirs. Otherwise three steps are
+    cheaper, with the same outcome:
 
     - parsing: a file whose parse is in ``parsed`` (the guard's, ``parse_books``) with
       the content it has now is not parsed again (``_parse``);
@@ -102,6 +104,10 @@ def load_file(filename: str, parsed: Sequence[ParsedFile] = ()) -> Loaded:
     filename = os.path.expandvars(os.path.expanduser(filename))
     if not os.path.isabs(filename):
         filename = os.path.normpath(os.path.join(os.getcwd(), filename))
+    handed = _HANDED.pop(os.path.normpath(filename), None)
+    if handed is not None and handed.filename == filename and handed.unchanged():
+        entries, errors, options = handed.loaded
+        return list(entries), list(errors), dict(options)
     if encryption.is_encrypted_file(filename):  # beancount's own way for those
         loader.initialize(use_cache=False)
         return loader.load_file(filename)
@@ -122,6 +128,27 @@ def load_file(filename: str, parsed: Sequence[ParsedFile] = ()) -> Loaded:
         errors.extend(check(entries, options))  # type: ignore[no-untyped-call]
     options["input_hash"] = loader.compute_input_hash(options["include"])  # type: ignore[no-untyped-call]
     return entries, errors, options
+
+
+@dataclass(frozen=True)
+class _Handed:
+    filename: str
+    loaded: Loaded
+    unchanged: Callable[[], bool]
+
+
+# per books' main file (normalised): a load of them handed over (``hand_over``)
+_HANDED: dict[str, _Handed] = {}
+
+
+def hand_over(filename: str, loaded: Loaded, unchanged: Callable[[], bool]) -> None:
+    """``loaded`` is what ``load_file(filename)`` gives for the books as they were
+    when it was made (loaded by a process that this one is a fork of: the server's,
+    whose Fava holds them); ``unchanged`` says whether every file of the books is
+    still as it was then. The next ``load_file(filename)`` in this process (or in a
+    fork of it) gives ``loaded`` instead of loading the books again: once, and only
+    while ``unchanged()`` holds; else, and after it, it loads them as ever."""
+    _HANDED[os.path.normpath(filename)] = _Handed(filename, loaded, unchanged)
 
 
 def _parse(filename: str, parsed: Sequence[ParsedFile]) -> Loaded:
