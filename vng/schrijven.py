@@ -548,20 +548,30 @@ def load_of_now(filename: str) -> tuple[Loaded, Callable[[], bool]] | None:
     path = os.path.normpath(os.path.abspath(filename))
     root = os.path.realpath(os.path.dirname(path))
     with _TAKING:
-        found = _checked(path, keep=True) or _HELD.get(root)
+        found = _checked(path, keep=True)  # of the books as they are now, if there
     if found is None:
-        return None
+        found = _HELD.get(root)
+        if found is None or not _books_load(path, root, found[1]) or books_state(path) != found[0]:
+            return None
     state, loaded = found
+    return loaded, lambda: books_state(path) == state
+
+
+def checked_waiting(filename: str) -> bool:
+    """Whether the check of a change left its load of the books ``filename`` for Fava
+    (``checked_load``), whatever the books are now."""
+    return os.path.realpath(os.path.dirname(os.path.abspath(filename))) in _CHECKED
+
+
+def _books_load(path: str, root: str, loaded: Loaded) -> bool:
+    """``loaded`` is a load of the books ``path`` (in ``root``) without an error that
+    depends on their files alone (no include outside their folder, no document)."""
     entries, errors, options = loaded
     if errors or str(options.get("filename", "")) != path:
-        return None
+        return False
     if any(not _within(str(name), root) for name in options.get("include", [])):
-        return None
-    if options.get("documents") or any(isinstance(e, data.Document) for e in entries):
-        return None
-    if books_state(path) != state:
-        return None
-    return loaded, lambda: books_state(path) == state
+        return False
+    return not options.get("documents") and not any(isinstance(e, data.Document) for e in entries)
 
 
 def _within(path: str, root: str) -> bool:

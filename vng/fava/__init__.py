@@ -339,7 +339,9 @@ class VngJaarrekening(FavaExtensionBase):
         first, and its load starts the build (``after_load_file``), which then takes
         Fava's load instead of loading them itself (or here, when another request
         loaded them already)."""
-        if self._loaded_now() is not None:
+        from vng.schrijven import checked_waiting
+
+        if checked_waiting(self.books_path()):
             self.after_load_file()
         if not self.ledger.changed():
             self.after_load_file()
