@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import os
 import pickle
 import shutil
@@ -66,7 +65,7 @@ if TYPE_CHECKING:
 
 RESULT = "pagina.pickle"
 ERRORS = "fouten.txt"  # the build's standard error, in its folder
-SALDI = "saldi-"  # + the SHA-256 of a cached grootboek's pickle, in KEPT
+SALDI = "saldi-"  # + a result's key in the cache (``Uitkomst.content_key``), in KEPT
 
 
 @dataclass(frozen=True)
@@ -130,13 +129,14 @@ class Saldi:
 def _saldi(result: Uitkomst, kept: str) -> Saldi | None:
     """The balances of ``result``'s grootboek. A result from the cache holds its
     grootboek still pickled, and unpickling every entity's for these few numbers was
-    most of the page's time after a save; so the balances of a pickled grootboek are
-    kept in ``kept`` under the digest of its pickle (the same bytes, the same
-    grootboek), and the next build reads them from there."""
-    path = ""
-    if result.heavy and kept:
-        digest = hashlib.sha256(result.heavy).hexdigest()
-        path = os.path.join(kept, f"{SALDI}{digest}.pickle")
+    most of the page's time after a save; so the balances are kept in ``kept`` under
+    the result's key in the cache (``Uitkomst.content_key``: the same books, task and
+    program, the same grootboek), and the next build reads them from there: also
+    those of an entity this build computed, so that the first save after the server
+    started reads no grootboek of the others (nor hashes their pickles)."""
+    key = result.content_key
+    path = os.path.join(kept, f"{SALDI}{key}.pickle") if key and kept else ""
+    if path:
         try:
             with open(path, "rb") as handle:
                 found = pickle.load(handle)
