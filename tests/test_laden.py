@@ -595,3 +595,43 @@ def test_the_checks_load_is_renamed_for_fava_and_the_page_and_the_guards_parse_k
     with open(year, "a", encoding="utf-8") as handle:
         handle.write("\n; met de hand\n")
     assert not again[1]() and schrijven.load_of_now(str(main)) is None
+
+
+# a plugin of the test's: gives back the entries it was given (the same list) with two
+# of them swapped in place, with one left out, or as they were
+_SHUFFLING_PLUGIN = '''
+__plugins__ = ("shuffle",)
+
+def shuffle(entries, options, config=None):
+    if config == "swap" and len(entries) > 3:
+        entries[1], entries[-2] = entries[-2], entries[1]
+    elif config == "drop":
+        entries = entries[:-1]
+    return entries, []
+'''
+
+
+@pytest.mark.parametrize("config", ["swap", "drop", "same"])
+def test_entries_are_sorted_after_a_plugin_as_beancount_sorts_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str
+) -> None:
+    """beancount sorts the entries after every plugin; ``load_file`` leaves out that
+    sort only after a plugin that gave back the entries it was given in their order:
+    entries changed in place, or fewer, are sorted as beancount sorts them."""
+    (tmp_path / "schudden.py").write_text(_SHUFFLING_PLUGIN, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    main = tmp_path / "main.beancount"
+    main.write_text(
+        f'plugin "schudden" "{config}"\n'
+        "2024-01-01 open Assets:Bank EUR\n2024-01-01 open Expenses:Drukwerk EUR\n"
+        + "".join(
+            f'2024-02-{day:02d} * "Drukwerk {day}"\n  Expenses:Drukwerk  {day}.00 EUR\n'
+            "  Assets:Bank\n"
+            for day in range(1, 20)
+        ),
+        encoding="utf-8",
+    )
+    ours = load_file(str(main))
+    theirs = _beancount(main)
+    assert ours[0] == theirs[0] and _errors(ours[1]) == _errors(theirs[1]) == []
+    assert len(ours[0]) == 21 - (config == "drop")

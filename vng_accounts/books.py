@@ -11,8 +11,12 @@ import copy
 import decimal
 import glob
 import hashlib
+import importlib
+import operator
 import os
 import sys
+import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,6 +99,9 @@ def load_file(filename: str, parsed: Sequence[ParsedFile] = ()) -> Loaded:
 
     - booking (``book``): a transaction of plain amounts is booked without beancount's
       inventories wherever no other transaction needs them;
+    - the plugins (``run_transformations``): beancount sorts the entries after each
+      plugin; after one that gives back the entries it was given, in their order, they
+      are left as they are (sorted already);
     - validation: beancount adds up every transaction's postings again (plugins may
       have changed them) and infers its tolerances, for every transaction. Here a
       transaction whose postings are all plain amounts in one currency (no cost, no
@@ -119,7 +126,7 @@ def load_file(filename: str, parsed: Sequence[ParsedFile] = ()) -> Loaded:
     try:
         if "pythonpath" in options:
             sys.path[0:0] = options["pythonpath"]
-        entries, errors = loader.run_transformations(entries, parse_errors, options, None)
+        entries, errors = run_transformations(entries, parse_errors, options)
     finally:
         sys.path[:] = saved_pythonpath
     for check in validation.VALIDATIONS:
@@ -149,6 +156,62 @@ def hand_over(filename: str, loaded: Loaded, unchanged: Callable[[], bool]) -> N
     fork of it) gives ``loaded`` instead of loading the books again: once, and only
     while ``unchanged()`` holds; else, and after it, it loads them as ever."""
     _HANDED[os.path.normpath(filename)] = _Handed(filename, loaded, unchanged)
+
+
+def run_transformations(
+    entries: list[data.Directive], parse_errors: list[Any], options: dict[str, Any]
+) -> tuple[list[data.Directive], list[Any]]:
+    """``loader.run_transformations``: beancount's plugins and those the books name, in
+    its order, with its errors (an import or a plugin that fails is an error, not an
+    exception; its traceback passes through here); the same entries. beancount sorts
+    the entries after each plugin, whatever it did; most plugins only check, and give
+    back the very entries they were given in their order, which are sorted already
+    (entries are tuples, and their date, type and line make their place): those are
+    not sorted again, each of them a pass over every entry for its sort key."""
+    mode = options["plugin_processing_mode"]
+    if mode not in ("default", "raw"):
+        return loader.run_transformations(entries, parse_errors, options, None)
+    errors = list(parse_errors)
+    plugins = (
+        options["plugin"]
+        if mode == "raw"
+        else [*loader.PLUGINS_PRE, *options["plugin"], *loader.PLUGINS_AUTO, *loader.PLUGINS_POST]
+    )
+    for plugin_name, plugin_config in plugins:
+        renamed = loader.RENAMED_MODULES.get(plugin_name, None)
+        if renamed:
+            warnings.warn(
+                f"Deprecation notice: Module '{plugin_name}' has been renamed to '{renamed}'; "
+                "please adjust your plugin directive.",
+                stacklevel=2,
+            )
+            plugin_name = renamed
+        try:
+            module = importlib.import_module(plugin_name)
+            if not hasattr(module, "__plugins__"):
+                continue
+        except ImportError:
+            formatted = traceback.format_exc().replace("\n", "\n  ")
+            message = f'Error importing "{plugin_name}": {formatted}'
+            errors.append(loader.LoadError(data.new_metadata("<load>", 0), message, None))
+            continue
+        given = list(entries)
+        for function_name in module.__plugins__:
+            callback = (
+                getattr(module, function_name) if isinstance(function_name, str) else function_name
+            )
+            args = () if plugin_config is None else (plugin_config,)
+            try:
+                entries, plugin_errors = callback(entries, options, *args)
+                errors.extend(plugin_errors)
+            except Exception:
+                formatted = traceback.format_exc().replace("\n", "\n  ")
+                message = f'Error applying plugin "{plugin_name}": {formatted}'
+                errors.append(loader.LoadError(data.new_metadata("<load>", 0), message, None))
+                continue
+        if len(entries) != len(given) or any(map(operator.is_not, entries, given)):
+            entries.sort(key=data.entry_sortkey)
+    return entries, errors
 
 
 def _parse(filename: str, parsed: Sequence[ParsedFile]) -> Loaded:
