@@ -599,7 +599,7 @@ def test_the_checks_load_is_renamed_for_fava_and_the_page_and_the_guards_parse_k
 
 # a plugin of the test's: gives back the entries it was given (the same list) with two
 # of them swapped in place, with one left out, or as they were
-_SHUFFLING_PLUGIN = '''
+_SHUFFLING_PLUGIN = """
 __plugins__ = ("shuffle",)
 
 def shuffle(entries, options, config=None):
@@ -608,7 +608,7 @@ def shuffle(entries, options, config=None):
     elif config == "drop":
         entries = entries[:-1]
     return entries, []
-'''
+"""
 
 
 @pytest.mark.parametrize("config", ["swap", "drop", "same"])
