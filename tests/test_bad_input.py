@@ -249,3 +249,46 @@ def test_a_report_of_books_without_settings_is_file_line_reason() -> None:
     with pytest.raises(BuildError) as caught:
         report_of(Uitkomst("vereniging", errors=own), 2024, (), books)
     assert caught.value.errors == own
+
+
+def test_the_text_guard_reads_every_line_its_pattern_reads() -> None:
+    """The guard on the books' text looks only at lines that hold one of its keywords
+    (``guard._candidates``): the same lines, at the same places, as its pattern finds
+    running through the whole text, whatever else a line holds and wherever it is."""
+    from vng_accounts import guard
+
+    lines = [
+        'plugin "a"',
+        '  plugin "b"',
+        '\tinclude "c.beancount"',
+        'option "insert_pythonpath" "TRUE"',
+        '2024-01-01 custom "fava-extension" "x"',
+        '2024/1/1  custom "fava-extension" "y"',
+        '2024-01-01 * "plugin" "include option custom"',
+        "  Lasten:Custom:Plugin  1.00 EUR",
+        'pluginx "nee"',
+        '; plugin "uitgeschakeld"',
+        "optional",
+        "custom",
+        "",
+        "plugin",
+        'include"z"',
+        "  option",
+        "2024-01-01 open Activa:Option EUR",
+    ]
+    for rotation in range(len(lines)):
+        text = "\n".join(lines[rotation:] + lines[:rotation])
+        for variant in (text, text + "\n", "\n" + text):
+            ours = [(m.start(), m.group(0)) for m in guard._candidates(variant)]
+            theirs = [(m.start(), m.group(0)) for m in guard._CANDIDATE.finditer(variant)]
+            assert ours == theirs and len(ours) >= 9
+
+
+def test_a_plugin_after_many_postings_is_named_with_its_line(tmp_path: Path) -> None:
+    from vng_accounts.guard import check_sources
+
+    main = tmp_path / "main.beancount"
+    posting = '2024-01-02 * "Drukwerk optie"\n  Lasten:A  1.00 EUR\n  Passiva:B  -1.00 EUR\n'
+    main.write_text(posting * 20_000 + 'plugin "kwaadaardig"\n', encoding="utf-8")
+    errors = check_sources(str(main))
+    assert [(e.source["lineno"], "kwaadaardig" in e.message) for e in errors] == [(60_001, True)]

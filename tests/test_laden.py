@@ -545,6 +545,98 @@ def test_a_parse_of_the_same_content_elsewhere_is_the_parse_there(tmp_path: Path
         assert str(parsed.options["dcontext"]) == str(options["dcontext"])
 
 
+def test_the_checks_load_is_renamed_for_fava_and_the_page_and_the_guards_parse_kept(
+    tmp_path: Path,
+) -> None:
+    """After a change, the check's load of the staging copy is named as the books'
+    files in place (once, for Fava and for the page's build alike): a cold load of the
+    books; the guard's parse of the copy, which it took its entries from, still names
+    the copy; and once a file differs from what the check loaded, neither has it."""
+    import shutil
+
+    from tests.conftest import BOOKS_DIR
+    from tests.fava_site import commit_all
+    from vng import schrijven
+
+    books = tmp_path / "ledger" / "vereniging"
+    shutil.copytree(BOOKS_DIR, books)
+    commit_all(tmp_path)
+    main, year = books / "main.beancount", books / "2024.beancount"
+    (tmp_path / "import").mkdir()  # the import folder the books name
+    parsed = guard.parse_books(str(main), str(books))
+    policy = guard.policy_for(parsed, str(books), [str(tmp_path / "import")])
+
+    def make(staging: Any) -> None:
+        with open(staging.path(str(year)), "a", encoding="utf-8") as handle:
+            handle.write('\n2024-12-30 * "Drukkerij" "na de controle"\n')
+            handle.write("  Lasten:KantoorHuisvesting:Drukwerk        1.00 EUR\n")
+            handle.write("  Passiva:Kortlopend:Handelscrediteuren    -1.00 EUR\n")
+
+    schrijven.Change(str(main), policy, "anna", "een boeking").run(make)
+    now = schrijven.load_of_now(str(main))  # the page's build asks first
+    assert now is not None and now[1]()
+    taken = schrijven.checked_load(str(main))  # then Fava: the same, named once
+    assert taken is not None and taken[0] is now[0][0]
+    cold = load_file(str(main))
+    assert [e.meta for e in taken[0]] == [e.meta for e in cold[0]]
+    assert [p.meta for e in taken[0] for p in getattr(e, "postings", ())] == [
+        p.meta for e in cold[0] for p in getattr(e, "postings", ())
+    ]
+    assert taken[0] == cold[0] and taken[2]["include"] == cold[2]["include"]
+    copy = [p for p in guard._PARSE_CACHE.values() if "vng-wijziging" in p.path]
+    assert copy
+    for parsed in copy:
+        for entry in parsed.entries:
+            assert entry.meta["filename"] == parsed.path
+            for posting in getattr(entry, "postings", ()):
+                assert posting.meta is None or posting.meta["filename"] == parsed.path
+    again = schrijven.load_of_now(str(main))  # Fava holds it now: still the books' load
+    assert again is not None and again[0] is taken
+    with open(year, "a", encoding="utf-8") as handle:
+        handle.write("\n; met de hand\n")
+    assert not again[1]() and schrijven.load_of_now(str(main)) is None
+
+
+# a plugin of the test's: gives back the entries it was given (the same list) with two
+# of them swapped in place, with one left out, or as they were
+_SHUFFLING_PLUGIN = """
+__plugins__ = ("shuffle",)
+
+def shuffle(entries, options, config=None):
+    if config == "swap" and len(entries) > 3:
+        entries[1], entries[-2] = entries[-2], entries[1]
+    elif config == "drop":
+        entries = entries[:-1]
+    return entries, []
+"""
+
+
+@pytest.mark.parametrize("config", ["swap", "drop", "same"])
+def test_entries_are_sorted_after_a_plugin_as_beancount_sorts_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str
+) -> None:
+    """beancount sorts the entries after every plugin; ``load_file`` leaves out that
+    sort only after a plugin that gave back the entries it was given in their order:
+    entries changed in place, or fewer, are sorted as beancount sorts them."""
+    (tmp_path / "schudden.py").write_text(_SHUFFLING_PLUGIN, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    main = tmp_path / "main.beancount"
+    main.write_text(
+        f'plugin "schudden" "{config}"\n'
+        "2024-01-01 open Assets:Bank EUR\n2024-01-01 open Expenses:Drukwerk EUR\n"
+        + "".join(
+            f'2024-02-{day:02d} * "Drukwerk {day}"\n  Expenses:Drukwerk  {day}.00 EUR\n'
+            "  Assets:Bank\n"
+            for day in range(1, 20)
+        ),
+        encoding="utf-8",
+    )
+    ours = load_file(str(main))
+    theirs = _beancount(main)
+    assert ours[0] == theirs[0] and _errors(ours[1]) == _errors(theirs[1]) == []
+    assert len(ours[0]) == 21 - (config == "drop")
+
+
 PLUGINS = {
     "vng_test_checks": "def check(entries, options):\n    return entries, []\n",
     "vng_test_swaps": (
@@ -583,7 +675,7 @@ def test_the_plugins_run_as_beancount_runs_them(
     from beancount.core import data
     from beancount.parser import parser
 
-    from vng_accounts.books import run_plugins
+    from vng_accounts.books import run_transformations
 
     for name, code in PLUGINS.items():
         function = code.split("def ", 1)[1].split("(", 1)[0]
@@ -598,7 +690,7 @@ def test_the_plugins_run_as_beancount_runs_them(
     options["plugin"] = [(name, None) for name in plugins]
     options["plugin_processing_mode"] = mode
     theirs = loader.run_transformations(list(entries), [], dict(options), None)
-    ours = run_plugins(list(entries), [], dict(options))
+    ours = run_transformations(list(entries), [], dict(options))
     assert ours[0] == theirs[0]
 
     def said(errors: list[Any]) -> list[tuple[str, str]]:  # the error, the traceback's last line

@@ -24,7 +24,10 @@ fingerprints of its entries, and the check's load of the staged books takes that
 
 The check's load of the staged books is the load of the books after the change: Fava's
 reload right after it (``checked_load``) takes it over, with the books' paths in place
-of the staging copy's, instead of loading the books a second time. It does so once,
+of the staging copy's, instead of loading the books a second time; and so does the
+Jaarrekening page's build for the books' new state (``load_of_now``; it runs in a fork
+of the server, ``vng.fava.bouw.fork``), which later takes Fava's own load of the books
+as long as their files are what it loaded. Fava does so once,
 and only while every file of the books is still byte for byte what the check loaded;
 after a change with an error or a document, or once any file differs (another writer,
 an edit by hand), Fava loads the books from disk. The check compares with the errors
@@ -40,6 +43,7 @@ import hashlib
 import os
 import shutil
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -443,25 +447,38 @@ def remember_errors(filename: str, loaded: Loaded, state: str) -> None:
     """``loaded`` is the load of the books ``filename`` whose files were in ``state``
     before and after it (``books_state``): the project's errors of that load are the
     books' errors in that state, and the next change's check takes them instead of
-    loading the books once more."""
+    loading the books once more; and it is the load Fava holds (``held``)."""
     if books_state(filename) != state:
-        return  # a file changed meanwhile: the next change loads them itself
+        # a file changed meanwhile: the next change loads them itself, and Fava holds
+        # a load of no state known
+        _HELD.pop(os.path.realpath(os.path.dirname(os.path.abspath(filename))), None)
+        return
     errors = [_error_key(e) for e in load_books(filename, loaded).errors]
     _BOOKS_ERRORS.clear()
     _BOOKS_ERRORS[state] = errors
+    held(filename, state, loaded)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Checked:
-    """The load of the staged books by a change's check, as Fava may take it over."""
+    """The load of the staged books by a change's check, as Fava and the page's build
+    may take it over."""
 
     state: str  # ``_state`` of the books' files the change wrote
     folder: str  # the staging copy the check loaded them from
     loaded: Loaded
+    moved: bool = False  # its file names are the books' now (``_move``)
 
 
 # per books' folder (real path): the check of the last change, until Fava takes it
 _CHECKED: dict[str, _Checked] = {}
+
+# per books' folder (real path): the load Fava holds, with the state of the books'
+# files it is the load of (``held``)
+_HELD: dict[str, tuple[str, Loaded]] = {}
+
+# one thread at a time takes the check's load and names its files those of the books
+_TAKING = threading.Lock()
 
 
 def checked_load(filename: str) -> Loaded | None:
@@ -469,55 +486,129 @@ def checked_load(filename: str) -> Loaded | None:
     in the entries and options those of the books: what ``load_file(filename)``
     gives, without loading them again. Once, and only while every file in the books'
     folder is what the check loaded and the load depends on nothing else; None
-    otherwise, and the books are to be loaded from disk."""
+    otherwise, and the books are to be loaded from disk. Fava's load of the books
+    (``vng.serve``) takes it; it is what Fava holds from then on (``held``)."""
+    with _TAKING:  # and held under the lock: a build asking meanwhile takes the same
+        loaded = _checked(filename, keep=False)
+        if loaded is not None:
+            held(filename, *loaded)
+    return None if loaded is None else loaded[1]
+
+
+def _checked(filename: str, keep: bool) -> tuple[str, Loaded] | None:
+    """The state and the load of ``checked_load``, its files named those of the books
+    (once: the first to ask names them); ``keep`` leaves it for Fava."""
     filename = os.path.normpath(os.path.abspath(filename))
     folder = os.path.dirname(filename)
     root = os.path.realpath(folder)
-    checked = _CHECKED.pop(root, None)
+    checked = _CHECKED.get(root) if keep else _CHECKED.pop(root, None)
     if checked is None:
         return None
+    if not checked.moved and not _movable(checked, filename, root):
+        _CHECKED.pop(root, None)
+        return None
+    if _state(_files(root)) != checked.state:
+        _CHECKED.pop(root, None)
+        return None
+    if not checked.moved:
+        checked.loaded = _moved(checked.loaded, checked.folder, folder)
+        checked.moved = True
+    return checked.state, checked.loaded
+
+
+def _movable(checked: _Checked, filename: str, root: str) -> bool:
+    """The check's load is the books' load, but for the place of their files: no
+    error, the main file's copy as the main file, nothing from outside the copy
+    (every include in it, no document, which comes from the folders as they are)."""
     entries, errors, options = checked.loaded
     staged = str(options.get("filename", ""))
     if errors or staged != os.path.join(
         checked.folder, os.path.relpath(os.path.realpath(filename), root)
     ):
-        return None
+        return False
     inside = checked.folder + os.sep
     if any(not str(name).startswith(inside) for name in options.get("include", [])):
-        return None
-    if options.get("documents") or any(isinstance(e, data.Document) for e in entries):
-        return None  # documents come from the folders as they are now
-    if _state(_files(root)) != checked.state:
-        return None
-    return _moved(checked.loaded, checked.folder, folder)
+        return False
+    return not options.get("documents") and not any(isinstance(e, data.Document) for e in entries)
+
+
+def held(filename: str, state: str, loaded: Loaded) -> None:
+    """Fava holds ``loaded``, the load of the books ``filename`` whose files were in
+    ``state`` (``books_state``) before and after it."""
+    _HELD[os.path.realpath(os.path.dirname(os.path.abspath(filename)))] = (state, loaded)
+
+
+def load_of_now(filename: str) -> tuple[Loaded, Callable[[], bool]] | None:
+    """The books ``filename`` as ``load_file(filename)`` would load them now, without
+    a load: the check's of the last change (``checked_load``; left for Fava, which
+    takes the same), else Fava's own load (``held``); with a test of whether every
+    file of the books is still what it was then. None when neither is of the books
+    as they are, or either has an error or depends on more than their files (an
+    include outside their folder, a document)."""
+    path = os.path.normpath(os.path.abspath(filename))
+    root = os.path.realpath(os.path.dirname(path))
+    with _TAKING:
+        found = _checked(path, keep=True)  # of the books as they are now, if there
+    if found is None:
+        found = _HELD.get(root)
+        if found is None or not _books_load(path, root, found[1]) or books_state(path) != found[0]:
+            return None
+    state, loaded = found
+    return loaded, lambda: books_state(path) == state
+
+
+def checked_waiting(filename: str) -> bool:
+    """Whether the check of a change left its load of the books ``filename`` for Fava
+    (``checked_load``), whatever the books are now."""
+    return os.path.realpath(os.path.dirname(os.path.abspath(filename))) in _CHECKED
+
+
+def _books_load(path: str, root: str, loaded: Loaded) -> bool:
+    """``loaded`` is a load of the books ``path`` (in ``root``) without an error that
+    depends on their files alone (no include outside their folder, no document)."""
+    entries, errors, options = loaded
+    if errors or str(options.get("filename", "")) != path:
+        return False
+    if any(not _within(str(name), root) for name in options.get("include", [])):
+        return False
+    return not options.get("documents") and not any(isinstance(e, data.Document) for e in entries)
+
+
+def _within(path: str, root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root + os.sep)
 
 
 def _moved(loaded: Loaded, staging: str, folder: str) -> Loaded:
     """``loaded`` with every file name in ``staging`` named in ``folder`` instead: the
-    entries' and postings' ``filename``, the options' main file and includes."""
+    entries' and postings' ``filename``, the options' main file and includes.
+
+    In place: the check's load is its own (the parse it took its entries from is
+    copied, ``vng_accounts.books._parse``), and a new entry and posting for each of
+    a million postings cost Fava's reload seconds after every save. A meta that
+    appears twice gets the same name twice; one that names no file in ``staging``
+    (a plugin's) stays as it is."""
     entries, errors, options = loaded
     inside = staging + os.sep
     names: dict[str, str] = {}
 
-    def name(old: str) -> str:
-        if old not in names:
-            names[old] = folder + old[len(staging) :] if old.startswith(inside) else old
-        return names[old]
-
-    def meta(old: Any) -> Any:  # an entry's meta, or a posting's (which may be None)
-        where = old.get("filename") if old else None
+    def rename(meta: Any) -> None:  # an entry's meta, or a posting's (which may be None)
+        where = meta.get("filename") if meta else None
         if not isinstance(where, str) or not where.startswith(inside):
-            return old
-        return {**old, "filename": name(where)}
+            return
+        if where not in names:
+            names[where] = folder + where[len(staging) :]
+        meta["filename"] = names[where]
 
-    moved: list[data.Directive] = []
+    def name(old: str) -> str:
+        return folder + old[len(staging) :] if old.startswith(inside) else old
+
     with no_collection():
         for entry in entries:
+            rename(entry.meta)
             if isinstance(entry, data.Transaction):
-                postings = [p._replace(meta=meta(p.meta)) for p in entry.postings]
-                moved.append(entry._replace(meta=meta(entry.meta), postings=postings))
-            else:
-                moved.append(entry._replace(meta=meta(entry.meta)))
+                for posting in entry.postings:
+                    rename(posting.meta)
     include = [name(str(f)) for f in options["include"]]
     new_options = {
         **options,
@@ -525,7 +616,7 @@ def _moved(loaded: Loaded, staging: str, folder: str) -> Loaded:
         "include": include,
         "input_hash": loader.compute_input_hash(include),  # type: ignore[no-untyped-call]
     }
-    return moved, list(errors), new_options
+    return entries, list(errors), new_options
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ import os
 import sys
 import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,13 +90,18 @@ def load_file(filename: str, parsed: Sequence[ParsedFile] = ()) -> Loaded:
     """beancount's ``loader.load_file`` without its cache: parse, book, the plugins,
     validate, in its order and with its checks; the same entries, errors and options.
 
-    Three steps are cheaper, with the same outcome:
+    Books whose load was handed over (``hand_over``) and are as they were then are
+    not loaded at all: the load handed over is theirs. Otherwise three steps are
+    cheaper, with the same outcome:
 
     - parsing: a file whose parse is in ``parsed`` (the guard's, ``parse_books``) with
       the content it has now is not parsed again (``_parse``);
 
     - booking (``book``): a transaction of plain amounts is booked without beancount's
       inventories wherever no other transaction needs them;
+    - the plugins (``run_transformations``): beancount sorts the entries after each
+      plugin; after one that gives back the entries it was given, in their order, they
+      are left as they are (sorted already);
     - validation: beancount adds up every transaction's postings again (plugins may
       have changed them) and infers its tolerances, for every transaction. Here a
       transaction whose postings are all plain amounts in one currency (no cost, no
@@ -106,6 +111,10 @@ def load_file(filename: str, parsed: Sequence[ParsedFile] = ()) -> Loaded:
     filename = os.path.expandvars(os.path.expanduser(filename))
     if not os.path.isabs(filename):
         filename = os.path.normpath(os.path.join(os.getcwd(), filename))
+    handed = _HANDED.pop(os.path.normpath(filename), None)
+    if handed is not None and handed.filename == filename and handed.unchanged():
+        entries, errors, options = handed.loaded
+        return list(entries), list(errors), dict(options)
     if encryption.is_encrypted_file(filename):  # beancount's own way for those
         loader.initialize(use_cache=False)
         return loader.load_file(filename)
@@ -117,7 +126,7 @@ def load_file(filename: str, parsed: Sequence[ParsedFile] = ()) -> Loaded:
     try:
         if "pythonpath" in options:
             sys.path[0:0] = options["pythonpath"]
-        entries, errors = run_plugins(entries, parse_errors, options)
+        entries, errors = run_transformations(entries, parse_errors, options)
     finally:
         sys.path[:] = saved_pythonpath
     for check in validation.VALIDATIONS:
@@ -128,34 +137,52 @@ def load_file(filename: str, parsed: Sequence[ParsedFile] = ()) -> Loaded:
     return entries, errors, options
 
 
-def run_plugins(
+@dataclass(frozen=True)
+class _Handed:
+    filename: str
+    loaded: Loaded
+    unchanged: Callable[[], bool]
+
+
+# per books' main file (normalised): a load of them handed over (``hand_over``)
+_HANDED: dict[str, _Handed] = {}
+
+
+def hand_over(filename: str, loaded: Loaded, unchanged: Callable[[], bool]) -> None:
+    """``loaded`` is what ``load_file(filename)`` gives for the books as they were
+    when it was made (loaded by a process that this one is a fork of: the server's,
+    whose Fava holds them); ``unchanged`` says whether every file of the books is
+    still as it was then. The next ``load_file(filename)`` in this process (or in a
+    fork of it) gives ``loaded`` instead of loading the books again: once, and only
+    while ``unchanged()`` holds; else, and after it, it loads them as ever."""
+    _HANDED[os.path.normpath(filename)] = _Handed(filename, loaded, unchanged)
+
+
+def run_transformations(
     entries: list[data.Directive], parse_errors: list[Any], options: dict[str, Any]
 ) -> tuple[list[data.Directive], list[Any]]:
-    """beancount's ``loader.run_transformations``: its plugins and the books' own, in
-    its order, with its errors; ``entries`` in beancount's order.
-
-    beancount sorts the entries again after every plugin, as a plugin may have added or
-    moved some, computing a key for every entry each time. A plugin that only checks
-    hands back the list it was given with its entries as they were: sorting that again
-    is skipped here when every place in the list still holds the same entry (the same
-    object) as before the plugin. Anything else is sorted as beancount does."""
+    """``loader.run_transformations``: beancount's plugins and those the books name, in
+    its order, with its errors (an import or a plugin that fails is an error, not an
+    exception; its traceback passes through here); the same entries. beancount sorts
+    the entries after each plugin, whatever it did; most plugins only check, and give
+    back the very entries they were given in their order, which are sorted already
+    (entries are tuples, and their date, type and line make their place): those are
+    not sorted again, each of them a pass over every entry for its sort key."""
+    mode = options["plugin_processing_mode"]
+    if mode not in ("default", "raw"):
+        return loader.run_transformations(entries, parse_errors, options, None)
     errors = list(parse_errors)
-    ordered = False  # known to be in beancount's order: after its first sort here
-    if options["plugin_processing_mode"] == "raw":
-        plugins = list(options["plugin"])
-    else:
-        plugins = [
-            *loader.PLUGINS_PRE,
-            *options["plugin"],
-            *loader.PLUGINS_AUTO,
-            *loader.PLUGINS_POST,
-        ]
+    plugins = (
+        options["plugin"]
+        if mode == "raw"
+        else [*loader.PLUGINS_PRE, *options["plugin"], *loader.PLUGINS_AUTO, *loader.PLUGINS_POST]
+    )
     for plugin_name, plugin_config in plugins:
         renamed = loader.RENAMED_MODULES.get(plugin_name, None)
         if renamed:
             warnings.warn(
-                f"Deprecation notice: Module '{plugin_name}' has been renamed to "
-                f"'{renamed}'; please adjust your plugin directive.",
+                f"Deprecation notice: Module '{plugin_name}' has been renamed to '{renamed}'; "
+                "please adjust your plugin directive.",
                 stacklevel=2,
             )
             plugin_name = renamed
@@ -164,34 +191,27 @@ def run_plugins(
             if not hasattr(module, "__plugins__"):
                 continue
         except ImportError:
-            errors.append(_load_error(f'Error importing "{plugin_name}"'))
+            formatted = traceback.format_exc().replace("\n", "\n  ")
+            message = f'Error importing "{plugin_name}": {formatted}'
+            errors.append(loader.LoadError(data.new_metadata("<load>", 0), message, None))
             continue
-        before = list(entries) if ordered else None
-        for function in module.__plugins__:
-            callback = getattr(module, function) if isinstance(function, str) else function
+        given = list(entries)
+        for function_name in module.__plugins__:
+            callback = (
+                getattr(module, function_name) if isinstance(function_name, str) else function_name
+            )
             args = () if plugin_config is None else (plugin_config,)
             try:
                 entries, plugin_errors = callback(entries, options, *args)
                 errors.extend(plugin_errors)
-            except Exception as exc:
-                if isinstance(exc, SystemExit):
-                    raise
-                errors.append(_load_error(f'Error applying plugin "{plugin_name}"'))
+            except Exception:
+                formatted = traceback.format_exc().replace("\n", "\n  ")
+                message = f'Error applying plugin "{plugin_name}": {formatted}'
+                errors.append(loader.LoadError(data.new_metadata("<load>", 0), message, None))
                 continue
-        if (
-            before is None
-            or len(entries) != len(before)
-            or not all(map(operator.is_, entries, before))
-        ):
+        if len(entries) != len(given) or any(map(operator.is_not, entries, given)):
             entries.sort(key=data.entry_sortkey)
-            ordered = True
     return entries, errors
-
-
-def _load_error(what: str) -> loader.LoadError:
-    """beancount's error for a plugin that failed, with its traceback."""
-    formatted = traceback.format_exc().replace("\n", "\n  ")
-    return loader.LoadError(data.new_metadata("<load>", 0), f"{what}: {formatted}")
 
 
 def _parse(filename: str, parsed: Sequence[ParsedFile]) -> Loaded:

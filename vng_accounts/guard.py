@@ -65,6 +65,26 @@ _CANDIDATE = re.compile(
 _LOCK = re.compile(r'^\s*\d{4}-\d{2}-\d{2}\s+custom\s+"vng-vastgesteld"\s+\S+\s+"([^"]*)"')
 
 
+_KEYWORDS = ("plugin", "include", "option", "custom")
+
+
+def _candidates(text: str) -> Iterator[re.Match[str]]:
+    """``_CANDIDATE``'s matches in ``text``, in order: the lines that start with one of
+    its keywords. Each of them holds a keyword, so only the lines that do are matched
+    (``str.find`` runs through a file of a million postings many times faster than the
+    pattern does, and such lines are few)."""
+    starts: set[int] = set()
+    for word in _KEYWORDS:
+        found = text.find(word)
+        while found >= 0:
+            starts.add(text.rfind("\n", 0, found) + 1)
+            found = text.find(word, found + len(word))
+    for start in sorted(starts):
+        match = _CANDIDATE.match(text, start)
+        if match:
+            yield match
+
+
 def check_sources(filename: str) -> list[BooksError]:
     """Errors for every disallowed plugin or pythonpath option in the books' files."""
     return read_sources(filename)[1]
@@ -94,7 +114,7 @@ def read_sources(filename: str) -> tuple[list[tuple[str, str]], list[BooksError]
         if "\r" in text:  # a lone carriage return ends a line as well
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         lineno, position = 1, 0
-        for match in _CANDIDATE.finditer(text):
+        for match in _candidates(text):
             lineno += text.count("\n", position, match.start())
             position = match.start()
             line = match.group(0)

@@ -14,6 +14,9 @@ entity. Listed in the books as::
 
 The build runs in a process of its own (``vng.fava.bouw``), once per year and state of
 the books: the SHA-256 of every file of every entity's books and of the group file.
+Under ``vng serve``, when Fava holds the load of the books as they are (its own, or
+the check's of the save just made), that process is a fork of the server which takes
+that load instead of loading the books again (``vng.fava.bouw.fork``).
 It writes what the page shows first, computed alone, and then the downloads with the
 page again. A page waits for the first up to ``WAIT`` seconds and otherwise says it is
 being computed (the page's script reloads it when it is done); it never blocks for
@@ -49,7 +52,7 @@ from statements.render.format import euros, percentage, thousands
 from statements.render.pdf import NOTE_OPENING_TEXTS, NOTE_TEXTS, text_blocks
 from statements.render.rapport import Section
 from statements.table import Row, StatementTable
-from vng.fava.bouw import RESULT, SERVER, Pagina, Rekening
+from vng.fava.bouw import ERRORS, RESULT, SERVER, Geforkt, Pagina, Rekening, fork
 from vng.jaarverslag import group_path, slug
 from vng_accounts.chart import Chart, read_chart
 from vng_accounts.errors import format_error
@@ -59,9 +62,11 @@ from vng_accounts.layouts import GECONSOLIDEERD_BALANS
 WAIT = 20.0  # seconds a page waits for its build before it says it is being computed
 DOWNLOAD_WAIT = 600.0  # a download asked for waits longer
 GROUP_ENV = "VNG_GROEP"  # set by ``vng serve --groep``
-WRITE_SETTLE = 0.5  # seconds after a write before its build starts (one per batch)
+WRITE_SETTLE = 0.1  # seconds after a write before its build starts (one per batch)
 POLL = 0.05  # seconds between two looks at the build's result while a request waits
-ERRORS = "fouten.txt"  # the build's standard error, in its folder
+
+# what ``vng serve`` says on stderr of a build that takes the books Fava holds
+FORKED = "berekend met de boeken zoals Fava ze geladen heeft"
 
 FOLDERS = "vng-jaarrekening-"  # + the server's process id: its builds' folders, in /tmp
 
@@ -116,7 +121,7 @@ class _Bouw:
 
     key: str
     folder: str
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | Geforkt
     started: float = field(default_factory=time.monotonic)
     result: Pagina | None = None  # the last result read, the page's or the final one
     seen: tuple[int, int] | None = None  # the result file read (inode, mtime)
@@ -254,18 +259,25 @@ class VngJaarrekening(FavaExtensionBase):
         if not self._folder or not os.path.isdir(self._folder):
             self._folder = builds_folder()
         folder = tempfile.mkdtemp(prefix=f"{year}-", dir=self._folder)
-        command = [
-            sys.executable,
-            "-m",
-            "vng.fava.bouw",
-            self.books_path(),
-            self.group_path(),
-            str(year),
-            folder,
-            self._folder,  # what one build keeps for the next (``vng.fava.bouw._saldi``)
-        ]
         # its errors in a file of the folder: nobody needs to read a pipe while it runs
         with open(os.path.join(folder, ERRORS), "wb") as errors:
+            now = self._loaded_now()
+            if now is not None:
+                # what the books' build keeps for the next: ``vng.fava.bouw._saldi``
+                books, group = self.books_path(), self.group_path()
+                forked = fork(books, group, year, folder, self._folder, *now)
+                sys.stderr.write(f"vng serve: jaarrekening {year}: {FORKED} (pid {forked.pid})\n")
+                return _Bouw(key, folder, forked)
+            command = [
+                sys.executable,
+                "-m",
+                "vng.fava.bouw",
+                self.books_path(),
+                self.group_path(),
+                str(year),
+                folder,
+                self._folder,  # what one build keeps for the next (``vng.fava.bouw._saldi``)
+            ]
             process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
@@ -274,6 +286,14 @@ class VngJaarrekening(FavaExtensionBase):
                 env={**os.environ, SERVER: str(os.getpid())},  # it ends when this one has
             )
         return _Bouw(key, folder, process)
+
+    def _loaded_now(self) -> tuple[Any, Callable[[], bool]] | None:
+        """The books as Fava holds them, when that is their load as they are now and
+        ``vng serve`` serves them (``vng.schrijven.load_of_now``): the build takes
+        that load (``vng.fava.bouw.fork``). None otherwise: it loads them itself."""
+        from vng.schrijven import load_of_now
+
+        return load_of_now(self.books_path())
 
     def build(self, year: int) -> _Bouw:
         """The build of ``year`` for the books as they are now, started if need be."""
@@ -308,9 +328,23 @@ class VngJaarrekening(FavaExtensionBase):
         with self._lock:
             if self._pending is not None and self._pending.is_alive():
                 return
-            self._pending = threading.Timer(WRITE_SETTLE, self.after_load_file)
+            self._pending = threading.Timer(WRITE_SETTLE, self._reloaded)
             self._pending.daemon = True
             self._pending.start()
+
+    def _reloaded(self) -> None:
+        """The build for the books as written, and Fava's load of them. Under ``vng
+        serve`` the check of the change loaded them: the build starts at once with that
+        load (``_loaded_now``), while Fava takes the same. Otherwise Fava loads them
+        first, and its load starts the build (``after_load_file``), which then takes
+        Fava's load instead of loading them itself (or here, when another request
+        loaded them already)."""
+        from vng.schrijven import checked_waiting
+
+        if checked_waiting(self.books_path()):
+            self.after_load_file()
+        if not self.ledger.changed():
+            self.after_load_file()
 
     def after_write_source(self, path: str, source: str) -> None:
         self._written()

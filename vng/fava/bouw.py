@@ -19,6 +19,10 @@ a new version of the program), the statements are first computed alone
 build would give them, and the full build follows. Its own process keeps the entities'
 books out of Fava's memory and Fava answering while it runs.
 
+Under ``vng serve`` the page starts the build in a fork of the server instead
+(``fork``), with the load of the books Fava holds: the build takes it and does not load
+those books again.
+
 ``KEPT`` (the server's folder for its builds) keeps what one build learnt for the next:
 the balances of the accounts of each entity from the cache (``Saldi``), so that after a
 save the page does not unpickle the grootboek of every entity that did not change.
@@ -26,15 +30,18 @@ save the page does not unpickle the grootboek of every entity that did not chang
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import gc
 import os
 import pickle
 import shutil
+import signal
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -54,9 +61,11 @@ from vng.output import write_atomic
 
 if TYPE_CHECKING:
     from vng.build import Uitkomst
+    from vng_accounts.books import Loaded
 
 RESULT = "pagina.pickle"
-SALDI = "saldi-"  # + the SHA-256 of a cached grootboek's pickle, in KEPT
+ERRORS = "fouten.txt"  # the build's standard error, in its folder
+SALDI = "saldi-"  # + a result's key in the cache (``Uitkomst.content_key``), in KEPT
 
 
 @dataclass(frozen=True)
@@ -120,13 +129,14 @@ class Saldi:
 def _saldi(result: Uitkomst, kept: str) -> Saldi | None:
     """The balances of ``result``'s grootboek. A result from the cache holds its
     grootboek still pickled, and unpickling every entity's for these few numbers was
-    most of the page's time after a save; so the balances of a pickled grootboek are
-    kept in ``kept`` under the digest of its pickle (the same bytes, the same
-    grootboek), and the next build reads them from there."""
-    path = ""
-    if result.heavy and kept:
-        digest = hashlib.sha256(result.heavy).hexdigest()
-        path = os.path.join(kept, f"{SALDI}{digest}.pickle")
+    most of the page's time after a save; so the balances are kept in ``kept`` under
+    the result's key in the cache (``Uitkomst.content_key``: the same books, task and
+    program, the same grootboek), and the next build reads them from there: also
+    those of an entity this build computed, so that the first save after the server
+    started reads no grootboek of the others (nor hashes their pickles)."""
+    key = result.content_key
+    path = os.path.join(kept, f"{SALDI}{key}.pickle") if key and kept else ""
+    if path:
         try:
             with open(path, "rb") as handle:
                 found = pickle.load(handle)
@@ -286,18 +296,129 @@ def main(argv: Sequence[str]) -> int:
     books, group, year, folder, *rest = argv
     kept = rest[0] if rest else ""
     _ends_with_server()
-    if to_compute(books, group, int(year)) <= 1:
+    return build(books, group, int(year), folder, kept)
+
+
+def build(books: str, group: str, year: int, folder: str, kept: str = "") -> int:
+    """The page's build: what the page shows into ``folder``, then its downloads."""
+    if to_compute(books, group, year) <= 1:
         # one entity changed (a save): its statements come ahead of its grootboek, from
         # the one load of its books
-        _write(folder, pagina(books, group, int(year), folder, ahead=True, kept=kept))
+        _write(folder, pagina(books, group, year, folder, ahead=True, kept=kept))
         return 0
     # many entities to compute (the first start, a new version): their statements alone
     # first, sooner than the full build would give them
-    first = statements(books, group, int(year), kept)
+    first = statements(books, group, year, kept)
     _write(folder, first)
     if not first.errors:  # the same books give the full build the same errors
-        _write(folder, pagina(books, group, int(year), folder, kept=kept))
+        _write(folder, pagina(books, group, year, folder, kept=kept))
     return 0
+
+
+# what a build in a fork of the server is called (``/proc/PID/comm``), for who looks
+FORKED_NAME = b"vng-bouw"
+_PR_SET_NAME = 15
+
+
+class Geforkt:
+    """A build in a fork of the server's process, as the page handles a build's process
+    (``subprocess.Popen``'s ``pid``, ``poll``, ``kill``, ``wait``, ``returncode``)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self._lock = threading.Lock()  # one thread at a time collects its end
+
+    def _collect(self, flags: int) -> int | None:
+        with self._lock:
+            if self.returncode is None:
+                try:
+                    pid, status = os.waitpid(self.pid, flags)
+                except ChildProcessError:  # collected already: it ended
+                    pid, status = self.pid, 1 << 8
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+            return self.returncode
+
+    def poll(self) -> int | None:
+        return self._collect(os.WNOHANG)
+
+    def wait(self) -> int:
+        code = self._collect(0)
+        return 0 if code is None else code
+
+    def kill(self) -> None:
+        if self.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+
+def fork(
+    books: str,
+    group: str,
+    year: int,
+    folder: str,
+    kept: str,
+    loaded: Loaded,
+    unchanged: Callable[[], bool],
+) -> Geforkt:
+    """The page's build (``build``) in a fork of this process, the server's: ``loaded``
+    is the load of ``books`` that its Fava holds (or the check of the last change
+    made), ``unchanged`` whether every file of the books is still what it was then.
+    The build takes that load instead of loading the books again
+    (``vng_accounts.books.hand_over``), and so gives the page what a build from disk
+    gives, without the seconds of the parse, the booking and the plugins of the largest
+    books (a process of its own would have to load them, and a load does not travel
+    between processes faster than it is made). Everything else is as a build
+    ``python -m vng.fava.bouw`` does: its standard error in ``folder/fouten.txt``, and
+    it ends when the server is gone."""
+    from vng_accounts.books import hand_over
+
+    server = os.getpid()
+    pid = os.fork()
+    if pid:
+        return Geforkt(pid)
+    status = 70  # until the build says otherwise: it broke off
+    try:
+        _on_its_own(folder, server)
+        hand_over(books, loaded, unchanged)
+        del loaded
+        status = build(books, group, year, folder, kept)
+    except BaseException:  # noqa: BLE001 - written where the page reads why it ended
+        traceback.print_exc()
+        sys.stderr.flush()
+    finally:
+        os._exit(status)
+
+
+def _on_its_own(folder: str, server: int) -> None:
+    """A fork of the server, cut loose from it: none of the server's open files, its
+    connections or its signal handlers; standard error into ``folder``'s errors file;
+    the server's objects kept out of the garbage collector's passes (they are many,
+    and the build does not free them); ended once the server is gone."""
+    from vng.vastlegging import _LIBC
+
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+    # every descriptor of the server /dev/null: a connection it answers is closed when
+    # it closes it (not held open here), and the numbers stay taken, so that an object
+    # of the server freed here closes nothing this process opens
+    null = os.open(os.devnull, os.O_RDWR)
+    for name in os.listdir("/proc/self/fd"):
+        number = int(name)
+        if number != null:
+            with contextlib.suppress(OSError):
+                os.dup2(null, number)
+    errors = os.open(os.path.join(folder, ERRORS), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(errors, 2)
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - for the process
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
+    _LIBC.prctl(_PR_SET_NAME, FORKED_NAME, 0, 0, 0)
+    gc.freeze()
+    gc.enable()
+    os.environ[SERVER] = str(server)
+    _ends_with_server()
 
 
 if __name__ == "__main__":
