@@ -18,6 +18,27 @@ from vng_accounts.books import load_file
 BOOKS = sorted((ROOT / "ledger").glob("*/main.beancount"))
 
 
+class _Parses:
+    """The files beancount's parser reads while counting is on, in order."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from beancount.parser import parser
+
+        self.files: list[str] = []
+        self._patch, self._parser, self._parse_file = monkeypatch, parser, parser.parse_file
+
+    def _counted(self, file: Any, *args: Any, **kwargs: Any) -> Any:
+        self.files.append(str(file))
+        return self._parse_file(file, *args, **kwargs)
+
+    def on(self) -> _Parses:
+        self._patch.setattr(self._parser, "parse_file", self._counted)
+        return self
+
+    def off(self) -> None:
+        self._patch.setattr(self._parser, "parse_file", self._parse_file)
+
+
 def _beancount(path: Path) -> tuple[Any, Any, Any]:
     loader.initialize(use_cache=False)
     return loader.load_file(str(path))
@@ -210,8 +231,6 @@ def test_fava_under_vng_serve_loads_the_books_as_beancount_does(
     import subprocess
     import sys
 
-    from beancount.parser import parser
-
     from vng import serve
     from vng_accounts import books
 
@@ -229,17 +248,10 @@ def test_fava_under_vng_serve_loads_the_books_as_beancount_does(
 
     path = ROOT / "ledger" / "vereniging" / "main.beancount"
     guard.parse_books(str(path), str(path.parent))  # as the server's start parses them
-    parsing: list[str] = []
-    parse_file = parser.parse_file
-
-    def parse_counted(file: Any, *args: Any, **kwargs: Any) -> Any:
-        parsing.append(str(file))
-        return parse_file(file, *args, **kwargs)
-
-    monkeypatch.setattr(parser, "parse_file", parse_counted)
+    parsing = _Parses(monkeypatch).on()
     entries, errors, options = serve._loaded_as_vng_loads(unused)(str(path), is_encrypted=False)
-    monkeypatch.setattr(parser, "parse_file", parse_file)
-    assert parsing == []  # every file's parse the guard's
+    parsing.off()
+    assert parsing.files == []  # every file's parse the guard's
     theirs = _beancount(path)
     assert used == [str(path)]
     assert entries == theirs[0] and _errors(errors) == _errors(theirs[1])
@@ -484,22 +496,13 @@ def test_a_load_takes_the_guards_parse_of_every_unchanged_file_and_shares_nothin
     next load takes."""
     import shutil
 
-    from beancount.parser import parser
-
     books = tmp_path / "vereniging"
     shutil.copytree(ROOT / "ledger" / "vereniging", books)
     main = books / "main.beancount"
     parsed = guard.parse_books(str(main), str(books)).files
-    calls: list[str] = []
-    parse_file = parser.parse_file
-
-    def counted(file: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(str(file))
-        return parse_file(file, *args, **kwargs)
-
-    monkeypatch.setattr(parser, "parse_file", counted)
+    calls = _Parses(monkeypatch).on()
     first = load_file(str(main), parsed)
-    assert calls == []
+    assert calls.files == []
     for entry in first[0]:  # whatever a later step could change in place
         entry.meta["veranderd"] = True
         for posting in getattr(entry, "postings", None) or ():
@@ -509,7 +512,7 @@ def test_a_load_takes_the_guards_parse_of_every_unchanged_file_and_shares_nothin
             if isinstance(values, list):
                 values.append("veranderd")
     again = load_file(str(main), parsed)
-    monkeypatch.setattr(parser, "parse_file", parse_file)
+    calls.off()
     assert again[0] == _beancount(main)[0]
     assert all("veranderd" not in e.meta for f in parsed for e in f.entries)
     # a file changed after the guard's parse is parsed again, as it is now
@@ -517,10 +520,10 @@ def test_a_load_takes_the_guards_parse_of_every_unchanged_file_and_shares_nothin
         handle.write('\n2024-12-30 * "Drukkerij" "later"\n')
         handle.write("  Lasten:KantoorHuisvesting:Drukwerk        1.00 EUR\n")
         handle.write("  Passiva:Kortlopend:Handelscrediteuren    -1.00 EUR\n")
-    monkeypatch.setattr(parser, "parse_file", counted)
+    calls.on()
     changed = load_file(str(main), parsed)
-    monkeypatch.setattr(parser, "parse_file", parse_file)
-    assert calls and changed[0] == _beancount(main)[0]
+    calls.off()
+    assert calls.files and changed[0] == _beancount(main)[0]
 
 
 def test_a_parse_of_the_same_content_elsewhere_is_the_parse_there(tmp_path: Path) -> None:
