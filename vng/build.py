@@ -62,6 +62,7 @@ from vng_accounts.books import Books, load_books
 from vng_accounts.errors import format_error
 from vng_accounts.groep import check_references
 from vng_accounts.guard import read_sources
+from vng_accounts.parse_cache import PartCache
 from vng_accounts.plugins import PROJECT_PLUGINS
 from vng_accounts.settings import Settings
 
@@ -163,7 +164,7 @@ def entity_tables(
     )
 
 
-def _load(path: str) -> Books:
+def _load(path: str, cache: PartCache | None = None) -> Books:
     # beancount's load makes millions of objects and no garbage cycles worth
     # collecting: the collector stays off while it runs (and after it, when it was
     # off before: a build's own process), and what it made is frozen out of later
@@ -171,7 +172,7 @@ def _load(path: str) -> Books:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return load_books(path)
+        return load_books(path, cache=cache)
     finally:
         gc.freeze()
         if collecting:
@@ -221,14 +222,28 @@ def compute(
     if not os.path.exists(taak.path):
         return Uitkomst(taak.key, (f"{taak.path}:0: boeken niet gevonden",))
     auteurs = Auteurs()
+    # the files are parsed by parts kept in the cache; a full build writes the parts
+    # it lacked, in a process beside, waited for when the entity is done
+    folder = cache_folder()
+    parts = None if folder is None else PartCache(folder, write=taak.full)
+    done = False
     try:
-        return _compute(taak, melden, auteurs, eerder, spare)
+        out = _compute(taak, melden, auteurs, eerder, spare, parts)
+        done = True
+        return out
     finally:
         auteurs.close()
+        if parts is not None:
+            parts.finish(wait=done)
 
 
 def _compute(
-    taak: Taak, melden: Melden | None, auteurs: Auteurs, eerder: Eerder | None, spare: bool
+    taak: Taak,
+    melden: Melden | None,
+    auteurs: Auteurs,
+    eerder: Eerder | None,
+    spare: bool,
+    parts: PartCache | None = None,
 ) -> Uitkomst:
     from statements.consolidatie import (
         check_years,
@@ -245,7 +260,7 @@ def _compute(
     if taak.full:  # who booked each line: git reads the files while beancount loads them
         auteurs.start(path for path, _ in read_sources(taak.path)[0])
     with _fase(taak, "laden", melden):
-        books = _load(taak.path)
+        books = _load(taak.path, parts)
     out = Uitkomst(taak.key, directives=len(books.entries), settings=books.settings)
     if books.errors:
         out.errors = tuple(format_error(e) for e in books.errors)

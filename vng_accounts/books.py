@@ -32,6 +32,7 @@ from vng_accounts.chart import Chart, read_chart
 from vng_accounts.errors import BooksError, where
 from vng_accounts.guard import ParsedFile, check_sources
 from vng_accounts.import_settings import read_import_settings
+from vng_accounts.parse_cache import PartCache
 from vng_accounts.plugins import PROJECT_PLUGINS
 from vng_accounts.settings import Settings, read_settings
 
@@ -52,15 +53,20 @@ Loaded = tuple[list[data.Directive], list[Any], dict[str, Any]]
 """beancount's load of the books: the entries, the errors, the options."""
 
 
-def load_books(filename: str, loaded: Loaded | None = None) -> Books:
+def load_books(
+    filename: str, loaded: Loaded | None = None, cache: PartCache | None = None
+) -> Books:
     """Load and check the books; ``errors`` holds everything that is wrong.
 
     ``loaded``: the books as ``load_file(filename)`` has just loaded them; they are
-    then checked without being loaded again (and left as they are)."""
+    then checked without being loaded again (and left as they are). ``cache``: the
+    files are parsed by parts, kept there (``load_file``)."""
     guard_errors = check_sources(filename)
     if guard_errors:
         return Books((), {}, Chart({}), Settings("", ()), tuple(guard_errors))
-    entries, load_errors, options = loaded if loaded is not None else load_file(filename)
+    entries, load_errors, options = (
+        loaded if loaded is not None else load_file(filename, cache=cache)
+    )
     errors: list[Any] = list(load_errors)
     listed = {name for name, _ in options.get("plugin", [])}
     for name, plugin in PROJECT_PLUGINS:
@@ -86,17 +92,20 @@ def _new(known: list[Any], found: list[BooksError]) -> list[BooksError]:
     return [e for e in found if key(e) not in seen]
 
 
-def load_file(filename: str, parsed: Sequence[ParsedFile] = ()) -> Loaded:
+def load_file(
+    filename: str, parsed: Sequence[ParsedFile] = (), cache: PartCache | None = None
+) -> Loaded:
     """beancount's ``loader.load_file`` without its cache: parse, book, the plugins,
     validate, in its order and with its checks; the same entries, errors and options.
 
     Books whose load was handed over (``hand_over``) and are as they were then are
-    not loaded at all: the load handed over is theirs. Otherwise three steps are
+    not loaded at all: the load handed over is theirs. Otherwise four steps are
     cheaper, with the same outcome:
 
     - parsing: a file whose parse is in ``parsed`` (the guard's, ``parse_books``) with
-      the content it has now is not parsed again (``_parse``);
-
+      the content it has now is not parsed again (``_parse``); with a ``cache``
+      (``parse_cache.PartCache``) a file is parsed by its parts, and only those the
+      cache lacks are parsed;
     - booking (``book``): a transaction of plain amounts is booked without beancount's
       inventories wherever no other transaction needs them;
     - the plugins (``run_transformations``): beancount sorts the entries after each
@@ -118,7 +127,9 @@ def load_file(filename: str, parsed: Sequence[ParsedFile] = ()) -> Loaded:
     if encryption.is_encrypted_file(filename):  # beancount's own way for those
         loader.initialize(use_cache=False)
         return loader.load_file(filename)
-    entries, parse_errors, options = _parse(filename, parsed)
+    entries, parse_errors, options = _parse(filename, parsed, cache)
+    if cache is not None:  # what it lacked is written beside the rest of the load
+        cache.start()
     entries.sort(key=data.entry_sortkey)
     entries, balance_errors = book(entries, options)
     parse_errors.extend(balance_errors)
@@ -214,22 +225,47 @@ def run_transformations(
     return entries, errors
 
 
-def _parse(filename: str, parsed: Sequence[ParsedFile]) -> Loaded:
+def _parse(filename: str, parsed: Sequence[ParsedFile], cache: PartCache | None = None) -> Loaded:
     """``loader._parse_recursive`` of ``filename``: every file it includes, in its
     order, its entries, errors and options. The entries of a file whose parse is in
     ``parsed`` with the file's content as it is now are copies of those (the entry,
     its meta, its postings and theirs, its lists: whatever a later step might change
-    in place, the parse keeps as it was); when any file is not there, or the loader
-    would report something (a file twice, missing, encrypted, a parse error, an
-    include that matches nothing), beancount parses the books itself."""
+    in place, the parse keeps as it was); with a ``cache``, every file is parsed by
+    its parts, those kept there read from it (``parse_cache``). When any file is not
+    there, or the loader would report something (a file twice, missing, encrypted, a
+    parse error, an include that matches nothing), beancount parses the books
+    itself."""
     if parsed:
-        found = _parse_from(filename, {p.path: p for p in parsed})
+        known = {p.path: p for p in parsed}
+        found = _parse_files(filename, lambda name, raw: _known(known.get(name), raw))
+        if found is not None:
+            return found
+    if cache is not None:
+        found = _parse_files(filename, lambda name, raw: _by_parts(cache, name, raw))
         if found is not None:
             return found
     return loader._parse_recursive([(filename, True)], None, None)
 
 
-def _parse_from(filename: str, parsed: dict[str, ParsedFile]) -> Loaded | None:
+def _known(known: ParsedFile | None, raw: bytes) -> tuple[list[Any], dict[str, Any]] | None:
+    """Copies of the entries of the parse ``known``, when it is of the content ``raw``."""
+    if known is None or known.errors or hashlib.sha256(raw).hexdigest() != known.digest:
+        return None
+    return [_copy(entry) for entry in known.entries], copy.deepcopy(known.options)
+
+
+def _by_parts(cache: PartCache, name: str, raw: bytes) -> tuple[list[Any], dict[str, Any]] | None:
+    found = cache.parse(name, raw)
+    return None if found is None else (found.entries, found.options)
+
+
+def _parse_files(
+    filename: str, one: Callable[[str, bytes], tuple[list[Any], dict[str, Any]] | None]
+) -> Loaded | None:
+    """The books parsed file by file with ``one`` (a file's name and bytes: its
+    entries and options, or None), following their includes as beancount's loader
+    does; None when ``one`` gives none for a file or the loader would report
+    something."""
     entries: list[data.Directive] = []
     options: dict[str, Any] | None = None
     others: list[dict[str, Any]] = []
@@ -237,18 +273,21 @@ def _parse_from(filename: str, parsed: dict[str, ParsedFile]) -> Loaded | None:
     stack = [filename]
     while stack:
         name = os.path.normpath(stack.pop(0))
-        known = parsed.get(name)
-        if name in seen or known is None or known.errors or encryption.is_encrypted_file(name):
+        if name in seen:
             return None
         try:
+            if encryption.is_encrypted_file(name):
+                return None
             with open(name, "rb") as handle:
-                if hashlib.sha256(handle.read()).hexdigest() != known.digest:
-                    return None
+                raw = handle.read()
         except OSError:
             return None
+        found = one(name, raw)
+        if found is None:
+            return None
         seen.add(name)
-        entries.extend(_copy(entry) for entry in known.entries)
-        own = copy.deepcopy(known.options)
+        entries.extend(found[0])
+        own = found[1]
         if options is None:
             options = own
         else:
