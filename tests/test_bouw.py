@@ -641,6 +641,57 @@ def test_an_auditfile_and_rows_made_beside_the_rest_are_those_made_in_line_error
     assert len(beside.errors) == 1 and "onbekende XAF-versie 9.9" in beside.errors[0]
 
 
+def test_statements_made_beside_the_grootboek_are_those_made_in_line_errors_kept(
+    ledger: Path, tmp_path: Path
+) -> None:
+    """With a core to spare the reporting entity's figures and statements are made in a
+    process beside its grootboek: the same result as made in line, field by field,
+    and the same error when its books name an entity the group does not have."""
+    import dataclasses
+    import datetime
+
+    from vng.build import Taak, compute
+
+    books = str(ledger / "vereniging" / "main.beancount")
+    group = str(ledger / "groep" / "groep.beancount")
+    found = {}
+    for spare in (False, True):
+        staging = tmp_path / f"staging-{spare}"
+        staging.mkdir()
+        taak = Taak(
+            "vereniging",
+            books,
+            2024,
+            group,
+            True,
+            True,
+            datetime.date(2025, 3, 1),
+            staging=str(staging),
+        )
+        with _env(VNG_PROCESSEN="2", VNG_CACHE="uit"):
+            found[spare] = compute(taak, spare=spare)
+        assert not found[spare].errors, found[spare].errors
+    for name in ("figures", "group_lines", "tables", "ondertekening", "opgemaakt", "teksten"):
+        assert getattr(found[True], name) == getattr(found[False], name), name
+    assert found[True].tables and found[True].figures and found[True].ondertekening
+    # a reference to an entity outside the group: the same error either way
+    wrong = ledger / "vereniging" / "2024.beancount"
+    with open(wrong, "a", encoding="utf-8") as handle:
+        handle.write(
+            '\n2024-12-30 * "Bank" "Aan een onbekende"\n'
+            "  Activa:LiquideMiddelen:Bank:ING  1.00 EUR\n"
+            '    tegenpartij: "nergens"\n'
+            "  Activa:LiquideMiddelen:Bank:ING  -1.00 EUR\n"
+        )
+    errors = {}
+    for spare in (False, True):
+        taak = dataclasses.replace(taak, staging=str(tmp_path / f"staging-{spare}"))
+        with _env(VNG_PROCESSEN="2", VNG_CACHE="uit"):
+            errors[spare] = compute(taak, spare=spare).errors
+    assert errors[True] == errors[False]
+    assert len(errors[True]) == 1 and "'nergens' is geen andere entiteit" in errors[True][0]
+
+
 def _booked(books: Path, amount: str) -> None:
     """Drukwerk bought on credit, added to the Vereniging's ``books``."""
     with open(books, "a", encoding="utf-8") as handle:

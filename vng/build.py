@@ -245,16 +245,8 @@ def _compute(
     spare: bool,
     parts: PartCache | None = None,
 ) -> Uitkomst:
-    from statements.consolidatie import (
-        check_years,
-        consolidation_years,
-        entity_figures,
-        read_group,
-    )
     from statements.grootboek import build_proefbalans, company_ids
     from statements.render.auditfile import AuditfileError, render_auditfile, start_auditfile
-    from statements.wnt import build_ondertekening
-    from vng_accounts.teksten import read_teksten
     from vng_accounts.vaststelling import jaarrekening_date
 
     if taak.full:  # who booked each line: git reads the files while beancount loads them
@@ -265,37 +257,19 @@ def _compute(
     if books.errors:
         out.errors = tuple(format_error(e) for e in books.errors)
         return out
-    names: dict[str, str] = {}
     # what follows makes hundreds of thousands of objects (the ledger's lines, the
     # workbook's rows) and no garbage cycles worth a collection: the collector, which
     # would walk them again and again, waits until the entity is done
     collecting = gc.isenabled()
     gc.disable()
+    # with a core to spare, a full task's figures and statements are computed in a
+    # process beside its grootboek, auditfile and journal-entry tests
+    statements: Callable[[], dict[str, Any]] | None = None
     try:
-        if taak.group_file:
-            with _fase(taak, "cijfers", melden):
-                group = read_group(taak.group_file)
-                wrong = check_references(group, taak.key, books.entries)
-                if wrong:
-                    out.errors = tuple(format_error(e) for e in wrong)
-                    return out
-                years = (
-                    consolidation_years(taak.year)
-                    if taak.year
-                    else check_years(group, books, taak.today)
-                )
-                out.figures = entity_figures(group, taak.key, books, years)
-                names = {e.key: e.name for e in group.entities}
-                out.group_lines = group_lines(books)
-        if taak.reporting:
-            with _fase(taak, "staten", melden):
-                out.tables = entity_tables(books, taak.year, names)
-                if taak.full or taak.balances:
-                    out.ondertekening = build_ondertekening(books, taak.year)
-                    made_up = jaarrekening_date(books.entries, taak.year)
-                    if made_up is not None and made_up.kind == "opgemaakt":
-                        out.opgemaakt = made_up.date
-                    out.teksten = read_teksten(books.entries)[0]
+        if spare and taak.full and eerder is None:
+            statements = beside(lambda: _statements_apart(taak, books))
+        elif not _statements(taak, books, out, melden):
+            return out
         balances = None
         if taak.balances and (not taak.full or eerder is not None):
             with _fase(taak, "proefbalans", melden):
@@ -361,14 +335,78 @@ def _compute(
                     # its entries are rows of the workbook now: the result (and the
                     # cache, and a rebuild that reads it) holds the trial balance
                     out.ledger = summarised(out.ledger)
+        if statements is not None:
+            waiting, statements = statements, None
+            with _fase(taak, "staten", melden):
+                for name, value in waiting().items():
+                    setattr(out, name, value)
     except StatementError as exc:
         out.errors = tuple(exc.lines())
     except AuditfileError as exc:
         out.errors = (f"{taak.path}:0: {exc}",)
     finally:
+        if statements is not None:  # the process beside ends before the error goes on
+            with contextlib.suppress(Exception):
+                statements()
         if collecting:
             gc.enable()
     return out
+
+
+# what ``_statements`` gives a task's result
+_STATEMENTS = (
+    "errors",
+    "figures",
+    "group_lines",
+    "tables",
+    "ondertekening",
+    "opgemaakt",
+    "teksten",
+)
+
+
+def _statements_apart(taak: Taak, books: Books) -> dict[str, Any]:
+    """``_statements`` in a process of its own: what it gives the result."""
+    found = Uitkomst(taak.key)
+    _statements(taak, books, found, None)
+    return {name: getattr(found, name) for name in _STATEMENTS}
+
+
+def _statements(taak: Taak, books: Books, out: Uitkomst, melden: Melden | None) -> bool:
+    """The entity's figures for the group and, for the reporting entity, its
+    statements, ondertekening and texts, into ``out``; False when the books name an
+    entity the group does not have (``out.errors`` says so)."""
+    from statements.consolidatie import check_years, consolidation_years, entity_figures, read_group
+    from statements.wnt import build_ondertekening
+    from vng_accounts.teksten import read_teksten
+    from vng_accounts.vaststelling import jaarrekening_date
+
+    names: dict[str, str] = {}
+    if taak.group_file:
+        with _fase(taak, "cijfers", melden):
+            group = read_group(taak.group_file)
+            wrong = check_references(group, taak.key, books.entries)
+            if wrong:
+                out.errors = tuple(format_error(e) for e in wrong)
+                return False
+            years = (
+                consolidation_years(taak.year)
+                if taak.year
+                else check_years(group, books, taak.today)
+            )
+            out.figures = entity_figures(group, taak.key, books, years)
+            names = {e.key: e.name for e in group.entities}
+            out.group_lines = group_lines(books)
+    if taak.reporting:
+        with _fase(taak, "staten", melden):
+            out.tables = entity_tables(books, taak.year, names)
+            if taak.full or taak.balances:
+                out.ondertekening = build_ondertekening(books, taak.year)
+                made_up = jaarrekening_date(books.entries, taak.year)
+                if made_up is not None and made_up.kind == "opgemaakt":
+                    out.opgemaakt = made_up.date
+                out.teksten = read_teksten(books.entries)[0]
+    return True
 
 
 def _journal_tests_and_rows(

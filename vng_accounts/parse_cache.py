@@ -48,8 +48,13 @@ from typing import Any
 from beancount.core import account, data, display_context
 from beancount.parser import parser
 
-# what changes the parse of the same bytes: beancount's parser, Python, this format
-VERSION = f"onderdelen 1 beancount {__import__('beancount').__version__} {sys.version}"
+# what changes the parse of the same bytes: beancount's parser, Python, and this
+# module (how it cuts, parses and keeps the parts)
+VERSION = "onderdelen {} beancount {} {}".format(
+    hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16],
+    __import__("beancount").__version__,
+    sys.version,
+)
 
 # a directive that carries state to the directives after it; only options may
 # open a file (its header, before the first dated directive)
