@@ -210,10 +210,12 @@ class Parsed:
     missing: list[Part] = field(default_factory=list)
 
 
-def parse(path: str, raw: bytes, cache: Path, **cuts: int) -> Parsed | None:
+def parse(path: str, raw: bytes, cache: Path, ordered: bool = True, **cuts: int) -> Parsed | None:
     """The file at ``path`` with content ``raw`` parsed by parts (``cuts``: as for
     ``parts``), what the cache holds read from it; None when a part has a parse
-    error (beancount parses the file)."""
+    error (beancount parses the file). Not ``ordered``: its entries part after part,
+    each part's sorted, for a caller that sorts the entries of every file together
+    (the same order then: within a file no two entries share a line)."""
     folder = folder_of(cache, path)
     entries: list[Any] = []
     options: dict[str, Any] | None = None
@@ -240,7 +242,8 @@ def parse(path: str, raw: bytes, cache: Path, **cuts: int) -> Parsed | None:
             merged.update_from(context)
         merged.set_commas(options["render_commas"])
         options["dcontext"] = merged
-        entries.sort(key=data.entry_sortkey)
+        if ordered:
+            entries.sort(key=data.entry_sortkey)
     return Parsed(entries, options, every, missing)
 
 
@@ -259,7 +262,8 @@ class PartCache:
         self.writer: subprocess.Popen[bytes] | None = None
 
     def parse(self, path: str, raw: bytes) -> Parsed | None:
-        found = parse(path, raw, self.folder)
+        """``parse``, not ``ordered``: the load sorts the entries of every file."""
+        found = parse(path, raw, self.folder, ordered=False)
         if found is not None:
             self.files[path] = (found.parts, found.missing)
         return found
