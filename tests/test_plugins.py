@@ -270,6 +270,31 @@ def test_a_dekking_larger_than_the_reserve_is_refused() -> None:
     assert not [e for e in derived if "Dekking" in e.narration]  # type: ignore[attr-defined]
 
 
+def test_each_years_dekking_is_held_against_the_reserve_at_its_own_year_end() -> None:
+    """The reserve held for a year's dekking is its balance at that year-end: an
+    addition on the last day of 2023 counts for 2023, one in 2024 only for 2024."""
+    more = (
+        '2023-12-31 * "Toevoeging aan de reserve"\n'
+        "  Activa:Bank                                   500.00 EUR\n"
+        "  Vermogen:Bestemmingsreserves:Herhuisvesting  -500.00 EUR\n\n"
+        '2024-03-01 * "Toevoeging aan de reserve"\n'
+        "  Activa:Bank                                   700.00 EUR\n"
+        "  Vermogen:Bestemmingsreserves:Herhuisvesting  -700.00 EUR\n\n"
+        '2024-06-30 * "Afschrijving verbouwing"\n'
+        "  Lasten:Afschrijvingen   1900.00 EUR\n"
+        '    dekking: "wh"\n'
+        "  Activa:Bank\n"
+    )
+    derived, errors = _derived(JAAREINDE.replace("AMOUNT", "1600.00") + more)
+    # 2023: 1.000 + 500 held for 1.600 asked; 2024: 1.000 + 500 + 700 for 1.900
+    assert errors == [
+        "dekking 2023 uit Vermogen:Bestemmingsreserves:Herhuisvesting: "
+        "1600.00 gevraagd, de reserve heeft 1500.00"
+    ]
+    dekkingen = [e for e in derived if "Dekking" in e.narration]  # type: ignore[attr-defined]
+    assert [str(e.date) for e in dekkingen] == ["2024-12-31"]  # type: ignore[attr-defined]
+
+
 def test_a_dekking_with_an_unknown_key_is_refused() -> None:
     _, errors = _derived(
         JAAREINDE.replace("AMOUNT", "300.00").replace('dekking: "wh"', 'dekking: "x"')

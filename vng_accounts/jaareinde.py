@@ -122,10 +122,12 @@ def dekkingen(entries: Sequence[data.Directive]) -> tuple[list[data.Transaction]
                 continue
             covered[(str(key), entry.date.year)] += bedrag.number(posting)
     derived = []
+    asked = {(by_key[key].account, datetime.date(year, 12, 31)) for key, year in covered}
+    balances = _balances(entries, asked)
     for (key, year), amount in sorted(covered.items()):
         earmark = by_key[key]
         date = datetime.date(year, 12, 31)
-        held = -_balance(entries, earmark.account, date)
+        held = -balances[(earmark.account, date)]
         if amount > held:
             errors.append(
                 BooksError(
@@ -150,15 +152,23 @@ def dekkingen(entries: Sequence[data.Directive]) -> tuple[list[data.Transaction]
     return derived, errors
 
 
-def _balance(entries: Sequence[data.Directive], account: str, date: datetime.date) -> Decimal:
-    """Balance of an account after all entries dated on or before ``date``."""
-    total = ZERO
+def _balances(
+    entries: Sequence[data.Directive], asked: set[tuple[str, datetime.date]]
+) -> dict[tuple[str, datetime.date], Decimal]:
+    """The balance of each account ``asked`` after all entries dated on or before its
+    date, in one pass over the entries."""
+    dates: dict[str, list[datetime.date]] = defaultdict(list)
+    for account, date in asked:
+        dates[account].append(date)
+    totals = {pair: ZERO for pair in asked}
     for entry in entries:
-        if isinstance(entry, data.Transaction) and entry.date <= date:
-            for posting in entry.postings:
-                if posting.account == account:
-                    total += bedrag.number(posting)
-    return total
+        if not isinstance(entry, data.Transaction):
+            continue
+        for posting in entry.postings:
+            for date in dates.get(posting.account, ()):
+                if entry.date <= date:
+                    totals[(posting.account, date)] += bedrag.number(posting)
+    return totals
 
 
 def _before_year_end(entry: data.Transaction, end: datetime.date) -> bool:
