@@ -141,10 +141,13 @@ def _check(ledger: Path, cache: str) -> tuple[int, str, list[str]]:
 def test_the_check_after_a_change_equals_a_cold_check_errors_included(
     ledger: Path, tmp_path: Path
 ) -> None:
-    """A check with the cache of the books before (each unchanged entity from it) says
-    what a check without any cache says, after a change that is right and after ones
-    that are wrong: the same errors, at the same lines, the same exit status."""
+    """A check with the cache of the books before (each unchanged entity from it, and
+    every file's parts a full build kept: only the changed part is parsed) says what
+    a check without any cache says, after a change that is right and after ones that
+    are wrong: the same errors, at the same lines, the same exit status."""
     cache = str(tmp_path / "cache")
+    _build(tmp_path / "out", cache, *_group_args(ledger))  # keeps the parts as well
+    assert any((tmp_path / "cache" / "onderdelen").iterdir())
     assert _check(ledger, cache)[0] == 0
     books = ledger / "vereniging" / "2024.beancount"
     original = books.read_text(encoding="utf-8")

@@ -40,6 +40,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -360,9 +361,13 @@ def _keep(folder: Path, digest: str, content: Any) -> None:
 
 
 def _forget(folder: Path, wanted: set[str]) -> None:
-    """Remove the kept parts in ``folder`` that are not ``wanted``."""
+    """Remove the kept parts in ``folder`` that are not ``wanted``, and what a writer
+    that was stopped left half-written an hour ago or longer."""
     for entry in os.scandir(folder):
-        if entry.name not in wanted and not entry.name.startswith(".tmp-"):
+        if entry.name.startswith(".tmp-"):
+            if time.time() - entry.stat().st_mtime > 3600:
+                os.unlink(entry.path)
+        elif entry.name not in wanted:
             os.unlink(entry.path)
 
 
