@@ -793,17 +793,26 @@ def _formula_for(
                     ),
                     ZERO,
                 )
-                text = (
-                    f"({_sum_formula(balance, 'Eindbalans', criteria, group)})"
-                    f"-({_sum_formula(balance, 'Beginbalans', criteria, group)})"
-                )
             else:
                 total = sum((balance.values[a][value] for a in group), ZERO)
-                text = _sum_formula(balance, value, criteria, group)
             for sign in (1, -1):
-                if sign * total == amount:
+                if sign * total == amount:  # the formula's text made for this one only
+                    text = _value_formula(balance, value, criteria, group)
                     return f"={'-' if sign < 0 else ''}({text})"
     return _with_result(balance, accounts, amount)
+
+
+def _value_formula(
+    balance: _Balance, value: str, criteria: list[tuple[str, str]] | None, group: set[str]
+) -> str:
+    """The sum of a column of the proefbalans (or of the year's ``Mutatie``) over the
+    accounts of ``group``, selected by ``criteria``."""
+    if value == "Mutatie":
+        return (
+            f"({_sum_formula(balance, 'Eindbalans', criteria, group)})"
+            f"-({_sum_formula(balance, 'Beginbalans', criteria, group)})"
+        )
+    return _sum_formula(balance, value, criteria, group)
 
 
 def _with_result(balance: _Balance, accounts: Sequence[str], amount: Decimal) -> str | None:
