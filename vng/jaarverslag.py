@@ -37,7 +37,7 @@ from vng.build import (
     store_outputs,
     store_sheets,
 )
-from vng.output import write_atomic
+from vng.output import write_atomic, write_unsynced
 from vng.voortgang import Voortgang, stil
 
 if TYPE_CHECKING:
@@ -366,13 +366,15 @@ def build_jaarverslag(
     xaf: str = "4.0",
     voortgang: Voortgang | None = None,
     statements: Callable[[Jaarverslag], None] | None = None,
+    synced: bool = True,
 ) -> Jaarverslag:
     """The whole Financieel Jaarverslag, written into ``staging``; ``tables`` asks for
     the statements too when the outputs come from the cache; ``voortgang`` shows the
     entities' phases and the build's. ``statements`` is given what the Fava page shows
     before the files are there (as ``build_statements`` returns it, every entity with
-    its trial balance), as soon as the entities' statements are computed. Raises
-    ``BuildError``.
+    its trial balance), as soon as the entities' statements are computed. Without
+    ``synced`` the JSON, the PDF and the workbook are left in ``staging`` unsynced, for
+    a caller that syncs them as it moves them into place. Raises ``BuildError``.
 
     Python's cyclic garbage collector is paused in this process while it builds: the
     results read from the cache, the ledgers and the workbook are millions of objects
@@ -429,9 +431,10 @@ def build_jaarverslag(
                 books, year, results, group, reporting, journals, ahead, voortgang, tick
             )
             staged = {}
+            write = write_atomic if synced else write_unsynced
             for name, content in zip(names, contents, strict=True):
                 staged[name] = os.path.join(staging, f"uitvoer-{name}")
-                write_atomic(staged[name], content)
+                write(staged[name], content)
             store_outputs(key, staged)
             store_document(pdf_key, staged[names[1]])
         else:
