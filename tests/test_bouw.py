@@ -773,3 +773,29 @@ def test_the_page_after_a_save_reads_no_unchanged_grootboek_and_no_stale_balance
     # computed, the others' before
     assert before == []
     assert realisatie(three) != realisatie(one)  # its balances changed with its books
+
+
+def test_every_entitys_key_holds_the_group_file_read_once_for_all(ledger: Path) -> None:
+    """The keys of a build's tasks, with the group file read once for all of them and
+    git asked as the books are read, are the keys of each task read on its own; one
+    byte more in the group file is a new key for every entity."""
+    from vng.build import _key, _sources
+    from vng.jaarverslag import plan
+    from vng_accounts.guard import read_sources
+
+    group = ledger / "groep" / "groep.beancount"
+    taken, _, _ = plan(str(ledger / "vereniging" / "main.beancount"), str(group), 2024, True)
+
+    def keys() -> list[str]:
+        sources, histories, groups = _sources(taken)
+        return [
+            _key(t, sources[t.key][0], histories.get(t.key), groups.get(t.group_file))[1]
+            for t in taken
+        ]
+
+    before = keys()
+    assert len(taken) > 5
+    assert before == [_key(t, read_sources(t.path)[0])[1] for t in taken]
+    group.write_text(group.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    after = keys()
+    assert all(old != new for old, new in zip(before, after, strict=True))

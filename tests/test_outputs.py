@@ -407,3 +407,32 @@ def test_outputs_written_as_one_are_all_there_or_none_is_touched(tmp_path: Path)
     with pytest.raises(OSError):
         write_all_atomic(broken)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_the_outputs_are_synced_once_as_they_are_moved_into_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``vng jaarverslag`` leaves the JSON, the PDF and the workbook in its staging
+    folder unsynced and syncs each of them once, before it is renamed into ``--out``
+    (``write_all_atomic``): durable where they land, and not synced twice on the way."""
+    import os
+    from collections import Counter
+
+    from vng import cli
+
+    synced: Counter[int] = Counter()  # per file (its inode) how often it was synced
+    real = os.fsync
+
+    def fsync(fd: int) -> None:  # the real sync, with what it synced noted
+        synced[os.fstat(fd).st_ino] += 1
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setenv("VNG_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "uit"
+    books = str(BOOKS_DIR / "main.beancount")
+    command = ["jaarverslag", "--year", "2024", "--books", books, "--out", str(out), "-q"]
+    assert cli.main(command) == 0
+    names = ("jaarrekening-2024.json", "financieel-jaarverslag-2024.pdf")
+    for name in (*names, "werkmap-accountant-2024.xlsx"):
+        assert synced[(out / name).stat().st_ino] == 1, name

@@ -42,6 +42,7 @@ import multiprocessing.connection
 import os
 import pickle
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -466,9 +467,15 @@ def cache_folder() -> Path | None:
     return Path(base) / "vng-jaarrekening"
 
 
-def _key(taak: Taak, files: list[tuple[str, str]], history: str | None = None) -> tuple[str, str]:
+def _key(
+    taak: Taak,
+    files: list[tuple[str, str]],
+    history: str | None = None,
+    group: list[tuple[str, str]] | None = None,
+) -> tuple[str, str]:
     """(slot, key): the slot names the task, the key its content; ``history`` the
-    books' ``_history`` when it is known already."""
+    books' ``_history`` and ``group`` the files of its group file when they are known
+    already."""
     digest = hashlib.sha256(_program().encode())
     # a full task's result is the same with or without ``balances`` (only what it sends
     # ahead differs): one key for both
@@ -477,7 +484,9 @@ def _key(taak: Taak, files: list[tuple[str, str]], history: str | None = None) -
     for path, sha in files:
         digest.update(f"{path}\0{sha}\n".encode())
     if taak.group_file:
-        for path, sha in read_sources(taak.group_file)[0]:
+        if group is None:
+            group = read_sources(taak.group_file)[0]
+        for path, sha in group:
             digest.update(f"group {path}\0{sha}\n".encode())
     if taak.full:  # the auditfile names who booked each line: the books' git history
         if history is None:
@@ -501,39 +510,42 @@ def _history(path: str, files: list[str]) -> str:
 def _histories(books: list[tuple[str, list[str]]]) -> list[str]:
     """``_history`` of each of the books (main file, its files), git asked for all of
     them at once."""
-    import subprocess
+    asked = [_ask_history(path, files) for path, files in books]
+    return [_answer(running) for running in asked]
 
-    asked: list[list[subprocess.Popen[str] | None]] = []
-    for path, files in books:
-        folder = os.path.dirname(os.path.abspath(path))
-        running: list[subprocess.Popen[str] | None] = []
-        for args in (["log", "-1", "--format=%H", "--"], ["status", "--porcelain", "--"]):
-            try:
-                running.append(
-                    subprocess.Popen(
-                        ["git", "-C", folder, *args, *files],
-                        stdout=subprocess.PIPE,
-                        stderr=subprocess.DEVNULL,
-                        text=True,
-                        # a build reads the books beside a writer's commit: git status
-                        # must not take the index's lock to refresh it, or that commit fails
-                        env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
-                    )
+
+def _ask_history(path: str, files: list[str]) -> list[subprocess.Popen[str] | None]:
+    """Git started on what ``_history`` asks of the books ``path`` (its ``files``)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    running: list[subprocess.Popen[str] | None] = []
+    for args in (["log", "-1", "--format=%H", "--"], ["status", "--porcelain", "--"]):
+        try:
+            running.append(
+                subprocess.Popen(
+                    ["git", "-C", folder, *args, *files],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                    # a build reads the books beside a writer's commit: git status
+                    # must not take the index's lock to refresh it, or that commit fails
+                    env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
                 )
-            except OSError:
-                running.append(None)
-        asked.append(running)
-    found = []
-    for running in asked:
-        parts: list[str | None] = []
-        for process in running:
-            if process is None:
-                parts.append(None)
-                continue
-            out, _ = process.communicate()
-            parts.append(out if process.returncode == 0 else "")
-        found.append("" if None in parts else "\0".join(p or "" for p in parts))
-    return found
+            )
+        except OSError:
+            running.append(None)
+    return running
+
+
+def _answer(running: list[subprocess.Popen[str] | None]) -> str:
+    """``_history`` as git answers what ``_ask_history`` started."""
+    parts: list[str | None] = []
+    for process in running:
+        if process is None:
+            parts.append(None)
+            continue
+        out, _ = process.communicate()
+        parts.append(out if process.returncode == 0 else "")
+    return "" if None in parts else "\0".join(p or "" for p in parts)
 
 
 def _cached(folder: Path, slot: str, key: str, taak: Taak) -> Uitkomst | None:
@@ -816,11 +828,7 @@ def run(
     keys: dict[str, tuple[str, str]] = {}
     sizes: dict[str, int] = {}
     todo = []
-    sources = {t.key: read_sources(t.path) for t in taken} if folder is not None else {}
-    # the git history of every full task's books, asked at once
-    full = [t for t in taken if t.full and t.key in sources and not sources[t.key][1]]
-    asked = [(t.path, [path for path, _ in sources[t.key][0]]) for t in full]
-    histories = dict(zip([t.key for t in full], _histories(asked), strict=True))
+    sources, histories, groups = _sources(taken) if folder is not None else ({}, {}, {})
     for taak in taken:
         if folder is None:
             sizes[taak.key] = _folder_size(taak.path)
@@ -831,7 +839,8 @@ def run(
         if errors:  # the load reports them
             todo.append(taak)
             continue
-        keys[taak.key] = _key(taak, files, histories.get(taak.key))
+        history, group = histories.get(taak.key), groups.get(taak.group_file)
+        keys[taak.key] = _key(taak, files, history, group)
         hit = _cached(folder, *keys[taak.key], taak)
         if hit is not None:
             results[taak.key] = hit
@@ -860,6 +869,29 @@ def run(
         if result.from_cache:
             result.content_key = keys[key][1]
     return {t.key: results[t.key] for t in taken}
+
+
+Sources = tuple[list[tuple[str, str]], list[Any]]
+
+
+def _sources(
+    taken: list[Taak],
+) -> tuple[dict[str, Sources], dict[str, str], dict[str, list[tuple[str, str]]]]:
+    """What the cache keys of ``taken`` are made of: per task the files of its books
+    with their digests and the errors of the source guard (``read_sources``), per full
+    task the git history of its books, per group file its files. Git is asked about
+    the books of each task as soon as they are read, and answers beside the reading
+    of the others."""
+    sources: dict[str, Sources] = {}
+    asked: dict[str, list[subprocess.Popen[str] | None]] = {}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for taak in taken:
+        sources[taak.key] = files, errors = read_sources(taak.path)
+        if taak.full and not errors:
+            asked[taak.key] = _ask_history(taak.path, [path for path, _ in files])
+        if taak.group_file and taak.group_file not in groups:
+            groups[taak.group_file] = read_sources(taak.group_file)[0]
+    return sources, {key: _answer(running) for key, running in asked.items()}, groups
 
 
 def to_compute(taken: list[Taak]) -> list[str]:

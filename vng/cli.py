@@ -197,6 +197,7 @@ def cmd_jaarverslag(args: argparse.Namespace) -> int:
             clock.tick,
             xaf=args.xaf,
             voortgang=voortgang,
+            synced=False,  # synced once, as they are moved into --out (write_all_atomic)
         )
         targets = {os.path.join(args.out, n): path for n, path in built.files.items()}
         voortgang.fase("schrijven")

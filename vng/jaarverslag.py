@@ -37,7 +37,7 @@ from vng.build import (
     store_outputs,
     store_sheets,
 )
-from vng.output import write_atomic
+from vng.output import write_atomic, write_unsynced
 from vng.voortgang import Voortgang, stil
 
 if TYPE_CHECKING:
@@ -264,7 +264,6 @@ def _outputs(
         made = ahead.made or group_statements(results, group, reporting, year)
         tick("consolidatie")
         voortgang.fase("opmaak")
-        report = report_of(own, year, made, books)
         others = [
             EntityLedgers(r.ledger, r.prior, r.sheets)
             for k, r in results.items()
@@ -276,8 +275,7 @@ def _outputs(
         # the PDF is set in a process of its own while the workbook is made here (or
         # was, while the entities' grootboeks were made); a document with the same
         # content as the last one is that one
-        document = (report, (*made, own.ondertekening))
-        pdf_key = document_key("pdf", document)
+        document, pdf_key = ahead.document_of(own, made) or _document(own, year, made, books)
         known = cached_document(pdf_key)
         pdf = ahead.pdf(pdf_key) if known is None else (lambda: known)
         if pdf is None:
@@ -295,7 +293,19 @@ def _outputs(
     return made, contents, pdf_key
 
 
-def _render_pdf(document: tuple[Report, tuple[StatementTable, ...]]) -> bytes:
+Document = tuple["Report", tuple[StatementTable, ...]]
+
+
+def _document(
+    own: Uitkomst, year: int, made: tuple[StatementTable, ...], books: str
+) -> tuple[Document, str]:
+    """What the PDF shows (the report and its statements), and its key."""
+    assert own.ondertekening is not None  # the callers report books without it
+    document = (report_of(own, year, made, books), (*made, own.ondertekening))
+    return document, document_key("pdf", document)
+
+
+def _render_pdf(document: Document) -> bytes:
     # the typesetter is loaded only for a document not set before
     from statements.render.pdf import render_pdf
 
@@ -314,6 +324,8 @@ class _Ahead:
         self.books, self.year, self.statements = books, year, statements
         self.made: tuple[StatementTable, ...] = ()
         self._pdf: tuple[str, Callable[[], bytes]] | None = None
+        # the reporting entity's result the statements were made of, their document
+        self._document: tuple[Uitkomst, Document, str] | None = None
 
     def __call__(self, found: dict[str, Uitkomst], group: Any, reporting: str) -> None:
         own = found[reporting]
@@ -321,17 +333,26 @@ class _Ahead:
             return  # the build reports it
         try:
             made = group_statements(found, group, reporting, self.year)
-            report = report_of(own, self.year, made, self.books)
+            document, key = _document(own, self.year, made, self.books)
         except (StatementError, BuildError):
             return  # computed again after the entities, and reported then
         self.made = made
+        self._document = (own, document, key)
         if self.statements is not None:
             name = own.settings.entity_name
             self.statements(Jaarverslag(self.year, name, {}, {}, found, reporting, made))
-        document = (report, (*made, own.ondertekening))
-        key = document_key("pdf", document)
         if cached_document(key) is None:
             self._pdf = (key, beside(lambda: _render_pdf(document)))
+
+    def document_of(
+        self, own: Uitkomst, made: tuple[StatementTable, ...]
+    ) -> tuple[Document, str] | None:
+        """The document made ahead and its key, when it was made of this result of the
+        reporting entity and these statements (a single entity computed in the build's
+        own process: its result is the one told ahead)."""
+        if self._document is None or self._document[0] is not own or made is not self.made:
+            return None
+        return self._document[1], self._document[2]
 
     def pdf(self, key: str) -> Callable[[], bytes] | None:
         """The PDF set ahead, when it is of the document ``key``."""
@@ -366,13 +387,15 @@ def build_jaarverslag(
     xaf: str = "4.0",
     voortgang: Voortgang | None = None,
     statements: Callable[[Jaarverslag], None] | None = None,
+    synced: bool = True,
 ) -> Jaarverslag:
     """The whole Financieel Jaarverslag, written into ``staging``; ``tables`` asks for
     the statements too when the outputs come from the cache; ``voortgang`` shows the
     entities' phases and the build's. ``statements`` is given what the Fava page shows
     before the files are there (as ``build_statements`` returns it, every entity with
-    its trial balance), as soon as the entities' statements are computed. Raises
-    ``BuildError``.
+    its trial balance), as soon as the entities' statements are computed. Without
+    ``synced`` the JSON, the PDF and the workbook are left in ``staging`` unsynced, for
+    a caller that syncs them as it moves them into place. Raises ``BuildError``.
 
     Python's cyclic garbage collector is paused in this process while it builds: the
     results read from the cache, the ledgers and the workbook are millions of objects
@@ -429,9 +452,10 @@ def build_jaarverslag(
                 books, year, results, group, reporting, journals, ahead, voortgang, tick
             )
             staged = {}
+            write = write_atomic if synced else write_unsynced
             for name, content in zip(names, contents, strict=True):
                 staged[name] = os.path.join(staging, f"uitvoer-{name}")
-                write_atomic(staged[name], content)
+                write(staged[name], content)
             store_outputs(key, staged)
             store_document(pdf_key, staged[names[1]])
         else:

@@ -40,6 +40,13 @@ def write_atomic(path: str, content: str | bytes) -> None:
     sync_folder(folder)
 
 
+def write_unsynced(path: str, content: str | bytes) -> None:
+    """``content`` to ``path``, not synced to disk: a file of a build's staging folder
+    that the one who moves it into place syncs then (``write_all_atomic``)."""
+    with open(path, "wb") as handle:
+        handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+
+
 def sync_folder(folder: str) -> None:
     """Make a rename or removal in ``folder`` durable."""
     fd = os.open(folder, os.O_RDONLY)

@@ -144,6 +144,7 @@ class MadeSheet:
     xml: Deflated
     notes: tuple[tuple[str, str], ...]
     auto_filter: str
+    keys: tuple[str, ...] = ()  # what it is kept under: each a description of its content
 
 
 @dataclass
@@ -152,8 +153,10 @@ class SheetMemo:
     after ``render_xlsx`` those of the new one (``made``), for the next: a sheet whose
     key is known is put in as it was written, not made again. The key is the digest of
     everything the sheet is made of (the ledger's accounts and figures, the statement,
-    the proefbalansen its formulas point at, its title); the caller keeps the memo of
-    one version of the program only."""
+    the proefbalansen its formulas point at, its title); a statement is kept under a
+    second key as well, of the statement and the formulas chosen for its amounts, and a
+    lead schedule's formulas are made of where the proefbalans is, not its figures. The
+    caller keeps the memo of one version of the program only."""
 
     known: Mapping[str, MadeSheet] = field(default_factory=dict)
     made: dict[str, MadeSheet] = field(default_factory=dict)
@@ -173,9 +176,10 @@ class _Writer:
         self.beside = dict(beside)  # entity -> the CSV file beside the workbook
         self.memo = memo
         self.taken_over: dict[str, MadeSheet] = {}  # sheet -> as an earlier workbook wrote it
-        # sheet -> (its key, where its notes begin, the styles registered before it)
-        self.making: dict[str, tuple[str, int, tuple[int, ...]]] = {}
-        self.keeping: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}  # sheet -> key, notes
+        # sheet -> (its keys, where its notes begin, the styles registered before it)
+        self.making: dict[str, tuple[tuple[str, ...], int, tuple[int, ...]]] = {}
+        # sheet -> its keys, its notes
+        self.keeping: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
         self.preamble: set[StyleArray] = set()
         self.book = Workbook()
         self.notes: list[tuple[str, str, str]] = []
@@ -238,18 +242,25 @@ class _Writer:
         """The key of a sheet made of ``parts`` (``_digest``); "" without a memo."""
         return _digest(*parts) if self.memo is not None else ""
 
-    def reuse(self, sheet: Worksheet, key: str) -> bool:
+    def knows(self, key: str) -> bool:
+        """Whether an earlier workbook wrote a sheet made of what ``key`` says."""
+        return self.memo is not None and bool(key) and key in self.memo.known
+
+    def reuse(self, sheet: Worksheet, key: str, *also: str) -> bool:
         """Whether ``sheet``, made of what ``key`` says, is the one an earlier workbook
         wrote (its notes and filter taken with it): then it is not to be made. Else the
-        sheet made next is kept for a later workbook, if it may be (``made``)."""
+        sheet made next is kept for a later workbook, if it may be (``made``). It is
+        kept under the keys ``also`` as well: other descriptions of the same content."""
+        keys = tuple(k for k in (key, *also) if k)
         if self.memo is None or not key:
             return False
         found = self.memo.known.get(key)
         if found is None:
-            self.making[sheet.title] = (key, len(self.notes), self._registered())
+            self.making[sheet.title] = (keys, len(self.notes), self._registered())
             return False
         self.taken_over[sheet.title] = found
-        self.memo.made[key] = found
+        for kept in (*found.keys, *keys):
+            self.memo.made[kept] = found
         self.notes.extend((sheet.title, cell, message) for cell, message in found.notes)
         if found.auto_filter:
             sheet.auto_filter.ref = found.auto_filter
@@ -261,10 +272,10 @@ class _Writer:
         opened = self.making.pop(sheet.title, None)
         if opened is None:
             return
-        key, start, before = opened
+        keys, start, before = opened
         notes = self.notes[start:]
         if self._registered() == before and all(title == sheet.title for title, _, _ in notes):
-            self.keeping[sheet.title] = (key, tuple((cell, message) for _, cell, message in notes))
+            self.keeping[sheet.title] = (keys, tuple((c, message) for _, c, message in notes))
 
     def _written(self, sheet: Worksheet, xml: Deflated) -> None:
         """A sheet is written: kept, when it was to be, if every style it has is one
@@ -277,8 +288,10 @@ class _Writer:
         if any(p.has_style and p._style not in self.preamble for p in parts):
             return
         assert self.memo is not None
-        key, notes = kept
-        self.memo.made[key] = MadeSheet(xml, notes, str(sheet.auto_filter.ref or ""))
+        keys, notes = kept
+        made = MadeSheet(xml, notes, str(sheet.auto_filter.ref or ""), keys)
+        for key in keys:
+            self.memo.made[key] = made
 
     def sheet(self, name: str, group: str, description: str) -> Worksheet:
         title = _sheet_title(name, self.taken)
@@ -621,6 +634,11 @@ class _Balance:
     def column(self, name: str) -> str:
         return f"{quote_sheetname(self.title)}!${_COL[name]}$2:${_COL[name]}${self.last}"
 
+    def shape(self) -> tuple[str, int]:
+        """What a formula over a column of the sheet is made of (``column``), whatever
+        the figures in it."""
+        return self.title, self.last
+
     def selected(self, criteria: Sequence[tuple[str, str]]) -> set[str]:
         """The accounts whose columns have the criteria's values."""
         columns = tuple(c for c, _ in criteria)
@@ -775,17 +793,26 @@ def _formula_for(
                     ),
                     ZERO,
                 )
-                text = (
-                    f"({_sum_formula(balance, 'Eindbalans', criteria, group)})"
-                    f"-({_sum_formula(balance, 'Beginbalans', criteria, group)})"
-                )
             else:
                 total = sum((balance.values[a][value] for a in group), ZERO)
-                text = _sum_formula(balance, value, criteria, group)
             for sign in (1, -1):
-                if sign * total == amount:
+                if sign * total == amount:  # the formula's text made for this one only
+                    text = _value_formula(balance, value, criteria, group)
                     return f"={'-' if sign < 0 else ''}({text})"
     return _with_result(balance, accounts, amount)
+
+
+def _value_formula(
+    balance: _Balance, value: str, criteria: list[tuple[str, str]] | None, group: set[str]
+) -> str:
+    """The sum of a column of the proefbalans (or of the year's ``Mutatie``) over the
+    accounts of ``group``, selected by ``criteria``."""
+    if value == "Mutatie":
+        return (
+            f"({_sum_formula(balance, 'Eindbalans', criteria, group)})"
+            f"-({_sum_formula(balance, 'Beginbalans', criteria, group)})"
+        )
+    return _sum_formula(balance, value, criteria, group)
 
 
 def _with_result(balance: _Balance, accounts: Sequence[str], amount: Decimal) -> str | None:
@@ -837,14 +864,46 @@ def _column_year(title: str, year: int) -> int | None:
 def _statement(
     w: _Writer, table: StatementTable, links: _Links, name: str, group: str, made_of: str
 ) -> None:
-    """A statement's sheet; ``made_of`` is ``links.digest()``."""
+    """A statement's sheet; ``made_of`` is ``links.digest()``. Its content is the
+    statement and its formulas: when what those are chosen from (the proefbalansen,
+    the consolidation) is unchanged, so is the sheet; else the formulas are chosen,
+    and a sheet with the same statement and formulas is the same sheet (a change in
+    the books leaves most statements, and their formulas, as they were)."""
     sheet = w.sheet(name, group, table.title)
-    if not w.reuse(sheet, w.key("staat", sheet.title, table, made_of)):
-        _statement_cells(w, sheet, table, links)
+    whole = w.key("staat", sheet.title, table, made_of)
+    if w.knows(whole):
+        w.reuse(sheet, whole)
+        return
+    formulas = _statement_formulas(table, links)
+    chosen = w.key("staat-formules", sheet.title, table, tuple(formulas.items()))
+    if not w.reuse(sheet, chosen, whole):
+        _statement_cells(w, sheet, table, formulas)
         w.made(sheet)
 
 
-def _statement_cells(w: _Writer, sheet: Worksheet, table: StatementTable, links: _Links) -> None:
+def _statement_formulas(table: StatementTable, links: _Links) -> dict[tuple[int, int], str | None]:
+    """Per cell (row, column) of a statement's sheet that shows an amount of the
+    statement, not a sum of its rows: the formula over the proefbalans or the
+    consolidation that gives it, or None (the amount as a value)."""
+    formulas: dict[tuple[int, int], str | None] = {}
+    above: set[str] = set()  # the rows so far, this one included (a sum's terms)
+    for row_number, row in enumerate(table.rows, 4):
+        above.add(row.id)
+        for column, value in enumerate(row.amounts, 2):
+            if (row.texts and row.texts[column - 2] is not None) or value is None:
+                continue
+            if row.sums and all(ref in above for _, ref in row.sums):
+                continue
+            formulas[(row_number, column)] = _line_formula(table, row, column - 2, value, links)
+    return formulas
+
+
+def _statement_cells(
+    w: _Writer,
+    sheet: Worksheet,
+    table: StatementTable,
+    formulas: Mapping[tuple[int, int], str | None],
+) -> None:
     w.text(sheet, 1, 1, table.title).font = TITLE
     w.text(sheet, 2, 1, "bedragen in euro's; regels als formule over de proefbalans")
     w.header(sheet, ["", *table.columns], row=3)
@@ -871,7 +930,7 @@ def _statement_cells(w: _Writer, sheet: Worksheet, table: StatementTable, links:
                 )
                 w.formula(sheet, row_number, column, "=" + (terms.lstrip("+") or "0"), bold=True)
                 continue
-            formula = _line_formula(table, row, column - 2, value, links)
+            formula = formulas[(row_number, column)]
             if formula:
                 w.formula(sheet, row_number, column, formula)
             else:
@@ -1036,7 +1095,8 @@ def _leads(w: _Writer, links: _Links, ledger: Grootboek) -> None:
             "Lead schedules",
             f"Lead schedule toelichting {note}: {heading}",
         )
-        made_of = (now.digest, before.digest if before else "")
+        # its formulas sum a column of the proefbalansen: their figures are not in it
+        made_of = (now.shape(), before.shape() if before else None)
         if not w.reuse(sheet, w.key("lead", sheet.title, ledger.year, accounts, made_of)):
             _lead_cells(w, sheet, ledger.year, accounts, now, before)
             w.made(sheet)
