@@ -52,7 +52,7 @@ from statements.render.format import euros, percentage, thousands
 from statements.render.pdf import NOTE_OPENING_TEXTS, NOTE_TEXTS, text_blocks
 from statements.render.rapport import Section
 from statements.table import Row, StatementTable
-from vng.fava.bouw import ERRORS, RESULT, SERVER, Geforkt, Pagina, Rekening, fork
+from vng.fava.bouw import ERRORS, RESULT, Geforkt, Pagina, Rekening, fork, start
 from vng.jaarverslag import group_path, slug
 from vng_accounts.chart import Chart, read_chart
 from vng_accounts.errors import format_error
@@ -259,33 +259,14 @@ class VngJaarrekening(FavaExtensionBase):
         if not self._folder or not os.path.isdir(self._folder):
             self._folder = builds_folder()
         folder = tempfile.mkdtemp(prefix=f"{year}-", dir=self._folder)
-        # its errors in a file of the folder: nobody needs to read a pipe while it runs
-        with open(os.path.join(folder, ERRORS), "wb") as errors:
-            now = self._loaded_now()
-            if now is not None:
-                # what the books' build keeps for the next: ``vng.fava.bouw._saldi``
-                books, group = self.books_path(), self.group_path()
-                forked = fork(books, group, year, folder, self._folder, *now)
-                sys.stderr.write(f"vng serve: jaarrekening {year}: {FORKED} (pid {forked.pid})\n")
-                return _Bouw(key, folder, forked)
-            command = [
-                sys.executable,
-                "-m",
-                "vng.fava.bouw",
-                self.books_path(),
-                self.group_path(),
-                str(year),
-                folder,
-                self._folder,  # what one build keeps for the next (``vng.fava.bouw._saldi``)
-            ]
-            process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=errors,
-                env={**os.environ, SERVER: str(os.getpid())},  # it ends when this one has
-            )
-        return _Bouw(key, folder, process)
+        # what one build keeps for the next: ``self._folder`` (``vng.fava.bouw._saldi``)
+        books, group = self.books_path(), self.group_path()
+        now = self._loaded_now()
+        if now is not None:
+            forked = fork(books, group, year, folder, self._folder, *now)
+            sys.stderr.write(f"vng serve: jaarrekening {year}: {FORKED} (pid {forked.pid})\n")
+            return _Bouw(key, folder, forked)
+        return _Bouw(key, folder, start(books, group, year, folder, self._folder))
 
     def _loaded_now(self) -> tuple[Any, Callable[[], bool]] | None:
         """The books as Fava holds them, when that is their load as they are now and
