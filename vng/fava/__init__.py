@@ -104,6 +104,46 @@ def builds_folder() -> str:
     return tempfile.mkdtemp(prefix=f"{FOLDERS}{os.getpid()}-", dir=base)
 
 
+# A file changed this close (ns) before its folders were looked at may change again
+# with the same size and times (the file system's clock goes in ticks of a few ms):
+# until it is older, its content is read for the state every time.
+RECENT = 100_000_000
+
+Signature = tuple[tuple[str, int, int, int, int], ...]
+
+
+def _signature(folders: list[str]) -> Signature | None:
+    """Every file and folder under ``folders`` (but git's), with its inode, size and
+    times of modification and change: after any write to a file (in place or renamed
+    over it), any file added, removed or renamed, in any folder under them, one of
+    these differs. The change time is the system's own, which no writer sets. None
+    when one of them changed within ``RECENT``."""
+    found = []
+    recent = time.time_ns() - RECENT
+    for folder in folders:
+        for top, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != ".git")
+            for name in (".", *sorted(names)):
+                path = os.path.join(top, name)
+                try:
+                    stat = os.lstat(path)
+                except OSError:
+                    continue  # gone meanwhile: the folder's times say so
+                if max(stat.st_mtime_ns, stat.st_ctime_ns) >= recent:
+                    return None
+                found.append((path, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+    return tuple(found)
+
+
+def _under(path: str, folders: list[str]) -> bool:
+    """Whether ``path`` is in one of ``folders``, with no symbolic link on the way (the
+    folders' walk in ``_signature`` does not follow those)."""
+    full = os.path.abspath(path)
+    if os.path.realpath(full) != full:
+        return False
+    return any(full.startswith(folder + os.sep) for folder in folders)
+
+
 def endpoint(name: str) -> Callable[[_Endpoint], _Endpoint]:
     """Fava's ``extension_endpoint``, typed (its union return type hides the function's)."""
     return cast(Callable[[_Endpoint], _Endpoint], extension_endpoint(name))
@@ -189,6 +229,8 @@ class VngJaarrekening(FavaExtensionBase):
         self._lock = threading.Lock()
         self._builds: dict[int, _Bouw] = {}
         self._group: tuple[str, tuple[str, ...]] | None = None  # (digest, books paths)
+        # per year: the books' paths and ``_signature`` when its ``state`` was read
+        self._states: dict[int, tuple[tuple[tuple[str, ...], Signature | None], str]] = {}
         self._years: tuple[object, list[int]] | None = None
         self._chart: tuple[object, tuple[Chart, list[str]]] | None = None
         self._pending: threading.Timer | None = None  # a build asked for by a write
@@ -247,13 +289,29 @@ class VngJaarrekening(FavaExtensionBase):
         return self._group[1]
 
     def state(self, year: int) -> str:
-        """The key of the books' state: every file of every entity and the group."""
-        digest = hashlib.sha256(f"{year}\0{self.books_path()}\0{self.group_path()}".encode())
+        """The key of the books' state: every file of every entity and the group. It is
+        the SHA-256 of their contents, read again only when a file or folder under the
+        books' folders is not as it was the last time (``_signature``): every request of
+        the page asks for it, and reading a million posting lines took a second, three
+        times after each save before the page could answer."""
         group = self.group_path()
-        for path in (self.books_path(), *([group] if group else []), *self._entity_books()):
+        paths = (self.books_path(), *([group] if group else []), *self._entity_books())
+        folders = sorted({os.path.dirname(os.path.abspath(path)) for path in paths})
+        signature = _signature(folders)
+        known = self._states.get(year)
+        if known is not None and known[0] == (paths, signature):
+            return known[1]
+        digest = hashlib.sha256(f"{year}\0{self.books_path()}\0{group}".encode())
+        kept = signature is not None
+        for path in paths:
             files, errors = read_sources(path)
             digest.update(repr((path, files, [e.message for e in errors])).encode())
-        return digest.hexdigest()
+            # a file outside those folders (an include from elsewhere): read every time
+            kept = kept and all(_under(name, folders) for name, _ in files)
+        key = digest.hexdigest()
+        if kept:
+            self._states[year] = ((paths, signature), key)
+        return key
 
     def _start(self, year: int, key: str) -> _Bouw:
         if not self._folder or not os.path.isdir(self._folder):
