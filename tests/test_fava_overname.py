@@ -280,3 +280,65 @@ def test_a_fork_of_the_server_holds_none_of_its_connections(tmp_path: Path) -> N
         os.kill(pid, 9)
         os.waitpid(pid, 0)
         client_side.close()
+
+
+# ``vng serve``'s Fava on the books: a save through Fava's API, then an edit by hand
+# (committed) that Fava loads from disk; how many of the entries of the save's check,
+# and after each of the entries Fava holds, are still among the garbage collector's
+# generations, of how many.
+_COLLECTED = """
+import gc, subprocess, sys, time
+from vng.serve import USER_HEADER, fava_app
+from tests.fava_site import entry
+main = sys.argv[1]
+app = fava_app(main)
+client = app.test_client()
+slug = app.config["LEDGERS"].first_slug()
+ledger = app.config["LEDGERS"][slug]
+def holds(narration):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        client.get(f"/{slug}/income_statement/", headers={USER_HEADER: "anna"})
+        entries = ledger.all_entries
+        if any(getattr(e, "narration", "") == narration for e in entries):
+            young = {id(o) for generation in range(3) for o in gc.get_objects(generation)}
+            return f"{sum(id(e) in young for e in entries)} {len(entries)}"
+        time.sleep(0.1)
+    raise SystemExit("not loaded: " + narration)
+import vng.fava, vng.schrijven
+vng.fava.WRITE_SETTLE = 3.0  # the page's build, and Fava's reload, a while after the save
+saved = client.put(f"/{slug}/api/add_entries", json={"entries": [entry("Via Fava")]},
+                   headers={USER_HEADER: "anna"})
+assert saved.status_code == 200, saved.get_data(as_text=True)
+checked = next(iter(vng.schrijven._CHECKED.values())).loaded[0]
+young = {id(o) for generation in range(3) for o in gc.get_objects(generation)}
+print(sum(id(e) in young for e in checked), len(checked))
+print(holds("Via Fava"))
+with open(main, "a", encoding="utf-8") as handle:
+    handle.write('\\n2024-12-29 * "Met de hand"\\n  Lasten:KantoorHuisvesting:Drukwerk  1.00 EUR\\n'
+                 '  Passiva:Kortlopend:Handelscrediteuren  -1.00 EUR\\n')
+subprocess.run(["git", "-C", sys.argv[2], "commit", "-qam", "met de hand"], check=True)
+print(holds("Met de hand"))
+"""
+
+
+def test_the_books_fava_holds_stay_out_of_the_garbage_collectors_passes(tmp_path: Path) -> None:
+    """What Fava holds of the books after a save (the check's load, taken over) and
+    after a load from disk is kept out of the garbage collector's passes, which would
+    otherwise walk every entry again in whichever request came next."""
+    root = tmp_path / "site"
+    shutil.copytree(ROOT / "ledger" / "vereniging", root / "ledger" / "vereniging")
+    (root / "import").mkdir()
+    commit_all(root)
+    main = root / "ledger" / "vereniging" / "main.beancount"
+    ran = subprocess.run(
+        [sys.executable, "-c", _COLLECTED, str(main), str(root)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "VNG_CACHE": str(tmp_path / "cache")},
+    )
+    assert ran.returncode == 0, ran.stderr
+    checked, after_save, after_hand = (line.split() for line in ran.stdout.splitlines())
+    for young, held in (checked, after_save, after_hand):
+        assert int(held) > 1000 and int(young) == 0, ran.stdout
