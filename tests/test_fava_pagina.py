@@ -324,6 +324,30 @@ def test_chart_and_settings_errors_are_shown(tmp_path: Path) -> None:
     assert "Enkelvoudige balans per 31 december 2024" not in page
 
 
+def test_a_page_without_errors_does_not_read_the_chart_again(tmp_path: Path) -> None:
+    """The page of books without an error shows none, and does not read the chart of
+    Fava's entries for it (the build read the same chart)."""
+    from fava.application import create_app
+
+    books = tmp_path / "boeken"
+    shutil.copytree(ROOT / "ledger" / "vereniging", books)
+    app = create_app([str(books / "main.beancount")], load=True)
+    extension = app.config["LEDGERS"].ledgers[0].extensions.get_extension("VngJaarrekening")
+    page = ""
+    deadline = time.monotonic() + WAIT
+    try:
+        while "Enkelvoudige balans per 31 december 2024" not in page:
+            assert time.monotonic() < deadline, page
+            page = app.test_client().get(f"/{BFILE}{PAGE}?jaar=2024").get_data(as_text=True)
+        extension._chart = None  # read while the page was being computed, if it was
+        page = app.test_client().get(f"/{BFILE}{PAGE}?jaar=2024").get_data(as_text=True)
+        assert "Enkelvoudige balans per 31 december 2024" in page
+        assert 'class="vng-fouten"' not in page
+        assert extension._chart is None
+    finally:
+        extension._stop_all()
+
+
 def _euros(text: str) -> Decimal:
     """An amount as the page shows it ("€ -1.234,56") as a number."""
     return Decimal(text.removeprefix("€ ").replace(".", "").replace(",", "."))
