@@ -83,12 +83,13 @@ def _without_timestamps(xaf: bytes) -> bytes:
 
 
 def _saved(
-    tmp_path: Path, group: bool, narration: str, wrong: str = ""
+    tmp_path: Path, group: bool, narration: str, wrong: str = "", before: str = "", wait: int = WAIT
 ) -> tuple[Path, Any, list[str]]:
     """The embedded books (with their group, or the Vereniging's alone, with ``wrong``
     added to their main file) in a repository, served as ``vng serve`` serves them, a
     save and the page after it: the main file, what the script wrote and what the
-    server said, and every booking as "process books"."""
+    server said, and every booking as "process books". ``before`` runs in the server's
+    process before Fava starts."""
     root = tmp_path / "site"
     if group:
         shutil.copytree(ROOT / "ledger", root / "ledger")
@@ -101,8 +102,8 @@ def _saved(
     group_file = str(root / "ledger" / "groep" / "groep.beancount") if group else ""
     out = tmp_path / "uitkomst.pickle"
     ran = subprocess.run(
-        [sys.executable, "-c", _SAVE_AND_BUILD, str(main), group_file, str(out), narration]
-        + [str(WAIT)],
+        [sys.executable, "-c", before + _SAVE_AND_BUILD, str(main), group_file, str(out)]
+        + [narration, str(wait)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -197,6 +198,57 @@ def test_a_page_of_books_with_errors_has_the_errors_of_a_cold_build(
     assert any(named in error for error in after.errors)
 
 
+# A thread of the server that has begun to import a module of the builders (one the
+# server itself does not use) and not finished: the module's lock is that thread's, in
+# the server and in every fork of it, where no thread will ever release it. A fork that
+# imports the module waits for ever. ``LIMIT`` seconds for a fork to begin.
+_IMPORT_HALF_DONE = """
+import importlib, importlib.abc, importlib.machinery, sys, threading
+from vng.fava import bouw
+bouw.FIRST_PROGRESS = LIMIT
+inside = threading.Event()
+class HalfDone(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "statements.consolidatie":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        def exec_module(module):
+            inside.set()
+            threading.Event().wait()
+        spec.loader.exec_module = exec_module
+        return spec
+sys.meta_path.insert(0, HalfDone())
+threading.Thread(
+    target=importlib.import_module, args=("statements.consolidatie",), daemon=True
+).start()
+inside.wait()
+"""
+
+
+def test_a_fork_that_does_not_begin_is_stopped_and_the_page_built_anew(tmp_path: Path) -> None:
+    """A fork of the server made while one of its threads held a lock the build needs
+    (an import half done) never begins: it is stopped once it has not begun within the
+    limit, and the page's build started as a process of its own, at the start and after
+    a save. The page answers both times, with what a build from disk gives."""
+    from vng.fava import FORKED
+    from vng.fava.bouw import STALLED
+
+    limit = 3
+    before = _IMPORT_HALF_DONE.replace("LIMIT", str(limit))
+    start = time.monotonic()
+    main, found, _ = _saved(tmp_path, False, "Na een fork die niet begon", "", before, 150)
+    first, after, files, process, _, stderr = found
+    assert stderr.count(FORKED) == 2 and stderr.count(STALLED) == 2, stderr
+    assert re.search(rf"{STALLED} binnen {limit} s \(pid \d+, gestopt\); opnieuw als", stderr)
+    assert process == "Geforkt"
+    assert not first.errors and not after.errors, (first.errors, after.errors)
+    cold = _cold(main, "", tmp_path / "koud")
+    assert _statements_only(after) == _statements_only(cold) and after != first
+    assert sorted(files) == sorted(Path(p).name for p in cold.files.values())
+    assert b"Na een fork die niet begon" in next(v for k, v in files.items() if k.endswith(".xaf"))
+    assert time.monotonic() - start < 150
+
+
 def test_a_fork_of_the_server_holds_none_of_its_connections(tmp_path: Path) -> None:
     """A connection the server has open when it forks a build ends when the server
     closes it (its peer reads the end at once), not when the build ends; the build's
@@ -228,3 +280,65 @@ def test_a_fork_of_the_server_holds_none_of_its_connections(tmp_path: Path) -> N
         os.kill(pid, 9)
         os.waitpid(pid, 0)
         client_side.close()
+
+
+# ``vng serve``'s Fava on the books: a save through Fava's API, then an edit by hand
+# (committed) that Fava loads from disk; how many of the entries of the save's check,
+# and after each of the entries Fava holds, are still among the garbage collector's
+# generations, of how many.
+_COLLECTED = """
+import gc, subprocess, sys, time
+from vng.serve import USER_HEADER, fava_app
+from tests.fava_site import entry
+main = sys.argv[1]
+app = fava_app(main)
+client = app.test_client()
+slug = app.config["LEDGERS"].first_slug()
+ledger = app.config["LEDGERS"][slug]
+def holds(narration):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        client.get(f"/{slug}/income_statement/", headers={USER_HEADER: "anna"})
+        entries = ledger.all_entries
+        if any(getattr(e, "narration", "") == narration for e in entries):
+            young = {id(o) for generation in range(3) for o in gc.get_objects(generation)}
+            return f"{sum(id(e) in young for e in entries)} {len(entries)}"
+        time.sleep(0.1)
+    raise SystemExit("not loaded: " + narration)
+import vng.fava, vng.schrijven
+vng.fava.WRITE_SETTLE = 3.0  # the page's build, and Fava's reload, a while after the save
+saved = client.put(f"/{slug}/api/add_entries", json={"entries": [entry("Via Fava")]},
+                   headers={USER_HEADER: "anna"})
+assert saved.status_code == 200, saved.get_data(as_text=True)
+checked = next(iter(vng.schrijven._CHECKED.values())).loaded[0]
+young = {id(o) for generation in range(3) for o in gc.get_objects(generation)}
+print(sum(id(e) in young for e in checked), len(checked))
+print(holds("Via Fava"))
+with open(main, "a", encoding="utf-8") as handle:
+    handle.write('\\n2024-12-29 * "Met de hand"\\n  Lasten:KantoorHuisvesting:Drukwerk  1.00 EUR\\n'
+                 '  Passiva:Kortlopend:Handelscrediteuren  -1.00 EUR\\n')
+subprocess.run(["git", "-C", sys.argv[2], "commit", "-qam", "met de hand"], check=True)
+print(holds("Met de hand"))
+"""
+
+
+def test_the_books_fava_holds_stay_out_of_the_garbage_collectors_passes(tmp_path: Path) -> None:
+    """What Fava holds of the books after a save (the check's load, taken over) and
+    after a load from disk is kept out of the garbage collector's passes, which would
+    otherwise walk every entry again in whichever request came next."""
+    root = tmp_path / "site"
+    shutil.copytree(ROOT / "ledger" / "vereniging", root / "ledger" / "vereniging")
+    (root / "import").mkdir()
+    commit_all(root)
+    main = root / "ledger" / "vereniging" / "main.beancount"
+    ran = subprocess.run(
+        [sys.executable, "-c", _COLLECTED, str(main), str(root)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "VNG_CACHE": str(tmp_path / "cache")},
+    )
+    assert ran.returncode == 0, ran.stderr
+    checked, after_save, after_hand = (line.split() for line in ran.stdout.splitlines())
+    for young, held in (checked, after_save, after_hand):
+        assert int(held) > 1000 and int(young) == 0, ran.stdout

@@ -324,6 +324,30 @@ def test_chart_and_settings_errors_are_shown(tmp_path: Path) -> None:
     assert "Enkelvoudige balans per 31 december 2024" not in page
 
 
+def test_a_page_without_errors_does_not_read_the_chart_again(tmp_path: Path) -> None:
+    """The page of books without an error shows none, and does not read the chart of
+    Fava's entries for it (the build read the same chart)."""
+    from fava.application import create_app
+
+    books = tmp_path / "boeken"
+    shutil.copytree(ROOT / "ledger" / "vereniging", books)
+    app = create_app([str(books / "main.beancount")], load=True)
+    extension = app.config["LEDGERS"].ledgers[0].extensions.get_extension("VngJaarrekening")
+    page = ""
+    deadline = time.monotonic() + WAIT
+    try:
+        while "Enkelvoudige balans per 31 december 2024" not in page:
+            assert time.monotonic() < deadline, page
+            page = app.test_client().get(f"/{BFILE}{PAGE}?jaar=2024").get_data(as_text=True)
+        extension._chart = None  # read while the page was being computed, if it was
+        page = app.test_client().get(f"/{BFILE}{PAGE}?jaar=2024").get_data(as_text=True)
+        assert "Enkelvoudige balans per 31 december 2024" in page
+        assert 'class="vng-fouten"' not in page
+        assert extension._chart is None
+    finally:
+        extension._stop_all()
+
+
 def _euros(text: str) -> Decimal:
     """An amount as the page shows it ("€ -1.234,56") as a number."""
     return Decimal(text.removeprefix("€ ").replace(".", "").replace(",", "."))
@@ -392,6 +416,48 @@ def test_a_write_starts_the_build_of_the_books_new_state(tmp_path: Path) -> None
                 break
             time.sleep(0.05)
         assert page._builds[year].key == after
+    finally:
+        page._stop_all()
+
+
+def test_the_state_of_the_books_follows_every_change_of_a_file(tmp_path: Path) -> None:
+    """The page's key of the books' state, read again only when a file or folder of
+    the books is not as it was: a file rewritten in place with the same size and its
+    modification time set back, and a new file that an include's pattern takes in, in
+    a folder of its own, each give another state; books left alone keep theirs."""
+    import os
+
+    from fava.application import create_app
+
+    books = tmp_path / "boeken"
+    shutil.copytree(ROOT / "ledger" / "vereniging", books)
+    main = books / "main.beancount"
+    (books / "maanden" / "12").mkdir(parents=True)
+    with main.open("a", encoding="utf-8") as handle:
+        handle.write('\ninclude "maanden/*/*.beancount"\n')
+    app = create_app([str(main)], load=True)
+    page = app.config["LEDGERS"].ledgers[0].extensions.get_extension("VngJaarrekening")
+    year = page.years()[0]
+    try:
+        time.sleep(0.3)  # no file changed just now (its times may yet repeat)
+        first = page.state(year)
+        assert page.state(year) == first and page._states[year][1] == first
+        text = main.read_bytes()
+        stat = main.stat()
+        main.write_bytes(text.replace(b"include", b"INCLUDE", 1))  # the same size
+        os.utime(main, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        time.sleep(0.3)
+        changed = page.state(year)
+        assert changed != first
+        main.write_bytes(text)
+        os.utime(main, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        time.sleep(0.3)
+        assert page.state(year) == first
+        (books / "maanden" / "12" / "extra.beancount").write_text(
+            '2024-12-31 * "Een maand later"\n', encoding="utf-8"
+        )
+        time.sleep(0.3)
+        assert page.state(year) not in (first, changed)
     finally:
         page._stop_all()
 

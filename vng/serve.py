@@ -248,10 +248,12 @@ def _load_under_lock(load: Any) -> Any:
     """Fava reads the books under the same lock a writer holds, so a load never mixes
     files from before and after a change, and the watcher never takes a half-read
     state for the current one; without the garbage collector's passes over the books
-    (``vng.schrijven.no_collection``) while it loads them and builds its indexes."""
+    (``vng.schrijven.no_collection``) while it loads them and builds its indexes, and
+    what it holds then out of them for good."""
 
     def load_file(self: Any) -> None:
-        with books_lock(str(Path(self.beancount_file_path).parent)), no_collection():
+        folder = str(Path(self.beancount_file_path).parent)
+        with books_lock(folder), no_collection(keep=True):
             load(self)
 
     return load_file
@@ -443,7 +445,14 @@ def _own_import_config() -> None:
 
 def fava_app(books: str) -> Flask:
     """Fava on the books with every guard installed, as ``vng serve`` serves it (the
-    Flask app, not yet listening); BooksRefused names every line that is wrong."""
+    Flask app, not yet listening); BooksRefused names every line that is wrong. The
+    parse of the books and their load are made without the garbage collector's
+    passes, and kept out of them (``vng.schrijven.no_collection``)."""
+    with no_collection(keep=True):
+        return _fava_app(books)
+
+
+def _fava_app(books: str) -> Flask:
     from fava.application import create_app
 
     books = os.path.abspath(books)

@@ -52,7 +52,7 @@ from statements.render.format import euros, percentage, thousands
 from statements.render.pdf import NOTE_OPENING_TEXTS, NOTE_TEXTS, text_blocks
 from statements.render.rapport import Section
 from statements.table import Row, StatementTable
-from vng.fava.bouw import ERRORS, RESULT, SERVER, Geforkt, Pagina, Rekening, fork
+from vng.fava.bouw import ERRORS, RESULT, Geforkt, Pagina, Rekening, fork, start
 from vng.jaarverslag import group_path, slug
 from vng_accounts.chart import Chart, read_chart
 from vng_accounts.errors import format_error
@@ -102,6 +102,46 @@ def builds_folder() -> str:
         if mine and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             shutil.rmtree(entry.path, ignore_errors=True)
     return tempfile.mkdtemp(prefix=f"{FOLDERS}{os.getpid()}-", dir=base)
+
+
+# A file changed this close (ns) before its folders were looked at may change again
+# with the same size and times (the file system's clock goes in ticks of a few ms):
+# until it is older, its content is read for the state every time.
+RECENT = 100_000_000
+
+Signature = tuple[tuple[str, int, int, int, int], ...]
+
+
+def _signature(folders: list[str]) -> Signature | None:
+    """Every file and folder under ``folders`` (but git's), with its inode, size and
+    times of modification and change: after any write to a file (in place or renamed
+    over it), any file added, removed or renamed, in any folder under them, one of
+    these differs. The change time is the system's own, which no writer sets. None
+    when one of them changed within ``RECENT``."""
+    found = []
+    recent = time.time_ns() - RECENT
+    for folder in folders:
+        for top, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != ".git")
+            for name in (".", *sorted(names)):
+                path = os.path.join(top, name)
+                try:
+                    stat = os.lstat(path)
+                except OSError:
+                    continue  # gone meanwhile: the folder's times say so
+                if max(stat.st_mtime_ns, stat.st_ctime_ns) >= recent:
+                    return None
+                found.append((path, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+    return tuple(found)
+
+
+def _under(path: str, folders: list[str]) -> bool:
+    """Whether ``path`` is in one of ``folders``, with no symbolic link on the way (the
+    folders' walk in ``_signature`` does not follow those)."""
+    full = os.path.abspath(path)
+    if os.path.realpath(full) != full:
+        return False
+    return any(full.startswith(folder + os.sep) for folder in folders)
 
 
 def endpoint(name: str) -> Callable[[_Endpoint], _Endpoint]:
@@ -189,6 +229,8 @@ class VngJaarrekening(FavaExtensionBase):
         self._lock = threading.Lock()
         self._builds: dict[int, _Bouw] = {}
         self._group: tuple[str, tuple[str, ...]] | None = None  # (digest, books paths)
+        # per year: the books' paths and ``_signature`` when its ``state`` was read
+        self._states: dict[int, tuple[tuple[tuple[str, ...], Signature | None], str]] = {}
         self._years: tuple[object, list[int]] | None = None
         self._chart: tuple[object, tuple[Chart, list[str]]] | None = None
         self._pending: threading.Timer | None = None  # a build asked for by a write
@@ -247,45 +289,42 @@ class VngJaarrekening(FavaExtensionBase):
         return self._group[1]
 
     def state(self, year: int) -> str:
-        """The key of the books' state: every file of every entity and the group."""
-        digest = hashlib.sha256(f"{year}\0{self.books_path()}\0{self.group_path()}".encode())
+        """The key of the books' state: every file of every entity and the group. It is
+        the SHA-256 of their contents, read again only when a file or folder under the
+        books' folders is not as it was the last time (``_signature``): every request of
+        the page asks for it, and reading a million posting lines took a second, three
+        times after each save before the page could answer."""
         group = self.group_path()
-        for path in (self.books_path(), *([group] if group else []), *self._entity_books()):
+        paths = (self.books_path(), *([group] if group else []), *self._entity_books())
+        folders = sorted({os.path.dirname(os.path.abspath(path)) for path in paths})
+        signature = _signature(folders)
+        known = self._states.get(year)
+        if known is not None and known[0] == (paths, signature):
+            return known[1]
+        digest = hashlib.sha256(f"{year}\0{self.books_path()}\0{group}".encode())
+        kept = signature is not None
+        for path in paths:
             files, errors = read_sources(path)
             digest.update(repr((path, files, [e.message for e in errors])).encode())
-        return digest.hexdigest()
+            # a file outside those folders (an include from elsewhere): read every time
+            kept = kept and all(_under(name, folders) for name, _ in files)
+        key = digest.hexdigest()
+        if kept:
+            self._states[year] = ((paths, signature), key)
+        return key
 
     def _start(self, year: int, key: str) -> _Bouw:
         if not self._folder or not os.path.isdir(self._folder):
             self._folder = builds_folder()
         folder = tempfile.mkdtemp(prefix=f"{year}-", dir=self._folder)
-        # its errors in a file of the folder: nobody needs to read a pipe while it runs
-        with open(os.path.join(folder, ERRORS), "wb") as errors:
-            now = self._loaded_now()
-            if now is not None:
-                # what the books' build keeps for the next: ``vng.fava.bouw._saldi``
-                books, group = self.books_path(), self.group_path()
-                forked = fork(books, group, year, folder, self._folder, *now)
-                sys.stderr.write(f"vng serve: jaarrekening {year}: {FORKED} (pid {forked.pid})\n")
-                return _Bouw(key, folder, forked)
-            command = [
-                sys.executable,
-                "-m",
-                "vng.fava.bouw",
-                self.books_path(),
-                self.group_path(),
-                str(year),
-                folder,
-                self._folder,  # what one build keeps for the next (``vng.fava.bouw._saldi``)
-            ]
-            process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=errors,
-                env={**os.environ, SERVER: str(os.getpid())},  # it ends when this one has
-            )
-        return _Bouw(key, folder, process)
+        # what one build keeps for the next: ``self._folder`` (``vng.fava.bouw._saldi``)
+        books, group = self.books_path(), self.group_path()
+        now = self._loaded_now()
+        if now is not None:
+            forked = fork(books, group, year, folder, self._folder, *now)
+            sys.stderr.write(f"vng serve: jaarrekening {year}: {FORKED} (pid {forked.pid})\n")
+            return _Bouw(key, folder, forked)
+        return _Bouw(key, folder, start(books, group, year, folder, self._folder))
 
     def _loaded_now(self) -> tuple[Any, Callable[[], bool]] | None:
         """The books as Fava holds them, when that is their load as they are now and
@@ -427,7 +466,13 @@ class VngJaarrekening(FavaExtensionBase):
         return self._chart[1]
 
     def errors(self, page: Pagina | None) -> list[str]:
-        """The build's errors and the chart's, each once."""
+        """The build's errors and the chart's, each once. A page built without an error
+        is of books whose chart has none (the build reads the same chart and stops at
+        its errors): Fava's entries are read for the chart only while the page is being
+        computed or has errors, not in the first request after every save (a second
+        with a million posting lines)."""
+        if page is not None and not page.errors:
+            return []
         found = list(page.errors) if page is not None else []
         return found + [e for e in self.chart()[1] if e not in found]
 

@@ -21,7 +21,10 @@ books out of Fava's memory and Fava answering while it runs.
 
 Under ``vng serve`` the page starts the build in a fork of the server instead
 (``fork``), with the load of the books Fava holds: the build takes it and does not load
-those books again.
+those books again. A fork of a server whose other threads hold locks (an import half
+done, a file being written) can find one of them held for ever; a fork that has not
+begun its build within ``FIRST_PROGRESS`` seconds is stopped, and the build is started
+as above instead (``Geforkt``), so that the page always answers.
 
 ``KEPT`` (the server's folder for its builds) keeps what one build learnt for the next:
 the balances of the accounts of each entity from the cache (``Saldi``), so that after a
@@ -34,8 +37,10 @@ import contextlib
 import gc
 import os
 import pickle
+import select
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -58,12 +63,14 @@ from vng.jaarverslag import (
     to_compute,
 )
 from vng.output import write_atomic
+from vng.voortgang import Voortgang, seconden
 
 if TYPE_CHECKING:
     from vng.build import Uitkomst
     from vng_accounts.books import Loaded
 
 RESULT = "pagina.pickle"
+SHOWN = "de pagina toont de staten na"  # the progress's line when they are written
 ERRORS = "fouten.txt"  # the build's standard error, in its folder
 SALDI = "saldi-"  # + a result's key in the cache (``Uitkomst.content_key``), in KEPT
 
@@ -229,10 +236,12 @@ def _page(built: Jaarverslag, files: dict[str, str], downloads: bool, kept: str)
     )
 
 
-def statements(books: str, group: str, year: int, kept: str = "") -> Pagina:
+def statements(
+    books: str, group: str, year: int, kept: str = "", voortgang: Voortgang | None = None
+) -> Pagina:
     """What the page shows, before its downloads are made."""
     try:
-        return _page(build_statements(books, group, year), {}, False, kept)
+        return _page(build_statements(books, group, year, voortgang), {}, False, kept)
     except BuildError as exc:
         return Pagina(year, "", errors=exc.errors)
     except StatementError as exc:
@@ -240,19 +249,34 @@ def statements(books: str, group: str, year: int, kept: str = "") -> Pagina:
 
 
 def pagina(
-    books: str, group: str, year: int, folder: str, ahead: bool = False, kept: str = ""
+    books: str,
+    group: str,
+    year: int,
+    folder: str,
+    ahead: bool = False,
+    kept: str = "",
+    voortgang: Voortgang | None = None,
 ) -> Pagina:
     """Build, move the files into ``folder``, and say what the page shows; ``ahead``:
     write what the page shows into ``folder`` as soon as the statements are computed,
-    while the files are still being made; ``kept``: see ``_saldi``."""
+    while the files are still being made; ``kept``: see ``_saldi``; ``voortgang`` is
+    told of each entity's phases."""
     staging = tempfile.mkdtemp(prefix=".bouw-", dir=folder)
 
     def first(built: Jaarverslag) -> None:
         _write(folder, _page(built, {}, False, kept))
+        if voortgang is not None:
+            voortgang.uit.regel(f"{SHOWN} {seconden(time.perf_counter() - voortgang.start)}")
 
     try:
         built = build_jaarverslag(
-            books, group, year, staging, tables=True, statements=first if ahead else None
+            books,
+            group,
+            year,
+            staging,
+            tables=True,
+            voortgang=voortgang,
+            statements=first if ahead else None,
         )
         files = {}
         for name, path in built.files.items():
@@ -299,43 +323,108 @@ def main(argv: Sequence[str]) -> int:
     return build(books, group, int(year), folder, kept)
 
 
-def build(books: str, group: str, year: int, folder: str, kept: str = "") -> int:
-    """The page's build: what the page shows into ``folder``, then its downloads."""
+def build(
+    books: str,
+    group: str,
+    year: int,
+    folder: str,
+    kept: str = "",
+    voortgang: Voortgang | None = None,
+) -> int:
+    """The page's build: what the page shows into ``folder``, then its downloads;
+    ``voortgang`` is told of each entity's phases."""
     if to_compute(books, group, year) <= 1:
         # one entity changed (a save): its statements come ahead of its grootboek, from
         # the one load of its books
-        _write(folder, pagina(books, group, year, folder, ahead=True, kept=kept))
+        page = pagina(books, group, year, folder, ahead=True, kept=kept, voortgang=voortgang)
+        _write(folder, page)
         return 0
     # many entities to compute (the first start, a new version): their statements alone
     # first, sooner than the full build would give them
-    first = statements(books, group, year, kept)
+    first = statements(books, group, year, kept, voortgang)
     _write(folder, first)
     if not first.errors:  # the same books give the full build the same errors
-        _write(folder, pagina(books, group, year, folder, kept=kept))
+        _write(folder, pagina(books, group, year, folder, kept=kept, voortgang=voortgang))
     return 0
+
+
+def command(books: str, group: str, year: int, folder: str, kept: str) -> list[str]:
+    """The page's build as a process of its own: ``python -m vng.fava.bouw``."""
+    return [sys.executable, "-m", "vng.fava.bouw", books, group, str(year), folder, kept]
+
+
+def start(books: str, group: str, year: int, folder: str, kept: str) -> subprocess.Popen[bytes]:
+    """The page's build started as a process of its own, its standard error appended
+    to ``folder``'s errors file (nobody needs to read a pipe while it runs); it ends
+    when this process, its server, has ended."""
+    with open(os.path.join(folder, ERRORS), "ab") as errors:
+        return subprocess.Popen(
+            command(books, group, year, folder, kept),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            env={**os.environ, SERVER: str(os.getpid())},
+        )
 
 
 # what a build in a fork of the server is called (``/proc/PID/comm``), for who looks
 FORKED_NAME = b"vng-bouw"
 _PR_SET_NAME = 15
 
+# Seconds a build in a fork of the server has to say that it has begun (``BEGUN``): cut
+# loose from the server, the load handed over, every module of the build imported. With
+# books of a million posting lines, on two busy cores, that took 0,04 s (``vng serve``
+# says it: "begonnen na 0,04 s"), and it comes before the build's first phase; a fork
+# that has not said so in 250 times that is held by a lock that a thread of the server
+# held when it forked (an import half done), which nothing in the fork will ever
+# release. Waiting longer only delays the page: the build anew loads the books itself.
+FIRST_PROGRESS = 10.0
+BEGUN = "begonnen"  # the fork's first line of progress
+# what ``vng serve`` says on stderr of a fork that did not begin, and of the build anew
+STALLED = "de berekening in een fork van de server is niet begonnen"
+
 
 class Geforkt:
     """A build in a fork of the server's process, as the page handles a build's process
-    (``subprocess.Popen``'s ``pid``, ``poll``, ``kill``, ``wait``, ``returncode``)."""
+    (``subprocess.Popen``'s ``pid``, ``poll``, ``kill``, ``wait``, ``returncode``).
 
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
+    A thread of its own reads the fork's progress (``BEGUN``, then a line per phase:
+    ``vng.voortgang.Voortgang``) and says it on the server's standard error. A fork that
+    has not begun within ``FIRST_PROGRESS`` seconds is killed, and ``plain`` starts the
+    build as a process of its own (``start``), which this object stands for from then
+    on: the page answers all the same."""
+
+    def __init__(
+        self,
+        pid: int,
+        progress: int,
+        plain: Callable[[], subprocess.Popen[bytes]],
+        label: str,
+    ) -> None:
+        self.forked = pid
+        self.plain: subprocess.Popen[bytes] | None = None  # the build started anew
         self.returncode: int | None = None
-        self._lock = threading.Lock()  # one thread at a time collects its end
+        self.label = label  # how the server's standard error names the build
+        # one thread at a time collects its end, or puts a build anew in its place
+        self._lock = threading.Lock()
+        self._stopped = False
+        threading.Thread(
+            target=self._watch, args=(progress, plain), name=f"bouw-{pid}", daemon=True
+        ).start()
+
+    @property
+    def pid(self) -> int:
+        return self.forked if self.plain is None else self.plain.pid
 
     def _collect(self, flags: int) -> int | None:
         with self._lock:
-            if self.returncode is None:
+            if self.returncode is None and self.plain is not None:
+                self.returncode = self.plain.poll() if flags else self.plain.wait()
+            elif self.returncode is None:
                 try:
-                    pid, status = os.waitpid(self.pid, flags)
+                    pid, status = os.waitpid(self.forked, flags)
                 except ChildProcessError:  # collected already: it ended
-                    pid, status = self.pid, 1 << 8
+                    pid, status = self.forked, 1 << 8
                 if pid:
                     self.returncode = os.waitstatus_to_exitcode(status)
             return self.returncode
@@ -348,9 +437,49 @@ class Geforkt:
         return 0 if code is None else code
 
     def kill(self) -> None:
+        with self._lock:
+            self._stopped = True  # no build anew after this
         if self.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
+
+    def _watch(self, progress: int, plain: Callable[[], subprocess.Popen[bytes]]) -> None:
+        """The fork's progress on the server's standard error, until it ends; a build
+        anew when it has not begun in time."""
+        forked = time.perf_counter()
+        with os.fdopen(progress, "rb") as pipe:
+            begun = select.select([pipe], [], [], FIRST_PROGRESS)[0]
+            if not begun and self._anew(plain):
+                return
+            for line in pipe:
+                text = line.decode("utf-8", "replace").rstrip("\n")
+                if text == BEGUN:  # how long it took, against FIRST_PROGRESS
+                    text += f" na {seconden(time.perf_counter() - forked)}"
+                sys.stderr.write(f"vng serve: {self.label}: {text}\n")
+
+    def _anew(self, plain: Callable[[], subprocess.Popen[bytes]]) -> bool:
+        """The fork, not begun, killed, and the build started as a process of its own;
+        not when the page stopped it or it ended meanwhile."""
+        with self._lock:
+            if self._stopped or self.returncode is not None:
+                return False
+            pid, status = os.waitpid(self.forked, os.WNOHANG)
+            if pid:  # it ended on its own: the page reads why
+                self.returncode = os.waitstatus_to_exitcode(status)
+                return False
+            os.kill(self.forked, signal.SIGKILL)
+            os.waitpid(self.forked, 0)
+            try:
+                self.plain = plain()
+            except OSError as exc:
+                self.returncode = 70
+                sys.stderr.write(f"vng serve: {self.label}: {STALLED}; opnieuw: {exc}\n")
+                return True
+        sys.stderr.write(
+            f"vng serve: {self.label}: {STALLED} binnen {FIRST_PROGRESS:.0f} s (pid "
+            f"{self.forked}, gestopt); opnieuw als eigen proces (pid {self.plain.pid})\n"
+        )
+        return True
 
 
 def fork(
@@ -371,19 +500,27 @@ def fork(
     books (a process of its own would have to load them, and a load does not travel
     between processes faster than it is made). Everything else is as a build
     ``python -m vng.fava.bouw`` does: its standard error in ``folder/fouten.txt``, and
-    it ends when the server is gone."""
+    it ends when the server is gone. Its progress comes over a pipe (``Geforkt``): first
+    ``BEGUN``, once nothing the server's other threads held at the fork stands in its
+    way any more, then each phase of each entity."""
     from vng_accounts.books import hand_over
 
     server = os.getpid()
+    progress, report = os.pipe()
     pid = os.fork()
     if pid:
-        return Geforkt(pid)
+        os.close(report)
+        return Geforkt(
+            pid, progress, lambda: start(books, group, year, folder, kept), f"jaarrekening {year}"
+        )
     status = 70  # until the build says otherwise: it broke off
     try:
-        _on_its_own(folder, server)
+        _on_its_own(folder, server, report)
         hand_over(books, loaded, unchanged)
         del loaded
-        status = build(books, group, year, folder, kept)
+        voortgang = _begun(report)
+        status = build(books, group, year, folder, kept, voortgang)
+        voortgang.sluit(status == 0)
     except BaseException:  # noqa: BLE001 - written where the page reads why it ended
         traceback.print_exc()
         sys.stderr.flush()
@@ -391,11 +528,24 @@ def fork(
         os._exit(status)
 
 
-def _on_its_own(folder: str, server: int) -> None:
-    """A fork of the server, cut loose from it: none of the server's open files, its
-    connections or its signal handlers; standard error into ``folder``'s errors file;
-    the server's objects kept out of the garbage collector's passes (they are many,
-    and the build does not free them); ended once the server is gone."""
+def _begun(report: int) -> Voortgang:
+    """The modules of the build imported (an import that a thread of the server had
+    begun when it forked holds its lock here for ever), then ``BEGUN`` said: the
+    progress of the build from here on, on ``report``."""
+    from vng.build import import_ahead
+
+    import_ahead(True)
+    voortgang = Voortgang(open(report, "w", encoding="utf-8"), tty=False)  # noqa: SIM115
+    voortgang.uit.regel(BEGUN)
+    return voortgang
+
+
+def _on_its_own(folder: str, server: int, keep: int = -1) -> None:
+    """A fork of the server, cut loose from it: none of the server's open files (but
+    ``keep``), its connections or its signal handlers; standard error into
+    ``folder``'s errors file; the server's objects kept out of the garbage collector's
+    passes (they are many, and the build does not free them); ended once the server
+    is gone."""
     from vng.vastlegging import _LIBC
 
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -406,7 +556,7 @@ def _on_its_own(folder: str, server: int) -> None:
     null = os.open(os.devnull, os.O_RDWR)
     for name in os.listdir("/proc/self/fd"):
         number = int(name)
-        if number != null:
+        if number not in (null, keep):
             with contextlib.suppress(OSError):
                 os.dup2(null, number)
     errors = os.open(os.path.join(folder, ERRORS), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
