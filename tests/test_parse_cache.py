@@ -49,13 +49,15 @@ def _same(found: parse_cache.Parsed | None, path: Path) -> None:
         assert (mine.integer_max, mine.has_sign) == (context.integer_max, context.has_sign)
 
 
-def _write(cache: PartCache) -> None:
-    """What ``cache`` lacked, written as its writer writes it (in this process)."""
-    order = [
-        (path, [parse_cache._plain(p) for p in missing], [p.digest for p in every])
-        for path, (every, missing) in cache.files.items()
-    ]
-    parse_cache.write(cache.folder, order)
+def _started(folder: Path, main: Path) -> PartCache:
+    """A cache of parts whose writer, a process of its own, has started on the books
+    ``main`` (as a full build starts it, before their load)."""
+    from vng_accounts.guard import read_sources
+
+    cache = PartCache(folder, write=True)
+    cache.start([path for path, _ in read_sources(str(main))[0]])
+    assert cache.writer is not None
+    return cache
 
 
 _text = st.lists(
@@ -112,9 +114,7 @@ def test_a_file_parsed_by_parts_is_beancounts_parse_cold_warm_and_after_a_change
     if cold is None:  # a part that does not parse alone: beancount parses the file
         return
     _same(cold, path)
-    writing = PartCache(cache)
-    writing.files[str(path)] = (cold.parts, cold.missing)
-    _write(writing)
+    parse_cache.write(cache, [str(path)], **CUTS)  # as the writer writes it
     warm = parse_cache.parse(str(path), raw, cache, **CUTS)
     assert warm is not None and warm.missing == []
     _same(warm, path)
@@ -175,10 +175,10 @@ def test_the_embedded_books_load_by_parts_as_beancount_loads_them(tmp_path: Path
     at the start of a year's file: the same load; only the changed part is parsed."""
     main = _books(tmp_path)
     folder = tmp_path / "cache"
-    first = PartCache(folder, write=True)
+    first = PartCache(folder)
     _load_same(main, first)
-    first.finish()  # the writer, a process of its own
-    assert any(missing for _, missing in first.files.values())  # cold: all of them
+    assert all(missing for _, missing in first.files.values())  # cold: every one
+    _started(folder, main).finish()  # the writer, as a full build starts it
     second = PartCache(folder)
     _load_same(main, second)
     assert [p for _, (_, missing) in second.files.items() for p in missing] == []
@@ -191,19 +191,22 @@ def test_the_embedded_books_load_by_parts_as_beancount_loads_them(tmp_path: Path
         "  Activa:LiquideMiddelen:Bank:ING  -1.00 EUR\n\n" + text[at:],
         encoding="utf-8",
     )
-    third = PartCache(folder, write=True)
+    third = PartCache(folder)
     _load_same(main, third)
-    third.finish()
     missing = {path: m for path, (_, m) in third.files.items() if m}
     assert list(missing) == [str(year)] and len(missing[str(year)]) == 1
+    (folder / "onderdelen" / "een-oudere-versie" / "deel").mkdir(parents=True)
+    _started(folder, main).finish()
     kept = parse_cache.folder_of(folder, str(year))
     assert sorted(os.listdir(kept)) == sorted(p.digest for p in third.files[str(year)][0])
+    # parts kept by another version of the module are gone after a writer ran
+    assert [p.name for p in (folder / "onderdelen").iterdir()] == [kept.parent.name]
 
 
 def test_a_torn_or_foreign_part_in_the_cache_is_parsed_again(tmp_path: Path) -> None:
     main = _books(tmp_path)
     folder = tmp_path / "cache"
-    first = PartCache(folder, write=True)
+    first = _started(folder, main)
     load_file(str(main), cache=first)
     first.finish()
     year = str(main.parent / "2024.beancount")

@@ -224,7 +224,7 @@ def compute(
         return Uitkomst(taak.key, (f"{taak.path}:0: boeken niet gevonden",))
     auteurs = Auteurs()
     # the files are parsed by parts kept in the cache; a full build writes the parts
-    # it lacked, in a process beside, waited for when the entity is done
+    # it lacks, in a process beside, waited for when the entity is done
     folder = cache_folder()
     parts = None if folder is None else PartCache(folder, write=taak.full)
     done = False
@@ -251,7 +251,10 @@ def _compute(
     from vng_accounts.vaststelling import jaarrekening_date
 
     if taak.full:  # who booked each line: git reads the files while beancount loads them
-        auteurs.start(path for path, _ in read_sources(taak.path)[0])
+        files = [path for path, _ in read_sources(taak.path)[0]]
+        auteurs.start(files)
+        if parts is not None:  # and the parts the cache lacks are written beside
+            parts.start(files)
     with _fase(taak, "laden", melden):
         books = _load(taak.path, parts)
     out = Uitkomst(taak.key, directives=len(books.entries), settings=books.settings)

@@ -128,8 +128,6 @@ def load_file(
         loader.initialize(use_cache=False)
         return loader.load_file(filename)
     entries, parse_errors, options = _parse(filename, parsed, cache)
-    if cache is not None:  # what it lacked is written beside the rest of the load
-        cache.start()
     entries.sort(key=data.entry_sortkey)
     entries, balance_errors = book(entries, options)
     parse_errors.extend(balance_errors)

@@ -27,7 +27,7 @@ insertion moves the cuts after it with it and the parts beyond stay found.
 
 Reading the cache is part of every load that is given the cache's folder; the
 parses it lacks are written by a process of its own (``PartCache.start``), beside the
-rest of the build: pickling them would cost as much as parsing them.
+load: pickling them in the build would cost as much as parsing them.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ import io
 import os
 import pickle
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -141,10 +142,13 @@ def _plain_header(header: bytes) -> bool:
     return known
 
 
+_VERSION_FOLDER = hashlib.sha256(VERSION.encode()).hexdigest()[:16]
+
+
 def folder_of(cache: Path, path: str) -> Path:
-    """Where the parts of the file at ``path`` are kept."""
+    """Where the parts of the file at ``path`` are kept (apart per version)."""
     name = hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return cache / "onderdelen" / name
+    return cache / "onderdelen" / _VERSION_FOLDER / name
 
 
 def parse_part(path: str, raw: bytes, part: Part) -> tuple[list[Any], list[Any], dict[str, Any]]:
@@ -253,9 +257,9 @@ def parse(path: str, raw: bytes, cache: Path, ordered: bool = True, **cuts: int)
 
 class PartCache:
     """The cache of parts in ``folder`` for the loads of one build: each file parsed
-    is noted with its parts; with ``write``, what the cache lacked is written by a
-    process of its own, started as soon as the parse is done (``start``) and waited
-    for at the build's end (``finish``)."""
+    is noted with its parts (and those the cache lacked); with ``write``, what the
+    cache lacks of the books' files is written by a process of its own, started
+    before the load (``start``) and waited for when the entity is done (``finish``)."""
 
     def __init__(self, folder: Path, write: bool = False) -> None:
         self.folder, self.write = folder, write
@@ -269,18 +273,15 @@ class PartCache:
             self.files[path] = (found.parts, found.missing)
         return found
 
-    def start(self) -> None:
-        """The writer of the parts the cache lacked, started afresh (not forked: it
-        shares no memory with the books). It reads them from the files, and leaves
-        out a part whose bytes are no longer there; each file's folder keeps only its
-        current parts. Not started when nothing is missing, or when it cannot start
-        (the cache only costs time)."""
-        order = [
-            (path, [_plain(p) for p in missing], [p.digest for p in every])
-            for path, (every, missing) in self.files.items()
-            if missing
-        ]
-        if not self.write or not order or self.writer is not None:
+    def start(self, paths: list[str]) -> None:
+        """The writer of the parts the cache lacks of the files ``paths``, started
+        afresh (not forked: it shares no memory with the books) before the books are
+        loaded, while this process is still small (a process started later from a
+        large one shares all its memory until it has started). It parses what it
+        does not find, beside the load that parses the same; each file's folder
+        keeps only its current parts. Not started without ``write``, or when it
+        cannot start (the cache only costs time)."""
+        if not self.write or not paths or self.writer is not None:
             return
         try:
             self.writer = subprocess.Popen(
@@ -297,7 +298,7 @@ class PartCache:
                 cwd=str(Path(__file__).resolve().parent.parent),
             )
             assert self.writer.stdin is not None
-            self.writer.stdin.write(pickle.dumps(order, protocol=5))
+            self.writer.stdin.write(pickle.dumps(list(paths), protocol=5))
             self.writer.stdin.close()
         except OSError:
             self.writer = None
@@ -312,40 +313,35 @@ class PartCache:
         writer.wait()
 
 
-def _plain(part: Part) -> tuple[int, int, int, int, str, int]:
-    return (part.start, part.end, part.line, part.header, part.digest, part.origin)
-
-
-Order = list[tuple[str, list[tuple[int, int, int, int, str, int]], list[str]]]
-
-
-def write(cache: Path, order: Order, parent: int = 0) -> None:
-    """Parse and keep each part of ``order`` (file, its missing parts, the digests of
-    all its parts), then forget the file's other parts; stop when the build
-    (``parent``) is gone."""
-    for path, found, every in order:
+def write(cache: Path, paths: list[str], parent: int = 0, **cuts: int) -> None:
+    """Parse and keep each part of the files ``paths`` (``cuts``: as for ``parts``)
+    that the cache lacks, then forget the file's other parts, and the parts kept by
+    another version of this module; stop when the build (``parent``) is gone."""
+    for path in paths:
         folder = folder_of(cache, path)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
             with open(path, "rb") as handle:
-                for start, end, line, header, digest, origin in found:
-                    if parent and os.getppid() != parent:
-                        return
-                    handle.seek(0)
-                    head = handle.read(header)
-                    handle.seek(start)
-                    chunk = handle.read(end - start)
-                    if hashlib.sha256(head + chunk).hexdigest() != digest:
-                        continue  # the file changed since: the next build finds it
-                    size = len(head)
-                    part = Part(size, size + len(chunk), line, size, digest, origin)
-                    entries, errors, options = parse_part(path, head + chunk, part)
-                    if errors:
-                        continue
-                    _keep(folder, digest, (VERSION, origin, entries, options))
-            _forget(folder, set(every))
+                raw = handle.read()
+            every = parts(raw, **cuts)
+            folder.mkdir(parents=True, exist_ok=True)
+            for part in every:
+                if parent and os.getppid() != parent:
+                    return
+                if (folder / part.digest).exists():
+                    continue
+                entries, errors, options = parse_part(path, raw, part)
+                if errors:
+                    continue
+                _keep(folder, part.digest, (VERSION, part.origin, entries, options))
+            _forget(folder, {p.digest for p in every})
         except OSError:
             continue
+    try:
+        for other in os.scandir(cache / "onderdelen"):
+            if other.name != _VERSION_FOLDER:
+                shutil.rmtree(other.path, ignore_errors=True)
+    except OSError:
+        pass
 
 
 def _keep(folder: Path, digest: str, content: Any) -> None:
@@ -373,8 +369,7 @@ def _forget(folder: Path, wanted: set[str]) -> None:
 
 def main() -> int:
     cache, parent = Path(sys.argv[1]), int(sys.argv[2])
-    order = pickle.loads(sys.stdin.buffer.read())
-    write(cache, order, parent)
+    write(cache, pickle.loads(sys.stdin.buffer.read()), parent)
     return 0
 
 
